@@ -1,0 +1,204 @@
+package io.trinity.pool;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A unit of work for an agent of one type. Immutable; build with {@link #of} or
+ * {@link #builder}.
+ *
+ * <p>Priority: higher runs first; equal priorities run in submission order; a waiting task
+ * slowly gains priority (aging) so a low one is never starved. Max attempts of 0 means "the
+ * pool's default".
+ */
+public final class Task {
+
+    /** Priorities outside this range are refused, to keep aging arithmetic exact. */
+    public static final int MIN_PRIORITY = -1_000;
+    public static final int MAX_PRIORITY = 1_000;
+    public static final int MAX_ATTEMPTS_LIMIT = 100;
+
+    private final String type;
+    private final Payload input;
+    private final int priority;
+    private final String affinityKey;
+    private final Duration timeout;
+    private final int maxAttempts;
+    private final String balancer;
+    private final String skill;
+    private final String tenant;
+
+    private Task(Builder b) {
+        this.type = b.type;
+        this.input = b.input;
+        this.priority = b.priority;
+        this.affinityKey = b.affinityKey;
+        this.timeout = b.timeout;
+        this.maxAttempts = b.maxAttempts;
+        this.balancer = b.balancer;
+        this.skill = b.skill;
+        this.tenant = b.tenant;
+    }
+
+    public static Task of(String type, Map<String, ?> input) {
+        return builder(type).input(input).build();
+    }
+
+    public static Builder builder(String type) {
+        return new Builder(type);
+    }
+
+    /** A builder that starts as a copy of this task. */
+    public Builder toBuilder() {
+        Builder b = new Builder(type);
+        b.input = input;
+        b.priority = priority;
+        b.affinityKey = affinityKey;
+        b.timeout = timeout;
+        b.maxAttempts = maxAttempts;
+        b.balancer = balancer;
+        b.skill = skill;
+        b.tenant = tenant;
+        return b;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public Payload input() {
+        return input;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    public Optional<String> affinityKey() {
+        return Optional.ofNullable(affinityKey);
+    }
+
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** Attempts allowed, or 0 for the pool default. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Balancer name that overrides the pool's for this task. */
+    public Optional<String> balancer() {
+        return Optional.ofNullable(balancer);
+    }
+
+    /** The skill this task exercises (for skill-aware balancing); defaults to the type. */
+    public String skill() {
+        return skill != null ? skill : type;
+    }
+
+    /** The tenant this task is charged to; {@code "default"} unless set. */
+    public String tenant() {
+        return tenant != null ? tenant : DEFAULT_TENANT;
+    }
+
+    public static final String DEFAULT_TENANT = "default";
+
+    @Override
+    public String toString() {
+        return "Task[type=" + type + ", priority=" + priority
+                + (affinityKey != null ? ", affinity=" + affinityKey : "") + "]";
+    }
+
+    /** Builds a {@link Task}; each setter refuses a bad value with a message naming it. */
+    public static final class Builder {
+        private final String type;
+        private Payload input = Payload.EMPTY;
+        private int priority;
+        private String affinityKey;
+        private Duration timeout;
+        private int maxAttempts;
+        private String balancer;
+        private String skill;
+        private String tenant;
+
+        private Builder(String type) {
+            this.type = requireName("type", type);
+        }
+
+        public Builder input(Map<String, ?> data) {
+            this.input = Payload.of(data);
+            return this;
+        }
+
+        public Builder input(Payload payload) {
+            this.input = Objects.requireNonNull(payload, "input");
+            return this;
+        }
+
+        public Builder attach(String name, String mediaType, byte[] bytes) {
+            this.input = input.withAttachment(requireName("attachment name", name), Attachment.of(mediaType, bytes));
+            return this;
+        }
+
+        public Builder priority(int priority) {
+            if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+                throw new IllegalArgumentException("priority must be between " + MIN_PRIORITY + " and "
+                        + MAX_PRIORITY + " (got " + priority + ")");
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        public Builder affinity(String key) {
+            this.affinityKey = key == null ? null : requireName("affinity", key);
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+                throw new IllegalArgumentException("timeout must be > 0 (got " + timeout + "); omit it for none");
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 0 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and " + MAX_ATTEMPTS_LIMIT
+                        + ", or 0 for the pool default (got " + maxAttempts + ")");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder balancer(String balancer) {
+            this.balancer = balancer == null ? null : requireName("balancer", balancer);
+            return this;
+        }
+
+        public Builder skill(String skill) {
+            this.skill = skill == null ? null : requireName("skill", skill);
+            return this;
+        }
+
+        public Builder tenant(String tenant) {
+            this.tenant = tenant == null ? null : requireName("tenant", tenant);
+            return this;
+        }
+
+        public Task build() {
+            return new Task(this);
+        }
+
+        private static String requireName(String what, String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(what + " must be a non-blank string (got "
+                        + (value == null ? "null" : "'" + value + "'") + ")");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.trinity.pool;
+
+/** Thrown by submit for a task the pool cannot run (for example an unknown type and no generic fallback). */
+public final class TaskRejectedException extends PoolException {
+    public TaskRejectedException(String message) {
+        super(message);
+    }
+}

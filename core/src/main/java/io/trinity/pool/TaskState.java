@@ -1,0 +1,21 @@
+package io.trinity.pool;
+
+/**
+ * Where a task is in its life.
+ *
+ * <pre>
+ * QUEUED -> RUNNING -> SUCCEEDED | FAILED | TIMED_OUT | CANCELLED
+ * RUNNING -> QUEUED            (a retryable failure, or preemption)
+ * QUEUED | RUNNING -> DEAD_LETTERED   (the last attempt failed)
+ * REJECTED                     (refused at submit: never accepted)
+ * </pre>
+ *
+ * Every accepted task ends in exactly one final state.
+ */
+public enum TaskState {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, DEAD_LETTERED, REJECTED;
+
+    public boolean isFinal() {
+        return this != QUEUED && this != RUNNING;
+    }
+}

@@ -1,0 +1,22 @@
+package io.trinity.pool.balance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Names and factories of the four built-in balancers. */
+public final class Balancers {
+    public static final String ROUND_ROBIN = "round-robin";
+    public static final String LEAST_LOADED = "least-loaded";
+    public static final String SKILL_AWARE = "skill-aware";
+    public static final String AFFINITY = "affinity";
+
+    private Balancers() {
+    }
+
+    /** The built-in factories by name, in a stable order. */
+    public static Map<String, LoadBalancer.Factory> builtIn() {
+        Map<String, LoadBalancer.Factory> m = new LinkedHashMap<>();
+        // BALANCERS-TODO: the four built-in balancers are registered here.
+        return m;
+    }
+}

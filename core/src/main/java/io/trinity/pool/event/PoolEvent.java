@@ -1,0 +1,147 @@
+package io.trinity.pool.event;
+
+import io.trinity.pool.agent.AgentSnapshot;
+import io.trinity.pool.agent.AgentState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything observable about a pool. Each event carries the pool clock's time in nanoseconds
+ * ({@link #nanos()}) and knows its event-log name and fields (docs/events.md; DESIGN.md).
+ * Events are delivered on the control loop, in order.
+ */
+public sealed interface PoolEvent {
+
+    long nanos();
+
+    /** The event-log name, such as {@code agent.spawn}. */
+    String name();
+
+    /** The event-log fields other than {@code t} and {@code ev}, in log order. */
+    Map<String, Object> fields();
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    private static String wire(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    enum SpawnCause { ON_DEMAND, PREDICTIVE, CLONE, WARM_POOL, SCALE_UP, REPLACE }
+
+    enum DestroyReason { IDLE_TIMEOUT, SCALE_DOWN, FAILED, SHUTDOWN, RESPECIALIZE }
+
+    enum RejectReason { QUEUE_FULL, INVALID, SHUTDOWN }
+
+    enum TaskOutcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, PREEMPTED }
+
+    record AgentSpawned(long nanos, String agent, String type, SpawnCause cause) implements PoolEvent {
+        public String name() { return "agent.spawn"; }
+        public Map<String, Object> fields() { return map("agent", agent, "type", type, "cause", wire(cause)); }
+    }
+
+    record AgentStateChanged(long nanos, String agent, String type, AgentState from, AgentState to, String reason)
+            implements PoolEvent {
+        public String name() { return "agent.state"; }
+        public Map<String, Object> fields() {
+            return map("agent", agent, "type", type, "from", from.name(), "to", to.name(), "reason", reason);
+        }
+    }
+
+    /** {@code snapshot} is the agent's state offered on its way out (not written to the log). */
+    record AgentDestroyed(long nanos, String agent, String type, DestroyReason reason, AgentSnapshot snapshot)
+            implements PoolEvent {
+        public String name() { return "agent.destroy"; }
+        public Map<String, Object> fields() { return map("agent", agent, "type", type, "reason", wire(reason)); }
+    }
+
+    record TaskSubmitted(long nanos, long task, String type, int priority, String affinity, String tenant)
+            implements PoolEvent {
+        public String name() { return "task.submit"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "type", type, "priority", priority, "affinity", affinity, "tenant", tenant);
+        }
+    }
+
+    record TaskRejected(long nanos, long task, String type, RejectReason reason, String detail) implements PoolEvent {
+        public String name() { return "task.reject"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "type", type, "reason", wire(reason), "detail", detail);
+        }
+    }
+
+    record TaskDispatched(long nanos, long task, String agent, String balancer, int attempt) implements PoolEvent {
+        public String name() { return "task.dispatch"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "agent", agent, "balancer", balancer, "attempt", attempt);
+        }
+    }
+
+    /** {@code agent} is null for a task cancelled while queued; {@code ms} is the attempt's run time. */
+    record TaskEnded(long nanos, long task, String agent, TaskOutcome outcome, long ms, String reason)
+            implements PoolEvent {
+        public String name() { return "task.end"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "agent", agent, "outcome", wire(outcome), "ms", ms, "reason", reason);
+        }
+    }
+
+    record TaskRetried(long nanos, long task, int attempt, String reason, long backoffMs) implements PoolEvent {
+        public String name() { return "task.retry"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "attempt", attempt, "reason", reason, "backoffMs", backoffMs);
+        }
+    }
+
+    record TaskDeadLettered(long nanos, long task, int attempt, String reason) implements PoolEvent {
+        public String name() { return "task.deadletter"; }
+        public Map<String, Object> fields() { return map("task", task, "attempt", attempt, "reason", reason); }
+    }
+
+    record ScaleDecision(long nanos, String type, int from, int to, String reason, int queue, double utilization)
+            implements PoolEvent {
+        public String name() { return "scale.decision"; }
+        public Map<String, Object> fields() {
+            return map("type", type, "from", from, "to", to, "reason", reason, "queue", queue,
+                    "utilization", Math.round(utilization * 1000) / 1000.0);
+        }
+    }
+
+    record HealthStuck(long nanos, String agent, long task, long silentMs) implements PoolEvent {
+        public String name() { return "health.stuck"; }
+        public Map<String, Object> fields() { return map("agent", agent, "task", task, "silentMs", silentMs); }
+    }
+
+    record HealthRestart(long nanos, String agent, String replacement, long backoffMs, String type, String reason)
+            implements PoolEvent {
+        public String name() { return "health.restart"; }
+        public Map<String, Object> fields() {
+            return map("agent", agent, "replacement", replacement, "backoffMs", backoffMs, "type", type,
+                    "reason", reason);
+        }
+    }
+
+    /** The type's circuit opened (too many failures) or closed again (a probe spawn succeeded). */
+    record CircuitChanged(long nanos, String type, boolean open, int failures) implements PoolEvent {
+        public String name() { return open ? "health.circuit_open" : "health.circuit_closed"; }
+        public Map<String, Object> fields() { return map("type", type, "failures", failures); }
+    }
+
+    record PoolStats(long nanos, Map<String, Integer> agents, int queue) implements PoolEvent {
+        public PoolStats {
+            agents = Map.copyOf(agents);
+        }
+        public String name() { return "pool.stats"; }
+        public Map<String, Object> fields() {
+            Map<String, Object> sorted = new java.util.TreeMap<>(agents);
+            return map("agents", sorted, "queue", queue);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.trinity.pool.event;
+
+/**
+ * Receives every {@link PoolEvent}, in order, on the pool's control loop. Must be quick and
+ * must not block: hand slow work (I/O, network) to another thread. An exception thrown here
+ * is logged and does not stop the pool.
+ */
+@FunctionalInterface
+public interface PoolListener {
+    void onEvent(PoolEvent event);
+}

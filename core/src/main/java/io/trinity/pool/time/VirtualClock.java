@@ -1,0 +1,129 @@
+package io.trinity.pool.time;
+
+import java.time.Duration;
+import java.util.PriorityQueue;
+
+/**
+ * Simulated time for tests and the simulator. Time stands still until {@link #advance} moves
+ * it; due timers then fire in order of due time (ties in order of scheduling), each with the
+ * clock set to its own due time, so a replay is exact.
+ *
+ * <p>Not thread-safe by design: a virtual-time run is driven by one thread.
+ */
+public final class VirtualClock implements PoolClock {
+
+    private final PriorityQueue<Entry> timers = new PriorityQueue<>();
+    private long now;
+    private long sequence;
+
+    public VirtualClock() {
+        this(0);
+    }
+
+    public VirtualClock(long startNanos) {
+        this.now = startNanos;
+    }
+
+    @Override
+    public long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public Timer schedule(Duration delay, Runnable action) {
+        long nanos = Math.max(0, delay.toNanos());
+        Entry entry = new Entry(saturatedAdd(now, nanos), sequence++, action);
+        timers.add(entry);
+        return entry;
+    }
+
+    /** Moves time forward by {@code duration}, firing every timer that falls due on the way. */
+    public void advance(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("advance: duration must be >= 0 (got " + duration + ")");
+        }
+        advanceTo(saturatedAdd(now, duration.toNanos()));
+    }
+
+    /** Moves time to {@code targetNanos} (not backwards), firing due timers in order. */
+    public void advanceTo(long targetNanos) {
+        if (targetNanos < now) {
+            throw new IllegalArgumentException("advanceTo: cannot move time backwards (now=" + now
+                    + "ns, target=" + targetNanos + "ns)");
+        }
+        Entry next;
+        while ((next = timers.peek()) != null && next.due <= targetNanos) {
+            timers.poll();
+            if (next.cancelled) {
+                continue;
+            }
+            now = Math.max(now, next.due);
+            next.fired = true;
+            next.action.run();
+        }
+        now = targetNanos;
+    }
+
+    /** Fires everything that is due now without moving time. */
+    public void runDue() {
+        advanceTo(now);
+    }
+
+    /** Due time of the next live timer, or -1 when none is scheduled. */
+    public long nextDueNanos() {
+        while (!timers.isEmpty() && timers.peek().cancelled) {
+            timers.poll();
+        }
+        return timers.isEmpty() ? -1 : timers.peek().due;
+    }
+
+    /** Number of live timers; a quiescent simulation has only periodic ones left. */
+    public int pendingTimers() {
+        int n = 0;
+        for (Entry e : timers) {
+            if (!e.cancelled) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    @Override
+    public String toString() {
+        return "VirtualClock[now=" + Duration.ofNanos(now) + ", timers=" + timers.size() + "]";
+    }
+
+    private static final class Entry implements Comparable<Entry>, Timer {
+        final long due;
+        final long seq;
+        final Runnable action;
+        boolean cancelled;
+        boolean fired;
+
+        Entry(long due, long seq, Runnable action) {
+            this.due = due;
+            this.seq = seq;
+            this.action = action;
+        }
+
+        @Override
+        public boolean cancel() {
+            if (fired || cancelled) {
+                return false;
+            }
+            cancelled = true;
+            return true;
+        }
+
+        @Override
+        public int compareTo(Entry o) {
+            int c = Long.compare(due, o.due);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Trinity Agent Pool core: elastic pools of typed agents.
+ * Only API packages are exported; engines live in non-exported packages.
+ */
+module io.trinity.pool {
+    requires org.slf4j;
+
+    exports io.trinity.pool;
+    exports io.trinity.pool.agent;
+    exports io.trinity.pool.balance;
+    exports io.trinity.pool.event;
+    exports io.trinity.pool.time;
+}
