@@ -10,4 +10,6 @@ module io.trinity.pool {
     exports io.trinity.pool.balance;
     exports io.trinity.pool.event;
     exports io.trinity.pool.time;
+    exports io.trinity.pool.spawn;
+    exports io.trinity.pool.sim;
 }

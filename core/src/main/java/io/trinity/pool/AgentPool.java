@@ -1,0 +1,62 @@
+package io.trinity.pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An elastic pool of typed agents. Build one with {@link #builder()}.
+ *
+ * <pre>{@code
+ * try (AgentPool pool = AgentPool.builder()
+ *         .register("summarize", init -> new SummarizeAgent())
+ *         .build()) {
+ *     Payload out = pool.submit(Task.of("summarize", Map.of("text", text))).result().join();
+ * }
+ * }</pre>
+ *
+ * <p>All methods are thread-safe. {@code submit} never blocks: it accepts the task or throws.
+ * Futures complete on the pool's control loop: attach slow or blocking follow-up work with
+ * the {@code *Async} methods of {@link CompletableFuture}.
+ */
+public interface AgentPool extends AutoCloseable {
+
+    static PoolBuilder builder() {
+        return new PoolBuilder();
+    }
+
+    /**
+     * Accepts a task.
+     *
+     * @throws QueueFullException     the queue is at capacity (the task was not accepted)
+     * @throws PoolShutdownException  shutdown has begun
+     * @throws TaskRejectedException  no agent type can run it
+     */
+    TaskHandle submit(Task task);
+
+    /** Agents by state and type, queue depth and task counters, read consistently. */
+    PoolSnapshot snapshot();
+
+    /** Tasks that used up their attempts, oldest first. */
+    List<DeadLetter> deadLetters();
+
+    /** Submits a dead-lettered task again as a new task with fresh attempts, and removes it from the dead letters. */
+    TaskHandle resubmit(long deadLetteredTaskId);
+
+    /**
+     * Stops accepting tasks, lets queued and running tasks finish for up to {@code drain},
+     * then cancels what is left and destroys every agent. Every accepted task ends in exactly
+     * one final state before the returned future completes.
+     */
+    CompletableFuture<ShutdownReport> shutdown(Duration drain);
+
+    boolean isShutdown();
+
+    PoolConfig config();
+
+    /** Shuts down with a 30 s drain and waits for it. */
+    @Override
+    default void close() {
+        shutdown(Duration.ofSeconds(30)).join();
+    }
+}

@@ -1,0 +1,63 @@
+package io.trinity.pool;
+
+import io.trinity.pool.agent.AgentFactory;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A registered agent type: its factory plus per-type settings. Build with {@link #of} and the
+ * {@code with...} methods.
+ *
+ * @param name        the type name tasks use
+ * @param factory     creates the agents
+ * @param minAgents   agents of this type kept alive even when idle
+ * @param maxAgents   cap for this type (the pool cap still applies)
+ * @param stuckAfter  overrides the pool's stuck threshold for this type (what counts as
+ *                    progress differs between a code agent and a voice agent)
+ * @param preemptible whether high-priority tasks may preempt this type's running tasks
+ */
+public record AgentType(String name, AgentFactory factory, int minAgents, int maxAgents,
+                        Optional<Duration> stuckAfter, boolean preemptible) {
+
+    public AgentType {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("agent type name must be non-blank (got "
+                    + (name == null ? "null" : "'" + name + "'") + ")");
+        }
+        Objects.requireNonNull(factory, () -> "factory for agent type '" + name + "'");
+        if (minAgents < 0) {
+            throw new IllegalArgumentException("minAgents of type '" + name + "' must be >= 0 (got " + minAgents + ")");
+        }
+        if (maxAgents < 1 || maxAgents < minAgents) {
+            throw new IllegalArgumentException("maxAgents of type '" + name + "' must be >= max(1, minAgents) (got maxAgents="
+                    + maxAgents + ", minAgents=" + minAgents + ")");
+        }
+        stuckAfter = stuckAfter == null ? Optional.empty() : stuckAfter;
+        stuckAfter.ifPresent(d -> {
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("stuckAfter of type '" + name + "' must be > 0 (got " + d + ")");
+            }
+        });
+    }
+
+    public static AgentType of(String name, AgentFactory factory) {
+        return new AgentType(name, factory, 0, Integer.MAX_VALUE, Optional.empty(), true);
+    }
+
+    public AgentType withMinAgents(int n) {
+        return new AgentType(name, factory, n, maxAgents, stuckAfter, preemptible);
+    }
+
+    public AgentType withMaxAgents(int n) {
+        return new AgentType(name, factory, minAgents, n, stuckAfter, preemptible);
+    }
+
+    public AgentType withStuckAfter(Duration d) {
+        return new AgentType(name, factory, minAgents, maxAgents, Optional.of(d), preemptible);
+    }
+
+    public AgentType withPreemptible(boolean p) {
+        return new AgentType(name, factory, minAgents, maxAgents, stuckAfter, p);
+    }
+}

@@ -1,0 +1,115 @@
+package io.trinity.pool;
+
+import io.trinity.pool.agent.AgentFactory;
+import io.trinity.pool.balance.Balancers;
+import io.trinity.pool.balance.LoadBalancer;
+import io.trinity.pool.event.PoolListener;
+import io.trinity.pool.internal.Engine;
+import io.trinity.pool.spawn.SpawnStrategy;
+import io.trinity.pool.time.PoolClock;
+import io.trinity.pool.time.VirtualClock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Assembles an {@link AgentPool}: config, agent types, balancers, listeners, clock and
+ * executors. {@link #build()} starts the pool.
+ */
+public final class PoolBuilder {
+
+    private PoolConfig config = PoolConfig.ofDefaults();
+    private final Map<String, AgentType> types = new LinkedHashMap<>();
+    private final Map<String, LoadBalancer.Factory> balancers = new LinkedHashMap<>(Balancers.builtIn());
+    private final List<PoolListener> listeners = new ArrayList<>();
+    private final List<SpawnStrategy> spawnStrategies = new ArrayList<>();
+    private PoolClock clock = PoolClock.system();
+    private Executor agentExecutor;
+    private Executor loopExecutor;
+
+    PoolBuilder() {
+    }
+
+    public PoolBuilder config(PoolConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    /** Registers an agent type with default per-type settings. */
+    public PoolBuilder register(String type, AgentFactory factory) {
+        return register(AgentType.of(type, factory));
+    }
+
+    public PoolBuilder register(AgentType type) {
+        Objects.requireNonNull(type, "type");
+        if (types.putIfAbsent(type.name(), type) != null) {
+            throw new IllegalArgumentException("agent type '" + type.name() + "' is registered twice;"
+                    + " register each type once");
+        }
+        return this;
+    }
+
+    /** Adds or replaces a balancer tasks can name. */
+    public PoolBuilder balancer(String name, LoadBalancer.Factory factory) {
+        balancers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(factory, "factory"));
+        return this;
+    }
+
+    public PoolBuilder listener(PoolListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Adds a spawning strategy. With none added the pool uses on-demand spawning plus the warm
+     * pool; adding any replaces that default set with exactly the ones added.
+     */
+    public PoolBuilder spawnStrategy(SpawnStrategy strategy) {
+        spawnStrategies.add(Objects.requireNonNull(strategy, "strategy"));
+        return this;
+    }
+
+    public PoolBuilder clock(PoolClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Where agent work runs; default: a new virtual thread per init and per task. */
+    public PoolBuilder agentExecutor(Executor executor) {
+        this.agentExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Where the control loop runs; default: one dedicated platform thread. */
+    public PoolBuilder loopExecutor(Executor executor) {
+        this.loopExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Deterministic mode for tests and simulation: virtual time, and both the loop and agent
+     * work run on the calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the
+     * simulated agent for work that takes time).
+     */
+    public PoolBuilder deterministic(VirtualClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.loopExecutor = Runnable::run;
+        this.agentExecutor = Runnable::run;
+        return this;
+    }
+
+    public AgentPool build() {
+        if (types.isEmpty()) {
+            throw new IllegalStateException("no agent types registered; call register(type, factory) at least once");
+        }
+        if (!balancers.containsKey(config.balancer())) {
+            throw new IllegalArgumentException("balancer '" + config.balancer() + "' is not known; choose one of "
+                    + balancers.keySet() + " or register it with balancer(name, factory)");
+        }
+        return new Engine(config, Map.copyOf(types), new LinkedHashMap<>(balancers), List.copyOf(listeners),
+                List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor);
+    }
+}

@@ -1,0 +1,345 @@
+package io.trinity.pool;
+
+import io.trinity.pool.balance.BalancerSettings;
+import io.trinity.pool.balance.Balancers;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable pool settings. Build with {@link #custom()}; {@link #ofDefaults()} gives the seed
+ * defaults. A setter refuses a bad single value, {@link Builder#build()} a bad combination;
+ * every message names the setting and the value.
+ *
+ * <h2>Tuning guide</h2>
+ * <ul>
+ *   <li><b>maxAgents</b> caps live agents, counting SPAWNING and DESTROYING ones. It is the
+ *       pool's hard resource bound; size it to what the host (or provider quota) can run.</li>
+ *   <li><b>warmPool</b> agents are kept READY and never reclaimed by the idle timeout, so a
+ *       task arriving after a quiet spell starts without a cold start. The pool adapts the
+ *       warm count between <b>warmPoolMin</b> and <b>warmPoolMax</b> to forecast demand.</li>
+ *   <li><b>idleTimeout</b>: an agent without work this long is destroyed (unless it is part
+ *       of the warm pool or its type's minimum). Shorter saves agent-seconds, longer saves
+ *       cold starts.</li>
+ *   <li><b>spawnRate</b> bounds spawns in any sliding second, protecting the host (and
+ *       provider) from a thundering herd; further spawns wait and are coalesced.</li>
+ *   <li><b>queueCapacity</b> bounds pending tasks: a full queue refuses new tasks at once
+ *       with {@link QueueFullException}; it never blocks the caller and never drops work.</li>
+ *   <li><b>agingStep</b>: a waiting task gains one priority point per step, so a low
+ *       priority is delayed, never starved.</li>
+ *   <li><b>healthInterval</b> / <b>stuckAfter</b>: a task silent (no progress) for
+ *       stuckAfter is found at the next health check, so detection takes between stuckAfter
+ *       and stuckAfter + healthInterval.</li>
+ * </ul>
+ */
+public final class PoolConfig {
+
+    public static final int DEFAULT_MAX_AGENTS = 16;
+    public static final int DEFAULT_WARM_POOL = 3;
+    public static final int DEFAULT_WARM_POOL_MIN = 1;
+    public static final int DEFAULT_WARM_POOL_MAX = 6;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_SPAWN_RATE = 10;
+    public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_STUCK_AFTER = Duration.ofSeconds(30);
+    public static final int DEFAULT_QUEUE_CAPACITY = 100;
+    public static final String DEFAULT_BALANCER = Balancers.LEAST_LOADED;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
+    public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_AGING_STEP = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SCALE_INTERVAL = Duration.ofSeconds(1);
+    public static final double DEFAULT_TARGET_UTILIZATION = 0.75;
+    public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RESTART_BACKOFF_MAX = Duration.ofSeconds(60);
+    public static final int DEFAULT_RESTART_INTENSITY = 5;
+    public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(60);
+    public static final int DEFAULT_PREEMPT_PRIORITY = 100;
+    public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(5);
+    public static final int DEFAULT_QUALITY_WINDOW = 20;
+    public static final double DEFAULT_QUALITY_MARGIN = 0.25;
+
+    /** What a task of a type whose circuit is open does: fail at once, or wait in the queue. */
+    public enum CircuitMode { FAIL_FAST, WAIT }
+
+    private final int maxAgents;
+    private final int warmPool;
+    private final int warmPoolMin;
+    private final int warmPoolMax;
+    private final Duration idleTimeout;
+    private final int spawnRate;
+    private final Duration healthInterval;
+    private final Duration stuckAfter;
+    private final int queueCapacity;
+    private final String balancer;
+    private final BalancerSettings balancerSettings;
+    private final int maxAttempts;
+    private final Duration retryBackoff;
+    private final Duration retryBackoffMax;
+    private final Duration agingStep;
+    private final Duration scaleInterval;
+    private final double targetUtilization;
+    private final Duration scaleDownWindow;
+    private final Duration restartBackoff;
+    private final Duration restartBackoffMax;
+    private final int restartIntensity;
+    private final Duration restartWindow;
+    private final CircuitMode circuitMode;
+    private final int preemptPriority;
+    private final Duration statsInterval;
+    private final int qualityWindow;
+    private final double qualityMargin;
+    private final long seed;
+
+    private PoolConfig(Builder b) {
+        maxAgents = b.maxAgents;
+        warmPool = b.warmPool;
+        warmPoolMin = b.warmPoolMin;
+        warmPoolMax = b.warmPoolMax;
+        idleTimeout = b.idleTimeout;
+        spawnRate = b.spawnRate;
+        healthInterval = b.healthInterval;
+        stuckAfter = b.stuckAfter;
+        queueCapacity = b.queueCapacity;
+        balancer = b.balancer;
+        balancerSettings = b.balancerSettings;
+        maxAttempts = b.maxAttempts;
+        retryBackoff = b.retryBackoff;
+        retryBackoffMax = b.retryBackoffMax;
+        agingStep = b.agingStep;
+        scaleInterval = b.scaleInterval;
+        targetUtilization = b.targetUtilization;
+        scaleDownWindow = b.scaleDownWindow;
+        restartBackoff = b.restartBackoff;
+        restartBackoffMax = b.restartBackoffMax;
+        restartIntensity = b.restartIntensity;
+        restartWindow = b.restartWindow;
+        circuitMode = b.circuitMode;
+        preemptPriority = b.preemptPriority;
+        statsInterval = b.statsInterval;
+        qualityWindow = b.qualityWindow;
+        qualityMargin = b.qualityMargin;
+        seed = b.seed;
+    }
+
+    public static PoolConfig ofDefaults() {
+        return custom().build();
+    }
+
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** A builder that starts from {@code config}. */
+    public static Builder from(PoolConfig c) {
+        Builder b = new Builder();
+        b.maxAgents = c.maxAgents;
+        b.warmPool = c.warmPool;
+        b.warmPoolMin = c.warmPoolMin;
+        b.warmPoolMax = c.warmPoolMax;
+        b.idleTimeout = c.idleTimeout;
+        b.spawnRate = c.spawnRate;
+        b.healthInterval = c.healthInterval;
+        b.stuckAfter = c.stuckAfter;
+        b.queueCapacity = c.queueCapacity;
+        b.balancer = c.balancer;
+        b.balancerSettings = c.balancerSettings;
+        b.maxAttempts = c.maxAttempts;
+        b.retryBackoff = c.retryBackoff;
+        b.retryBackoffMax = c.retryBackoffMax;
+        b.agingStep = c.agingStep;
+        b.scaleInterval = c.scaleInterval;
+        b.targetUtilization = c.targetUtilization;
+        b.scaleDownWindow = c.scaleDownWindow;
+        b.restartBackoff = c.restartBackoff;
+        b.restartBackoffMax = c.restartBackoffMax;
+        b.restartIntensity = c.restartIntensity;
+        b.restartWindow = c.restartWindow;
+        b.circuitMode = c.circuitMode;
+        b.preemptPriority = c.preemptPriority;
+        b.statsInterval = c.statsInterval;
+        b.qualityWindow = c.qualityWindow;
+        b.qualityMargin = c.qualityMargin;
+        b.seed = c.seed;
+        return b;
+    }
+
+    public int maxAgents() { return maxAgents; }
+    public int warmPool() { return warmPool; }
+    public int warmPoolMin() { return warmPoolMin; }
+    public int warmPoolMax() { return warmPoolMax; }
+    public Duration idleTimeout() { return idleTimeout; }
+    public int spawnRate() { return spawnRate; }
+    public Duration healthInterval() { return healthInterval; }
+    public Duration stuckAfter() { return stuckAfter; }
+    public int queueCapacity() { return queueCapacity; }
+    public String balancer() { return balancer; }
+    public BalancerSettings balancerSettings() { return balancerSettings; }
+    public int maxAttempts() { return maxAttempts; }
+    public Duration retryBackoff() { return retryBackoff; }
+    public Duration retryBackoffMax() { return retryBackoffMax; }
+    public Duration agingStep() { return agingStep; }
+    public Duration scaleInterval() { return scaleInterval; }
+    public double targetUtilization() { return targetUtilization; }
+    public Duration scaleDownWindow() { return scaleDownWindow; }
+    public Duration restartBackoff() { return restartBackoff; }
+    public Duration restartBackoffMax() { return restartBackoffMax; }
+    public int restartIntensity() { return restartIntensity; }
+    public Duration restartWindow() { return restartWindow; }
+    public CircuitMode circuitMode() { return circuitMode; }
+    public int preemptPriority() { return preemptPriority; }
+    public Duration statsInterval() { return statsInterval; }
+    public int qualityWindow() { return qualityWindow; }
+    public double qualityMargin() { return qualityMargin; }
+    public long seed() { return seed; }
+
+    @Override
+    public String toString() {
+        return "PoolConfig[maxAgents=" + maxAgents + ", warmPool=" + warmPool + " (" + warmPoolMin + ".."
+                + warmPoolMax + "), idleTimeout=" + idleTimeout + ", spawnRate=" + spawnRate + "/s, healthInterval="
+                + healthInterval + ", stuckAfter=" + stuckAfter + ", queueCapacity=" + queueCapacity
+                + ", balancer=" + balancer + ", maxAttempts=" + maxAttempts + "]";
+    }
+
+    /** Builds a {@link PoolConfig}. Starts at the seed defaults. */
+    public static final class Builder {
+        private int maxAgents = DEFAULT_MAX_AGENTS;
+        private int warmPool = DEFAULT_WARM_POOL;
+        private int warmPoolMin = DEFAULT_WARM_POOL_MIN;
+        private int warmPoolMax = DEFAULT_WARM_POOL_MAX;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int spawnRate = DEFAULT_SPAWN_RATE;
+        private Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
+        private Duration stuckAfter = DEFAULT_STUCK_AFTER;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private String balancer = DEFAULT_BALANCER;
+        private BalancerSettings balancerSettings = BalancerSettings.DEFAULTS;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+        private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+        private Duration agingStep = DEFAULT_AGING_STEP;
+        private Duration scaleInterval = DEFAULT_SCALE_INTERVAL;
+        private double targetUtilization = DEFAULT_TARGET_UTILIZATION;
+        private Duration scaleDownWindow = DEFAULT_SCALE_DOWN_WINDOW;
+        private Duration restartBackoff = DEFAULT_RESTART_BACKOFF;
+        private Duration restartBackoffMax = DEFAULT_RESTART_BACKOFF_MAX;
+        private int restartIntensity = DEFAULT_RESTART_INTENSITY;
+        private Duration restartWindow = DEFAULT_RESTART_WINDOW;
+        private CircuitMode circuitMode = CircuitMode.FAIL_FAST;
+        private int preemptPriority = DEFAULT_PREEMPT_PRIORITY;
+        private Duration statsInterval = DEFAULT_STATS_INTERVAL;
+        private int qualityWindow = DEFAULT_QUALITY_WINDOW;
+        private double qualityMargin = DEFAULT_QUALITY_MARGIN;
+        private long seed = 42;
+
+        private Builder() {
+        }
+
+        public Builder maxAgents(int v) { maxAgents = atLeast("maxAgents", v, 1); return this; }
+        /** Sets the warm pool; min and max follow unless set explicitly afterwards. */
+        public Builder warmPool(int v) {
+            warmPool = atLeast("warmPool", v, 0);
+            warmPoolMin = Math.min(warmPoolMin, warmPool);
+            warmPoolMax = Math.max(warmPoolMax, warmPool);
+            return this;
+        }
+        public Builder warmPoolMin(int v) { warmPoolMin = atLeast("warmPoolMin", v, 0); return this; }
+        public Builder warmPoolMax(int v) { warmPoolMax = atLeast("warmPoolMax", v, 0); return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = positive("idleTimeout", v); return this; }
+        public Builder spawnRate(int v) { spawnRate = atLeast("spawnRate", v, 1); return this; }
+        public Builder healthInterval(Duration v) { healthInterval = positive("healthInterval", v); return this; }
+        public Builder stuckAfter(Duration v) { stuckAfter = positive("stuckAfter", v); return this; }
+        public Builder queueCapacity(int v) { queueCapacity = atLeast("queueCapacity", v, 1); return this; }
+        public Builder balancer(String v) {
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException("balancer must be a balancer name such as '"
+                        + Balancers.LEAST_LOADED + "' (got " + (v == null ? "null" : "'" + v + "'") + ")");
+            }
+            balancer = v;
+            return this;
+        }
+        public Builder balancerSettings(BalancerSettings v) { balancerSettings = Objects.requireNonNull(v, "balancerSettings"); return this; }
+        public Builder maxAttempts(int v) {
+            if (v < 1 || v > Task.MAX_ATTEMPTS_LIMIT) {
+                throw new IllegalArgumentException("maxAttempts must be between 1 and " + Task.MAX_ATTEMPTS_LIMIT + " (got " + v + ")");
+            }
+            maxAttempts = v;
+            return this;
+        }
+        public Builder retryBackoff(Duration v) { retryBackoff = nonNegative("retryBackoff", v); return this; }
+        public Builder retryBackoffMax(Duration v) { retryBackoffMax = nonNegative("retryBackoffMax", v); return this; }
+        public Builder agingStep(Duration v) { agingStep = positive("agingStep", v); return this; }
+        public Builder scaleInterval(Duration v) { scaleInterval = positive("scaleInterval", v); return this; }
+        public Builder targetUtilization(double v) {
+            if (!(v > 0 && v <= 1)) {
+                throw new IllegalArgumentException("targetUtilization must be in (0, 1] (got " + v + ")");
+            }
+            targetUtilization = v;
+            return this;
+        }
+        public Builder scaleDownWindow(Duration v) { scaleDownWindow = nonNegative("scaleDownWindow", v); return this; }
+        public Builder restartBackoff(Duration v) { restartBackoff = nonNegative("restartBackoff", v); return this; }
+        public Builder restartBackoffMax(Duration v) { restartBackoffMax = nonNegative("restartBackoffMax", v); return this; }
+        public Builder restartIntensity(int v) { restartIntensity = atLeast("restartIntensity", v, 1); return this; }
+        public Builder restartWindow(Duration v) { restartWindow = positive("restartWindow", v); return this; }
+        public Builder circuitMode(CircuitMode v) { circuitMode = Objects.requireNonNull(v, "circuitMode"); return this; }
+        /** Tasks with at least this priority may preempt lower-priority running work. */
+        public Builder preemptPriority(int v) { preemptPriority = v; return this; }
+        public Builder statsInterval(Duration v) { statsInterval = positive("statsInterval", v); return this; }
+        public Builder qualityWindow(int v) { qualityWindow = atLeast("qualityWindow", v, 2); return this; }
+        public Builder qualityMargin(double v) {
+            if (!(v > 0 && v < 1)) {
+                throw new IllegalArgumentException("qualityMargin must be in (0, 1) (got " + v + ")");
+            }
+            qualityMargin = v;
+            return this;
+        }
+        /** Seeds the pool's randomness (balancer sampling, retry jitter) so runs replay. */
+        public Builder seed(long v) { seed = v; return this; }
+
+        public PoolConfig build() {
+            if (warmPoolMin > warmPoolMax) {
+                throw new IllegalArgumentException("warmPoolMin must be <= warmPoolMax (got warmPoolMin=" + warmPoolMin
+                        + ", warmPoolMax=" + warmPoolMax + ")");
+            }
+            if (warmPool < warmPoolMin || warmPool > warmPoolMax) {
+                throw new IllegalArgumentException("warmPool must be between warmPoolMin and warmPoolMax (got warmPool="
+                        + warmPool + ", warmPoolMin=" + warmPoolMin + ", warmPoolMax=" + warmPoolMax + ")");
+            }
+            if (maxAgents < warmPoolMax) {
+                throw new IllegalArgumentException("maxAgents must be >= warmPoolMax (got maxAgents=" + maxAgents
+                        + ", warmPoolMax=" + warmPoolMax + "); lower warmPool/warmPoolMax or raise maxAgents");
+            }
+            if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+                throw new IllegalArgumentException("retryBackoffMax must be >= retryBackoff (got retryBackoffMax="
+                        + retryBackoffMax + ", retryBackoff=" + retryBackoff + ")");
+            }
+            if (restartBackoffMax.compareTo(restartBackoff) < 0) {
+                throw new IllegalArgumentException("restartBackoffMax must be >= restartBackoff (got restartBackoffMax="
+                        + restartBackoffMax + ", restartBackoff=" + restartBackoff + ")");
+            }
+            return new PoolConfig(this);
+        }
+
+        private static int atLeast(String name, int v, int min) {
+            if (v < min) {
+                throw new IllegalArgumentException(name + " must be >= " + min + " (got " + v + ")");
+            }
+            return v;
+        }
+
+        private static Duration positive(String name, Duration v) {
+            if (v == null || v.isZero() || v.isNegative()) {
+                throw new IllegalArgumentException(name + " must be > 0 (got " + v + ")");
+            }
+            return v;
+        }
+
+        private static Duration nonNegative(String name, Duration v) {
+            if (v == null || v.isNegative()) {
+                throw new IllegalArgumentException(name + " must be >= 0 (got " + v + ")");
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.DeadLetter;
+import io.trinity.pool.Payload;
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.agent.AgentBrokenException;
+import io.trinity.pool.agent.AgentState;
+import io.trinity.pool.agent.AsyncAgent;
+import io.trinity.pool.agent.NonRetryableException;
+import io.trinity.pool.balance.LoadBalancer;
+import io.trinity.pool.balance.Outcome;
+import io.trinity.pool.balance.TaskRequest;
+import io.trinity.pool.event.PoolEvent;
+import io.trinity.pool.event.PoolEvent.TaskOutcome;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Moves tasks from the queue to agents and settles every attempt exactly once.
+ *
+ * <p>An attempt has two ends that may come in either order: its <em>outcome</em> (decided once,
+ * by the agent's return, a timeout, a cancellation, a preemption or the health monitor) and its
+ * <em>return</em> (the agent's code gives the thread back, freeing the agent's slot). A late
+ * return after the outcome was decided only frees the slot; its result is discarded. That is
+ * what makes "every task ends exactly once" hold whatever an agent does.
+ */
+final class Dispatcher {
+
+    private final Engine engine;
+    private final PoolState s;
+    private final PoolConfig config;
+    private boolean needed;
+
+    Dispatcher(Engine engine) {
+        this.engine = engine;
+        this.s = engine.state;
+        this.config = engine.config;
+    }
+
+    void markNeeded() {
+        needed = true;
+    }
+
+    // ---- admission --------------------------------------------------------------------------
+
+    void accept(TaskRecord r) {
+        long now = engine.clock.nanoTime();
+        if (s.terminated) {
+            engine.releasePermit(r);
+            r.addReason("pool shut down before the task could start");
+            s.live.put(r.id, r);
+            finish(r, TaskState.CANCELLED, null, null);
+            return;
+        }
+        r.sequence = ++s.sequence;
+        r.enqueuedNanos = now;
+        s.live.put(r.id, r);
+        TypeState ts = s.type(r.lane);
+        ts.arrivalsThisTick++;
+        s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
+                r.task.affinityKey().orElse(null), r.task.tenant()));
+        if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
+            engine.releasePermit(r);
+            r.addReason(circuitReason(ts));
+            finish(r, TaskState.FAILED, null, null);
+            return;
+        }
+        s.queue.requeue(r);
+        needed = true;
+        engine.lifecycle.maybePreemptFor(r);
+    }
+
+    static String circuitReason(TypeState ts) {
+        return "circuit open for agent type '" + ts.name + "': " + ts.restart.failuresInWindow()
+                + " agent failures within the restart window; tasks fail fast until a probe spawn succeeds"
+                + " (or set circuitMode=WAIT)";
+    }
+
+    // ---- dispatch ---------------------------------------------------------------------------
+
+    void dispatchIfNeeded() {
+        if (!needed) {
+            return;
+        }
+        needed = false;
+        for (TypeState ts : s.byType.values()) {
+            dispatchLane(ts);
+        }
+        engine.lifecycle.planSpawns();
+        engine.lifecycle.checkShutdownProgress();
+    }
+
+    private void dispatchLane(TypeState ts) {
+        while (!ts.free.isEmpty() && s.queue.size(ts.name) > 0) {
+            if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
+                failLane(ts);
+                return;
+            }
+            TaskRecord r = s.queue.peek(ts.name);
+            String balancerName = r.task.balancer().orElse(config.balancer());
+            LoadBalancer balancer = s.balancers.get(balancerName);
+            TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent);
+            AgentSlot slot = (AgentSlot) balancer.select(request, ts.free);
+            if (slot == null) {
+                return;
+            }
+            s.queue.poll(ts.name);
+            start(r, slot, balancerName);
+        }
+    }
+
+    /** The circuit of a type opened: in fail-fast mode its queued tasks end now. */
+    void failLane(TypeState ts) {
+        TaskRecord r;
+        while ((r = s.queue.poll(ts.name)) != null) {
+            engine.releasePermit(r);
+            r.addReason(circuitReason(ts));
+            finish(r, TaskState.FAILED, null, null);
+        }
+    }
+
+    private void start(TaskRecord r, AgentSlot slot, String balancerName) {
+        long now = engine.clock.nanoTime();
+        engine.releasePermit(r);
+        r.attempts++;
+        Attempt a = new Attempt(engine, engine.clock, r, slot, r.attempts, now, balancerName);
+        r.current = a;
+        r.state = TaskState.RUNNING;
+        s.running++;
+        TypeState ts = s.type(slot.type());
+        ts.inFlight++;
+        slot.running.add(a);
+        slot.lastActiveNanos = now;
+        if (slot.state != AgentState.BUSY) {
+            engine.lifecycle.transition(slot, AgentState.BUSY, null);
+        }
+        engine.lifecycle.updateFree(slot);
+        s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number));
+        r.task.timeout().ifPresent(d -> a.timeoutTimer = engine.clock.schedule(d,
+                () -> engine.post(() -> timedOut(a, d))));
+        run(a);
+    }
+
+    private void run(Attempt a) {
+        var agent = a.slot.agent;
+        if (agent instanceof AsyncAgent async) {
+            engine.agentExecutor.execute(() -> {
+                try {
+                    async.executeAsync(a).whenComplete((v, e) -> engine.post(() -> returned(a, v, e)));
+                } catch (Throwable e) {
+                    engine.post(() -> returned(a, null, e));
+                }
+            });
+            return;
+        }
+        engine.agentExecutor.execute(() -> {
+            a.thread = Thread.currentThread();
+            Payload value = null;
+            Throwable error = null;
+            try {
+                if (!a.cancelled) {
+                    value = agent.execute(a);
+                } else {
+                    error = new CancellationException("cancelled before it started");
+                }
+            } catch (Throwable e) {
+                error = e;
+            } finally {
+                a.thread = null;
+                Thread.interrupted(); // an interrupt meant for this task must not leak into the next
+            }
+            Payload v = value;
+            Throwable e = error;
+            engine.post(() -> returned(a, v, e));
+        });
+    }
+
+    // ---- attempt ends -----------------------------------------------------------------------
+
+    /** The agent's code returned (or its future completed). */
+    void returned(Attempt a, Payload value, Throwable error) {
+        long now = engine.clock.nanoTime();
+        AgentSlot slot = a.slot;
+        slot.running.remove(a);
+        boolean decided = a.outcome != null;
+        if (!decided) {
+            Throwable cause = unwrap(error);
+            if (cause == null) {
+                settle(a, TaskOutcome.SUCCEEDED, null);
+                finish(a.record, TaskState.SUCCEEDED, value == null ? Payload.EMPTY : value, null);
+            } else if (cause instanceof AgentBrokenException) {
+                String reason = "agent " + slot.id + " broke: " + cause.getMessage();
+                settle(a, TaskOutcome.FAILED, reason);
+                engine.lifecycle.fail(slot, reason);
+                retryOrDeadLetter(a.record, reason, TaskOutcome.FAILED, cause);
+            } else if (cause instanceof NonRetryableException) {
+                settle(a, TaskOutcome.FAILED, cause.getMessage());
+                a.record.addReason(describe(cause));
+                finish(a.record, TaskState.FAILED, null, cause);
+            } else {
+                String reason = describe(cause);
+                settle(a, TaskOutcome.FAILED, reason);
+                retryOrDeadLetter(a.record, reason, TaskOutcome.FAILED, cause);
+            }
+        }
+        if (slot.state == AgentState.BUSY && slot.running.isEmpty()) {
+            slot.readySinceNanos = now;
+            engine.lifecycle.transition(slot, AgentState.READY, null);
+        }
+        engine.lifecycle.updateFree(slot);
+        engine.lifecycle.afterAgentFreed(slot);
+        needed = true;
+    }
+
+    /**
+     * Decides an attempt's outcome (once), emits task.end, and teaches the balancer and the
+     * quality trend. The agent's slot stays taken until the work returns.
+     */
+    void settle(Attempt a, TaskOutcome outcome, String reason) {
+        if (a.outcome != null) {
+            throw new IllegalStateException("attempt " + a.number + " of task " + a.record.id + " settled twice");
+        }
+        long now = engine.clock.nanoTime();
+        a.outcome = outcome;
+        if (a.timeoutTimer != null) {
+            a.timeoutTimer.cancel();
+        }
+        long took = now - a.startNanos;
+        s.running--;
+        s.type(a.slot.type()).inFlight--;
+        a.record.current = null;
+        a.record.lastAgent = a.slot.id;
+        s.events.emit(() -> new PoolEvent.TaskEnded(now, a.record.id, a.slot.id, outcome, took / 1_000_000, reason));
+        if (outcome == TaskOutcome.SUCCEEDED || outcome == TaskOutcome.FAILED || outcome == TaskOutcome.TIMED_OUT) {
+            boolean ok = outcome == TaskOutcome.SUCCEEDED;
+            a.slot.completed++;
+            a.slot.recordLatency(took);
+            a.slot.quality.record(ok, a.quality);
+            TypeState ts = s.type(a.slot.type());
+            ts.serviceEwmaNanos = ts.serviceEwmaNanos == 0 ? took : ts.serviceEwmaNanos * 0.9 + took * 0.1;
+            LoadBalancer b = s.balancers.get(a.balancer);
+            if (b != null && !a.slot.state.isTerminal()) {
+                b.taskEnded(a.slot, new TaskRequest(a.record.id, a.record.task, a.number, null),
+                        new Outcome(ok, took, a.quality));
+            }
+        }
+    }
+
+    void timedOut(Attempt a, Duration limit) {
+        if (a.outcome != null) {
+            return;
+        }
+        String reason = "timed out after " + limit.toMillis() + " ms on agent " + a.slot.id;
+        settle(a, TaskOutcome.TIMED_OUT, reason);
+        engine.agentExecutor.execute(a::cancelWork);
+        retryOrDeadLetter(a.record, reason, TaskOutcome.TIMED_OUT, null);
+        needed = true;
+    }
+
+    /** Cancels a task wherever it is. Loop only. */
+    void cancel(TaskRecord r, String reason) {
+        if (r.state.isFinal() || !s.live.containsKey(r.id)) {
+            return;
+        }
+        long now = engine.clock.nanoTime();
+        Attempt a = r.current;
+        if (a != null && a.outcome == null) {
+            settle(a, TaskOutcome.CANCELLED, reason);
+            engine.agentExecutor.execute(a::cancelWork);
+        } else {
+            if (s.queue.remove(r)) {
+                engine.releasePermit(r);
+            }
+            if (r.retryTimer != null && r.retryTimer.cancel()) {
+                s.waitingRetry--;
+            }
+            r.retryTimer = null;
+            s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, TaskOutcome.CANCELLED, 0, reason));
+        }
+        r.addReason(reason);
+        finish(r, TaskState.CANCELLED, null, null);
+        needed = true;
+    }
+
+    /** A running attempt gives way to higher-priority work: requeued without spending an attempt. */
+    void preempt(Attempt a, String reason) {
+        settle(a, TaskOutcome.PREEMPTED, reason);
+        engine.agentExecutor.execute(a::cancelWork);
+        TaskRecord r = a.record;
+        r.attempts--;
+        r.preemptions++;
+        r.state = TaskState.QUEUED;
+        r.enqueuedNanos = a.startNanos; // keeps its place: it was already waiting for this long
+        s.queue.requeue(r);
+        needed = true;
+    }
+
+    /** A failed attempt: back to the queue after a backoff, or dead-lettered after the last one. */
+    void retryOrDeadLetter(TaskRecord r, String reason, TaskOutcome outcome, Throwable cause) {
+        long now = engine.clock.nanoTime();
+        r.addReason(reason);
+        int max = r.maxAttempts(config.maxAttempts());
+        if (r.attempts < max && !s.terminated) {
+            long backoff = backoffNanos(r.attempts);
+            r.state = TaskState.QUEUED;
+            s.waitingRetry++;
+            s.events.emit(() -> new PoolEvent.TaskRetried(now, r.id, r.attempts, reason, backoff / 1_000_000));
+            r.retryTimer = engine.clock.schedule(Duration.ofNanos(backoff), () -> engine.post(() -> requeueAfterBackoff(r)));
+            return;
+        }
+        if (outcome == TaskOutcome.TIMED_OUT) {
+            finish(r, TaskState.TIMED_OUT, null, cause);
+            return;
+        }
+        s.events.emit(() -> new PoolEvent.TaskDeadLettered(now, r.id, r.attempts, reason));
+        s.deadLetters.put(r.id, new DeadLetter(r.id, r.task, r.attempts, r.failureReasons(), now));
+        finish(r, TaskState.DEAD_LETTERED, null, cause);
+    }
+
+    private void requeueAfterBackoff(TaskRecord r) {
+        if (r.retryTimer == null || r.state.isFinal()) {
+            return;
+        }
+        r.retryTimer = null;
+        s.waitingRetry--;
+        r.enqueuedNanos = engine.clock.nanoTime();
+        s.queue.requeue(r);
+        needed = true;
+    }
+
+    /** Exponential backoff with equal jitter: half fixed, half random, so retries spread out. */
+    long backoffNanos(int attemptsSoFar) {
+        long base = config.retryBackoff().toNanos();
+        if (base == 0) {
+            return 0;
+        }
+        long cap = config.retryBackoffMax().toNanos();
+        long d = Math.min(cap, base << Math.min(attemptsSoFar - 1, 30));
+        long half = d / 2;
+        return half + (half > 0 ? s.random.nextLong(half + 1) : 0);
+    }
+
+    /** The one place a task reaches its final state. */
+    void finish(TaskRecord r, TaskState state, Payload value, Throwable cause) {
+        if (r.state.isFinal()) {
+            throw new IllegalStateException("task " + r.id + " would end twice: " + r.state + " then " + state);
+        }
+        r.state = state;
+        s.live.remove(r.id);
+        s.finalCounts.merge(state, 1L, Long::sum);
+        Engine.complete(r, state, value, cause);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

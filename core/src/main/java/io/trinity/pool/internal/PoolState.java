@@ -1,0 +1,90 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.AgentType;
+import io.trinity.pool.DeadLetter;
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.PoolSnapshot;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.balance.LoadBalancer;
+import io.trinity.pool.health.RestartPolicy;
+import io.trinity.pool.queue.TaskQueue;
+import io.trinity.pool.spawn.SpawnLimiter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Everything the control loop owns. No synchronisation: only the loop reads or writes it. */
+final class PoolState {
+
+    final PoolConfig config;
+    final Map<String, LoadBalancer> balancers;
+    final Events events;
+    final long startNanos;
+    final SplittableRandom random;
+    final TaskQueue<TaskRecord> queue;
+    final Map<String, TypeState> byType = new LinkedHashMap<>();
+    final Map<String, AgentSlot> agents = new LinkedHashMap<>();
+    /** Accepted tasks not yet in a final state, by id. */
+    final Map<Long, TaskRecord> live = new LinkedHashMap<>();
+    final EnumMap<TaskState, Long> finalCounts = Engine.emptyCounts();
+    final Map<Long, DeadLetter> deadLetters = new LinkedHashMap<>();
+    final SpawnLimiter limiter;
+    long sequence;
+    long spawns;
+    long destroys;
+    int waitingRetry;
+    int running;
+    boolean shuttingDown;
+    boolean terminated;
+
+    final io.trinity.pool.time.PoolClock clock;
+
+    PoolState(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer> balancers, Events events,
+              io.trinity.pool.time.PoolClock clock, SplittableRandom random) {
+        this.config = config;
+        this.clock = clock;
+        long startNanos = clock.nanoTime();
+        this.balancers = balancers;
+        this.events = events;
+        this.startNanos = startNanos;
+        this.random = random;
+        this.queue = new TaskQueue<>(Integer.MAX_VALUE, config.agingStep().toNanos());
+        for (String name : Engine.sorted(types.keySet())) {
+            AgentType t = types.get(name);
+            byType.put(name, new TypeState(t, new RestartPolicy(config.restartBackoff(), config.restartBackoffMax(),
+                    config.restartIntensity(), config.restartWindow())));
+        }
+        this.limiter = new SpawnLimiter(config.spawnRate());
+    }
+
+    TypeState type(String name) {
+        return byType.get(name);
+    }
+
+    int alive() {
+        return agents.size();
+    }
+
+    PoolSnapshot snapshot() {
+        List<PoolSnapshot.AgentInfo> infos = new ArrayList<>(agents.size());
+        for (AgentSlot s : agents.values()) {
+            infos.add(new PoolSnapshot.AgentInfo(s.id, s.type.name(), s.state, s.running.size(), s.capacity, s.warm));
+        }
+        EnumMap<TaskState, Long> counts = new EnumMap<>(finalCounts);
+        long queued = 0;
+        long runningTasks = 0;
+        for (TaskRecord r : live.values()) {
+            if (r.state == TaskState.RUNNING) {
+                runningTasks++;
+            } else {
+                queued++;
+            }
+        }
+        counts.put(TaskState.QUEUED, queued);
+        counts.put(TaskState.RUNNING, runningTasks);
+        return new PoolSnapshot(clock.nanoTime(), infos, queue.size(), running, waitingRetry, counts, spawns, destroys);
+    }
+}

@@ -1,0 +1,197 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.agent.AgentState;
+import io.trinity.pool.event.PoolEvent;
+import io.trinity.pool.event.PoolEvent.DestroyReason;
+import io.trinity.pool.event.PoolEvent.SpawnCause;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The auto-scaler and the warm-pool sizer, run on every scale tick.
+ *
+ * <p><b>Desired agents per type</b> = ceil(demand / (capacity x target utilization)), where
+ * demand is the larger of the work present (running + queued) and the work forecast by
+ * Little's law (arrival rate x mean service time). Scale-up acts at once (bounded by the spawn
+ * limit). Scale-down uses the highest recommendation seen over the stabilization window, as
+ * the Kubernetes HPA does, and only ever reclaims IDLE agents, so work is never killed. Because
+ * a workload sitting at a threshold keeps producing the same maximum, it cannot make the pool
+ * flap: up-moves are immediate and down-moves need a whole window of lower demand.
+ *
+ * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
+ * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
+ * split between types by their share of recent demand.
+ */
+final class ScaleController {
+
+    private final Engine engine;
+    private final PoolState s;
+    private final PoolConfig config;
+    private final Map<String, ArrayDeque<long[]>> recommendations = new HashMap<>();
+    private final Map<String, Integer> lastTarget = new HashMap<>();
+    private final Map<String, Double> demandShare = new HashMap<>();
+    private int warmTotal;
+
+    ScaleController(Engine engine) {
+        this.engine = engine;
+        this.s = engine.state;
+        this.config = engine.config;
+        this.warmTotal = config.warmPool();
+    }
+
+    void tick(long now) {
+        sizeWarmPool();
+        for (TypeState ts : s.byType.values()) {
+            scale(ts, now);
+        }
+    }
+
+    int warmTotal() {
+        return warmTotal;
+    }
+
+    private void scale(TypeState ts, long now) {
+        int queued = s.queue.size(ts.name);
+        double serviceSec = ts.serviceEwmaNanos / 1e9;
+        double forecast = ts.arrivalRate * serviceSec;
+        double demand = Math.max(ts.inFlight + queued, forecast);
+        int capacity = 1;
+        int current = 0;
+        for (AgentSlot slot : ts.slots) {
+            if (slot.state != AgentState.DESTROYING) {
+                current++;
+                capacity = Math.max(capacity, slot.capacity);
+            }
+        }
+        int desired = (int) Math.ceil(demand / (capacity * config.targetUtilization()) - 1e-9);
+        desired = Math.max(desired, Math.max(ts.type.minAgents(), ts.warmTarget));
+        desired = Math.min(desired, Math.min(ts.type.maxAgents(), config.maxAgents()));
+
+        ArrayDeque<long[]> window = recommendations.computeIfAbsent(ts.name, k -> new ArrayDeque<>());
+        window.addLast(new long[] {now, desired});
+        long horizon = now - config.scaleDownWindow().toNanos();
+        while (window.size() > 1 && window.peekFirst()[0] < horizon) {
+            window.pollFirst();
+        }
+        int stabilized = 0;
+        for (long[] r : window) {
+            stabilized = (int) Math.max(stabilized, r[1]);
+        }
+        double utilization = current == 0 ? 0 : ts.inFlight / (double) (current * capacity);
+        if (desired > current) {
+            decide(ts, current, desired, "demand " + round(demand) + " at target utilization "
+                    + config.targetUtilization(), queued, utilization, now);
+            int toSpawn = desired - current;
+            while (toSpawn-- > 0 && engine.lifecycle.spawn(ts.name, SpawnCause.SCALE_UP)) {
+                // refused at the cap or the rate limit: the next tick continues
+            }
+        } else if (stabilized < current) {
+            int excess = current - stabilized;
+            List<AgentSlot> idle = new ArrayList<>();
+            for (AgentSlot slot : ts.slots) {
+                if (slot.state == AgentState.IDLE && !slot.warm && slot.running.isEmpty()) {
+                    idle.add(slot);
+                }
+            }
+            idle.sort((a, b) -> Long.compare(a.lastActiveNanos, b.lastActiveNanos));
+            int n = Math.min(excess, idle.size());
+            if (n > 0) {
+                decide(ts, current, current - n, "stabilized demand over " + config.scaleDownWindow().toSeconds()
+                        + " s needs " + stabilized, queued, utilization, now);
+                for (int i = 0; i < n; i++) {
+                    engine.lifecycle.destroy(idle.get(i), DestroyReason.SCALE_DOWN);
+                }
+            }
+        }
+    }
+
+    private void decide(TypeState ts, int from, int to, String reason, int queue, double utilization, long now) {
+        Integer last = lastTarget.put(ts.name, to);
+        if (last != null && last == to) {
+            return;
+        }
+        if (to > from) {
+            ts.scaleUps++;
+        } else {
+            ts.scaleDowns++;
+        }
+        s.events.emit(() -> new PoolEvent.ScaleDecision(now, ts.name, from, to, reason, queue, utilization));
+    }
+
+    private void sizeWarmPool() {
+        double total = 0;
+        double forecast = 0;
+        for (TypeState ts : s.byType.values()) {
+            total += ts.arrivalRate;
+            double window = Math.max(ts.spawnTimeEwmaNanos, config.scaleInterval().toNanos()) / 1e9;
+            forecast += ts.arrivalRate * window;
+        }
+        if (s.sequence > 0) {
+            warmTotal = (int) Math.ceil(forecast - 1e-9);
+            warmTotal = Math.max(config.warmPoolMin(), Math.min(config.warmPoolMax(), warmTotal));
+        }
+        if (total > 1e-6) {
+            for (TypeState ts : s.byType.values()) {
+                demandShare.put(ts.name, ts.arrivalRate / total);
+            }
+        }
+        allocate();
+        for (TypeState ts : s.byType.values()) {
+            markWarm(ts);
+        }
+    }
+
+    /** Largest-remainder split of the warm total by demand share; round-robin before any demand. */
+    private void allocate() {
+        List<TypeState> types = new ArrayList<>(s.byType.values());
+        if (demandShare.isEmpty()) {
+            for (int i = 0; i < types.size(); i++) {
+                types.get(i).warmTarget = warmTotal / types.size() + (i < warmTotal % types.size() ? 1 : 0);
+            }
+            return;
+        }
+        int given = 0;
+        double[] remainders = new double[types.size()];
+        for (int i = 0; i < types.size(); i++) {
+            double exact = warmTotal * demandShare.getOrDefault(types.get(i).name, 0.0);
+            types.get(i).warmTarget = (int) Math.floor(exact);
+            remainders[i] = exact - Math.floor(exact);
+            given += types.get(i).warmTarget;
+        }
+        while (given < warmTotal) {
+            int best = 0;
+            for (int i = 1; i < remainders.length; i++) {
+                if (remainders[i] > remainders[best]) {
+                    best = i;
+                }
+            }
+            types.get(best).warmTarget++;
+            remainders[best] = -1;
+            given++;
+        }
+    }
+
+    /** Marks the type's most recently active READY agents warm, up to its target. */
+    private void markWarm(TypeState ts) {
+        List<AgentSlot> candidates = new ArrayList<>();
+        for (AgentSlot slot : ts.slots) {
+            if (slot.state == AgentState.READY || (slot.state == AgentState.BUSY && slot.warm)) {
+                candidates.add(slot);
+            } else {
+                slot.warm = false;
+            }
+        }
+        candidates.sort((a, b) -> Long.compare(b.lastActiveNanos, a.lastActiveNanos));
+        for (int i = 0; i < candidates.size(); i++) {
+            candidates.get(i).warm = i < ts.warmTarget;
+        }
+    }
+
+    private static String round(double d) {
+        return String.format(java.util.Locale.ROOT, "%.2f", d);
+    }
+}

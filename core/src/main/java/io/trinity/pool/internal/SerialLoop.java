@@ -1,0 +1,87 @@
+package io.trinity.pool.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer. Any thread posts commands into a lock-free multi-producer queue; whoever
+ * takes the work-in-progress counter from 0 schedules one drain on the loop executor, and the
+ * drain runs every command, then the after-batch hook (dispatch), until nothing is left. So at
+ * most one thread touches pool state at a time, with no lock around it, and commands posted
+ * from inside a drain (re-entrant) simply join the current batch.
+ *
+ * <p>With a direct executor (deterministic mode) the drain runs on the posting thread, which
+ * makes a virtual-time run single-threaded and exactly repeatable.
+ */
+final class SerialLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SerialLoop.class);
+
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final Executor executor;
+    private final Runnable afterBatch;
+    private final Runnable drainTask = this::drain;
+    private volatile Thread drainingThread;
+
+    SerialLoop(Executor executor, Runnable afterBatch) {
+        this.executor = executor;
+        this.afterBatch = afterBatch;
+    }
+
+    void post(Runnable command) {
+        commands.offer(command);
+        if (wip.getAndIncrement() == 0) {
+            executor.execute(drainTask);
+        }
+    }
+
+    /** True when called from inside a drain, i.e. on the loop. */
+    boolean inLoop() {
+        return drainingThread == Thread.currentThread();
+    }
+
+    private void drain() {
+        drainingThread = Thread.currentThread();
+        int missed = 1;
+        try {
+            for (;;) {
+                Runnable c;
+                while ((c = commands.poll()) != null) {
+                    run(c);
+                }
+                run(afterBatch);
+                if (!commands.isEmpty()) {
+                    continue;
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
+        } finally {
+            drainingThread = null;
+        }
+    }
+
+    private void run(Runnable c) {
+        try {
+            c.run();
+        } catch (Throwable e) {
+            // A bug in one command must not kill the loop: every other task still needs it.
+            failures.incrementAndGet();
+            LOG.error("pool control loop: a command failed (a bug); the pool keeps running", e);
+        }
+    }
+
+    /** Commands that threw: always 0 unless there is a bug. Tests assert on it. */
+    int failures() {
+        return failures.get();
+    }
+
+    private final AtomicInteger failures = new AtomicInteger();
+}

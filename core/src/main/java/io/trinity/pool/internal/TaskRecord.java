@@ -1,0 +1,79 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.Payload;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskHandle;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.queue.QueuedTask;
+import io.trinity.pool.time.PoolClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An accepted task as the loop tracks it, and the handle its submitter holds. Fields are
+ * written on the loop; the few read by other threads are volatile.
+ */
+final class TaskRecord implements TaskHandle, QueuedTask {
+
+    final long id;
+    final Task task;
+    /** The agent type that runs it: the task's type, or generic when that type is unknown. */
+    final String lane;
+    final long submittedNanos;
+    final CompletableFuture<Payload> future = new CompletableFuture<>();
+    private final Engine engine;
+
+    volatile TaskState state = TaskState.QUEUED;
+    volatile int attempts;
+    private volatile List<String> reasons = List.of();
+    long enqueuedNanos;
+    long sequence;
+    /** Holds one of the queue's capacity permits until it first leaves the queue. */
+    boolean holdsPermit;
+    Attempt current;
+    String lastAgent;
+    PoolClock.Timer retryTimer;
+    int preemptions;
+
+    TaskRecord(Engine engine, long id, Task task, String lane, long now) {
+        this.engine = engine;
+        this.id = id;
+        this.task = task;
+        this.lane = lane;
+        this.submittedNanos = now;
+        this.enqueuedNanos = now;
+    }
+
+    void addReason(String reason) {
+        List<String> copy = new ArrayList<>(reasons);
+        copy.add(reason);
+        reasons = List.copyOf(copy);
+    }
+
+    int maxAttempts(int poolDefault) {
+        return task.maxAttempts() > 0 ? task.maxAttempts() : poolDefault;
+    }
+
+    @Override public long id() { return id; }
+    @Override public Task task() { return task; }
+    @Override public CompletableFuture<Payload> result() { return future; }
+    @Override public TaskState state() { return state; }
+    @Override public int attempts() { return attempts; }
+    @Override public List<String> failureReasons() { return reasons; }
+
+    @Override
+    public void cancel() {
+        engine.cancel(this);
+    }
+
+    @Override public String lane() { return lane; }
+    @Override public int priority() { return task.priority(); }
+    @Override public long enqueuedNanos() { return enqueuedNanos; }
+    @Override public long sequence() { return sequence; }
+
+    @Override
+    public String toString() {
+        return "task " + id + " (" + task.type() + ", " + state + ")";
+    }
+}

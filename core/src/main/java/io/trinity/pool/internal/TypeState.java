@@ -1,0 +1,70 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.AgentType;
+import io.trinity.pool.health.RestartPolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Per agent type bookkeeping on the loop. */
+final class TypeState {
+
+    final AgentType type;
+    final String name;
+    /** Every agent of this type, in spawn order. */
+    final List<AgentSlot> slots = new ArrayList<>();
+    /** Agents with a free task slot: the balancers' candidate list, O(1) add and remove. */
+    final List<AgentSlot> free = new ArrayList<>();
+    final RestartPolicy restart;
+    int spawning;
+    int counter;
+    /** Replacements for failed agents not yet spawned (waiting for backoff, cap or rate). */
+    int replacementsOwed;
+    /** Arrivals since the last scale tick, and their smoothed rate per second. */
+    int arrivalsThisTick;
+    double arrivalRate;
+    /** Tasks running now. */
+    int inFlight;
+    /** Sum and count of recent attempt durations, for the scaler's service-time estimate. */
+    double serviceEwmaNanos;
+    /** Smoothed time from spawn to READY. */
+    double spawnTimeEwmaNanos;
+    /** Scale decisions taken, by direction. */
+    int scaleUps;
+    int scaleDowns;
+    /** Warm agents the warm pool wants of this type now. */
+    int warmTarget;
+
+    TypeState(AgentType type, RestartPolicy restart) {
+        this.type = type;
+        this.name = type.name();
+        this.restart = restart;
+    }
+
+    void addFree(AgentSlot s) {
+        if (s.freeIndex < 0) {
+            s.freeIndex = free.size();
+            free.add(s);
+        }
+    }
+
+    void removeFree(AgentSlot s) {
+        int i = s.freeIndex;
+        if (i < 0) {
+            return;
+        }
+        AgentSlot last = free.remove(free.size() - 1);
+        if (last != s) {
+            free.set(i, last);
+            last.freeIndex = i;
+        }
+        s.freeIndex = -1;
+    }
+
+    int freeSlots() {
+        int n = 0;
+        for (AgentSlot s : free) {
+            n += s.capacity - s.running.size();
+        }
+        return n;
+    }
+}

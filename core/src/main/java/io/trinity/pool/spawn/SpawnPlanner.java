@@ -1,0 +1,59 @@
+package io.trinity.pool.spawn;
+
+import io.trinity.pool.event.PoolEvent.SpawnCause;
+import java.util.Collection;
+
+/** The engine's side of spawning, as strategies see it. Valid only during {@code plan}. */
+public interface SpawnPlanner {
+
+    long nanoTime();
+
+    /** Registered agent types. */
+    Collection<String> types();
+
+    /** Tasks of a type waiting in the queue. */
+    int pending(String type);
+
+    /** Free task slots of a type on live agents (READY, IDLE, or BUSY under capacity). */
+    int freeSlots(String type);
+
+    /** Agents of a type still spawning. */
+    int spawning(String type);
+
+    /** Agents of a type, all states. */
+    int alive(String type);
+
+    /** Agents of all types, all states (what the cap counts). */
+    int alive();
+
+    int maxAgents();
+
+    /** READY agents of a type with nothing running: what can take a task this instant. */
+    int readyNow(String type);
+
+    /** How many READY agents the warm pool wants of this type now (the engine adapts it). */
+    int warmTarget(String type);
+
+    /** Smoothed arrival rate of a type's tasks, per second. */
+    double arrivalRate(String type);
+
+    /**
+     * Spawns one agent of a type, if the cap, the type's own cap, the rate limit and the
+     * type's restart backoff allow it now; otherwise returns false (the engine retries the
+     * plan when the limit lifts).
+     */
+    boolean spawn(String type, SpawnCause cause);
+
+    /**
+     * Clones the live agent of a type that is busiest (or bound to {@code affinityKey} when
+     * non-null), seeding the new agent with its snapshot. Same limits as {@link #spawn}.
+     */
+    boolean cloneBusiest(String type, String affinityKey);
+
+    /**
+     * Makes room at the cap for a type by reclaiming an IDLE agent of another type with no
+     * pending work: re-specialized if the agent supports it, destroyed otherwise. Returns true
+     * if room was made (or is being made).
+     */
+    boolean reclaimFor(String type);
+}

@@ -1,0 +1,16 @@
+package io.trinity.pool.spawn;
+
+/**
+ * Decides when to add agents. Strategies are consulted by the control loop after every
+ * dispatch round and on every scale tick; several may be active and each only asks the
+ * {@link SpawnPlanner} for spawns, which enforces the pool cap and the spawn rate limit.
+ * Adding a strategy means adding a class, not editing the engine.
+ */
+public interface SpawnStrategy {
+
+    /** The name used on the command line and in docs, such as {@code on-demand}. */
+    String name();
+
+    /** Looks at the pool and asks for spawns. Called only on the control loop. */
+    void plan(SpawnPlanner planner);
+}
