@@ -16,7 +16,10 @@ public final class Balancers {
     /** The built-in factories by name, in a stable order. */
     public static Map<String, LoadBalancer.Factory> builtIn() {
         Map<String, LoadBalancer.Factory> m = new LinkedHashMap<>();
-        // BALANCERS-TODO: the four built-in balancers are registered here.
+        m.put(ROUND_ROBIN, RoundRobinBalancer::new);
+        m.put(LEAST_LOADED, LeastLoadedBalancer::new);
+        m.put(SKILL_AWARE, SkillAwareBalancer::new);
+        m.put(AFFINITY, AffinityBalancer::new);
         return m;
     }
 }

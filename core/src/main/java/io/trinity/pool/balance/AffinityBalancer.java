@@ -1,0 +1,246 @@
+package io.trinity.pool.balance;
+
+import io.trinity.pool.agent.AgentView;
+import io.trinity.pool.time.PoolClock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Keeps tasks with the same affinity key on the same agent (warm caches, open sessions), with
+ * consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2018).
+ *
+ * <p>Design. Each agent type has a hash ring of {@value #VIRTUAL_NODES} virtual nodes per
+ * agent, changed only in {@link #agentAdded} and {@link #agentRemoved}, so adding or losing
+ * an agent moves only the keys on its arcs. A key is placed by walking clockwise from its
+ * hash to the first agent that is a candidate and holds fewer than
+ * {@code ceil(c x (inFlight of the type + 1) / live agents of the type)} tasks, where c is
+ * {@link BalancerSettings#affinityLoadFactor()}: no agent ever takes a task that would put
+ * it over c times the average, and such an agent always exists when capacity allows.
+ *
+ * <p>The placement is remembered as a binding key -> agent, so the key sticks to its agent
+ * even after the ring or the loads change. Bindings live in a LinkedHashMap in access order:
+ * every use moves a binding to the tail and stamps it with the clock, so the head is both
+ * least recently used and oldest; bindings unused for {@link BalancerSettings#affinityTtl()}
+ * are dropped from the head on each keyed dispatch, and beyond
+ * {@link BalancerSettings#affinityMaxBindings()} the head is evicted. Removing an agent
+ * drops its bindings (one scan of the bindings; removals are rare).
+ *
+ * <p>Overflow choice: when a key's bound agent is alive but full or at the load bound (or is
+ * the agent a retry avoids), this one task walks on clockwise to an agent under the bound and
+ * the binding stays put, so the key's later tasks go back to their agent as soon as it has
+ * room. The balancer never holds a task back: when no candidate is under the bound (the pool
+ * passed only agents near capacity) or the type has no ring, it takes the least-loaded
+ * candidate. Tasks without a key go to the least-loaded candidate too.
+ *
+ * <p>Cost of a keyed dispatch: O(n) over the agents of the type (the average load and the
+ * candidate index), plus the ring walk, which the load bound keeps short.
+ */
+final class AffinityBalancer implements LoadBalancer {
+
+    static final int VIRTUAL_NODES = 64;
+
+    private final PoolClock clock;
+    private final double loadFactor;
+    private final long ttlNanos;
+    private final LeastLoadedBalancer unkeyed;
+    private final Map<String, Ring> rings = new HashMap<>();
+    private final LinkedHashMap<BindingKey, Binding> bindings;
+
+    AffinityBalancer(BalancerContext context) {
+        this.clock = context.clock();
+        this.loadFactor = context.settings().affinityLoadFactor();
+        this.ttlNanos = context.settings().affinityTtl().toNanos();
+        this.unkeyed = new LeastLoadedBalancer(context);
+        int maxBindings = context.settings().affinityMaxBindings();
+        this.bindings = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<BindingKey, Binding> eldest) {
+                return size() > maxBindings;
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return Balancers.AFFINITY;
+    }
+
+    @Override
+    public void agentAdded(AgentView agent) {
+        Ring ring = rings.computeIfAbsent(agent.type(), t -> new Ring());
+        if (ring.agents.put(agent.id(), agent) != null) {
+            return; // already on the ring; keep its nodes
+        }
+        for (int i = 0; i < VIRTUAL_NODES; i++) {
+            ring.nodes.putIfAbsent(nodeHash(agent.id(), i), agent.id());
+        }
+    }
+
+    @Override
+    public void agentRemoved(AgentView agent) {
+        Ring ring = rings.get(agent.type());
+        if (ring != null && ring.agents.remove(agent.id()) != null) {
+            for (int i = 0; i < VIRTUAL_NODES; i++) {
+                ring.nodes.remove(nodeHash(agent.id(), i), agent.id());
+            }
+            if (ring.agents.isEmpty()) {
+                rings.remove(agent.type());
+            }
+        }
+        bindings.entrySet().removeIf(e -> e.getValue().agentId.equals(agent.id())
+                && e.getKey().type().equals(agent.type()));
+    }
+
+    @Override
+    public AgentView select(TaskRequest task, List<? extends AgentView> candidates) {
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        String key = task.task().affinityKey().orElse(null);
+        if (key == null) {
+            return unkeyed.select(task, candidates);
+        }
+        long now = clock.nanoTime();
+        expire(now);
+        List<? extends AgentView> pool = Candidates.forAttempt(task, candidates);
+        Map<String, AgentView> eligible = HashMap.newHashMap(pool.size());
+        for (AgentView a : pool) {
+            eligible.put(a.id(), a);
+        }
+        Ring ring = rings.get(task.type());
+        long limit = ring == null ? 0 : ring.loadLimit(loadFactor);
+
+        BindingKey bindingKey = new BindingKey(task.type(), key);
+        Binding binding = bindings.get(bindingKey);
+        if (binding != null) {
+            if (ring == null || !ring.agents.containsKey(binding.agentId)) {
+                bindings.remove(bindingKey); // its agent is gone; place the key afresh
+                binding = null;
+            } else {
+                binding.lastUsedNanos = now;
+                AgentView bound = eligible.get(binding.agentId);
+                if (bound != null && bound.inFlight() < limit) {
+                    return bound;
+                }
+            }
+        }
+        AgentView chosen = ring == null ? null : ring.walk(hash(key), eligible, limit);
+        if (chosen == null) {
+            chosen = Candidates.lightest(pool);
+        }
+        if (binding == null) {
+            bindings.put(bindingKey, new Binding(chosen.id(), now));
+        }
+        return chosen;
+    }
+
+    private void expire(long now) {
+        Iterator<Binding> it = bindings.values().iterator();
+        while (it.hasNext()) {
+            if (now - it.next().lastUsedNanos < ttlNanos) {
+                return; // the rest were used later
+            }
+            it.remove();
+        }
+    }
+
+    /** Live bindings (expired ones go at the next keyed dispatch). */
+    int bindingCount() {
+        return bindings.size();
+    }
+
+    /** The agent a key is bound to, or null; does not count as a use. */
+    String boundAgent(String type, String key) {
+        BindingKey k = new BindingKey(type, key);
+        for (Map.Entry<BindingKey, Binding> e : bindings.entrySet()) {
+            if (e.getKey().equals(k)) {
+                return e.getValue().agentId;
+            }
+        }
+        return null;
+    }
+
+    /** Virtual nodes on the ring of one type. */
+    int ringSize(String type) {
+        Ring ring = rings.get(type);
+        return ring == null ? 0 : ring.nodes.size();
+    }
+
+    /** FNV-1a over the UTF-16 units, then a 64-bit finaliser so near-identical keys spread. */
+    static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return mix(h);
+    }
+
+    private static long nodeHash(String agentId, int replica) {
+        return mix(hash(agentId) + replica * 0x9E3779B97F4A7C15L);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    private record BindingKey(String type, String key) {
+    }
+
+    private static final class Binding {
+        final String agentId;
+        long lastUsedNanos;
+
+        Binding(String agentId, long lastUsedNanos) {
+            this.agentId = agentId;
+            this.lastUsedNanos = lastUsedNanos;
+        }
+    }
+
+    /** The live agents of one type and their virtual nodes. */
+    private static final class Ring {
+        final TreeMap<Long, String> nodes = new TreeMap<>();
+        final Map<String, AgentView> agents = new LinkedHashMap<>();
+
+        /** ceil(c x average in-flight over the live agents, counting the task being placed). */
+        long loadLimit(double c) {
+            long total = 1;
+            for (AgentView a : agents.values()) {
+                total += a.inFlight();
+            }
+            return (long) Math.ceil(c * total / agents.size());
+        }
+
+        /** First agent clockwise from {@code hash} that is eligible and under the limit. */
+        AgentView walk(long hash, Map<String, AgentView> eligible, long limit) {
+            Set<String> seen = new HashSet<>();
+            List<Iterable<String>> arcs = new ArrayList<>(2);
+            arcs.add(nodes.tailMap(hash, true).values());
+            arcs.add(nodes.headMap(hash, false).values());
+            for (Iterable<String> arc : arcs) {
+                for (String id : arc) {
+                    if (!seen.add(id)) {
+                        continue;
+                    }
+                    AgentView a = eligible.get(id);
+                    if (a != null && a.inFlight() < limit) {
+                        return a;
+                    }
+                    if (seen.size() == agents.size()) {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}
