@@ -130,7 +130,9 @@ class CodeAgentTest {
 
         Map<String, Object> fixed = run(Map.of("source", source.replace("return a\n", "return a;\n")));
         assertThat(fixed.get("compiled")).isEqualTo(true);
-        assertThat(fixed.get("warnings")).isEqualTo(1L);
+        // -Xlint:all flags both raw types on line 2
+        assertThat(fixed.get("warnings")).isEqualTo(2L);
+        assertThat(fixed.get("diagnostics").toString()).contains("kind=warning, line=2, column=14, code=compiler.warn.raw.class.use");
         assertThat(fixed.get("fileName")).isEqualTo("Sloppy.java");
     }
 
