@@ -37,8 +37,8 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * <p>Documents are cut into passages so that a hit points at the paragraph that answers, not a
  * whole file: one passage per paragraph (split on blank lines), and a paragraph longer than
  * {@value #MAX_WORDS} words is cut into windows of whole sentences of up to that many words,
- * each window starting with the previous window's last sentence so that a sentence pair that
- * answers together is never split across two passages only.
+ * each window starting with the previous window's last sentence, so that a sentence pair that
+ * answers together always shares at least one passage.
  */
 final class PassageRetriever {
 
