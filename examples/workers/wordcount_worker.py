@@ -33,6 +33,8 @@ import threading
 
 AGENT = os.environ.get("TRINITY_AGENT_ID", "wordcount-worker")
 _out_lock = threading.Lock()
+_tasks_lock = threading.Lock()
+_tasks = {}  # request id -> cancel event of the one task running
 
 
 def send(message):
@@ -145,20 +147,23 @@ def run(request, cancel):
             raise BadInput(f"input.op: must be one of {', '.join(sorted(OPS))} (got {shown(op)})")
         output, attachments = OPS[op](request, cancel)
         if output is None:
-            send({"type": "cancelled", "id": rid})
+            final = {"type": "cancelled", "id": rid}
         else:
-            send({"type": "result", "id": rid, "output": output, "attachments": attachments})
+            final = {"type": "result", "id": rid, "output": output, "attachments": attachments}
     except BadInput as e:
-        send({"type": "error", "id": rid, "message": str(e), "retryable": False})
+        final = {"type": "error", "id": rid, "message": str(e), "retryable": False}
     except RuntimeError as e:
-        send({"type": "error", "id": rid, "message": str(e), "retryable": True})
+        final = {"type": "error", "id": rid, "message": str(e), "retryable": True}
     except Exception as e:  # a bug in this worker: report it rather than leave the task waiting
         log(f"request {rid} failed: {e!r}")
-        send({"type": "error", "id": rid, "message": f"worker error: {e!r}", "retryable": False})
+        final = {"type": "error", "id": rid, "message": f"worker error: {e!r}", "retryable": False}
+    # Free the slot before answering: the agent may send the next task the moment it reads this.
+    with _tasks_lock:
+        _tasks.pop(rid, None)
+    send(final)
 
 
 def main():
-    current = {}  # request id -> cancel event of the one task running
     send({"type": "ready", "info": {"worker": "wordcount_worker.py", "pid": os.getpid(), "ops": sorted(OPS)}})
     log("ready")
     while True:
@@ -175,26 +180,27 @@ def main():
             continue
         kind = request.get("type")
         if kind == "task":
-            for rid in [r for r, (t, _) in current.items() if not t.is_alive()]:
-                del current[rid]
-            if current:
+            with _tasks_lock:
+                busy = next(iter(_tasks), None)
+                if busy is None:
+                    cancel = threading.Event()
+                    _tasks[request["id"]] = cancel
+            if busy is not None:
                 send({"type": "error", "id": request["id"], "retryable": True,
-                      "message": "worker is busy with request " + str(next(iter(current)))})
+                      "message": f"worker is busy with request {busy}"})
                 continue
-            cancel = threading.Event()
-            thread = threading.Thread(target=run, args=(request, cancel), daemon=True)
-            current[request["id"]] = (thread, cancel)
-            thread.start()
+            threading.Thread(target=run, args=(request, cancel), daemon=True).start()
         elif kind == "cancel":
-            entry = current.get(request.get("id"))
-            if entry is not None:
-                entry[1].set()
+            with _tasks_lock:
+                cancel = _tasks.get(request.get("id"))
+            if cancel is not None:
+                cancel.set()
         elif kind == "stop":
             break
     log("stopping")
-    for thread, cancel in current.values():
-        cancel.set()
-        thread.join(1.0)
+    with _tasks_lock:
+        for cancel in _tasks.values():
+            cancel.set()
 
 
 if __name__ == "__main__":

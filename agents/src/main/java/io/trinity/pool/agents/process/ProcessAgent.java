@@ -80,7 +80,7 @@ public final class ProcessAgent implements Agent {
                 if (left <= 0) {
                     w.kill();
                     throw initFailed(w.describe() + " sent no ready line within " + config.readyTimeout()
-                            + " and was killed; " + w.stderrNow()
+                            + " and was killed; " + w.lastStderr()
                             + ". Make the worker print {\"type\":\"ready\"} on stdout once loaded, or raise readyTimeout");
                 }
                 LineReader.Item item = w.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())));
@@ -232,7 +232,7 @@ public final class ProcessAgent implements Agent {
             if (at != 0 && System.nanoTime() - at > config.stopGrace().toNanos()) {
                 w.kill();
                 unusable = "the worker ignored the cancel of task " + ctx.taskId() + " for " + config.stopGrace()
-                        + " and was killed; " + w.stderrNow();
+                        + " and was killed; " + w.lastStderr();
                 LOG.warn("[{}] {}", agentId, unusable);
                 throw new CancellationException("task " + ctx.taskId() + " was cancelled; agent " + agentId + ": "
                         + unusable);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class WorkerProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
-    private static final int QUEUE_LINES = 256;
+    private static final int QUEUE_LINES = 64;
     /** How long to wait for the last stderr words of a worker that just died. */
     static final Duration LAST_WORDS = Duration.ofSeconds(2);
 
@@ -160,9 +160,9 @@ final class WorkerProcess {
         return describe() + " " + exit + "; " + stderr.describe(LAST_WORDS);
     }
 
-    /** The last stderr lines now, without waiting. */
-    String stderrNow() {
-        return stderr.describe(Duration.ZERO);
+    /** The last stderr lines; call after {@link #kill()}, it waits a moment for the pipe to drain. */
+    String lastStderr() {
+        return stderr.describe(LAST_WORDS);
     }
 
     /** Kills the worker and any children it started, at once. */

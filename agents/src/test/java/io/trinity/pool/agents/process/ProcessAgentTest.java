@@ -31,6 +31,8 @@ class ProcessAgentTest {
 
     private static final long WAIT_S = 20;
     private static Path workers;
+    /** The interpreter itself: version-manager shims on PATH can take seconds to start. */
+    private static String python;
     private final List<ProcessAgent> started = new ArrayList<>();
 
     @BeforeAll
@@ -42,6 +44,18 @@ class ProcessAgentTest {
         }
         assertThat(dir).as("examples/workers above " + System.getProperty("user.dir")).isNotNull();
         workers = dir.resolve("examples/workers");
+        python = pythonExecutable();
+    }
+
+    private static String pythonExecutable() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+            String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(p.waitFor(WAIT_S, TimeUnit.SECONDS)).isTrue();
+            return path.isEmpty() ? "python3" : path;
+        } catch (Exception e) {
+            throw new AssertionError("cannot ask python3 for its path", e);
+        }
     }
 
     @AfterEach
@@ -59,12 +73,12 @@ class ProcessAgentTest {
     }
 
     private static ProcessAgentConfig.Builder python() {
-        return ProcessAgentConfig.builder("python3", workers.resolve("wordcount_worker.py").toString())
+        return ProcessAgentConfig.builder(python, workers.resolve("wordcount_worker.py").toString())
                 .stopGrace(Duration.ofMillis(500));
     }
 
     private static ProcessAgentConfig.Builder inline(String script) {
-        return ProcessAgentConfig.builder("python3", "-c", script).stopGrace(Duration.ofMillis(300));
+        return ProcessAgentConfig.builder(python, "-c", script).stopGrace(Duration.ofMillis(300));
     }
 
     private ProcessAgent start(ProcessAgentConfig config) throws Exception {
@@ -245,10 +259,10 @@ class ProcessAgentTest {
                 import sys, threading
                 sys.stderr.write('loading a very large model\\n'); sys.stderr.flush()
                 threading.Event().wait()
-                """).readyTimeout(Duration.ofMillis(500)).build());
+                """).readyTimeout(Duration.ofSeconds(2)).build());
 
         assertThatThrownBy(agent::init).isInstanceOf(AgentBrokenException.class)
-                .hasMessageContaining("sent no ready line within PT0.5S and was killed")
+                .hasMessageContaining("sent no ready line within PT2S and was killed")
                 .hasMessageContaining("loading a very large model")
                 .hasMessageContaining("raise readyTimeout");
         agent.processHandle().onExit().get(WAIT_S, TimeUnit.SECONDS);
