@@ -60,6 +60,7 @@ final class Dispatcher {
         s.live.put(r.id, r);
         TypeState ts = s.type(r.lane);
         ts.arrivalsThisTick++;
+        ts.arrivals++;
         s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
                 r.task.affinityKey().orElse(null), r.task.tenant()));
         if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {

@@ -500,6 +500,15 @@ final class Lifecycle implements SpawnPlanner {
     @Override public int maxAgents() { return config.maxAgents(); }
     @Override public double arrivalRate(String type) { return s.type(type).arrivalRate; }
     @Override public int warmTarget(String type) { return s.type(type).warmTarget; }
+    @Override
+    public String pendingAffinityKey(String type) {
+        TaskRecord head = s.queue.peek(type);
+        return head == null ? null : head.task.affinityKey().orElse(null);
+    }
+
+    @Override public long arrivals(String type) { return s.type(type).arrivals; }
+    @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
+    @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }
 
     @Override
     public int readyNow(String type) {

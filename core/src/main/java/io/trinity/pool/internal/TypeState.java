@@ -21,6 +21,7 @@ final class TypeState {
     int replacementsOwed;
     /** Arrivals since the last scale tick, and their smoothed rate per second. */
     int arrivalsThisTick;
+    long arrivals;
     double arrivalRate;
     /** Tasks running now. */
     int inFlight;
