@@ -186,6 +186,7 @@ final class Dispatcher {
         long now = engine.clock.nanoTime();
         AgentSlot slot = a.slot;
         slot.running.remove(a);
+        slot.lastActiveNanos = now; // idle time counts from the end of the last work, not its start
         boolean decided = a.outcome != null;
         if (!decided) {
             Throwable cause = unwrap(error);
