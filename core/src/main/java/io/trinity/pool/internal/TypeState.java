@@ -31,6 +31,7 @@ final class TypeState {
     double spawnTimeEwmaNanos;
     /** Scale decisions taken, by direction. */
     int scaleUps;
+    long lastScaleDownNanos = Long.MIN_VALUE / 2;
     int scaleDowns;
     /** Warm agents the warm pool wants of this type now. */
     int warmTarget;

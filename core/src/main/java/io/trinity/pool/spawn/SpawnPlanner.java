@@ -28,7 +28,7 @@ public interface SpawnPlanner {
 
     int maxAgents();
 
-    /** READY agents of a type with nothing running: what can take a task this instant. */
+    /** READY or IDLE agents of a type with nothing running: what can take a task this instant. */
     int readyNow(String type);
 
     /** How many READY agents the warm pool wants of this type now (the engine adapts it). */
