@@ -3,6 +3,9 @@ package io.trinity.pool.queue;
 /** What the queue needs to know about an entry. Keys must not change while queued. */
 public interface QueuedTask {
 
+    /** The tenant of a task that names none. */
+    String DEFAULT_TENANT = "default";
+
     /** The agent type whose agents may run it: the queue keeps one lane per type. */
     String lane();
 
@@ -13,4 +16,9 @@ public interface QueuedTask {
 
     /** Submission order, unique: the FIFO tie-break. */
     long sequence();
+
+    /** Whose share it is served from: each lane serves its tenants fairly by weight. */
+    default String tenant() {
+        return DEFAULT_TENANT;
+    }
 }

@@ -1,25 +1,34 @@
 package io.trinity.pool.queue;
 
+import io.trinity.pool.queue.FairLane.Entry;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The bounded priority queue of pending tasks, one lane per agent type.
+ * The bounded priority queue of pending tasks, one lane per agent type, each lane shared
+ * fairly between tenants.
  *
- * <p><b>Order.</b> Higher priority first, FIFO within a priority, with aging: a task gains one
- * priority point per {@code agingStep} it waits. Comparing {@code p1 + (now - t1)/A} with
- * {@code p2 + (now - t2)/A} is the same as comparing {@code p1*A - t1} with {@code p2*A - t2},
- * which does not depend on {@code now}; so each entry gets a fixed key at enqueue time and an
- * ordinary sorted set gives aged order with O(log n) offer, poll and remove. A task that waited
- * k steps longer than another beats it by up to k priority points: a steady stream of higher
- * priorities delays a low one but cannot starve it.
+ * <p><b>Order within a tenant.</b> Higher priority first, FIFO within a priority, with aging:
+ * a task gains one priority point per {@code agingStep} it waits. Comparing
+ * {@code p1 + (now - t1)/A} with {@code p2 + (now - t2)/A} is the same as comparing
+ * {@code p1*A - t1} with {@code p2*A - t2}, which does not depend on {@code now}; so each entry
+ * gets a fixed key at enqueue time and an ordinary sorted set gives aged order with O(log n)
+ * offer, poll and remove. A task that waited k steps longer than another beats it by up to k
+ * priority points: a steady stream of higher priorities delays a low one but cannot starve it.
+ *
+ * <p><b>Between tenants.</b> Weighted fair queueing ({@link FairLane}): each lane serves the
+ * tenant that has received the least service for its weight, so one tenant submitting ten
+ * times more than another cannot push it beyond its share. With a single tenant (the default)
+ * the order is exactly the aged-priority order above.
  *
  * <p><b>Lanes.</b> Dispatch takes from the lane of a type that has a free agent, so a task
- * waiting for a cold-starting type never blocks tasks of other types behind it.
+ * waiting for a cold-starting type never blocks tasks of other types behind it. Within a lane,
+ * {@link #next} finds the first task a {@link Gate} lets through, so a task held back (its
+ * provider's rate limit, its tenant's running limit) does not block the tasks behind it.
  *
  * <p><b>Bound.</b> {@link #offer} refuses beyond the capacity; {@link #requeue} (retries,
  * preemptions) always succeeds, because a task already accepted must never be lost.
@@ -28,20 +37,50 @@ import java.util.TreeSet;
  */
 public final class TaskQueue<E extends QueuedTask> {
 
+    /** Decides, during one dispatch pass, which queued tasks may start now. */
+    public interface Gate<E> {
+        /** False when none of the tenant's tasks may start (its running limit, say). */
+        default boolean tenantOpen(String tenant) {
+            return true;
+        }
+
+        /** Whether this task may start now. */
+        boolean admit(E task);
+    }
+
+    private static final Gate<Object> OPEN = task -> true;
+
     private final int capacity;
     private final long agingStepNanos;
-    private final Map<String, TreeSet<Entry<E>>> lanes = new LinkedHashMap<>();
+    private final ToDoubleFunction<String> weights;
+    private final double credit;
+    private final Map<String, FairLane<E>> lanes = new LinkedHashMap<>();
     private final Map<E, Entry<E>> entries = new HashMap<>();
 
+    /** A queue where every tenant has weight 1 and no credit. */
     public TaskQueue(int capacity, long agingStepNanos) {
+        this(capacity, agingStepNanos, tenant -> 1.0, 0);
+    }
+
+    /**
+     * @param weights tenant weights (> 0), read once per tenant and lane
+     * @param credit  how far (in cost units per unit of weight) a tenant returning from idle
+     *                may get ahead of the busy ones; see {@link FairLane}
+     */
+    public TaskQueue(int capacity, long agingStepNanos, ToDoubleFunction<String> weights, double credit) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1 (got " + capacity + ")");
         }
         if (agingStepNanos < 1) {
             throw new IllegalArgumentException("agingStep must be > 0 ns (got " + agingStepNanos + ")");
         }
+        if (!(credit >= 0) || Double.isInfinite(credit)) {
+            throw new IllegalArgumentException("fairness credit must be a finite number >= 0 (got " + credit + ")");
+        }
         this.capacity = capacity;
         this.agingStepNanos = agingStepNanos;
+        this.weights = java.util.Objects.requireNonNull(weights, "weights");
+        this.credit = credit;
     }
 
     /** Adds a new task; returns false, leaving the queue unchanged, when it is full. */
@@ -63,8 +102,8 @@ public final class TaskQueue<E extends QueuedTask> {
             throw new IllegalStateException("task is already queued: " + task);
         }
         Entry<E> entry = new Entry<>(task, key(task.enqueuedNanos(), task.priority(), agingStepNanos));
+        lanes.computeIfAbsent(task.lane(), k -> new FairLane<>(weights, credit)).add(entry);
         entries.put(task, entry);
-        lanes.computeIfAbsent(task.lane(), k -> new TreeSet<>(Entry.ORDER)).add(entry);
     }
 
     /** enqueued - priority * step, saturating, so that a smaller key is served first. */
@@ -78,21 +117,42 @@ public final class TaskQueue<E extends QueuedTask> {
         }
     }
 
-    /** The next task of a lane, or null. */
+    /** The task a lane would serve next if nothing were held back, or null. */
     public E peek(String lane) {
-        TreeSet<Entry<E>> set = lanes.get(lane);
-        return set == null || set.isEmpty() ? null : set.first().task;
+        FairLane<E> l = lanes.get(lane);
+        return l == null ? null : l.first();
     }
 
-    /** Removes and returns the next task of a lane, or null. */
+    /** Removes and returns the task a lane serves next (charging its tenant one unit), or null. */
     public E poll(String lane) {
-        TreeSet<Entry<E>> set = lanes.get(lane);
-        if (set == null || set.isEmpty()) {
-            return null;
+        E head = peek(lane);
+        if (head != null) {
+            take(head, 1);
         }
-        Entry<E> e = set.pollFirst();
-        entries.remove(e.task);
-        return e.task;
+        return head;
+    }
+
+    /** The first task of a lane, in service order, that {@code gate} lets through; not removed. */
+    public E next(String lane, Gate<? super E> gate) {
+        FairLane<E> l = lanes.get(lane);
+        return l == null ? null : l.next(gate == null ? OPEN : gate);
+    }
+
+    /** Removes a task chosen by {@link #next} to run, charging its tenant {@code cost}. */
+    public void take(E task, double cost) {
+        Entry<E> e = entries.remove(task);
+        if (e == null) {
+            throw new IllegalStateException("task is not queued: " + task);
+        }
+        lanes.get(task.lane()).take(e, cost);
+    }
+
+    /** Corrects a tenant's service in a lane by {@code cost} (negative refunds). */
+    public void charge(String lane, String tenant, double cost) {
+        FairLane<E> l = lanes.get(lane);
+        if (l != null) {
+            l.charge(tenant, cost);
+        }
     }
 
     /** Removes a queued task; returns false if it was not queued. */
@@ -114,12 +174,18 @@ public final class TaskQueue<E extends QueuedTask> {
     }
 
     public int size(String lane) {
-        TreeSet<Entry<E>> set = lanes.get(lane);
-        return set == null ? 0 : set.size();
+        FairLane<E> l = lanes.get(lane);
+        return l == null ? 0 : l.size();
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    /** A tenant's virtual tag in a lane (service received / weight); NaN when unknown. For tests and diagnostics. */
+    public double tag(String lane, String tenant) {
+        FairLane<E> l = lanes.get(lane);
+        return l == null ? Double.NaN : l.tag(tenant);
     }
 
     /** Lanes that currently hold tasks (a live view; do not modify the queue while iterating it). */
@@ -128,18 +194,16 @@ public final class TaskQueue<E extends QueuedTask> {
     }
 
     /** Every queued task, in no particular order (a copy). */
-    public java.util.List<E> all() {
-        return java.util.List.copyOf(entries.keySet());
+    public List<E> all() {
+        return List.copyOf(entries.keySet());
     }
 
-    /** Tasks of one lane in dispatch order (a copy). */
-    public java.util.List<E> inOrder(String lane) {
-        TreeSet<Entry<E>> set = lanes.get(lane);
-        return set == null ? java.util.List.of() : set.stream().map(e -> e.task).toList();
-    }
-
-    private record Entry<E extends QueuedTask>(E task, long key) {
-        static final Comparator<Entry<?>> ORDER = Comparator.<Entry<?>>comparingLong(Entry::key)
-                .thenComparingLong(e -> e.task.sequence());
+    /**
+     * Tasks of one lane: tenants in their current service order, each tenant's tasks in
+     * dispatch order (a copy). With one tenant, exactly the dispatch order.
+     */
+    public List<E> inOrder(String lane) {
+        FairLane<E> l = lanes.get(lane);
+        return l == null ? List.of() : l.inOrder();
     }
 }

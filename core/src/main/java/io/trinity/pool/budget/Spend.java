@@ -1,0 +1,31 @@
+package io.trinity.pool.budget;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a tenant (or task) has used so far: tokens by resource, their total, and their cost at
+ * the pool's prices. Tokens are exact sums of what agents reported; cost is derived from them
+ * (never accumulated), so it does not depend on the order tasks finished in.
+ *
+ * @param tokens           tokens over all resources
+ * @param cost             tokens priced per resource
+ * @param tokensByResource tokens per resource key, sorted by key
+ */
+public record Spend(long tokens, double cost, Map<String, Long> tokensByResource) {
+
+    public static final Spend ZERO = new Spend(0, 0, Map.of());
+
+    public Spend {
+        tokensByResource = java.util.Collections.unmodifiableMap(new TreeMap<>(tokensByResource));
+    }
+
+    /** Spend of {@code tokensByResource} priced by {@code prices}. */
+    public static Spend of(Map<String, Long> tokensByResource, Prices prices) {
+        long total = 0;
+        for (long t : tokensByResource.values()) {
+            total += t;
+        }
+        return new Spend(total, prices.cost(tokensByResource), tokensByResource);
+    }
+}

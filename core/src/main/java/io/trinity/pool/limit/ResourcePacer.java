@@ -1,0 +1,237 @@
+package io.trinity.pool.limit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Paces the use of rate-limited resources, pool-wide: a task starts only when each of its
+ * resources has room for one more request and its token estimate in the last minute, a free
+ * concurrency slot, and no pause in force.
+ *
+ * <p><b>Why a sliding log, not a token bucket.</b> Providers count per rolling minute. A token
+ * bucket of rate r/min and burst b lets b + r through in some 60-second window, so it either
+ * breaks the quota (b &gt; 0) or throttles below it. Here each resource keeps the requests it
+ * admitted in the last 60 s ({@link Grant}s, oldest first) with their tokens: a request is
+ * admitted when {@code count < requestsPerMinute} and {@code tokens + estimate <=
+ * tokensPerMinute} over that window. That holds the limit in <em>every</em> 60-second window
+ * and, with demand waiting, reaches it exactly; memory is one small object per admitted request
+ * of the last minute.
+ *
+ * <p><b>Correction.</b> A grant counts the task's estimate until the task ends; then
+ * {@link #release} replaces it by the tokens the agent reported (a refund or a further
+ * charge), so good estimates matter only for the requests in flight.
+ *
+ * <p><b>Pauses.</b> {@link #pause} (a provider's 429) holds the resource until the hint has
+ * passed, capped at the resource's {@code maxPause}.
+ *
+ * <p>All times are the pool clock's nanoseconds. Not thread-safe: owned by the control loop.
+ */
+public final class ResourcePacer {
+
+    public static final long WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
+
+    /** Why a task must wait for a resource. */
+    public enum Reason {
+        PAUSED, REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE, CONCURRENCY;
+
+        /** The event-log spelling. */
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A resource cannot take a task now.
+     *
+     * @param until the earliest time it may, or {@link Long#MAX_VALUE} when that depends on a
+     *              running task ending (concurrency)
+     */
+    public record Hold(String resource, Reason reason, long until) {
+    }
+
+    private final Map<String, ResourceLimit> limits;
+    private final Map<String, Meter> meters = new HashMap<>();
+
+    public ResourcePacer(Map<String, ResourceLimit> limits) {
+        this.limits = Map.copyOf(limits);
+    }
+
+    public ResourceLimit limit(String resource) {
+        ResourceLimit l = limits.get(resource);
+        return l != null ? l : ResourceLimit.of(resource);
+    }
+
+    /** Null when {@code resource} can take a request of {@code tokens} at {@code now}; else why not. */
+    public Hold check(String resource, long tokens, long now) {
+        Meter m = meters.get(resource);
+        if (m == null) {
+            ResourceLimit l = limits.get(resource);
+            if (l == null || l.tokensPerMinute() == 0 || tokens <= l.tokensPerMinute()) {
+                return null; // nothing recorded yet: an empty window admits anything that fits the limit
+            }
+            m = meter(resource);
+        }
+        return m.check(tokens, now);
+    }
+
+    /** Records a request of {@code tokens} (an estimate) starting now. Call only after {@link #check} passed. */
+    public Grant acquire(String resource, long tokens, long now) {
+        Meter m = meter(resource);
+        m.evict(now);
+        Grant g = new Grant(resource, now, tokens);
+        m.window.addLast(g);
+        m.windowTokens += tokens;
+        m.inFlight++;
+        return g;
+    }
+
+    /**
+     * The request ended: its concurrency slot is free and its tokens become {@code actualTokens}
+     * (when the agent reported usage; pass {@code -1} to keep the estimate).
+     */
+    public void release(Grant g, long actualTokens) {
+        if (g.released) {
+            return;
+        }
+        g.released = true;
+        Meter m = meters.get(g.resource);
+        m.inFlight--;
+        if (actualTokens >= 0 && actualTokens != g.tokens) {
+            if (g.inWindow) {
+                m.windowTokens += actualTokens - g.tokens;
+            }
+            g.tokens = actualTokens;
+        }
+    }
+
+    /**
+     * The provider refused: holds {@code resource} for {@code hint} capped at its maxPause (its
+     * defaultPause when the hint is missing or not positive). Returns the pause applied, in ns.
+     */
+    public long pause(String resource, Duration hint, long now) {
+        ResourceLimit l = limit(resource);
+        long nanos = hint == null || hint.isNegative() || hint.isZero()
+                ? l.defaultPause().toNanos()
+                : Math.min(hint.toNanos(), l.maxPause().toNanos());
+        Meter m = meter(resource);
+        m.pausedUntil = Math.max(m.pausedUntil, now + nanos);
+        return nanos;
+    }
+
+    /** When a pause of {@code resource} ends; at most {@code now} when it is not paused. */
+    public long pausedUntil(String resource) {
+        Meter m = meters.get(resource);
+        return m == null ? Long.MIN_VALUE : m.pausedUntil;
+    }
+
+    /** Requests admitted in the window ending at {@code now}. */
+    public int requestsInWindow(String resource, long now) {
+        Meter m = meters.get(resource);
+        if (m == null) {
+            return 0;
+        }
+        m.evict(now);
+        return m.window.size();
+    }
+
+    /** Tokens counted in the window ending at {@code now} (estimates for requests still running). */
+    public long tokensInWindow(String resource, long now) {
+        Meter m = meters.get(resource);
+        if (m == null) {
+            return 0;
+        }
+        m.evict(now);
+        return m.windowTokens;
+    }
+
+    public int inFlight(String resource) {
+        Meter m = meters.get(resource);
+        return m == null ? 0 : m.inFlight;
+    }
+
+    private Meter meter(String resource) {
+        return meters.computeIfAbsent(resource, k -> new Meter(limit(k)));
+    }
+
+    /** One admitted request: its resource, start and tokens (estimate, then actual). */
+    public static final class Grant {
+        final String resource;
+        final long startNanos;
+        long tokens;
+        boolean inWindow = true;
+        boolean released;
+
+        Grant(String resource, long startNanos, long tokens) {
+            this.resource = resource;
+            this.startNanos = startNanos;
+            this.tokens = tokens;
+        }
+
+        public String resource() {
+            return resource;
+        }
+
+        public long tokens() {
+            return tokens;
+        }
+    }
+
+    private static final class Meter {
+        final ResourceLimit limit;
+        final ArrayDeque<Grant> window = new ArrayDeque<>();
+        long windowTokens;
+        int inFlight;
+        long pausedUntil = Long.MIN_VALUE;
+
+        Meter(ResourceLimit limit) {
+            this.limit = limit;
+        }
+
+        /** A grant started at t counts while now < t + W: so every half-open 60 s window holds the limit. */
+        void evict(long now) {
+            Grant g;
+            while ((g = window.peekFirst()) != null && g.startNanos + WINDOW_NANOS <= now) {
+                window.pollFirst();
+                g.inWindow = false;
+                windowTokens -= g.tokens;
+            }
+        }
+
+        Hold check(long tokens, long now) {
+            evict(now);
+            if (pausedUntil > now) {
+                return new Hold(limit.resource(), Reason.PAUSED, pausedUntil);
+            }
+            if (limit.maxConcurrent() > 0 && inFlight >= limit.maxConcurrent()) {
+                return new Hold(limit.resource(), Reason.CONCURRENCY, Long.MAX_VALUE);
+            }
+            int rpm = limit.requestsPerMinute();
+            if (rpm > 0 && window.size() >= rpm) {
+                // room comes when enough of the oldest grants leave the window
+                int leave = window.size() - rpm + 1;
+                Iterator<Grant> it = window.iterator();
+                Grant g = null;
+                for (int i = 0; i < leave; i++) {
+                    g = it.next();
+                }
+                return new Hold(limit.resource(), Reason.REQUESTS_PER_MINUTE, g.startNanos + WINDOW_NANOS);
+            }
+            long tpm = limit.tokensPerMinute();
+            if (tpm > 0 && windowTokens + tokens > tpm) {
+                long excess = windowTokens + tokens - tpm;
+                long freed = 0;
+                for (Grant g : window) {
+                    freed += g.tokens;
+                    if (freed >= excess) {
+                        return new Hold(limit.resource(), Reason.TOKENS_PER_MINUTE, g.startNanos + WINDOW_NANOS);
+                    }
+                }
+                return new Hold(limit.resource(), Reason.TOKENS_PER_MINUTE, Long.MAX_VALUE);
+            }
+            return null;
+        }
+    }
+}

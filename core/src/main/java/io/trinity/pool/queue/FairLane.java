@@ -1,0 +1,206 @@
+package io.trinity.pool.queue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One lane of the queue: a sub-queue ("flow") per tenant, served by start-time fair queueing.
+ *
+ * <p><b>Tags.</b> Each flow carries a virtual tag: the service it received divided by its
+ * weight. The lane serves the active flow (one with tasks) of the smallest tag, so over any
+ * stretch in which tenants stay busy their service is in proportion to their weights, however
+ * many tasks each submits. Within a flow, tasks keep the aged-priority order of
+ * {@link TaskQueue}. Ties between tags go to the better head task, so with one tenant the
+ * order is exactly the single-queue order.
+ *
+ * <p><b>Virtual time.</b> {@code vtime} is the tag of the flow last served. A flow that
+ * becomes active again, or that was skipped because it could not run (its tenant at its
+ * running limit, its resources held), gets {@code tag = max(tag, vtime - credit)}: an idle or
+ * held tenant cannot bank unbounded service and then monopolise the lane, but a quiet tenant
+ * can take up to {@code credit x weight} of service ahead of a busy one. That bounded lead is
+ * what lets a tenant that submits in small bursts keep close to its alone-latency while
+ * another floods (the same idea as a scheduler's wake-up bonus).
+ *
+ * <p><b>Cost</b> is whatever unit the caller charges consistently: the pool charges an
+ * attempt's expected run time at dispatch and corrects it by the actual time at the end.
+ */
+final class FairLane<E extends QueuedTask> {
+
+    record Entry<E extends QueuedTask>(E task, long key) {
+        static final Comparator<Entry<?>> ORDER = Comparator.<Entry<?>>comparingLong(Entry::key)
+                .thenComparingLong(e -> e.task.sequence());
+    }
+
+    private static final class Flow<E extends QueuedTask> {
+        final String tenant;
+        final double weight;
+        final TreeSet<Entry<E>> tasks = new TreeSet<>(Entry.ORDER);
+        double tag;
+
+        Flow(String tenant, double weight) {
+            this.tenant = tenant;
+            this.weight = weight;
+        }
+    }
+
+    private static final Comparator<Flow<?>> FLOW_ORDER = Comparator.<Flow<?>>comparingDouble(f -> f.tag)
+            .thenComparing(f -> f.tasks.first(), Entry.ORDER);
+
+    private final ToDoubleFunction<String> weights;
+    private final double credit;
+    private final Map<String, Flow<E>> flows = new HashMap<>();
+    /** Flows with tasks, in service order. A flow is taken out before its tag or head changes. */
+    private final TreeSet<Flow<E>> active = new TreeSet<>(FLOW_ORDER);
+    private double vtime;
+    private int size;
+
+    FairLane(ToDoubleFunction<String> weights, double credit) {
+        this.weights = weights;
+        this.credit = credit;
+    }
+
+    void add(Entry<E> e) {
+        Flow<E> f = flows.computeIfAbsent(e.task().tenant(), this::newFlow);
+        boolean wasActive = !f.tasks.isEmpty();
+        if (wasActive) {
+            active.remove(f);
+        } else {
+            f.tag = Math.max(f.tag, vtime - credit);
+        }
+        f.tasks.add(e);
+        active.add(f);
+        size++;
+    }
+
+    private Flow<E> newFlow(String tenant) {
+        double w = weights.applyAsDouble(tenant);
+        if (!(w > 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("weight of tenant '" + tenant + "' must be a finite number > 0 (got " + w + ")");
+        }
+        Flow<E> f = new Flow<>(tenant, w);
+        f.tag = vtime - credit;
+        return f;
+    }
+
+    boolean remove(Entry<E> e) {
+        Flow<E> f = flows.get(e.task().tenant());
+        if (f == null || !f.tasks.contains(e)) {
+            return false;
+        }
+        active.remove(f);
+        f.tasks.remove(e);
+        if (!f.tasks.isEmpty()) {
+            active.add(f);
+        }
+        size--;
+        return true;
+    }
+
+    /** Removes a task that is being served and charges its tenant {@code cost}. */
+    void take(Entry<E> e, double cost) {
+        Flow<E> f = flows.get(e.task().tenant());
+        active.remove(f);
+        f.tasks.remove(e);
+        size--;
+        vtime = Math.max(vtime, f.tag);
+        f.tag += cost / f.weight;
+        if (!f.tasks.isEmpty()) {
+            active.add(f);
+        }
+        prune();
+    }
+
+    /** Adds {@code cost} (negative: a refund) to a tenant's service, such as a correction once a task ends. */
+    void charge(String tenant, double cost) {
+        Flow<E> f = flows.get(tenant);
+        if (f == null) {
+            return; // forgotten as idle: its past no longer matters
+        }
+        boolean wasActive = !f.tasks.isEmpty();
+        if (wasActive) {
+            active.remove(f);
+        }
+        f.tag += cost / f.weight;
+        if (wasActive) {
+            active.add(f);
+        }
+    }
+
+    E first() {
+        return active.isEmpty() ? null : active.first().tasks.first().task();
+    }
+
+    /**
+     * The first task in service order that {@code gate} lets through: flows by tag, tasks in
+     * order within a flow. Flows passed over with nothing runnable lose any lead beyond the credit.
+     */
+    E next(TaskQueue.Gate<? super E> gate) {
+        List<Flow<E>> skipped = null;
+        E found = null;
+        outer:
+        for (Flow<E> f : active) {
+            if (gate.tenantOpen(f.tenant)) {
+                for (Entry<E> e : f.tasks) {
+                    if (gate.admit(e.task())) {
+                        found = e.task();
+                        break outer;
+                    }
+                }
+            }
+            if (f.tag < vtime - credit) {
+                if (skipped == null) {
+                    skipped = new ArrayList<>();
+                }
+                skipped.add(f);
+            }
+        }
+        if (skipped != null) {
+            for (Flow<E> f : skipped) {
+                active.remove(f);
+                f.tag = vtime - credit;
+                active.add(f);
+            }
+        }
+        return found;
+    }
+
+    int size() {
+        return size;
+    }
+
+    double tag(String tenant) {
+        Flow<E> f = flows.get(tenant);
+        return f == null ? Double.NaN : f.tag;
+    }
+
+    /** Tasks by flow in current service order, each flow's tasks in order. */
+    List<E> inOrder() {
+        List<E> out = new ArrayList<>(size);
+        for (Flow<E> f : active) {
+            for (Entry<E> e : f.tasks) {
+                out.add(e.task());
+            }
+        }
+        return out;
+    }
+
+    /** Forgets idle flows that have no lead left: a fresh flow would start at the same tag. */
+    private void prune() {
+        if (flows.size() <= 2 * active.size() + 64) {
+            return;
+        }
+        Iterator<Flow<E>> it = flows.values().iterator();
+        while (it.hasNext()) {
+            Flow<E> f = it.next();
+            if (f.tasks.isEmpty() && f.tag <= vtime - credit) {
+                it.remove();
+            }
+        }
+    }
+}
