@@ -12,4 +12,7 @@ module io.trinity.pool {
     exports io.trinity.pool.time;
     exports io.trinity.pool.spawn;
     exports io.trinity.pool.sim;
+    exports io.trinity.pool.tenant;
+    exports io.trinity.pool.limit;
+    exports io.trinity.pool.budget;
 }

@@ -1,7 +1,9 @@
 package io.trinity.pool;
 
+import io.trinity.pool.budget.Spend;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,6 +31,7 @@ public interface AgentPool extends AutoCloseable {
      * Accepts a task.
      *
      * @throws QueueFullException     the queue is at capacity (the task was not accepted)
+     * @throws TenantLimitException   the task's tenant has its maxQueued tasks queued
      * @throws PoolShutdownException  shutdown has begun
      * @throws TaskRejectedException  no agent type can run it
      */
@@ -36,6 +39,16 @@ public interface AgentPool extends AutoCloseable {
 
     /** Agents by state and type, queue depth and task counters, read consistently. */
     PoolSnapshot snapshot();
+
+    /**
+     * What {@code tenant} has spent so far: tokens by resource as agents reported them (a
+     * declared resource without a report counts its estimate), and their cost at the pool's
+     * prices. {@link Spend#ZERO} for a tenant that spent nothing.
+     */
+    Spend tenantSpend(String tenant);
+
+    /** {@link #tenantSpend} of every tenant that spent anything, by name. */
+    Map<String, Spend> spend();
 
     /** Tasks that used up their attempts, oldest first. */
     List<DeadLetter> deadLetters();

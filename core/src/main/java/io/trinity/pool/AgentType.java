@@ -2,6 +2,8 @@ package io.trinity.pool;
 
 import io.trinity.pool.agent.AgentFactory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,9 +18,17 @@ import java.util.Optional;
  * @param stuckAfter  overrides the pool's stuck threshold for this type (what counts as
  *                    progress differs between a code agent and a voice agent)
  * @param preemptible whether high-priority tasks may preempt this type's running tasks
+ * @param resources   rate-limited resources its tasks use by default, with the tokens a task
+ *                    is expected to use (a task's own {@code Task.Builder.resource} overrides)
  */
 public record AgentType(String name, AgentFactory factory, int minAgents, int maxAgents,
-                        Optional<Duration> stuckAfter, boolean preemptible) {
+                        Optional<Duration> stuckAfter, boolean preemptible, Map<String, Long> resources) {
+
+    /** A type without declared resources. */
+    public AgentType(String name, AgentFactory factory, int minAgents, int maxAgents,
+                     Optional<Duration> stuckAfter, boolean preemptible) {
+        this(name, factory, minAgents, maxAgents, stuckAfter, preemptible, Map.of());
+    }
 
     public AgentType {
         if (name == null || name.isBlank()) {
@@ -39,6 +49,13 @@ public record AgentType(String name, AgentFactory factory, int minAgents, int ma
                 throw new IllegalArgumentException("stuckAfter of type '" + name + "' must be > 0 (got " + d + ")");
             }
         });
+        resources = resources == null ? Map.of() : Map.copyOf(resources);
+        resources.forEach((k, v) -> {
+            if (k.isBlank() || v < 0) {
+                throw new IllegalArgumentException("resource of type '" + name + "' needs a non-blank key and tokens >= 0"
+                        + " (got '" + k + "' with " + v + " tokens)");
+            }
+        });
     }
 
     public static AgentType of(String name, AgentFactory factory) {
@@ -46,18 +63,25 @@ public record AgentType(String name, AgentFactory factory, int minAgents, int ma
     }
 
     public AgentType withMinAgents(int n) {
-        return new AgentType(name, factory, n, maxAgents, stuckAfter, preemptible);
+        return new AgentType(name, factory, n, maxAgents, stuckAfter, preemptible, resources);
     }
 
     public AgentType withMaxAgents(int n) {
-        return new AgentType(name, factory, minAgents, n, stuckAfter, preemptible);
+        return new AgentType(name, factory, minAgents, n, stuckAfter, preemptible, resources);
     }
 
     public AgentType withStuckAfter(Duration d) {
-        return new AgentType(name, factory, minAgents, maxAgents, Optional.of(d), preemptible);
+        return new AgentType(name, factory, minAgents, maxAgents, Optional.of(d), preemptible, resources);
     }
 
     public AgentType withPreemptible(boolean p) {
-        return new AgentType(name, factory, minAgents, maxAgents, stuckAfter, p);
+        return new AgentType(name, factory, minAgents, maxAgents, stuckAfter, p, resources);
+    }
+
+    /** Its tasks use {@code resource} (such as {@code openai:gpt-4o}), about {@code estimatedTokens} each. */
+    public AgentType withResource(String resource, long estimatedTokens) {
+        Map<String, Long> m = new LinkedHashMap<>(resources);
+        m.put(resource, estimatedTokens);
+        return new AgentType(name, factory, minAgents, maxAgents, stuckAfter, preemptible, m);
     }
 }

@@ -2,7 +2,12 @@ package io.trinity.pool;
 
 import io.trinity.pool.balance.BalancerSettings;
 import io.trinity.pool.balance.Balancers;
+import io.trinity.pool.budget.Prices;
+import io.trinity.pool.limit.ResourceLimit;
+import io.trinity.pool.tenant.TenantConfig;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,6 +34,13 @@ import java.util.Objects;
  *   <li><b>healthInterval</b> / <b>stuckAfter</b>: a task silent (no progress) for
  *       stuckAfter is found at the next health check, so detection takes between stuckAfter
  *       and stuckAfter + healthInterval.</li>
+ *   <li><b>tenant</b>s share each agent type by weight, with optional queued and running
+ *       limits and budgets ({@link TenantConfig}); unnamed tenants get weight 1 and no
+ *       limits. <b>fairnessCredit</b> is how much agent time (per unit of weight) a tenant
+ *       coming back from idle may take ahead of busy tenants: larger favours bursty light
+ *       tenants, 0 is strict weighted fair queueing.</li>
+ *   <li><b>resourceLimit</b>s pace rate-limited resources such as a provider's model
+ *       ({@link ResourceLimit}); <b>price</b>s turn their tokens into cost for budgets.</li>
  * </ul>
  */
 public final class PoolConfig {
@@ -58,6 +70,7 @@ public final class PoolConfig {
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(5);
     public static final int DEFAULT_QUALITY_WINDOW = 20;
     public static final double DEFAULT_QUALITY_MARGIN = 0.25;
+    public static final Duration DEFAULT_FAIRNESS_CREDIT = Duration.ofSeconds(30);
 
     /** What a task of a type whose circuit is open does: fail at once, or wait in the queue. */
     public enum CircuitMode { FAIL_FAST, WAIT }
@@ -90,6 +103,10 @@ public final class PoolConfig {
     private final int qualityWindow;
     private final double qualityMargin;
     private final long seed;
+    private final Map<String, TenantConfig> tenants;
+    private final Map<String, ResourceLimit> resourceLimits;
+    private final Prices prices;
+    private final Duration fairnessCredit;
 
     private PoolConfig(Builder b) {
         maxAgents = b.maxAgents;
@@ -120,6 +137,10 @@ public final class PoolConfig {
         qualityWindow = b.qualityWindow;
         qualityMargin = b.qualityMargin;
         seed = b.seed;
+        tenants = Map.copyOf(b.tenants);
+        resourceLimits = Map.copyOf(b.resourceLimits);
+        prices = new Prices(b.prices);
+        fairnessCredit = b.fairnessCredit;
     }
 
     public static PoolConfig ofDefaults() {
@@ -161,6 +182,10 @@ public final class PoolConfig {
         b.qualityWindow = c.qualityWindow;
         b.qualityMargin = c.qualityMargin;
         b.seed = c.seed;
+        b.tenants.putAll(c.tenants);
+        b.resourceLimits.putAll(c.resourceLimits);
+        b.prices.putAll(c.prices.asMap());
+        b.fairnessCredit = c.fairnessCredit;
         return b;
     }
 
@@ -192,6 +217,16 @@ public final class PoolConfig {
     public int qualityWindow() { return qualityWindow; }
     public double qualityMargin() { return qualityMargin; }
     public long seed() { return seed; }
+    /** Tenants configured by name; others get {@link TenantConfig#of}. */
+    public Map<String, TenantConfig> tenants() { return tenants; }
+    /** The settings of {@code tenant}: its registered config, or weight 1 and no limits. */
+    public TenantConfig tenant(String tenant) {
+        TenantConfig t = tenants.get(tenant);
+        return t != null ? t : TenantConfig.of(tenant);
+    }
+    public Map<String, ResourceLimit> resourceLimits() { return resourceLimits; }
+    public Prices prices() { return prices; }
+    public Duration fairnessCredit() { return fairnessCredit; }
 
     @Override
     public String toString() {
@@ -231,9 +266,41 @@ public final class PoolConfig {
         private int qualityWindow = DEFAULT_QUALITY_WINDOW;
         private double qualityMargin = DEFAULT_QUALITY_MARGIN;
         private long seed = 42;
+        private final Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+        private final Map<String, ResourceLimit> resourceLimits = new LinkedHashMap<>();
+        private final Map<String, Double> prices = new LinkedHashMap<>();
+        private Duration fairnessCredit = DEFAULT_FAIRNESS_CREDIT;
 
         private Builder() {
         }
+
+        /** Adds or replaces a tenant's weight, limits and budget. */
+        public Builder tenant(TenantConfig t) {
+            tenants.put(Objects.requireNonNull(t, "tenant").name(), t);
+            return this;
+        }
+
+        /** Adds or replaces the limits of one resource (by its key). */
+        public Builder resourceLimit(ResourceLimit l) {
+            resourceLimits.put(Objects.requireNonNull(l, "resourceLimit").resource(), l);
+            return this;
+        }
+
+        /** Sets the price of 1,000 tokens of {@code resource}, for cost budgets and spend. */
+        public Builder price(String resource, double per1kTokens) {
+            if (resource == null || resource.isBlank()) {
+                throw new IllegalArgumentException("price needs a resource key such as 'openai:gpt-4o' (got "
+                        + (resource == null ? "null" : "'" + resource + "'") + ")");
+            }
+            if (Double.isNaN(per1kTokens) || Double.isInfinite(per1kTokens) || per1kTokens < 0) {
+                throw new IllegalArgumentException("price of resource '" + resource
+                        + "' must be a finite number >= 0 per 1000 tokens (got " + per1kTokens + ")");
+            }
+            prices.put(resource, per1kTokens);
+            return this;
+        }
+
+        public Builder fairnessCredit(Duration v) { fairnessCredit = nonNegative("fairnessCredit", v); return this; }
 
         public Builder maxAgents(int v) { maxAgents = atLeast("maxAgents", v, 1); return this; }
         /** Sets the warm pool; min and max follow unless set explicitly afterwards. */

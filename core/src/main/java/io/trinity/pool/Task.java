@@ -1,6 +1,8 @@
 package io.trinity.pool;
 
+import io.trinity.pool.budget.Budget;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +31,8 @@ public final class Task {
     private final String balancer;
     private final String skill;
     private final String tenant;
+    private final Map<String, Long> resources;
+    private final Budget budget;
 
     private Task(Builder b) {
         this.type = b.type;
@@ -40,6 +44,8 @@ public final class Task {
         this.balancer = b.balancer;
         this.skill = b.skill;
         this.tenant = b.tenant;
+        this.resources = Map.copyOf(b.resources);
+        this.budget = b.budget;
     }
 
     public static Task of(String type, Map<String, ?> input) {
@@ -61,6 +67,8 @@ public final class Task {
         b.balancer = balancer;
         b.skill = skill;
         b.tenant = tenant;
+        b.resources.putAll(resources);
+        b.budget = budget;
         return b;
     }
 
@@ -104,7 +112,20 @@ public final class Task {
         return tenant != null ? tenant : DEFAULT_TENANT;
     }
 
-    public static final String DEFAULT_TENANT = "default";
+    public static final String DEFAULT_TENANT = io.trinity.pool.queue.QueuedTask.DEFAULT_TENANT;
+
+    /**
+     * The rate-limited resources this task uses, with its estimate of tokens for each; empty
+     * means "those of its agent type" ({@link AgentType#resources()}).
+     */
+    public Map<String, Long> resources() {
+        return resources;
+    }
+
+    /** This task's own spending cap, if any (its tenant's budget applies as well). */
+    public Optional<Budget> budget() {
+        return Optional.ofNullable(budget);
+    }
 
     @Override
     public String toString() {
@@ -123,6 +144,8 @@ public final class Task {
         private String balancer;
         private String skill;
         private String tenant;
+        private final Map<String, Long> resources = new LinkedHashMap<>();
+        private Budget budget;
 
         private Builder(String type) {
             this.type = requireName("type", type);
@@ -186,6 +209,27 @@ public final class Task {
 
         public Builder tenant(String tenant) {
             this.tenant = tenant == null ? null : requireName("tenant", tenant);
+            return this;
+        }
+
+        /**
+         * Declares a rate-limited resource the task uses, such as {@code openai:gpt-4o}, and
+         * the tokens it expects to use there. The pool starts the task only when the resource
+         * has room (see {@code ResourceLimit}); the agent's reported usage corrects the estimate.
+         */
+        public Builder resource(String key, long estimatedTokens) {
+            requireName("resource", key);
+            if (estimatedTokens < 0) {
+                throw new IllegalArgumentException("estimated tokens of resource '" + key + "' must be >= 0 (got "
+                        + estimatedTokens + ")");
+            }
+            resources.put(key, estimatedTokens);
+            return this;
+        }
+
+        /** Caps what this task may spend; null for none beyond its tenant's budget. */
+        public Builder budget(Budget budget) {
+            this.budget = budget == null || budget.isNone() ? null : budget;
             return this;
         }
 

@@ -38,9 +38,14 @@ public sealed interface PoolEvent {
 
     enum DestroyReason { IDLE_TIMEOUT, SCALE_DOWN, FAILED, SHUTDOWN, RESPECIALIZE }
 
-    enum RejectReason { QUEUE_FULL, INVALID, SHUTDOWN }
+    /** Why submit refused a task; {@code TENANT_LIMIT}: its tenant is at its maxQueued. */
+    enum RejectReason { QUEUE_FULL, INVALID, SHUTDOWN, TENANT_LIMIT }
 
-    enum TaskOutcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, PREEMPTED }
+    /**
+     * How an attempt ended. {@code RATE_LIMITED}: the provider refused (429); the task went back
+     * to the queue without spending the attempt, like {@code PREEMPTED}.
+     */
+    enum TaskOutcome { SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, PREEMPTED, RATE_LIMITED }
 
     record AgentSpawned(long nanos, String agent, String type, SpawnCause cause) implements PoolEvent {
         public String name() { return "agent.spawn"; }
@@ -142,6 +147,64 @@ public sealed interface PoolEvent {
         public Map<String, Object> fields() {
             Map<String, Object> sorted = new java.util.TreeMap<>(agents);
             return map("agents", sorted, "queue", queue);
+        }
+    }
+
+    /**
+     * A queued task is held back by a rate-limited resource. Emitted when the hold starts or
+     * its reason changes, not on every dispatch pass.
+     *
+     * @param reason {@code paused}, {@code requests_per_minute}, {@code tokens_per_minute} or
+     *               {@code concurrency}
+     * @param waitMs how long until the resource has room, or -1 when that depends on a running
+     *               task ending (concurrency)
+     */
+    record ResourceWait(long nanos, long task, String resource, String reason, long waitMs) implements PoolEvent {
+        public String name() { return "resource.wait"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "resource", resource, "reason", reason, "waitMs", waitMs);
+        }
+    }
+
+    /**
+     * A provider refused a call on {@code resource} (429): the resource pauses for {@code ms}
+     * (the hint {@code hintMs}, null when there was none, capped by the resource's maxPause).
+     */
+    record ResourcePause(long nanos, String resource, long ms, Long hintMs, long task) implements PoolEvent {
+        public String name() { return "resource.pause"; }
+        public Map<String, Object> fields() {
+            return map("resource", resource, "ms", ms, "hint", hintMs, "task", task);
+        }
+    }
+
+    /**
+     * A budget stopped a task: refused before it started ({@code running} false: it ends
+     * FAILED) or cancelled while running (it ends CANCELLED).
+     *
+     * @param scope {@code task} or {@code tenant}: whose budget
+     * @param unit  {@code tokens} or {@code cost}
+     * @param spent what was (or would have been) spent, in {@code unit}
+     * @param limit the budget, in {@code unit}
+     */
+    record BudgetStop(long nanos, long task, String tenant, String scope, String unit, double spent, double limit,
+                      boolean running) implements PoolEvent {
+        public String name() { return "budget.stop"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "tenant", tenant, "scope", scope, "unit", unit, "spent", spent, "limit", limit,
+                    "running", running);
+        }
+    }
+
+    /**
+     * An attempt's usage was charged to its tenant: {@code tokens} and {@code cost} of this
+     * attempt, and the tenant's totals so far.
+     */
+    record TenantSpent(long nanos, String tenant, long task, long tokens, double cost, long totalTokens,
+                       double totalCost) implements PoolEvent {
+        public String name() { return "tenant.spend"; }
+        public Map<String, Object> fields() {
+            return map("tenant", tenant, "task", task, "tokens", tokens, "cost", cost, "totalTokens", totalTokens,
+                    "totalCost", totalCost);
         }
     }
 }

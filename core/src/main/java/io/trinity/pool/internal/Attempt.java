@@ -118,6 +118,7 @@ final class Attempt implements TaskContext {
                     + resource + ", units=" + units + ")");
         }
         usage.merge(resource, units, Long::sum);
+        engine.usageReported(this); // budgets are checked on the loop as usage comes in
     }
 
     @Override

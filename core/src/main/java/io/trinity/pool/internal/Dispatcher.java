@@ -8,6 +8,7 @@ import io.trinity.pool.agent.AgentBrokenException;
 import io.trinity.pool.agent.AgentState;
 import io.trinity.pool.agent.AsyncAgent;
 import io.trinity.pool.agent.NonRetryableException;
+import io.trinity.pool.agent.RateLimitedException;
 import io.trinity.pool.balance.LoadBalancer;
 import io.trinity.pool.balance.Outcome;
 import io.trinity.pool.balance.TaskRequest;
@@ -26,8 +27,16 @@ import java.util.concurrent.ExecutionException;
  * <em>return</em> (the agent's code gives the thread back, freeing the agent's slot). A late
  * return after the outcome was decided only frees the slot; its result is discarded. That is
  * what makes "every task ends exactly once" hold whatever an agent does.
+ *
+ * <p>Which queued task starts is the queue's fair order filtered by the {@link Governor}'s
+ * gate (tenant running limits, resource pacing, budgets): the first task of a lane that may
+ * start, not only the head. A provider refusal ({@link RateLimitedException}) requeues the
+ * task in its place without spending the attempt, like a preemption.
  */
 final class Dispatcher {
+
+    /** Fair-queue cost of a start before the type's run time is known: one second. */
+    private static final double DEFAULT_FAIR_COST_NANOS = 1e9;
 
     private final Engine engine;
     private final PoolState s;
@@ -69,9 +78,24 @@ final class Dispatcher {
             finish(r, TaskState.FAILED, null, null);
             return;
         }
+        String overBudget = engine.governor.ownBudgetRefusal(r);
+        if (overBudget != null) {
+            refuse(r, overBudget);
+            return;
+        }
         s.queue.requeue(r);
         needed = true;
         engine.lifecycle.maybePreemptFor(r);
+    }
+
+    /** A queued (or just accepted) task that must not start ends FAILED before it ever ran. */
+    private void refuse(TaskRecord r, String reason) {
+        long now = engine.clock.nanoTime();
+        s.queue.remove(r);
+        engine.releasePermit(r);
+        r.addReason(reason);
+        s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, TaskOutcome.FAILED, 0, reason));
+        finish(r, TaskState.FAILED, null, null);
     }
 
     static String circuitReason(TypeState ts) {
@@ -87,20 +111,31 @@ final class Dispatcher {
             return;
         }
         needed = false;
+        Governor.Pass pass = engine.governor.pass();
         for (TypeState ts : s.byType.values()) {
-            dispatchLane(ts);
+            dispatchLane(ts, pass);
         }
+        pass.done();
         engine.lifecycle.planSpawns();
         engine.lifecycle.checkShutdownProgress();
     }
 
-    private void dispatchLane(TypeState ts) {
+    private void dispatchLane(TypeState ts, Governor.Pass pass) {
         while (!ts.free.isEmpty() && s.queue.size(ts.name) > 0) {
             if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
                 failLane(ts);
                 return;
             }
-            TaskRecord r = s.queue.peek(ts.name);
+            TaskRecord r = s.queue.next(ts.name, pass);
+            if (!pass.refused.isEmpty()) {
+                for (TaskRecord over : pass.refused) {
+                    refuse(over, pass.refusals.get(over));
+                }
+                pass.refused.clear();
+            }
+            if (r == null) {
+                return;
+            }
             String balancerName = r.task.balancer().orElse(config.balancer());
             LoadBalancer balancer = s.balancers.get(balancerName);
             TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent);
@@ -108,7 +143,10 @@ final class Dispatcher {
             if (slot == null) {
                 return;
             }
-            s.queue.poll(ts.name);
+            // the tenant pays the expected run time now, corrected by the actual time at the end
+            double cost = ts.serviceEwmaNanos > 0 ? ts.serviceEwmaNanos : DEFAULT_FAIR_COST_NANOS;
+            s.queue.take(r, cost);
+            r.fairCharge = cost;
             start(r, slot, balancerName);
         }
     }
@@ -134,6 +172,7 @@ final class Dispatcher {
         TypeState ts = s.type(slot.type());
         ts.inFlight++;
         slot.running.add(a);
+        engine.governor.started(a);
         slot.lastActiveNanos = now;
         if (slot.state != AgentState.BUSY) {
             engine.lifecycle.transition(slot, AgentState.BUSY, null);
@@ -198,6 +237,11 @@ final class Dispatcher {
                 settle(a, TaskOutcome.FAILED, reason);
                 engine.lifecycle.fail(slot, reason);
                 retryOrDeadLetter(a.record, reason, TaskOutcome.FAILED, cause);
+            } else if (cause instanceof RateLimitedException rl
+                    && engine.governor.refusedResource(a.record, rl) != null) {
+                settle(a, TaskOutcome.RATE_LIMITED, describe(cause));
+                engine.governor.rateLimited(a.record, engine.governor.refusedResource(a.record, rl), rl);
+                requeueUnspent(a);
             } else if (cause instanceof NonRetryableException) {
                 settle(a, TaskOutcome.FAILED, cause.getMessage());
                 a.record.addReason(describe(cause));
@@ -231,6 +275,9 @@ final class Dispatcher {
             a.timeoutTimer.cancel();
         }
         long took = now - a.startNanos;
+        engine.governor.settled(a);
+        s.queue.charge(a.record.lane, a.record.tenant(), took - a.record.fairCharge);
+        a.record.fairCharge = 0;
         s.running--;
         s.type(a.slot.type()).inFlight--;
         a.record.current = null;
@@ -295,9 +342,14 @@ final class Dispatcher {
     void preempt(Attempt a, String reason) {
         settle(a, TaskOutcome.PREEMPTED, reason);
         engine.agentExecutor.execute(a::cancelWork);
+        a.record.preemptions++;
+        requeueUnspent(a);
+    }
+
+    /** Back to the queue in its place, the attempt not counted (preempted, or refused by a provider). */
+    private void requeueUnspent(Attempt a) {
         TaskRecord r = a.record;
         r.attempts--;
-        r.preemptions++;
         r.state = TaskState.QUEUED;
         r.enqueuedNanos = a.startNanos; // keeps its place: it was already waiting for this long
         s.queue.requeue(r);

@@ -14,6 +14,10 @@ import io.trinity.pool.TaskFailedException;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskRejectedException;
 import io.trinity.pool.TaskState;
+import io.trinity.pool.TenantLimitException;
+import io.trinity.pool.budget.Spend;
+import io.trinity.pool.limit.ResourceLimit;
+import io.trinity.pool.tenant.TenantConfig;
 import io.trinity.pool.agent.AgentState;
 import io.trinity.pool.agent.AgentTypes;
 import io.trinity.pool.balance.BalancerContext;
@@ -30,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -49,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * {@link SerialLoop}. The loop-side work is split by concern into {@link Dispatcher} (queue to
  * agents, attempts and their outcomes), {@link Lifecycle} (spawn, destroy, fail, replace) and
  * {@link Housekeeper} (periodic: idle reclamation, warm pool, scaling, health). They share the
- * loop-owned {@link PoolState}. The only cross-thread state here is the admission counter
- * (so {@code submit} can refuse a full queue synchronously) and the accepting flag.
+ * loop-owned {@link PoolState}; the {@link Governor} decides what may start (tenant limits,
+ * resource pacing, budgets). The only cross-thread state here is the admission counters (the
+ * queue's and each limited tenant's, so {@code submit} can refuse synchronously) and the
+ * accepting flag.
  */
 public final class Engine implements AgentPool {
 
@@ -62,6 +69,7 @@ public final class Engine implements AgentPool {
     final SerialLoop loop;
     final PoolState state;
     final Dispatcher dispatcher;
+    final Governor governor;
     final Lifecycle lifecycle;
     final Housekeeper housekeeper;
     private final ExecutorService ownedAgentExecutor;
@@ -70,6 +78,8 @@ public final class Engine implements AgentPool {
     private final AtomicLong ids = new AtomicLong();
     /** Queue permits: tasks admitted by submit and not yet out of the queue. */
     private final AtomicInteger admitted = new AtomicInteger();
+    /** Queue permits per tenant with a maxQueued limit. */
+    private final Map<String, AtomicInteger> admittedByTenant = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
 
     public Engine(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer.Factory> balancerFactories,
@@ -100,6 +110,7 @@ public final class Engine implements AgentPool {
         balancerFactories.forEach((name, f) -> balancers.put(name,
                 f.create(new BalancerContext(clock, random.split(), config.balancerSettings()))));
         this.state = new PoolState(config, types, balancers, new Events(listeners), clock, random);
+        this.governor = new Governor(this);
         this.dispatcher = new Dispatcher(this);
         this.lifecycle = new Lifecycle(this);
         this.housekeeper = new Housekeeper(this, strategies);
@@ -132,15 +143,38 @@ public final class Engine implements AgentPool {
                     RejectReason.SHUTDOWN, null)));
             throw new PoolShutdownException("pool is shutting down; task of type '" + task.type() + "' was not accepted");
         }
+        Map<String, Long> resources = task.resources().isEmpty() ? types.get(lane).resources() : task.resources();
+        String tooBig = tooBigForLimits(resources);
+        if (tooBig != null) {
+            post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
+                    RejectReason.INVALID, "estimate over limit")));
+            throw new TaskRejectedException(tooBig);
+        }
+        TenantConfig tenant = config.tenant(task.tenant());
+        AtomicInteger tenantCount = null;
+        if (tenant.limitsQueued()) {
+            tenantCount = admittedByTenant.computeIfAbsent(tenant.name(), k -> new AtomicInteger());
+            if (tenantCount.incrementAndGet() > tenant.maxQueued()) {
+                tenantCount.decrementAndGet();
+                post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
+                        RejectReason.TENANT_LIMIT, "tenant " + tenant.name() + " maxQueued " + tenant.maxQueued())));
+                throw new TenantLimitException(tenant.name(), tenant.maxQueued());
+            }
+        }
         int depth = admitted.incrementAndGet();
         if (depth > config.queueCapacity()) {
             admitted.decrementAndGet();
+            if (tenantCount != null) {
+                tenantCount.decrementAndGet();
+            }
             post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
                     RejectReason.QUEUE_FULL, null)));
             throw new QueueFullException(depth - 1, config.queueCapacity());
         }
         TaskRecord record = new TaskRecord(this, id, task, lane, clock.nanoTime());
         record.holdsPermit = true;
+        record.holdsTenantPermit = tenantCount != null;
+        record.resources = resources;
         post(() -> dispatcher.accept(record));
         return record;
     }
@@ -156,12 +190,45 @@ public final class Engine implements AgentPool {
         post(() -> dispatcher.cancel(record, "cancelled by caller"));
     }
 
+    /** A task whose estimate exceeds a resource's tokens per minute could never start: why, or null. */
+    private String tooBigForLimits(Map<String, Long> resources) {
+        for (Map.Entry<String, Long> e : resources.entrySet()) {
+            ResourceLimit l = config.resourceLimits().get(e.getKey());
+            if (l != null && l.tokensPerMinute() > 0 && e.getValue() > l.tokensPerMinute()) {
+                return "task estimates " + e.getValue() + " tokens of resource '" + e.getKey() + "', more than its limit of "
+                        + l.tokensPerMinute() + " tokens per minute, so it could never start; lower the estimate or"
+                        + " raise tokensPerMinute of '" + e.getKey() + "'";
+            }
+        }
+        return null;
+    }
+
     /** Releases a queue permit: the task left the queue for the first time. */
     void releasePermit(TaskRecord r) {
         if (r.holdsPermit) {
             r.holdsPermit = false;
             admitted.decrementAndGet();
         }
+        if (r.holdsTenantPermit) {
+            r.holdsTenantPermit = false;
+            admittedByTenant.get(r.tenant()).decrementAndGet();
+        }
+    }
+
+    /** An agent reported usage (any thread): budgets are checked on the loop. */
+    void usageReported(Attempt a) {
+        post(() -> governor.usageReported(a));
+    }
+
+    @Override
+    public Spend tenantSpend(String tenant) {
+        java.util.Objects.requireNonNull(tenant, "tenant");
+        return onLoop(() -> governor.ledger.spend(tenant));
+    }
+
+    @Override
+    public Map<String, Spend> spend() {
+        return onLoop(governor.ledger::all);
     }
 
     @Override

@@ -51,7 +51,8 @@ final class PoolState {
         this.events = events;
         this.startNanos = startNanos;
         this.random = random;
-        this.queue = new TaskQueue<>(Integer.MAX_VALUE, config.agingStep().toNanos());
+        this.queue = new TaskQueue<>(Integer.MAX_VALUE, config.agingStep().toNanos(),
+                tenant -> config.tenant(tenant).weight(), config.fairnessCredit().toNanos());
         for (String name : Engine.sorted(types.keySet())) {
             AgentType t = types.get(name);
             byType.put(name, new TypeState(t, new RestartPolicy(config.restartBackoff(), config.restartBackoffMax(),

@@ -7,7 +7,9 @@ import io.trinity.pool.TaskState;
 import io.trinity.pool.queue.QueuedTask;
 import io.trinity.pool.time.PoolClock;
 import java.util.ArrayList;
+import io.trinity.pool.limit.ResourcePacer;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,6 +37,20 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     String lastAgent;
     PoolClock.Timer retryTimer;
     int preemptions;
+    /** Holds one of its tenant's maxQueued permits until it first leaves the queue. */
+    boolean holdsTenantPermit;
+    /** Rate-limited resources it uses with its token estimates: the task's own, else its type's. */
+    Map<String, Long> resources = Map.of();
+    /** The running attempt's resource grants, released when it settles. */
+    List<ResourcePacer.Grant> grants = List.of();
+    /** A resource a provider refused it on that it did not declare: it waits out that pause too. */
+    String rateLimitedOn;
+    /** The hold last announced in a resource.wait event, so a wait is announced once. */
+    String announcedHold;
+    /** Fair-queue cost charged to its tenant when the running attempt started. */
+    double fairCharge;
+    /** Tokens its finished attempts used, by resource: what its own budget is checked against. */
+    final Map<String, Long> spent = new java.util.HashMap<>();
 
     TaskRecord(Engine engine, long id, Task task, String lane, long now) {
         this.engine = engine;
@@ -71,6 +87,7 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     @Override public int priority() { return task.priority(); }
     @Override public long enqueuedNanos() { return enqueuedNanos; }
     @Override public long sequence() { return sequence; }
+    @Override public String tenant() { return task.tenant(); }
 
     @Override
     public String toString() {
