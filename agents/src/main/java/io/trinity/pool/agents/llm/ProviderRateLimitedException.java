@@ -1,32 +1,23 @@
 package io.trinity.pool.agents.llm;
 
+import io.trinity.pool.agent.RateLimitedException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The model provider answered HTTP 429: the resource is rate-limited right now. The task may be
- * retried (this is not a {@code NonRetryableException}); the pool can pace further calls to
- * {@link #resourceKey()} by {@link #retryAfter()} when the provider said how long to wait.
+ * The model provider answered HTTP 429: the resource is rate-limited right now. It is the
+ * core's {@link RateLimitedException}, so the pool pauses {@link #resourceKey()} for
+ * {@link #retryAfter()} (capped by the resource's maxPause) and requeues the task without
+ * spending an attempt.
  */
-public final class ProviderRateLimitedException extends RuntimeException {
-
-    private final String resourceKey;
-    private final transient Duration retryAfter;
+public final class ProviderRateLimitedException extends RateLimitedException {
 
     public ProviderRateLimitedException(String resourceKey, Duration retryAfter, String message, Throwable cause) {
-        super(message, cause);
-        this.resourceKey = Objects.requireNonNull(resourceKey, "resourceKey");
-        this.retryAfter = retryAfter;
+        super(Objects.requireNonNull(resourceKey, "resourceKey"), retryAfter, message, cause);
     }
 
     /** The limited resource, {@code provider:model}, as in {@code TaskContext.reportUsage}. */
     public String resourceKey() {
-        return resourceKey;
-    }
-
-    /** How long the provider asked callers to wait (its Retry-After header); empty if it did not say. */
-    public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
+        return resource();
     }
 }
