@@ -65,16 +65,18 @@ final class Lifecycle {
         TypeState ts = s.type(slot.type());
         boolean eligible = slot.state.isAvailable() && slot.running.size() < slot.capacity
                 && s.agents.get(slot.id) == slot;
-        if (eligible) {
-            ts.addFree(slot);
-        } else {
-            ts.removeFree(slot);
-        }
+        ts.setFree(slot, eligible ? slot.capacity - slot.running.size() : 0);
     }
 
     // ---- spawning ---------------------------------------------------------------------------
 
+    /** After a dispatch round: replacements owed and the reactive strategies. */
     void planSpawns() {
+        planSpawns(false);
+    }
+
+    /** On the scale tick every strategy plans; after a dispatch round only the reactive ones. */
+    void planSpawns(boolean tick) {
         if (s.shuttingDown) {
             return;
         }
@@ -84,7 +86,9 @@ final class Lifecycle {
             }
         }
         for (SpawnStrategy strategy : strategies) {
-            strategy.plan(planner);
+            if (tick || strategy.reactive()) {
+                strategy.plan(planner);
+            }
         }
     }
 
