@@ -72,6 +72,17 @@ class ElasticityTest {
         assertThat(events).filteredOn(e -> e instanceof PoolEvent.AgentDestroyed)
                 .allSatisfy(e -> assertThat(((PoolEvent.AgentDestroyed) e).reason())
                         .isIn(PoolEvent.DestroyReason.IDLE_TIMEOUT, PoolEvent.DestroyReason.SCALE_DOWN));
+        // each reclaimed agent's state snapshot was taken while DESTROYING and offered to listeners
+        assertThat(events).filteredOn(e -> e instanceof PoolEvent.AgentDestroyed).allSatisfy(e -> {
+            PoolEvent.AgentDestroyed d = (PoolEvent.AgentDestroyed) e;
+            assertThat(d.snapshot()).isNotNull();
+            assertThat(d.snapshot().agentId()).isEqualTo(d.agent());
+            assertThat(d.snapshot().state()).containsKey("tasksDone");
+        });
+        long doneBySnapshots = events.stream().filter(e -> e instanceof PoolEvent.AgentDestroyed)
+                .mapToLong(e -> ((Number) ((PoolEvent.AgentDestroyed) e).snapshot().state().get("tasksDone")).longValue())
+                .sum();
+        assertThat(doneBySnapshots).isPositive().isLessThanOrEqualTo(60);
     }
 
     @Test
