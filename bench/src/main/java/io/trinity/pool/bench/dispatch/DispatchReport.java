@@ -34,7 +34,7 @@ public final class DispatchReport {
         List<JmhRun.Score> throughput = JmhRun.run(DispatchBench.class, settings);
         List<SubmitLatency.Result> latency = quick
                 ? new SubmitLatency(500, 2_000, 50_000).run(Target.NAMES, 1)
-                : new SubmitLatency(2_000, 10_000, 50_000).run(Target.NAMES, 3);
+                : new SubmitLatency(2_000, 8_000, 50_000).run(Target.NAMES, 5);
         List<JmhRun.Score> scale = JmhRun.run(ScaleBench.class, settings);
         double minutes = (System.nanoTime() - t0) / 60e9;
 
