@@ -48,6 +48,10 @@ final class Lifecycle {
         this.planner = new Planner(engine, this);
     }
 
+    Planner planner() {
+        return planner;
+    }
+
     void strategies(List<SpawnStrategy> strategies) {
         this.strategies = List.copyOf(strategies);
     }

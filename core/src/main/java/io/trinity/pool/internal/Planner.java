@@ -146,6 +146,7 @@ final class Planner implements SpawnPlanner {
         return head == null ? null : head.task.affinityKey().orElse(null);
     }
 
+    @Override public int inFlight(String type) { return s.type(type).inFlight; }
     @Override public long arrivals(String type) { return s.type(type).arrivals; }
     @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
     @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }
