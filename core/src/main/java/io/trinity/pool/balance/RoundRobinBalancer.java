@@ -6,19 +6,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hands tasks to the eligible agents in turn. Each agent type has its own cursor, so a burst
- * of one type does not skew the rotation of another. The cursor indexes the candidate list
- * the pool passes (O(1) per dispatch); when agents fill up or join, the list changes length
- * and the rotation carries on over the new list rather than tracking agent identities,
- * which is fair on average and never scans.
+ * Hands tasks to the eligible agents in turn: each dispatch goes to the candidate whose last
+ * turn is oldest (never-served agents first, ties in list order). With a steady candidate
+ * list this is the plain rotation A, B, C, A, ...; when agents fill up, free up or join, an
+ * agent that missed its turn gets the next one, so turns stay fair. (A bare index into the
+ * changing list would not: agents near the end of the list lose turns whenever it shrinks.)
+ *
+ * <p>Each agent type keeps its own turn counter, so a burst of one type never moves another
+ * type's rotation. Cost: one map lookup per candidate; state is one entry per live agent,
+ * dropped in {@link #agentRemoved}.
  */
 final class RoundRobinBalancer implements LoadBalancer {
 
-    /** Next position per agent type; types are few and registered, so this stays small. */
-    private final Map<String, long[]> cursors = new HashMap<>();
+    private final Map<String, Rotation> rotations = new HashMap<>();
 
     RoundRobinBalancer(BalancerContext context) {
-        // Round robin needs no clock, randomness or settings; the factory shape is shared.
+        // Rotation needs no clock, randomness or settings; the factory shape is shared.
     }
 
     @Override
@@ -32,8 +35,31 @@ final class RoundRobinBalancer implements LoadBalancer {
             return null;
         }
         List<? extends AgentView> pool = Candidates.forAttempt(task, candidates);
-        long[] cursor = cursors.computeIfAbsent(task.type(), t -> new long[1]);
-        int index = (int) Math.floorMod(cursor[0]++, (long) pool.size());
-        return pool.get(index);
+        Rotation rotation = rotations.computeIfAbsent(task.type(), t -> new Rotation());
+        AgentView next = null;
+        long oldest = Long.MAX_VALUE;
+        for (AgentView a : pool) {
+            long turn = rotation.lastTurn.getOrDefault(a.id(), 0L);
+            if (turn < oldest) {
+                oldest = turn;
+                next = a;
+            }
+        }
+        rotation.lastTurn.put(next.id(), ++rotation.turns);
+        return next;
+    }
+
+    @Override
+    public void agentRemoved(AgentView agent) {
+        Rotation rotation = rotations.get(agent.type());
+        if (rotation != null) {
+            rotation.lastTurn.remove(agent.id());
+        }
+    }
+
+    /** Turn counter of one agent type; 0 means "never served". */
+    private static final class Rotation {
+        long turns;
+        final Map<String, Long> lastTurn = new HashMap<>();
     }
 }

@@ -22,16 +22,17 @@ import java.util.random.RandomGenerator;
  *   score = success x quality x speed
  *   success = (S + P) / (W + P)                 decayed successes S over decayed attempts W
  *   quality = (Q + P) / (QW + P)                decayed quality sum over decayed scored attempts
- *   speed   = (W x ref / (ref + lat) + P) / (W + P)
+ *   speed   = (W x (1 + ref / (ref + lat)) / 2 + P) / (W + P)
  * </pre>
  * {@code P} is one pseudo-observation of a perfect outcome (success 1, quality 1, speed 1):
  * an agent with no history scores the maximum 1, so new agents are tried, and its own
  * evidence outweighs the prior after a few tasks. {@code lat} is the agent's decayed mean
  * latency for the skill and {@code ref} the mean of those latencies over the candidates that
- * have one. Speed is {@code ref/(ref+lat)}, 1/2 at the typical latency, rather than
- * {@code ref/lat}: a result that fails or is poor is worth nothing however fast, so speed
- * may at most double a score and can never make up for a much lower success rate (a fast
- * crashing agent would otherwise win). Quality is neutral (1) until agents report it.
+ * have one. Observed speed runs from 1 (instant) through 3/4 (typical) to 1/2 (very slow),
+ * rather than {@code ref/lat}: a failed or poor result is worth nothing however fast it came,
+ * so speed can at most halve a score and never makes up for a much lower success rate or
+ * quality (a fast-crashing agent would otherwise win), yet between agents that are equally
+ * good it decides. Quality is neutral (1) until agents report it.
  *
  * <p>With probability {@link BalancerSettings#skillExploration()} it picks a random candidate
  * instead, so the ranking keeps being checked. Selection scans the candidates: O(n).
@@ -177,7 +178,7 @@ final class SkillAwareBalancer implements LoadBalancer {
             double success = (successes * f + PRIOR_WEIGHT) / (w + PRIOR_WEIGHT);
             double quality = (qualitySum * f + PRIOR_WEIGHT) / (qualityWeight * f + PRIOR_WEIGHT);
             double lat = weight > 0 ? meanLatency() : 0;
-            double observedSpeed = refLatency > 0 && lat > 0 ? refLatency / (refLatency + lat) : 1.0;
+            double observedSpeed = refLatency > 0 && lat > 0 ? (1 + refLatency / (refLatency + lat)) / 2 : 1.0;
             double speed = (w * observedSpeed + PRIOR_WEIGHT) / (w + PRIOR_WEIGHT);
             return success * quality * speed;
         }

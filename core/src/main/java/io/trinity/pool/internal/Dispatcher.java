@@ -241,10 +241,14 @@ final class Dispatcher {
             a.slot.quality.record(ok, a.quality);
             TypeState ts = s.type(a.slot.type());
             ts.serviceEwmaNanos = ts.serviceEwmaNanos == 0 ? took : ts.serviceEwmaNanos * 0.9 + took * 0.1;
-            LoadBalancer b = s.balancers.get(a.balancer);
-            if (b != null && !a.slot.state.isTerminal()) {
-                b.taskEnded(a.slot, new TaskRequest(a.record.id, a.record.task, a.number, null),
-                        new Outcome(ok, took, a.quality));
+            if (!a.slot.state.isTerminal()) {
+                // Every balancer learns from every outcome, so a skill profile is complete even
+                // when another balancer placed the task.
+                TaskRequest req = new TaskRequest(a.record.id, a.record.task, a.number, null);
+                Outcome o = new Outcome(ok, took, a.quality);
+                for (LoadBalancer b : s.balancers.values()) {
+                    b.taskEnded(a.slot, req, o);
+                }
             }
         }
     }

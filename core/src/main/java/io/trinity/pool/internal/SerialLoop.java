@@ -3,6 +3,7 @@ package io.trinity.pool.internal;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,14 @@ final class SerialLoop {
     void post(Runnable command) {
         commands.offer(command);
         if (wip.getAndIncrement() == 0) {
-            executor.execute(drainTask);
+            try {
+                executor.execute(drainTask);
+            } catch (RejectedExecutionException stopped) {
+                // The pool has terminated and its loop thread is gone: late commands (a read, an
+                // agent's work finally returning) drain on the caller. The counter still
+                // guarantees a single writer.
+                drain();
+            }
         }
     }
 

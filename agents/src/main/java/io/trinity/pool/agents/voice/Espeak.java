@@ -1,0 +1,115 @@
+package io.trinity.pool.agents.voice;
+
+import io.trinity.pool.agent.NonRetryableException;
+import io.trinity.pool.agent.TaskContext;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Text to speech with the {@code espeak-ng} program. The text goes to the program as one
+ * argument after {@code --} (never through a shell, and never read as an option), the WAV goes
+ * to a temporary file that is always deleted, and a cancel kills the process.
+ */
+final class Espeak {
+
+    static final String PROGRAM = "espeak-ng";
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    private Espeak() {
+    }
+
+    /** Finds the program on the PATH, as a shell would, without running one. */
+    static Optional<Path> onPath(String path) {
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, PROGRAM);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static NonRetryableException missing() {
+        return new NonRetryableException("op 'tts' needs the " + PROGRAM + " program, which is not installed on"
+                + " this host (not found on PATH); install the Debian package espeak-ng"
+                + " (apt-get install -y espeak-ng) and retry the task");
+    }
+
+    static byte[] synthesize(Path program, String text, String voice, Long wordsPerMinute, TaskContext ctx)
+            throws IOException, InterruptedException {
+        Path wav = Files.createTempFile("trinity-tts-", ".wav");
+        try {
+            List<String> command = new ArrayList<>(List.of(program.toString(), "-w", wav.toString()));
+            if (voice != null) {
+                command.addAll(List.of("-v", voice));
+            }
+            if (wordsPerMinute != null) {
+                command.addAll(List.of("-s", Long.toString(wordsPerMinute)));
+            }
+            command.addAll(List.of("--", text));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            ctx.onCancel(process::destroyForcibly);
+            CompletableFuture<String> output = drain(process.getInputStream());
+            try {
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (!process.waitFor(1, TimeUnit.SECONDS)) {
+                    ctx.checkCancelled();
+                    ctx.heartbeat();
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException(PROGRAM + " did not finish within " + TIMEOUT.toSeconds()
+                                + " s for " + text.length() + " characters of text; it was stopped");
+                    }
+                }
+            } finally {
+                process.destroyForcibly();
+            }
+            ctx.checkCancelled();
+            String said = output.join().strip();
+            if (process.exitValue() != 0) {
+                if (voice != null && said.toLowerCase(Locale.ROOT).contains("voice")) {
+                    throw new NonRetryableException("input.voice: " + PROGRAM + " does not know it (" + said
+                            + ") (got '" + voice + "'); list the voices with: espeak-ng --voices");
+                }
+                throw new IOException(PROGRAM + " failed with exit code " + process.exitValue()
+                        + (said.isEmpty() ? "" : ": " + said));
+            }
+            byte[] bytes = Files.readAllBytes(wav);
+            if (bytes.length == 0) {
+                throw new IOException(PROGRAM + " exited normally but wrote no audio" + (said.isEmpty() ? "" : ": " + said));
+            }
+            return bytes;
+        } finally {
+            Files.deleteIfExists(wav);
+        }
+    }
+
+    /** Reads the program's messages off the pipe so it can never block on a full one. */
+    private static CompletableFuture<String> drain(InputStream in) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread.ofVirtual().name("espeak-output").start(() -> {
+            try (in) {
+                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.complete("(could not read its output: " + e.getMessage() + ")");
+            }
+        });
+        return text;
+    }
+}
