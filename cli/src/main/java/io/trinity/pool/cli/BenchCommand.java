@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
                 "runs on-demand plus one other, joined with '+', e.g. on-demand+warm-pool."})
 final class BenchCommand implements Callable<Integer> {
 
+    private static final int OVERHEAD_AGENTS = 4;
+
     @Spec
     CommandSpec spec;
 
@@ -119,11 +121,15 @@ final class BenchCommand implements Callable<Integer> {
         Table table = table(cells);
         out.println();
         out.print(table.render());
-        DispatchOverhead.Result overhead = null;
+        List<DispatchOverhead.Result> overhead = new ArrayList<>();
         if (overheadTasks > 0) {
-            overhead = DispatchOverhead.run(overheadTasks, 4, 512, config.seed());
+            // One task per agent in flight measures dispatch alone; a deep window measures throughput.
             out.println();
-            out.println(overheadLine(overhead));
+            for (int window : new int[] {OVERHEAD_AGENTS, 512}) {
+                DispatchOverhead.Result o = DispatchOverhead.run(overheadTasks, OVERHEAD_AGENTS, window, config.seed());
+                overhead.add(o);
+                out.println(overheadLine(o));
+            }
         }
         out.printf(Locale.ROOT, "%nbench took %.1f s%n", (System.nanoTime() - started) / 1e9);
         if (json != null) {
@@ -171,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     static String overheadLine(DispatchOverhead.Result o) {
-        return String.format(Locale.ROOT, "dispatch overhead (real time, %d no-op tasks, %d agents, %d in flight):"
+        return String.format(Locale.ROOT, "dispatch overhead (real time, %d no-op tasks, %d agents, %3d in flight):"
                         + " submit->start p50 %.0f us, p99 %.0f us, max %.0f us; %.0f tasks/s", o.tasks(), o.agents(),
                 o.inFlight(), o.p50Us(), o.p99Us(), o.maxUs(), o.throughputPerSec());
     }
@@ -197,7 +203,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void writeJson(PoolConfig config, List<Workloads.Workload> loads, List<BenchCell> cells,
-                           DispatchOverhead.Result overhead) {
+                           List<DispatchOverhead.Result> overhead) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("settings", settings(config, loads));
         doc.put("cells", cells);
@@ -211,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Path writeReport(PoolConfig config, List<Workloads.Workload> loads, Table table, List<BenchCell> cells,
-                             DispatchOverhead.Result overhead) {
+                             List<DispatchOverhead.Result> overhead) {
         String base = report.getFileName().toString().replaceFirst("\\.md$", "");
         Path png = report.resolveSibling(base + ".png");
         StringBuilder md = new StringBuilder("# tri spawn-bench\n\n");
@@ -225,8 +231,9 @@ final class BenchCommand implements Callable<Integer> {
                 + " agent-s = live agents integrated over time; flips = scale-direction reversals; max = largest pool.\n\n");
         md.append(table.markdown());
         md.append("\n![p99 latency against agent-seconds](").append(png.getFileName()).append(")\n");
-        if (overhead != null) {
-            md.append("\n").append(overheadLine(overhead)).append("\n");
+        if (!overhead.isEmpty()) {
+            md.append("\nReal-time dispatch overhead (no-op agents, submit to start):\n\n");
+            overhead.forEach(o -> md.append("- ").append(overheadLine(o)).append("\n"));
         }
         try {
             createParent(report);

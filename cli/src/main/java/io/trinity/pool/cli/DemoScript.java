@@ -91,7 +91,7 @@ final class DemoScript {
         List<TaskHandle> handles = new ArrayList<>();
         for (int i = 0; i < burst; i++) {
             String type = types.get(i % types.size());
-            add(handles, submit(agents.task(type, i).balancer(BALANCERS.get((i / types.size()) % BALANCERS.size()))));
+            add(handles, submit(agents.task(type, i).balancer(BALANCERS.get(i % BALANCERS.size()))));
         }
         return handles;
     }

@@ -88,7 +88,7 @@ final class SpawnCommand implements Callable<Integer> {
         List<String> strategies = pool.strategyNames(SpawnStrategies.POOL_DEFAULT);
         SpawnStrategies.create(strategies);
         PoolClock clock = PoolClock.system();
-        DemoAgents agents = new SimulatedDemoAgents(clock, config.seed()); // TODO real agents when they land
+        DemoAgents agents = simulated ? new SimulatedDemoAgents(clock, config.seed()) : new BuiltInDemoAgents(config.seed(), config.stuckAfter());
 
         PrintWriter view = json ? new PrintWriter(new StringWriter()) : out;
         if (!json) {

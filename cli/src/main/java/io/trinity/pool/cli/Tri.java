@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tri", mixinStandardHelpOptions = true, version = "tri 0.1.0",
         description = "Trinity Agent Pool: elastic pools of typed agents.",
-        subcommands = {SpawnCommand.class, BenchCommand.class, SimulateCommand.class,
+        subcommands = {SpawnCommand.class, BenchCommand.class, SimulateCommand.class, RunCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
