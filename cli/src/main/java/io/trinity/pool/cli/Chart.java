@@ -132,7 +132,7 @@ final class Chart {
         int x = 20;
         g.setColor(Color.BLACK);
         g.drawString("colour = spawning strategy:", x, y + 22);
-        x += 170;
+        x += 200;
         for (int i = 0; i < strategies.size(); i++) {
             g.setColor(COLORS[i % COLORS.length]);
             g.fillRect(x, y + 12, 12, 12);
@@ -142,7 +142,7 @@ final class Chart {
         }
         x = 20;
         g.drawString("marker = balancer:", x, y + 50);
-        x += 170;
+        x += 200;
         for (int i = 0; i < balancers.size(); i++) {
             g.draw(marker(i, x + 6, y + 45));
             g.drawString(balancers.get(i), x + 16, y + 50);

@@ -132,7 +132,7 @@ final class DemoScript {
         int max = config.maxAgents();
         int urgent = Math.max(config.preemptPriority(), Task.MIN_PRIORITY);
         view.scene("preemption: " + max + " long low-priority tasks fill the pool, then a priority-" + urgent + " task arrives");
-        long work = Math.max(500, durationMs / 6);
+        long work = Math.max(4_000, durationMs / 6); // long enough for the pool to fill around it
         List<TaskHandle> fill = new ArrayList<>();
         for (int i = 0; i < max; i++) {
             TaskHandle h = submit(Task.builder(FlakyAgent.TYPE).priority(0).input(FlakyAgent.work(work)));
