@@ -5,7 +5,8 @@ import java.util.ArrayDeque;
 
 /**
  * Restart discipline for one agent type, after Erlang/OTP supervisors: each failure in a row
- * doubles the delay before the next replacement (from {@code base} up to {@code cap}); and when
+ * doubles the delay before the next replacement (from {@code base} up to {@code cap}), with one
+ * spawn at a time until one succeeds; and when
  * {@code intensity} failures fall within {@code window}, the type's circuit opens. While open,
  * only one probe spawn at a time is allowed; its success closes the circuit and resets the
  * backoff. Owned by the control loop.
@@ -70,14 +71,19 @@ public final class RestartPolicy {
         if (now < nextSpawnNanos) {
             return false;
         }
-        return !open || !probing;
+        // While the type is failing, one spawn at a time: no herd of doomed replacements.
+        return !(failing() && probing);
     }
 
-    /** Notes that a spawn started; while the circuit is open it is the probe. */
+    /** Notes that a spawn started; while the type is failing it is the probe. */
     public void spawnStarted() {
-        if (open) {
+        if (failing()) {
             probing = true;
         }
+    }
+
+    private boolean failing() {
+        return open || consecutive > 0;
     }
 
     public boolean isOpen() {

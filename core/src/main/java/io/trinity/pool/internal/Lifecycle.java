@@ -177,6 +177,9 @@ final class Lifecycle implements SpawnPlanner {
 
     /** Re-plans spawning when a limit lifts (rate window, backoff); coalesces to one timer. */
     private void wakeAt(long nanos) {
+        if (nanos <= clock.nanoTime()) {
+            return; // nothing to wait for: whatever blocks the spawn (a probe in flight) will re-plan itself
+        }
         if (nanos >= spawnWakeupAt && spawnWakeup != null) {
             return;
         }

@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * The auto-scaler and the warm-pool sizer, run on every scale tick.
  *
- * <p><b>Desired agents per type</b> = ceil(demand / (capacity x target utilization)), where
- * demand is the larger of the work present (running + queued) and the work forecast by
- * Little's law (arrival rate x mean service time). Scale-up acts at once (bounded by the spawn
+ * <p><b>Desired agents per type</b> = the larger of the work present (running + queued, one
+ * slot each) and ceil(forecast / (capacity x target utilization)), where the forecast is
+ * Little's law: arrival rate x mean service time. Scale-up acts at once (bounded by the spawn
  * limit). Scale-down uses the highest recommendation seen over the stabilization window, as
  * the Kubernetes HPA does, and only ever reclaims IDLE agents, so work is never killed. Because
  * a workload sitting at a threshold keeps producing the same maximum, it cannot make the pool
@@ -58,7 +58,7 @@ final class ScaleController {
         int queued = s.queue.size(ts.name);
         double serviceSec = ts.serviceEwmaNanos / 1e9;
         double forecast = ts.arrivalRate * serviceSec;
-        double demand = Math.max(ts.inFlight + queued, forecast);
+        int present = ts.inFlight + queued;
         int capacity = 1;
         int current = 0;
         for (AgentSlot slot : ts.slots) {
@@ -67,7 +67,12 @@ final class ScaleController {
                 capacity = Math.max(capacity, slot.capacity);
             }
         }
-        int desired = (int) Math.ceil(demand / (capacity * config.targetUtilization()) - 1e-9);
+        // Work already here needs one slot per task and no more; headroom (target utilization) is
+        // for the steady flow the forecast expects.
+        int forPresent = (int) Math.ceil(present / (double) capacity);
+        int forFlow = (int) Math.ceil(forecast / (capacity * config.targetUtilization()) - 1e-9);
+        double demand = Math.max(present, forecast);
+        int desired = Math.max(forPresent, forFlow);
         desired = Math.max(desired, Math.max(ts.type.minAgents(), ts.warmTarget));
         desired = Math.min(desired, Math.min(ts.type.maxAgents(), config.maxAgents()));
 
