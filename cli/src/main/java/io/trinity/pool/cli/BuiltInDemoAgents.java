@@ -14,13 +14,14 @@ import java.util.stream.Collectors;
 /**
  * The demo on the built-in agents doing real work on inputs made here ({@link DemoInputs}):
  * vision on drawn PNGs, voice on synthesised WAVs, data on a sales CSV and on documents, code
- * on generated Java sources, system on this host, generic on text. Each type cycles through
+ * on generated Java sources, system on this host, generic on text, and the coordinator fanning
+ * a small graph out to data and generic subtasks. Each type cycles through
  * its operations so the run exercises all of them.
  */
 final class BuiltInDemoAgents implements DemoAgents {
 
     private static final List<String> TYPES = List.of(AgentTypes.CODE, AgentTypes.DATA, AgentTypes.VISION,
-            AgentTypes.VOICE, AgentTypes.SYSTEM, AgentTypes.GENERIC);
+            AgentTypes.VOICE, AgentTypes.SYSTEM, AgentTypes.GENERIC, AgentTypes.COORDINATOR);
     private static final List<String> VISION_OPS = List.of("info", "thumbnail", "grayscale", "histogram", "edges",
             "dominant-colors");
     private static final List<String> TEXT_OPS = List.of("count", "keywords", "summarize");
@@ -91,6 +92,11 @@ final class BuiltInDemoAgents implements DemoAgents {
             case AgentTypes.SYSTEM -> t.input(i % 2 == 0 ? Map.of("op", "snapshot", "sampleMs", 100)
                     : Map.of("op", "top", "n", 5, "sampleMs", 100));
             case AgentTypes.GENERIC -> t.input(Map.of("op", TEXT_OPS.get(i % TEXT_OPS.size()), "text", text));
+            case AgentTypes.COORDINATOR -> t.input(Map.of("graph", List.of(
+                    Map.of("id", "stats", "type", AgentTypes.DATA, "input", Map.of("op", "stats", "csv", csv)),
+                    Map.of("id", "keywords", "type", AgentTypes.GENERIC, "input", Map.of("op", "keywords", "text", text)),
+                    Map.of("id", "summary", "type", AgentTypes.GENERIC, "after", List.of("stats", "keywords"),
+                            "input", Map.of("op", "summarize", "text", text, "sentences", 2)))));
             default -> throw new IllegalArgumentException("no demo input for type '" + type + "'");
         };
     }

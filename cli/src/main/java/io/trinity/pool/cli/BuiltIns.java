@@ -3,6 +3,7 @@ package io.trinity.pool.cli;
 import io.trinity.pool.agent.AgentFactory;
 import io.trinity.pool.agent.AgentTypes;
 import io.trinity.pool.agents.code.CodeAgent;
+import io.trinity.pool.agents.coordinator.CoordinatorAgent;
 import io.trinity.pool.agents.data.DataAgent;
 import io.trinity.pool.agents.generic.GenericAgent;
 import io.trinity.pool.agents.system.SystemAgent;
@@ -19,6 +20,7 @@ final class BuiltIns {
 
     static Map<String, AgentFactory> factories() {
         Map<String, AgentFactory> m = new LinkedHashMap<>();
+        m.put(AgentTypes.COORDINATOR, new CoordinatorAgent.Factory());
         m.put(AgentTypes.CODE, CodeAgent::new);
         m.put(AgentTypes.DATA, DataAgent::new);
         m.put(AgentTypes.VISION, VisionAgent::new);

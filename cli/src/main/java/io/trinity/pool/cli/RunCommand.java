@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trinity.pool.AgentPool;
 import io.trinity.pool.Attachment;
 import io.trinity.pool.Payload;
+import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskFailedException;
@@ -51,7 +52,9 @@ import picocli.CommandLine.Spec;
                 "  tri run code --input Hello.java",
                 "  tri run voice --input clip.wav",
                 "  tri run system --op top -p n=5",
-                "  tri run generic --json '{\"op\":\"keywords\",\"text\":\"Pools of agents grow and shrink.\"}'"})
+                "  tri run generic --json '{\"op\":\"keywords\",\"text\":\"Pools of agents grow and shrink.\"}'",
+                "  tri run coordinator --json '{\"graph\":[{\"id\":\"a\",\"type\":\"system\",",
+                "      \"input\":{\"op\":\"snapshot\"}}]}'"})
 final class RunCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TYPE", description = "Agent type: code, data, vision, voice, system or generic.")
+    @Parameters(index = "0", paramLabel = "TYPE", description = "Agent type: coordinator, code, data, vision, voice, system or generic.")
     String type;
 
     @Option(names = "--input", paramLabel = "FILE", description = "Input file (image, WAV, CSV/JSON, Java source, text).")
@@ -100,8 +103,11 @@ final class RunCommand implements Callable<Integer> {
         }
         PoolOptions.positive("--timeout", timeout);
         Task task = task();
-        PoolConfig config = PoolConfig.custom().warmPoolMin(0).warmPoolMax(0).warmPool(0).maxAgents(1).maxAttempts(1).build();
-        try (AgentPool pool = AgentPool.builder().config(config).register(type, factory).build()) {
+        // Every built-in type is registered so a coordinator's subtasks have agents too.
+        PoolConfig config = PoolConfig.custom().warmPoolMin(0).warmPoolMax(0).warmPool(0).maxAgents(4).maxAttempts(1).build();
+        PoolBuilder builder = AgentPool.builder().config(config);
+        factories.forEach(builder::register);
+        try (AgentPool pool = builder.build()) {
             TaskHandle h = pool.submit(task);
             Payload result;
             try {

@@ -63,6 +63,17 @@ class RunCommandTest {
     }
 
     @Test
+    void coordinatorFansOutToOtherBuiltIns() throws IOException {
+        JsonNode result = ok(Cli.run("run", "coordinator", "--json", "{\"graph\":["
+                + "{\"id\":\"table\",\"type\":\"data\",\"input\":{\"op\":\"stats\",\"csv\":\"a,b\\n1,2\\n3,4\\n\"}},"
+                + "{\"id\":\"words\",\"type\":\"generic\",\"after\":[\"table\"],"
+                + "\"input\":{\"op\":\"count\",\"text\":\"one two three\"}}]}")).get("result");
+        assertThat(result.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(result.get("finishOrder").toString()).isEqualTo("[\"table\",\"words\"]");
+        assertThat(result.get("subtasks").get("table").get("output").get("rows").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void badInputIsAUsageErrorWithTheAgentsReason() {
         Cli.Result r = Cli.run("run", "data", "--json", "{\"op\":\"stats\"}");
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
