@@ -28,7 +28,14 @@ public final class Tri implements Runnable {
         this.interactive = interactive;
     }
 
+    /** Held so the level sticks: JUL keeps loggers weakly. */
+    private static final java.util.logging.Logger LUCENE_VECTORS =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     public static void main(String[] args) {
+        // Lucene (the data agent's retrieval) warns once that the incubating Vector API is off; it
+        // is only slower, and the warning would land in the middle of the demo.
+        LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
         System.exit(commandLine(isTerminal()).execute(args));
     }
 
