@@ -32,14 +32,15 @@ import picocli.CommandLine.Spec;
  * what dispatch itself costs.
  */
 @Command(name = "spawn-bench", aliases = "pool-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Balancers x spawning strategies x workloads in virtual time, and dispatch overhead.",
         description = {"Benchmarks balancers x spawning strategies x workloads on simulated agents in virtual time,",
                 "then measures real-time dispatch overhead with no-op agents."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  tri spawn-bench                                   the whole matrix (about 20-60 s)",
+                "  tri spawn-bench                  # the whole matrix, 10-60 s",
                 "  tri spawn-bench --workload bursty,heavy-tailed --balancer affinity",
                 "  tri spawn-bench --tasks 500 --overhead-tasks 0 --json bench.json",
-                "  tri spawn-bench --report out/bench.md             Markdown table + out/bench.png chart",
+                "  tri spawn-bench --report out/bench.md   # + out/bench.png chart",
                 "",
                 "Strategies are found by name in the core (io.trinity.pool.spawn); each strategy set",
                 "runs on-demand plus one other, joined with '+', e.g. on-demand+warm-pool."})
@@ -53,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     PoolOptions pool;
 
-    @Option(names = "--workload", split = ",", paramLabel = "NAME[,NAME...]",
+    @Option(names = "--workload", split = ",", paramLabel = "NAME",
             description = "Workloads to run (default: all: steady, bursty, periodic, heavy-tailed, heterogeneous).")
     List<String> workloads;
 

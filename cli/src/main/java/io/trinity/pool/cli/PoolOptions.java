@@ -43,7 +43,7 @@ final class PoolOptions {
             description = "Load balancer: round-robin, least-loaded, skill-aware or affinity.")
     String balancer;
 
-    @Option(names = "--spawn-strategy", paramLabel = "NAME[,NAME...]", split = ",",
+    @Option(names = "--spawn-strategy", paramLabel = "NAME", split = ",",
             description = "Spawning strategies to run (default: on-demand,warm-pool).")
     List<String> spawnStrategy;
 

@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
  * {@code --save DIR}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Runs one task on a built-in agent and prints its result as JSON.",
         description = {"Runs one task on a built-in agent and prints its result as JSON."},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -52,7 +53,7 @@ import picocli.CommandLine.Spec;
                 "  tri run code --input Hello.java",
                 "  tri run voice --input clip.wav",
                 "  tri run system --op top -p n=5",
-                "  tri run generic --json '{\"op\":\"keywords\",\"text\":\"Pools of agents grow and shrink.\"}'",
+                "  tri run generic --json '{\"op\":\"keywords\",\"text\":\"Pools grow, shrink.\"}'",
                 "  tri run coordinator --json '{\"graph\":[{\"id\":\"a\",\"type\":\"system\",",
                 "      \"input\":{\"op\":\"snapshot\"}}]}'"})
 final class RunCommand implements Callable<Integer> {

@@ -25,14 +25,17 @@ import picocli.CommandLine.Spec;
  * attempts fail, hang or crash their agent, seeded by {@code --seed}.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Replays a workload trace through the pool in virtual time (capacity planning).",
         description = {"Replays a trace (CSV: " + Trace.HEADER + "[,tenant]) through the pool in virtual time",
                 "on simulated agents and prints what the workload costs: latency, agent-seconds, cold starts."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tri simulate traces/diurnal.csv",
                 "  tri simulate traces/bursty.csv --max-agents 8 --warm 2 --idle-timeout 20s",
-                "  tri simulate traces/bursty.csv --hang-rate 0.01 --crash-rate 0.005 --events-out events.jsonl",
-                "  tri simulate --generate diurnal --tasks 3000 --seed 7 --out traces/diurnal.csv"})
+                "  tri simulate traces/bursty.csv --hang-rate 0.01 --crash-rate 0.005 \\",
+                "      --events-out events.jsonl",
+                "  tri simulate --generate diurnal --tasks 3000 --seed 7 \\",
+                "      --out traces/diurnal.csv"})
 final class SimulateCommand implements Callable<Integer> {
 
     @Spec

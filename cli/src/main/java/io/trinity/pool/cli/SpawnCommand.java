@@ -30,17 +30,18 @@ import picocli.CommandLine.Spec;
  * table says which seed default each one replaces.
  */
 @Command(name = "spawn", aliases = {"spawn-demo", "pool"}, mixinStandardHelpOptions = true, sortOptions = false,
+        header = "The live demo: a real pool of the built-in agents, about 30 s.",
         description = {"The live demo: a burst that grows the pool, tasks routed by every balancer, an affinity",
                 "session, a high-priority task that preempts, an agent that hangs (detected as stuck and",
                 "replaced), one that crashes (restarted), and a quiet period in which idle agents are",
                 "reclaimed while the warm pool stays. Ends with a summary; exit 0 only when every task is final."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  tri spawn                                   the 30 s demo on the built-in agents",
-                "  tri spawn --duration 15s --tasks 24         shorter",
+                "  tri spawn",
+                "  tri spawn --duration 15s --tasks 24",
                 "  tri spawn --max-agents 12 --warm 3 --balancer round-robin",
-                "  tri spawn --events-out events.jsonl --json  event log to a file, summary as JSON",
-                "  tri spawn --simulated                       the same scenes on simulated agents"})
+                "  tri spawn --events-out events.jsonl --json",
+                "  tri spawn --simulated         # the same scenes on simulated agents"})
 final class SpawnCommand implements Callable<Integer> {
 
     /** The demo's compressed timings; everything else is the seed default. */

@@ -16,10 +16,13 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  tri spawn                          the live demo (~30 s, real agents, real work)",
-                "  tri spawn-bench --report bench.md  balancer x strategy x workload matrix in virtual time",
+                "  tri spawn",
+                "  tri spawn-bench --report bench.md",
                 "  tri simulate traces/bursty.csv --max-agents 8",
-                "  tri run vision --input photo.png --op thumbnail --width 64"})
+                "  tri run vision --input photo.png --op thumbnail --width 64",
+                "",
+                "Durations are written 250ms, 3s, 2m. Exit codes: 0 ok, 1 the run failed,",
+                "2 a usage mistake. More in docs/cli.md."})
 public final class Tri implements Runnable {
 
     private final boolean interactive;
