@@ -60,6 +60,7 @@ final class Dispatcher {
         s.live.put(r.id, r);
         TypeState ts = s.type(r.lane);
         ts.arrivalsThisTick++;
+        ts.arrivals++;
         s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
                 r.task.affinityKey().orElse(null), r.task.tenant()));
         if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
@@ -185,6 +186,7 @@ final class Dispatcher {
         long now = engine.clock.nanoTime();
         AgentSlot slot = a.slot;
         slot.running.remove(a);
+        slot.lastActiveNanos = now; // idle time counts from the end of the last work, not its start
         boolean decided = a.outcome != null;
         if (!decided) {
             Throwable cause = unwrap(error);

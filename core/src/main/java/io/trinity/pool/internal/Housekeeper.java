@@ -93,7 +93,7 @@ final class Housekeeper {
         double tickSeconds = config.scaleInterval().toNanos() / 1e9;
         for (TypeState ts : s.byType.values()) {
             double instant = ts.arrivalsThisTick / tickSeconds;
-            ts.arrivalRate = ts.arrivalRate * 0.7 + instant * 0.3;
+            ts.arrivalRate = ts.arrivalRate * 0.8 + instant * 0.2;
             ts.arrivalsThisTick = 0;
         }
         for (AgentSlot slot : new ArrayList<>(s.agents.values())) {

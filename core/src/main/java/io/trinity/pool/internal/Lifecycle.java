@@ -126,16 +126,25 @@ final class Lifecycle implements SpawnPlanner {
 
     /** Spawns if every limit allows it now; returns the new slot or null. */
     AgentSlot spawnWith(String type, SpawnCause cause, Optional<AgentSnapshot> snapshot, Agent reuse) {
+        return spawnWith(type, cause, snapshot, reuse, false);
+    }
+
+    /** As above; {@code permitHeld} when a rate permit was already taken for it (a reclaim). */
+    AgentSlot spawnWith(String type, SpawnCause cause, Optional<AgentSnapshot> snapshot, Agent reuse,
+                        boolean permitHeld) {
         TypeState ts = s.type(type);
         long now = clock.nanoTime();
         if (s.shuttingDown || s.alive() >= config.maxAgents() || ts.slots.size() >= ts.type.maxAgents()) {
+            if (reuse != null) {
+                engine.agentExecutor.execute(() -> closeQuietly(type, reuse));
+            }
             return null;
         }
         if (!ts.restart.maySpawn(now)) {
             wakeAt(ts.restart.nextSpawnNanos());
             return null;
         }
-        if (reuse == null && !s.limiter.tryAcquire(now)) {
+        if (!permitHeld && !s.limiter.tryAcquire(now)) {
             wakeAt(s.limiter.nextPermitNanos(now));
             return null;
         }
@@ -312,11 +321,6 @@ final class Lifecycle implements SpawnPlanner {
         s.destroys++;
         long now = clock.nanoTime();
         s.events.emit(() -> new PoolEvent.AgentDestroyed(now, slot.id, slot.type(), reason, snapshot));
-        if (slot.respecializeTo != null) {
-            String to = slot.respecializeTo;
-            slot.respecializeTo = null;
-            spawnWith(to, SpawnCause.ON_DEMAND, Optional.empty(), null);
-        }
         engine.dispatcher.markNeeded();
         checkShutdownProgress();
     }
@@ -354,6 +358,12 @@ final class Lifecycle implements SpawnPlanner {
         if (victim == null) {
             return false;
         }
+        long now = clock.nanoTime();
+        if (!s.limiter.tryAcquire(now)) {
+            // the new agent is a spawn like any other: it waits for the rate limit too
+            wakeAt(s.limiter.nextPermitNanos(now));
+            return false;
+        }
         AgentSlot v = victim;
         v.respecializeTo = type;
         if (v.state == AgentState.READY) {
@@ -372,13 +382,11 @@ final class Lifecycle implements SpawnPlanner {
             if (!ok) {
                 closeQuietly(v.id, agent);
             }
-            boolean reused = ok;
+            Agent reused = ok ? agent : null;
             engine.post(() -> {
-                v.respecializeTo = reused ? null : type;
+                v.respecializeTo = null;
                 removed(v, DestroyReason.RESPECIALIZE, null);
-                if (reused) {
-                    spawnWith(type, SpawnCause.ON_DEMAND, Optional.empty(), agent);
-                }
+                spawnWith(type, SpawnCause.ON_DEMAND, Optional.empty(), reused, true);
             });
         });
         return true;
@@ -500,12 +508,23 @@ final class Lifecycle implements SpawnPlanner {
     @Override public int maxAgents() { return config.maxAgents(); }
     @Override public double arrivalRate(String type) { return s.type(type).arrivalRate; }
     @Override public int warmTarget(String type) { return s.type(type).warmTarget; }
+    @Override
+    public String pendingAffinityKey(String type) {
+        TaskRecord head = s.queue.peek(type);
+        return head == null ? null : head.task.affinityKey().orElse(null);
+    }
+
+    @Override public long arrivals(String type) { return s.type(type).arrivals; }
+    @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
+    @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }
 
     @Override
     public int readyNow(String type) {
         int n = 0;
         for (AgentSlot slot : s.type(type).slots) {
-            if (slot.state == AgentState.READY && slot.running.isEmpty()) {
+            // IDLE agents take a task as instantly as READY ones: counting only READY would make
+            // the warm pool spawn beside idle agents that the scaler then destroys (churn)
+            if ((slot.state == AgentState.READY || slot.state == AgentState.IDLE) && slot.running.isEmpty()) {
                 n++;
             }
         }

@@ -20,13 +20,21 @@ import java.util.Map;
  * limit). Scale-down uses the highest recommendation seen over the stabilization window, as
  * the Kubernetes HPA does, and only ever reclaims IDLE agents, so work is never killed. Because
  * a workload sitting at a threshold keeps producing the same maximum, it cannot make the pool
- * flap: up-moves are immediate and down-moves need a whole window of lower demand.
+ * flap: up-moves are immediate and down-moves need a whole window of lower demand; forecast
+ * changes within a 10% band of the target are ignored; and after a down-move the scaler holds
+ * for a window instead of moving back up (waiting tasks still get agents from on-demand
+ * spawning), so it never reverses direction inside its stabilization window. The floor is the
+ * busy agents plus the type's warm share, so the scaler never removes an agent the warm pool
+ * would spawn straight back.
  *
  * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
  * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
  * split between types by their share of recent demand.
  */
 final class ScaleController {
+
+    /** Relative band around the target inside which forecast changes are ignored (as the HPA's 0.1). */
+    static final double TOLERANCE = 0.1;
 
     private final Engine engine;
     private final PoolState s;
@@ -71,9 +79,19 @@ final class ScaleController {
         // for the steady flow the forecast expects.
         int forPresent = (int) Math.ceil(present / (double) capacity);
         int forFlow = (int) Math.ceil(forecast / (capacity * config.targetUtilization()) - 1e-9);
+        if (forFlow > current && forecast <= current * capacity * config.targetUtilization() * (1 + TOLERANCE)) {
+            forFlow = current; // within tolerance of the target, as the HPA does: noise is not demand
+        }
         double demand = Math.max(present, forecast);
         int desired = Math.max(forPresent, forFlow);
-        desired = Math.max(desired, Math.max(ts.type.minAgents(), ts.warmTarget));
+        // Never below what the warm pool would at once spawn back: the busy agents plus its share.
+        int busy = 0;
+        for (AgentSlot slot : ts.slots) {
+            if (!slot.running.isEmpty()) {
+                busy++;
+            }
+        }
+        desired = Math.max(desired, Math.max(ts.type.minAgents(), busy + ts.warmTarget));
         desired = Math.min(desired, Math.min(ts.type.maxAgents(), config.maxAgents()));
 
         ArrayDeque<long[]> window = recommendations.computeIfAbsent(ts.name, k -> new ArrayDeque<>());
@@ -88,6 +106,11 @@ final class ScaleController {
         }
         double utilization = current == 0 ? 0 : ts.inFlight / (double) (current * capacity);
         if (desired > current) {
+            if (now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos()) {
+                // Just scaled down: hold for a window rather than flip back. Work that is already
+                // waiting still gets agents through on-demand spawning.
+                return;
+            }
             decide(ts, current, desired, "demand " + round(demand) + " at target utilization "
                     + config.targetUtilization(), queued, utilization, now);
             int toSpawn = desired - current;
@@ -105,6 +128,7 @@ final class ScaleController {
             idle.sort((a, b) -> Long.compare(a.lastActiveNanos, b.lastActiveNanos));
             int n = Math.min(excess, idle.size());
             if (n > 0) {
+                ts.lastScaleDownNanos = now;
                 decide(ts, current, current - n, "stabilized demand over " + config.scaleDownWindow().toSeconds()
                         + " s needs " + stabilized, queued, utilization, now);
                 for (int i = 0; i < n; i++) {

@@ -21,6 +21,7 @@ final class TypeState {
     int replacementsOwed;
     /** Arrivals since the last scale tick, and their smoothed rate per second. */
     int arrivalsThisTick;
+    long arrivals;
     double arrivalRate;
     /** Tasks running now. */
     int inFlight;
@@ -30,6 +31,7 @@ final class TypeState {
     double spawnTimeEwmaNanos;
     /** Scale decisions taken, by direction. */
     int scaleUps;
+    long lastScaleDownNanos = Long.MIN_VALUE / 2;
     int scaleDowns;
     /** Warm agents the warm pool wants of this type now. */
     int warmTarget;

@@ -28,11 +28,20 @@ public interface SpawnPlanner {
 
     int maxAgents();
 
-    /** READY agents of a type with nothing running: what can take a task this instant. */
+    /** READY or IDLE agents of a type with nothing running: what can take a task this instant. */
     int readyNow(String type);
 
     /** How many READY agents the warm pool wants of this type now (the engine adapts it). */
     int warmTarget(String type);
+
+    /** Tasks of a type submitted since the pool started (a counter strategies can difference). */
+    long arrivals(String type);
+
+    /** Smoothed time an attempt of this type takes, in seconds (0 before the first one). */
+    double serviceSeconds(String type);
+
+    /** Smoothed cold-start time of this type, in seconds (0 before the first spawn). */
+    double spawnSeconds(String type);
 
     /** Smoothed arrival rate of a type's tasks, per second. */
     double arrivalRate(String type);
@@ -49,6 +58,9 @@ public interface SpawnPlanner {
      * non-null), seeding the new agent with its snapshot. Same limits as {@link #spawn}.
      */
     boolean cloneBusiest(String type, String affinityKey);
+
+    /** The affinity key of the next waiting task of a type, or null if it has none. */
+    String pendingAffinityKey(String type);
 
     /**
      * Makes room at the cap for a type by reclaiming an IDLE agent of another type with no
