@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
                 "  tri spawn-bench --tasks 500 --overhead-tasks 0 --json bench.json",
                 "  tri spawn-bench --report out/bench.md   # + out/bench.png chart",
                 "",
-                "Strategies are found by name in the core (io.trinity.pool.spawn); each strategy set",
-                "runs on-demand plus one other, joined with '+', e.g. on-demand+warm-pool."})
+                "Strategies come from the core's registry by name; each set is one strategy",
+                "followed by on-demand, joined with '+', e.g. clone+on-demand."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final int OVERHEAD_AGENTS = 4;
@@ -155,7 +155,8 @@ final class BenchCommand implements Callable<Integer> {
         sets.add(List.of(base));
         for (String name : SpawnStrategies.available().keySet()) {
             if (!name.equals(base)) {
-                sets.add(List.of(base, name));
+                // The other strategy plans first: on-demand would otherwise cover every deficit itself.
+                sets.add(List.of(name, base));
             }
         }
         return sets;

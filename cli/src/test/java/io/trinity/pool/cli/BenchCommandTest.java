@@ -28,7 +28,7 @@ class BenchCommandTest {
         int cells = 2 * 4 * strategies;
         assertThat(r.out()).contains("= " + cells + " cells");
         assertThat(r.out().lines().filter(l -> l.startsWith("steady ") || l.startsWith("heterogeneous "))).hasSize(cells);
-        assertThat(r.out()).contains("on-demand+warm-pool").contains("round-robin").contains("affinity");
+        assertThat(r.out()).contains("warm-pool+on-demand").contains("round-robin").contains("affinity");
 
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertThat(doc.get("cells")).hasSize(cells);
