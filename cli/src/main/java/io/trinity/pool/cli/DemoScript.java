@@ -86,13 +86,15 @@ final class DemoScript {
     }
 
     private List<TaskHandle> burst() {
-        view.scene("burst: " + burst + " mixed tasks at once, routed by each balancer in turn; the pool grows");
+        // Inputs first (drawing, synthesising), so the tasks then arrive as one burst.
         List<String> types = agents.types();
-        List<TaskHandle> handles = new ArrayList<>();
+        List<Task.Builder> tasks = new ArrayList<>();
         for (int i = 0; i < burst; i++) {
-            String type = types.get(i % types.size());
-            add(handles, submit(agents.task(type, i).balancer(BALANCERS.get(i % BALANCERS.size()))));
+            tasks.add(agents.task(types.get(i % types.size()), i).balancer(BALANCERS.get(i % BALANCERS.size())));
         }
+        view.scene("burst: " + burst + " mixed tasks at once, routed by each balancer in turn; the pool grows");
+        List<TaskHandle> handles = new ArrayList<>();
+        tasks.forEach(t -> add(handles, submit(t)));
         return handles;
     }
 
