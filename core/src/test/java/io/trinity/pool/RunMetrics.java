@@ -9,8 +9,15 @@ import java.util.Map;
 public record RunMetrics(int spawns, int destroys, int maxAlive, double agentSeconds, int coldStarts, int flips,
                          int scaleDecisions) {
 
-    /** Cold start: a task whose first dispatch went to an agent spawned after the task arrived. */
     public static RunMetrics of(List<PoolEvent> events, long endNanos) {
+        return of(events, endNanos, 1_000_000_000L);
+    }
+
+    /**
+     * Cold start: a task that waited at least {@code coldWaitNanos} (half a spawn time, say)
+     * between its arrival and its first dispatch, i.e. it waited for an agent to start.
+     */
+    public static RunMetrics of(List<PoolEvent> events, long endNanos, long coldWaitNanos) {
         Map<String, Long> spawnedAt = new HashMap<>();
         Map<Long, Long> submittedAt = new HashMap<>();
         Map<Long, Boolean> dispatched = new HashMap<>();
@@ -43,9 +50,8 @@ public record RunMetrics(int spawns, int destroys, int maxAlive, double agentSec
                 case PoolEvent.TaskSubmitted t -> submittedAt.put(t.task(), t.nanos());
                 case PoolEvent.TaskDispatched d -> {
                     if (dispatched.putIfAbsent(d.task(), true) == null) {
-                        Long born = spawnedAt.get(d.agent());
                         Long arrived = submittedAt.get(d.task());
-                        if (born != null && arrived != null && born > arrived) {
+                        if (arrived != null && d.nanos() - arrived >= coldWaitNanos) {
                             cold++;
                         }
                     }
