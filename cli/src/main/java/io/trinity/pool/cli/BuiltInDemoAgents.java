@@ -5,6 +5,7 @@ import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.Task;
 import io.trinity.pool.agent.AgentFactory;
 import io.trinity.pool.agent.AgentTypes;
+import io.trinity.pool.agents.BuiltInAgents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +54,11 @@ final class BuiltInDemoAgents implements DemoAgents {
 
     @Override
     public void register(PoolBuilder builder) {
-        Map<String, AgentFactory> factories = BuiltIns.factories();
+        Map<String, AgentFactory> factories = BuiltInAgents.factories();
         for (String type : TYPES) {
-            builder.register(AgentType.of(type, factories.get(type)).withStuckAfter(stuckAfter));
+            // As BuiltInAgents.registerAll: preempting a coordinator would cancel the subtasks it waits for.
+            builder.register(AgentType.of(type, factories.get(type)).withStuckAfter(stuckAfter)
+                    .withPreemptible(!type.equals(AgentTypes.COORDINATOR)));
         }
     }
 

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trinity.pool.AgentPool;
 import io.trinity.pool.Attachment;
 import io.trinity.pool.Payload;
-import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskFailedException;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.agent.AgentFactory;
 import io.trinity.pool.agent.AgentTypes;
+import io.trinity.pool.agents.BuiltInAgents;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -97,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, AgentFactory> factories = BuiltIns.factories();
+        Map<String, AgentFactory> factories = BuiltInAgents.factories();
         AgentFactory factory = factories.get(type);
         if (factory == null) {
             throw new UserError("unknown agent type '" + type + "'; choose one of " + String.join(", ", factories.keySet()));
@@ -106,9 +105,7 @@ final class RunCommand implements Callable<Integer> {
         Task task = task();
         // Every built-in type is registered so a coordinator's subtasks have agents too.
         PoolConfig config = PoolConfig.custom().warmPoolMin(0).warmPoolMax(0).warmPool(0).maxAgents(4).maxAttempts(1).build();
-        PoolBuilder builder = AgentPool.builder().config(config);
-        factories.forEach(builder::register);
-        try (AgentPool pool = builder.build()) {
+        try (AgentPool pool = BuiltInAgents.registerAll(AgentPool.builder().config(config)).build()) {
             TaskHandle h = pool.submit(task);
             Payload result;
             try {
@@ -246,7 +243,4 @@ final class RunCommand implements Callable<Integer> {
         };
     }
 
-    static List<String> types() {
-        return List.copyOf(BuiltIns.factories().keySet());
-    }
 }
