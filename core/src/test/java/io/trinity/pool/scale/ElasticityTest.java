@@ -140,8 +140,9 @@ class ElasticityTest {
                 .map(PoolEvent.TaskDispatched.class::cast).findFirst().orElseThrow();
         assertThat(d.nanos()).as("dispatched the instant it arrived").isEqualTo(at);
         assertThat(warmIds).as("to an agent of the warm pool, not a new spawn").contains(d.agent());
-        // the warm pool then refills behind it, so the next burst finds N READY agents again
-        clock.advance(Duration.ofSeconds(1));
+        // the warm pool then refills behind it (within a scale tick plus a cold start), so the
+        // next burst finds N READY agents again
+        clock.advance(Duration.ofMillis(1_600));
         assertThat(pool.snapshot().agents().stream().filter(a -> a.state() == AgentState.READY).count()).isEqualTo(3);
     }
 
