@@ -24,6 +24,8 @@ final class AgentSlot implements AgentView {
     final List<Attempt> running = new ArrayList<>(1);
     /** Index in its type's free list, or -1 when not there. */
     int freeIndex = -1;
+    /** Free slots as last counted into its type's total. */
+    int countedFree;
     long lastActiveNanos;
     long readySinceNanos;
     long latencyEwmaNanos;

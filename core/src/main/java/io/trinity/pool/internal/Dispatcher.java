@@ -210,7 +210,9 @@ final class Dispatcher {
                 error = e;
             } finally {
                 a.thread = null;
-                Thread.interrupted(); // an interrupt meant for this task must not leak into the next
+                if (a.cancelled) {
+                    Thread.interrupted(); // an interrupt meant for this task must not leak into the next
+                }
             }
             Payload v = value;
             Throwable e = error;

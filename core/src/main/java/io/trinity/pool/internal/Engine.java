@@ -89,7 +89,7 @@ public final class Engine implements AgentPool {
         this.types = types;
         this.clock = clock;
         if (agentExecutor == null) {
-            ownedAgentExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("trinity-agent-", 0).factory());
+            ownedAgentExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
             this.agentExecutor = ownedAgentExecutor;
         } else {
             ownedAgentExecutor = null;

@@ -104,6 +104,7 @@ final class Housekeeper {
         }
         reclaimIdle(now);
         scaler.tick(now);
+        engine.lifecycle.planSpawns(true);
         engine.dispatcher.markNeeded();
     }
 

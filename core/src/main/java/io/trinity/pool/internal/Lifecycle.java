@@ -25,9 +25,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Agents' lives: spawn (with the cap, the rate limit and restart backoff), state transitions
  * (checked by {@link AgentState}), destroy, failure and replacement, reclaiming room at the cap,
- * preemption, and shutdown. Also the engine's {@link SpawnPlanner} for spawning strategies.
+ * preemption, and shutdown (with {@link Shutdown}); strategies see it through {@link Planner}.
  */
-final class Lifecycle implements SpawnPlanner {
+final class Lifecycle {
 
     private final Engine engine;
     private final PoolState s;
@@ -36,17 +36,20 @@ final class Lifecycle implements SpawnPlanner {
     private List<SpawnStrategy> strategies = List.of();
     private PoolClock.Timer spawnWakeup;
     private long spawnWakeupAt = Long.MAX_VALUE;
-    private CompletableFuture<ShutdownReport> shutdownDone;
-    private PoolClock.Timer drainDeadline;
-    private int drainedAtStart;
-    private int cancelledAtDeadline;
-    private boolean deadlinePassed;
+    private final Shutdown shutdown;
+    private final Planner planner;
 
     Lifecycle(Engine engine) {
         this.engine = engine;
         this.s = engine.state;
         this.config = engine.config;
         this.clock = engine.clock;
+        this.shutdown = new Shutdown(engine, this);
+        this.planner = new Planner(engine, this);
+    }
+
+    Planner planner() {
+        return planner;
     }
 
     void strategies(List<SpawnStrategy> strategies) {
@@ -66,16 +69,18 @@ final class Lifecycle implements SpawnPlanner {
         TypeState ts = s.type(slot.type());
         boolean eligible = slot.state.isAvailable() && slot.running.size() < slot.capacity
                 && s.agents.get(slot.id) == slot;
-        if (eligible) {
-            ts.addFree(slot);
-        } else {
-            ts.removeFree(slot);
-        }
+        ts.setFree(slot, eligible ? slot.capacity - slot.running.size() : 0);
     }
 
     // ---- spawning ---------------------------------------------------------------------------
 
+    /** After a dispatch round: replacements owed and the reactive strategies. */
     void planSpawns() {
+        planSpawns(false);
+    }
+
+    /** On the scale tick every strategy plans; after a dispatch round only the reactive ones. */
+    void planSpawns(boolean tick) {
         if (s.shuttingDown) {
             return;
         }
@@ -85,43 +90,14 @@ final class Lifecycle implements SpawnPlanner {
             }
         }
         for (SpawnStrategy strategy : strategies) {
-            strategy.plan(this);
+            if (tick || strategy.reactive()) {
+                strategy.plan(planner);
+            }
         }
     }
 
-    @Override
-    public boolean spawn(String type, SpawnCause cause) {
+    boolean spawn(String type, SpawnCause cause) {
         return spawnWith(type, cause, Optional.empty(), null) != null;
-    }
-
-    @Override
-    public boolean cloneBusiest(String type, String affinityKey) {
-        TypeState ts = s.type(type);
-        AgentSlot parent = null;
-        for (AgentSlot slot : ts.slots) {
-            if (!slot.state.isAvailable() || slot.agent == null) {
-                continue;
-            }
-            boolean bound = affinityKey != null && slot.running.stream()
-                    .anyMatch(a -> affinityKey.equals(a.record.task.affinityKey().orElse(null)));
-            if (bound || parent == null || slot.running.size() > parent.running.size()) {
-                parent = slot;
-                if (bound) {
-                    break;
-                }
-            }
-        }
-        if (parent == null) {
-            return false;
-        }
-        Optional<AgentSnapshot> snap;
-        try {
-            snap = parent.agent.snapshot();
-        } catch (RuntimeException e) {
-            Engine.LOG.warn("agent {}: snapshot for a clone failed; spawning a fresh agent", parent.id, e);
-            snap = Optional.empty();
-        }
-        return spawnWith(type, SpawnCause.CLONE, snap, null) != null;
     }
 
     /** Spawns if every limit allows it now; returns the new slot or null. */
@@ -185,7 +161,7 @@ final class Lifecycle implements SpawnPlanner {
     }
 
     /** Re-plans spawning when a limit lifts (rate window, backoff); coalesces to one timer. */
-    private void wakeAt(long nanos) {
+    void wakeAt(long nanos) {
         if (nanos <= clock.nanoTime()) {
             return; // nothing to wait for: whatever blocks the spawn (a probe in flight) will re-plan itself
         }
@@ -201,6 +177,14 @@ final class Lifecycle implements SpawnPlanner {
             spawnWakeupAt = Long.MAX_VALUE;
             engine.dispatcher.markNeeded();
         }));
+    }
+
+    void cancelWakeup() {
+        if (spawnWakeup != null) {
+            spawnWakeup.cancel();
+            spawnWakeup = null;
+            spawnWakeupAt = Long.MAX_VALUE;
+        }
     }
 
     private void spawned(AgentSlot slot, Agent agent, Throwable error) {
@@ -222,7 +206,7 @@ final class Lifecycle implements SpawnPlanner {
             long now = clock.nanoTime();
             s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, false, 0));
         }
-        if (s.shuttingDown && deadlinePassed) {
+        if (s.shuttingDown && shutdown.deadlinePassed()) {
             destroy(slot, DestroyReason.SHUTDOWN);
             return;
         }
@@ -297,7 +281,7 @@ final class Lifecycle implements SpawnPlanner {
         engine.dispatcher.markNeeded();
     }
 
-    private void unannounce(AgentSlot slot) {
+    void unannounce(AgentSlot slot) {
         TypeState ts = s.type(slot.type());
         ts.removeFree(slot);
         if (slot.idleTimer != null) {
@@ -311,7 +295,7 @@ final class Lifecycle implements SpawnPlanner {
         }
     }
 
-    private void removed(AgentSlot slot, DestroyReason reason, AgentSnapshot snapshot) {
+    void removed(AgentSlot slot, DestroyReason reason, AgentSnapshot snapshot) {
         if (s.agents.remove(slot.id) == null) {
             return;
         }
@@ -325,71 +309,12 @@ final class Lifecycle implements SpawnPlanner {
         checkShutdownProgress();
     }
 
-    private static void closeQuietly(String id, Agent agent) {
+    static void closeQuietly(String id, Agent agent) {
         try {
             agent.close();
         } catch (Exception e) {
             Engine.LOG.warn("agent {}: close failed", id, e);
         }
-    }
-
-    // ---- room at the cap --------------------------------------------------------------------
-
-    @Override
-    public boolean reclaimFor(String type) {
-        AgentSlot victim = null;
-        for (AgentSlot slot : s.agents.values()) {
-            if (slot.type().equals(type) || slot.warm || slot.agent == null) {
-                continue;
-            }
-            boolean idleEnough = slot.state == AgentState.IDLE
-                    || (slot.state == AgentState.READY && slot.running.isEmpty());
-            if (!idleEnough || s.queue.size(slot.type()) > 0) {
-                continue;
-            }
-            TypeState owner = s.type(slot.type());
-            if (owner.slots.size() <= owner.type.minAgents()) {
-                continue;
-            }
-            if (victim == null || slot.lastActiveNanos < victim.lastActiveNanos) {
-                victim = slot;
-            }
-        }
-        if (victim == null) {
-            return false;
-        }
-        long now = clock.nanoTime();
-        if (!s.limiter.tryAcquire(now)) {
-            // the new agent is a spawn like any other: it waits for the rate limit too
-            wakeAt(s.limiter.nextPermitNanos(now));
-            return false;
-        }
-        AgentSlot v = victim;
-        v.respecializeTo = type;
-        if (v.state == AgentState.READY) {
-            transition(v, AgentState.IDLE, "reclaimed for " + type);
-        }
-        transition(v, AgentState.DESTROYING, "respecialize");
-        unannounce(v);
-        Agent agent = v.agent;
-        engine.agentExecutor.execute(() -> {
-            boolean ok;
-            try {
-                ok = agent.respecialize(type);
-            } catch (RuntimeException e) {
-                ok = false;
-            }
-            if (!ok) {
-                closeQuietly(v.id, agent);
-            }
-            Agent reused = ok ? agent : null;
-            engine.post(() -> {
-                v.respecializeTo = null;
-                removed(v, DestroyReason.RESPECIALIZE, null);
-                spawnWith(type, SpawnCause.ON_DEMAND, Optional.empty(), reused, true);
-            });
-        });
-        return true;
     }
 
     /**
@@ -423,112 +348,19 @@ final class Lifecycle implements SpawnPlanner {
 
     /** Called when an agent's work returned; finishes shutdown for it if the pool is closing. */
     void afterAgentFreed(AgentSlot slot) {
-        if (s.shuttingDown && slot.running.isEmpty() && slot.state == AgentState.READY
-                && (deadlinePassed || s.live.isEmpty())) {
-            destroy(slot, DestroyReason.SHUTDOWN);
-        }
+        shutdown.afterAgentFreed(slot);
     }
-
-    // ---- shutdown ---------------------------------------------------------------------------
 
     void beginShutdown(Duration drain, CompletableFuture<ShutdownReport> done) {
-        if (shutdownDone != null) {
-            shutdownDone.whenComplete((r, e) -> done.complete(r));
-            return;
-        }
-        shutdownDone = done;
-        s.shuttingDown = true;
-        drainedAtStart = s.live.size();
-        engine.housekeeper.stop();
-        drainDeadline = clock.schedule(drain, () -> engine.post(this::drainDeadlinePassed));
-        checkShutdownProgress();
-    }
-
-    private void drainDeadlinePassed() {
-        if (deadlinePassed) {
-            return;
-        }
-        deadlinePassed = true;
-        for (TaskRecord r : List.copyOf(s.live.values())) {
-            engine.dispatcher.cancel(r, "cancelled: pool shutdown drain deadline passed");
-            cancelledAtDeadline++;
-        }
-        // Agents whose work ignores the interrupt are given one health interval, then failed.
-        clock.schedule(config.healthInterval(), () -> engine.post(this::forceStop));
-        checkShutdownProgress();
-    }
-
-    private void forceStop() {
-        for (AgentSlot slot : List.copyOf(s.agents.values())) {
-            if (slot.state == AgentState.BUSY || slot.state == AgentState.READY) {
-                if (slot.state == AgentState.BUSY) {
-                    fail(slot, "did not stop within " + config.healthInterval().toMillis() + " ms of shutdown");
-                }
-            }
-        }
-        checkShutdownProgress();
+        shutdown.begin(drain, done);
     }
 
     void checkShutdownProgress() {
-        if (shutdownDone == null || shutdownDone.isDone()) {
-            return;
-        }
-        if (!s.live.isEmpty() && !deadlinePassed) {
-            return;
-        }
-        for (AgentSlot slot : List.copyOf(s.agents.values())) {
-            if (slot.running.isEmpty() && (slot.state == AgentState.READY || slot.state == AgentState.IDLE)) {
-                destroy(slot, DestroyReason.SHUTDOWN);
-            }
-        }
-        if (!s.agents.isEmpty() || !s.live.isEmpty()) {
-            return;
-        }
-        s.terminated = true;
-        if (drainDeadline != null) {
-            drainDeadline.cancel();
-        }
-        if (spawnWakeup != null) {
-            spawnWakeup.cancel();
-        }
-        int cancelled = cancelledAtDeadline;
-        ShutdownReport report = new ShutdownReport(drainedAtStart - cancelled, cancelled, s.finalCounts);
-        shutdownDone.complete(report);
+        shutdown.checkProgress();
     }
 
-    // ---- SpawnPlanner -----------------------------------------------------------------------
-
-    @Override public long nanoTime() { return clock.nanoTime(); }
-    @Override public Collection<String> types() { return s.byType.keySet(); }
-    @Override public int pending(String type) { return s.queue.size(type); }
-    @Override public int freeSlots(String type) { return s.type(type).freeSlots(); }
-    @Override public int spawning(String type) { return s.type(type).spawning; }
-    @Override public int alive(String type) { return s.type(type).slots.size(); }
-    @Override public int alive() { return s.alive(); }
-    @Override public int maxAgents() { return config.maxAgents(); }
-    @Override public double arrivalRate(String type) { return s.type(type).arrivalRate; }
-    @Override public int warmTarget(String type) { return s.type(type).warmTarget; }
-    @Override
-    public String pendingAffinityKey(String type) {
-        TaskRecord head = s.queue.peek(type);
-        return head == null ? null : head.task.affinityKey().orElse(null);
-    }
-
-    @Override public long arrivals(String type) { return s.type(type).arrivals; }
-    @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
-    @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }
-
-    @Override
-    public int readyNow(String type) {
-        int n = 0;
-        for (AgentSlot slot : s.type(type).slots) {
-            // IDLE agents take a task as instantly as READY ones: counting only READY would make
-            // the warm pool spawn beside idle agents that the scaler then destroys (churn)
-            if ((slot.state == AgentState.READY || slot.state == AgentState.IDLE) && slot.running.isEmpty()) {
-                n++;
-            }
-        }
-        return n;
+    boolean deadlinePassed() {
+        return shutdown.deadlinePassed();
     }
 
     List<AgentSlot> slotsOf(String type) {

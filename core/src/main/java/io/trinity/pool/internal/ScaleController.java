@@ -66,7 +66,10 @@ final class ScaleController {
         int queued = s.queue.size(ts.name);
         double serviceSec = ts.serviceEwmaNanos / 1e9;
         double forecast = ts.arrivalRate * serviceSec;
-        int present = ts.inFlight + queued;
+        // Queued tasks that running work will take before a new agent could start do not call
+        // for agents: cold starts slower than tasks would otherwise make every queue blip a spawn.
+        int covered = engine.lifecycle.planner().coveredBeforeASpawn(ts.name);
+        int present = ts.inFlight + Math.max(0, queued - covered);
         int capacity = 1;
         int current = 0;
         for (AgentSlot slot : ts.slots) {

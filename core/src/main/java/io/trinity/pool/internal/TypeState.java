@@ -14,6 +14,7 @@ final class TypeState {
     final List<AgentSlot> slots = new ArrayList<>();
     /** Agents with a free task slot: the balancers' candidate list, O(1) add and remove. */
     final List<AgentSlot> free = new ArrayList<>();
+    private int freeSlotCount;
     final RestartPolicy restart;
     int spawning;
     int counter;
@@ -42,31 +43,32 @@ final class TypeState {
         this.restart = restart;
     }
 
-    void addFree(AgentSlot s) {
-        if (s.freeIndex < 0) {
-            s.freeIndex = free.size();
-            free.add(s);
+    /** Sets how many task slots the agent has free (0 takes it off the candidate list). O(1). */
+    void setFree(AgentSlot s, int slots) {
+        freeSlotCount += slots - s.countedFree;
+        s.countedFree = slots;
+        if (slots > 0) {
+            if (s.freeIndex < 0) {
+                s.freeIndex = free.size();
+                free.add(s);
+            }
+        } else if (s.freeIndex >= 0) {
+            int i = s.freeIndex;
+            AgentSlot last = free.remove(free.size() - 1);
+            if (last != s) {
+                free.set(i, last);
+                last.freeIndex = i;
+            }
+            s.freeIndex = -1;
         }
     }
 
     void removeFree(AgentSlot s) {
-        int i = s.freeIndex;
-        if (i < 0) {
-            return;
-        }
-        AgentSlot last = free.remove(free.size() - 1);
-        if (last != s) {
-            free.set(i, last);
-            last.freeIndex = i;
-        }
-        s.freeIndex = -1;
+        setFree(s, 0);
     }
 
+    /** Free task slots over all of this type's agents, kept up to date by {@link #setFree}. */
     int freeSlots() {
-        int n = 0;
-        for (AgentSlot s : free) {
-            n += s.capacity - s.running.size();
-        }
-        return n;
+        return freeSlotCount;
     }
 }

@@ -4,8 +4,10 @@ import io.trinity.pool.event.PoolEvent.SpawnCause;
 
 /**
  * Spawns when tasks wait and no agent of their type has room: one agent per waiting task not
- * already covered by a free slot or a spawn in progress. At the cap it reclaims an IDLE agent of
- * another type to make room.
+ * already covered by a free slot, a spawn in progress, or running work that will finish before
+ * a new agent could start (when cold starts are slower than tasks, spawning one agent per
+ * waiting task only builds agents that arrive after the queue is gone). A type with no agent at
+ * all always gets one. At the cap it reclaims an IDLE agent of another type to make room.
  */
 public final class OnDemandSpawning implements SpawnStrategy {
 
@@ -19,7 +21,11 @@ public final class OnDemandSpawning implements SpawnStrategy {
     @Override
     public void plan(SpawnPlanner p) {
         for (String type : p.types()) {
-            int deficit = p.pending(type) - p.freeSlots(type) - p.spawning(type);
+            int pending = p.pending(type);
+            int deficit = pending - p.freeSlots(type) - p.spawning(type) - p.coveredBeforeASpawn(type);
+            if (pending > 0 && p.alive(type) == 0) {
+                deficit = Math.max(deficit, 1);
+            }
             while (deficit > 0) {
                 if (p.spawn(type, SpawnCause.ON_DEMAND)) {
                     deficit--;

@@ -63,6 +63,12 @@ public final class PredictiveSpawning implements SpawnStrategy {
         return NAME;
     }
 
+    /** Trends, not single tasks: the scale tick is soon enough. */
+    @Override
+    public boolean reactive() {
+        return false;
+    }
+
     @Override
     public void plan(SpawnPlanner p) {
         long now = p.nanoTime();

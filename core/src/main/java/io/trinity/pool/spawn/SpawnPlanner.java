@@ -43,6 +43,23 @@ public interface SpawnPlanner {
     /** Smoothed cold-start time of this type, in seconds (0 before the first spawn). */
     double spawnSeconds(String type);
 
+    /** Tasks of a type running now. */
+    int inFlight(String type);
+
+    /**
+     * Waiting tasks of a type that running work will have taken before a new agent could be
+     * ready: running tasks x (cold start / service time), by Little's law. 0 while either time
+     * is still unknown.
+     */
+    default int coveredBeforeASpawn(String type) {
+        double service = serviceSeconds(type);
+        double spawn = spawnSeconds(type);
+        if (service <= 0 || spawn <= 0) {
+            return 0;
+        }
+        return (int) Math.floor(inFlight(type) * (spawn / service));
+    }
+
     /** Smoothed arrival rate of a type's tasks, per second. */
     double arrivalRate(String type);
 

@@ -1,8 +1,8 @@
 package io.trinity.pool.spawn;
 
 /**
- * Decides when to add agents. Strategies are consulted by the control loop after every
- * dispatch round and on every scale tick; several may be active and each only asks the
+ * Decides when to add agents. Strategies are consulted by the control loop on every scale tick
+ * and, if {@link #reactive()}, after every dispatch round; several may be active and each only asks the
  * {@link SpawnPlanner} for spawns, which enforces the pool cap and the spawn rate limit.
  * Adding a strategy means adding a class, not editing the engine.
  */
@@ -13,4 +13,13 @@ public interface SpawnStrategy {
 
     /** Looks at the pool and asks for spawns. Called only on the control loop. */
     void plan(SpawnPlanner planner);
+
+    /**
+     * True (the default) to be consulted after every dispatch round, for strategies that react
+     * to waiting tasks; false to be consulted only on the scale tick, which keeps per-task cost
+     * independent of the pool size for strategies that look at trends.
+     */
+    default boolean reactive() {
+        return true;
+    }
 }

@@ -16,6 +16,12 @@ public final class WarmPoolSpawning implements SpawnStrategy {
         return NAME;
     }
 
+    /** Trends, not single tasks: the scale tick is soon enough. */
+    @Override
+    public boolean reactive() {
+        return false;
+    }
+
     @Override
     public void plan(SpawnPlanner p) {
         for (String type : p.types()) {

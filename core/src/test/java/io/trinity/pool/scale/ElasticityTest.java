@@ -72,6 +72,17 @@ class ElasticityTest {
         assertThat(events).filteredOn(e -> e instanceof PoolEvent.AgentDestroyed)
                 .allSatisfy(e -> assertThat(((PoolEvent.AgentDestroyed) e).reason())
                         .isIn(PoolEvent.DestroyReason.IDLE_TIMEOUT, PoolEvent.DestroyReason.SCALE_DOWN));
+        // each reclaimed agent's state snapshot was taken while DESTROYING and offered to listeners
+        assertThat(events).filteredOn(e -> e instanceof PoolEvent.AgentDestroyed).allSatisfy(e -> {
+            PoolEvent.AgentDestroyed d = (PoolEvent.AgentDestroyed) e;
+            assertThat(d.snapshot()).isNotNull();
+            assertThat(d.snapshot().agentId()).isEqualTo(d.agent());
+            assertThat(d.snapshot().state()).containsKey("tasksDone");
+        });
+        long doneBySnapshots = events.stream().filter(e -> e instanceof PoolEvent.AgentDestroyed)
+                .mapToLong(e -> ((Number) ((PoolEvent.AgentDestroyed) e).snapshot().state().get("tasksDone")).longValue())
+                .sum();
+        assertThat(doneBySnapshots).isPositive().isLessThanOrEqualTo(60);
     }
 
     @Test
@@ -140,8 +151,9 @@ class ElasticityTest {
                 .map(PoolEvent.TaskDispatched.class::cast).findFirst().orElseThrow();
         assertThat(d.nanos()).as("dispatched the instant it arrived").isEqualTo(at);
         assertThat(warmIds).as("to an agent of the warm pool, not a new spawn").contains(d.agent());
-        // the warm pool then refills behind it, so the next burst finds N READY agents again
-        clock.advance(Duration.ofSeconds(1));
+        // the warm pool then refills behind it (within a scale tick plus a cold start), so the
+        // next burst finds N READY agents again
+        clock.advance(Duration.ofMillis(1_600));
         assertThat(pool.snapshot().agents().stream().filter(a -> a.state() == AgentState.READY).count()).isEqualTo(3);
     }
 

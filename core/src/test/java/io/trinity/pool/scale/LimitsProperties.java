@@ -18,17 +18,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 class LimitsProperties {
 
-    @Property(tries = 60)
+    /** Fixed seed so CI replays the same cases; change it locally to explore. */
+    @Property(tries = 60, seed = "856294318268889431")
     void maxAgentsAndSpawnRateHoldUnderARandomWorkload(@ForAll @IntRange(min = 1, max = 12) int maxAgents,
                                                        @ForAll @IntRange(min = 1, max = 6) int spawnRate,
                                                        @ForAll @IntRange(min = 1, max = 4) int types,
                                                        @ForAll long seed) {
+        check(maxAgents, spawnRate, types, seed);
+    }
+
+    /** Found by the property: at a cap of one, the warm agent of one type starved another type forever. */
+    @Example
+    void aWarmAgentIsReclaimedForAnotherTypeAtTheCap() {
+        check(1, 1, 2, -1);
+        check(1, 3, 3, -136);
+    }
+
+    private void check(int maxAgents, int spawnRate, int types, long seed) {
         VirtualClock clock = new VirtualClock();
         List<PoolEvent> events = new ArrayList<>();
         int warm = Math.min(maxAgents, 2);

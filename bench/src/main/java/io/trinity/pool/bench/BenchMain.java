@@ -1,0 +1,60 @@
+package io.trinity.pool.bench;
+
+import io.trinity.pool.bench.autoscale.AutoscalingReport;
+import io.trinity.pool.bench.dispatch.DispatchReport;
+import io.trinity.pool.bench.report.Report;
+import io.trinity.pool.bench.sched.SchedulingReport;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code benchmarks.jar} ({@code ./tri bench ARGS}). Subcommands:
+ * <ul>
+ *   <li>{@code dispatch [--quick]}: part 1, JMH throughput, idle-pool latency, 16 vs 10,000 agents</li>
+ *   <li>{@code scheduling}: part 2, balancers vs a central-queue oracle on virtual time</li>
+ *   <li>{@code autoscaling}: part 3, our auto-scaler vs fixed, HPA, Ray Serve, Pekko resizer</li>
+ *   <li>{@code all [--quick]}: the three parts in order</li>
+ *   <li>{@code jmh [JMH options]}: plain JMH (for example {@code jmh DispatchBench -p work=noop})</li>
+ * </ul>
+ * Results go to bench/results/PART.md and charts to docs/img/.
+ */
+public final class BenchMain {
+
+    private static final String USAGE = """
+            usage: ./tri bench COMMAND
+              dispatch [--quick]   part 1: throughput, idle-pool latency, 16 vs 10,000 agents (JMH; ~8 min)
+              scheduling           part 2: balancers vs central-queue oracle, virtual time (~1 min)
+              autoscaling          part 3: auto-scalers on steady, diurnal, spiky workloads, virtual time (~2 min)
+              all [--quick]        parts 1, 2 and 3
+              jmh [JMH options]    plain JMH over this jar's benchmarks (jmh -h lists options)
+            results: bench/results/PART.md, charts: docs/img/*.png (see docs/benchmarks.md)""";
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.out.println(USAGE);
+            return;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        boolean quick = rest.contains("--quick");
+        Report report = Report.locate();
+        switch (args[0]) {
+            case "dispatch" -> new DispatchReport(report, quick).run();
+            case "scheduling" -> new SchedulingReport(report).run();
+            case "autoscaling" -> new AutoscalingReport(report).run();
+            case "all" -> {
+                new DispatchReport(report, quick).run();
+                new SchedulingReport(report).run();
+                new AutoscalingReport(report).run();
+            }
+            case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(String[]::new));
+            case "help", "-h", "--help" -> System.out.println(USAGE);
+            default -> {
+                System.err.println("tri bench: unknown command '" + args[0] + "'\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.trinity.pool.bench.dispatch;
+
+import static io.trinity.pool.bench.report.Table.f;
+
+import io.trinity.pool.bench.report.Chart;
+import io.trinity.pool.bench.report.Report;
+import io.trinity.pool.bench.report.Stats;
+import io.trinity.pool.bench.report.Table;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Part 1 of the benchmark report: dispatch overhead. Runs {@link DispatchBench} (throughput),
+ * {@link SubmitLatency} (submit-to-start with an idle pool) and {@link ScaleBench} (16 against
+ * 10,000 agents) in one process, then writes the tables, the verdicts against the targets of
+ * issue 7 and two charts. Every ratio divides two figures of this same run.
+ */
+public final class DispatchReport {
+
+    static final String DEFAULT_POOL = "trinity-least-loaded";
+    private final Report report;
+    private final boolean quick;
+
+    public DispatchReport(Report report, boolean quick) {
+        this.report = report;
+        this.quick = quick;
+    }
+
+    public void run() {
+        long t0 = System.nanoTime();
+        JmhRun.Settings settings = quick ? JmhRun.Settings.QUICK : JmhRun.Settings.REPORT;
+        List<JmhRun.Score> throughput = JmhRun.run(DispatchBench.class, settings);
+        List<SubmitLatency.Result> latency = quick
+                ? new SubmitLatency(500, 2_000, 50_000).run(Target.NAMES, 1)
+                : new SubmitLatency(2_000, 8_000, 50_000).run(Target.NAMES, 5);
+        List<JmhRun.Score> scale = JmhRun.run(ScaleBench.class, settings);
+        double minutes = (System.nanoTime() - t0) / 60e9;
+
+        StringBuilder md = new StringBuilder();
+        md.append(f("Settings: %d fork(s), %d warm-up x %s, %d measured iterations x %s; window %d tasks in flight;"
+                + " %d workers per executor. Wall time of this part: %.1f min.%n%n", settings.forks(),
+                settings.warmups(), settings.warmupTime(), settings.iterations(), settings.iterationTime(),
+                DispatchBench.WINDOW, Target.WIDTH, minutes));
+        Map<String, JmhRun.Score> byKey = new LinkedHashMap<>();
+        for (JmhRun.Score s : throughput) {
+            byKey.put(key(s.param("target"), s.param("work"), s.method()), s);
+        }
+        md.append("### Throughput (tasks/s, median of iterations; ± is JMH's 99.9% error of the mean)\n\n");
+        Table t = new Table("executor", "no-op, 1 thread", "no-op, 2 threads", "10 µs, 1 thread", "10 µs, 2 threads",
+                "no-op 1t vs TPE");
+        double tpeNoop = med(byKey, "tpe", "noop", "submit1");
+        for (String target : Target.NAMES) {
+            t.row(target, cell(byKey, target, "noop", "submit1"), cell(byKey, target, "noop", "submit2"),
+                    cell(byKey, target, "spin10us", "submit1"), cell(byKey, target, "spin10us", "submit2"),
+                    f("%.2f×", med(byKey, target, "noop", "submit1") / tpeNoop));
+        }
+        md.append(t.markdown()).append('\n');
+
+        Map<String, SubmitLatency.Result> lat = new LinkedHashMap<>();
+        latency.forEach(r -> lat.put(r.target(), r));
+        md.append("### Submit-to-start latency, idle pool (µs; median over rounds of each round's percentile)\n\n");
+        Table lt = new Table("executor", "p50", "p99", "p99 per round", "p99 vs TPE");
+        double tpeP99 = Stats.median(lat.get("tpe").p99Micros());
+        for (SubmitLatency.Result r : latency) {
+            lt.row(r.target(), f("%.1f", Stats.median(r.p50Micros())), f("%.1f", Stats.median(r.p99Micros())),
+                    join(r.p99Micros()), f("%.2f×", Stats.median(r.p99Micros()) / tpeP99));
+        }
+        md.append(lt.markdown()).append('\n');
+
+        md.append("### Dispatch cost against pool size (no-op, 1 submitting thread)\n\n");
+        Table st = new Table("balancer", "16 agents (tasks/s)", "10,000 agents (tasks/s)", "cost ratio 10k/16");
+        Map<String, Double> scaleRatio = new LinkedHashMap<>();
+        for (String b : List.of("round-robin", "least-loaded", "skill-aware", "affinity")) {
+            JmhRun.Score small = find(scale, b, "16");
+            JmhRun.Score big = find(scale, b, "10000");
+            double ratio = small.median() / big.median();
+            scaleRatio.put(b, ratio);
+            st.row(b, score(small), score(big), f("%.2f", ratio));
+        }
+        md.append(st.markdown()).append('\n');
+
+        md.append("### Targets\n\n");
+        Table v = new Table("target", "measured", "verdict");
+        double ours = med(byKey, DEFAULT_POOL, "noop", "submit1");
+        double ours2 = med(byKey, DEFAULT_POOL, "noop", "submit2");
+        double bestPekko = Math.max(med(byKey, "pekko-round-robin", "noop", "submit1"),
+                med(byKey, "pekko-smallest-mailbox", "noop", "submit1"));
+        v.row("no-op throughput ≥ 0.5× ThreadPoolExecutor (least-loaded, 1 thread)",
+                f("%.2f× (2 threads: %.2f×)", ours / tpeNoop, ours2 / med(byKey, "tpe", "noop", "submit2")),
+                verdict(ours / tpeNoop >= 0.5, f("gap %.0f%%", (0.5 - ours / tpeNoop) / 0.5 * 100)));
+        v.row("no-op throughput ahead of every Pekko router", f("%.2f× the best Pekko router", ours / bestPekko),
+                verdict(ours > bestPekko, f("gap %.0f%%", (1 - ours / bestPekko) * 100)));
+        int cores = Runtime.getRuntime().availableProcessors();
+        double ceiling = cores / 10e-6;
+        double spin = Math.max(med(byKey, DEFAULT_POOL, "spin10us", "submit1"), med(byKey, DEFAULT_POOL, "spin10us", "submit2"));
+        v.row(f("10 µs tasks ≥ 90%% of the %d-core ceiling (%.0f k/s)", cores, ceiling / 1000),
+                f("%.0f%% (best of 1 and 2 threads)", spin / ceiling * 100),
+                verdict(spin / ceiling >= 0.9, f("gap %.0f points", 90 - spin / ceiling * 100)));
+        double ourP99 = Stats.median(lat.get(DEFAULT_POOL).p99Micros());
+        v.row("warm dispatch p99 ≤ ThreadPoolExecutor's", f("%.1f µs vs %.1f µs (%.2f×)", ourP99, tpeP99, ourP99 / tpeP99),
+                verdict(ourP99 <= tpeP99, f("gap %.1f µs", ourP99 - tpeP99)));
+        v.row("warm dispatch p99 < 1 ms (seed promise)", f("%.1f µs", ourP99), verdict(ourP99 < 1000, ""));
+        double llRatio = scaleRatio.get("least-loaded");
+        v.row("10,000-agent dispatch cost ≤ 2× the 16-agent cost (least-loaded)", f("%.2f×", llRatio),
+                verdict(llRatio <= 2, f("gap %.2f×", llRatio - 2)));
+        md.append(v.markdown()).append('\n');
+        md.append("Other balancers at 10,000 agents: ");
+        scaleRatio.forEach((b, r) -> md.append(f("%s %.2f×; ", b, r)));
+        md.append("\n");
+
+        charts(byKey, lat);
+        md.append("\n![dispatch cost and latency](img/dispatch-latency-vs-cost.png)\n");
+        md.append("\n![throughput](img/dispatch-throughput.png)\n");
+        report.write("dispatch", md.toString());
+    }
+
+    private void charts(Map<String, JmhRun.Score> byKey, Map<String, SubmitLatency.Result> lat) {
+        List<Chart.Series> series = new ArrayList<>();
+        for (String target : Target.NAMES) {
+            double costNs = 1e9 / med(byKey, target, "noop", "submit1");
+            double p99 = Stats.median(lat.get(target).p99Micros());
+            series.add(new Chart.Series(target, List.of(new Chart.Point(costNs, p99, null))));
+        }
+        Chart.scatter(report.images().resolve("dispatch-latency-vs-cost.png"),
+                "Dispatch: idle-pool p99 submit-to-start vs cost per no-op task", "ns per task (1 / throughput)",
+                "p99 submit-to-start (µs)", series);
+        List<Chart.Series> bars = new ArrayList<>();
+        for (String[] w : new String[][] {{"noop", "submit1", "no-op, 1 thread"}, {"noop", "submit2", "no-op, 2 threads"},
+                {"spin10us", "submit1", "10 µs, 1 thread"}, {"spin10us", "submit2", "10 µs, 2 threads"}}) {
+            List<Chart.Point> pts = new ArrayList<>();
+            for (String target : Target.NAMES) {
+                pts.add(new Chart.Point(0, med(byKey, target, w[0], w[1]), null));
+            }
+            bars.add(new Chart.Series(w[2], pts));
+        }
+        Chart.bars(report.images().resolve("dispatch-throughput.png"), "Throughput, 16 workers (tasks/s, median)",
+                "tasks/s", Target.NAMES.stream().map(n -> n.replace("trinity-", "t-").replace("pekko-", "pk-")).toList(),
+                bars);
+    }
+
+    private static String verdict(boolean met, String gap) {
+        return met ? "**met**" : "**missed** (" + gap + ")";
+    }
+
+    private static String key(String target, String work, String method) {
+        return target + "/" + work + "/" + method;
+    }
+
+    private static double med(Map<String, JmhRun.Score> m, String target, String work, String method) {
+        JmhRun.Score s = m.get(key(target, work, method));
+        return s == null ? Double.NaN : s.median();
+    }
+
+    private static String cell(Map<String, JmhRun.Score> m, String target, String work, String method) {
+        JmhRun.Score s = m.get(key(target, work, method));
+        return s == null ? "n/a" : score(s);
+    }
+
+    private static String score(JmhRun.Score s) {
+        return f("%,.0f ± %.0f%%", s.median(), s.relativeError() * 100);
+    }
+
+    private static JmhRun.Score find(List<JmhRun.Score> scores, String balancer, String agents) {
+        return scores.stream().filter(s -> balancer.equals(s.param("balancer")) && agents.equals(s.param("agents")))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no ScaleBench result for " + balancer
+                        + " with " + agents + " agents"));
+    }
+
+    private static String join(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (double d : v) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(f("%.0f", d));
+        }
+        return sb.toString();
+    }
+}

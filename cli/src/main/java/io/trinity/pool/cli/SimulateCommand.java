@@ -1,0 +1,172 @@
+package io.trinity.pool.cli;
+
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.sim.Distribution;
+import io.trinity.pool.sim.SimProfile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tri simulate}: replays a trace through the pool in virtual time, for capacity
+ * planning. Agents are simulated: each task takes its trace duration, and the fault flags make
+ * attempts fail, hang or crash their agent, seeded by {@code --seed}.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Replays a workload trace through the pool in virtual time (capacity planning).",
+        description = {"Replays a trace (CSV: " + Trace.HEADER + "[,tenant]) through the pool in virtual time",
+                "on simulated agents and prints what the workload costs: latency, agent-seconds, cold starts."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  tri simulate traces/diurnal.csv",
+                "  tri simulate traces/bursty.csv --max-agents 8 --warm 2 --idle-timeout 20s",
+                "  tri simulate traces/bursty.csv --hang-rate 0.01 --crash-rate 0.005 \\",
+                "      --events-out events.jsonl",
+                "  tri simulate --generate diurnal --tasks 3000 --seed 7 \\",
+                "      --out traces/diurnal.csv"})
+final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "TRACE", description = "The trace CSV to replay.")
+    Path trace;
+
+    @Mixin
+    PoolOptions pool;
+
+    @Option(names = "--fail-rate", paramLabel = "P", defaultValue = "0",
+            description = "Probability that an attempt throws (a retryable failure).")
+    double failRate;
+
+    @Option(names = "--hang-rate", paramLabel = "P", defaultValue = "0",
+            description = "Probability that an attempt stops reporting progress and never returns.")
+    double hangRate;
+
+    @Option(names = "--crash-rate", paramLabel = "P", defaultValue = "0",
+            description = "Probability that the agent breaks during an attempt (it is replaced).")
+    double crashRate;
+
+    @Option(names = "--spawn-delay", defaultValue = "500ms", paramLabel = "DURATION",
+            description = "Cold start of a simulated agent (default: ${DEFAULT-VALUE}).")
+    Duration spawnDelay;
+
+    @Option(names = "--events-out", paramLabel = "FILE", description = "Write the event log (JSON Lines, DESIGN.md format).")
+    Path eventsOut;
+
+    @Option(names = "--json", description = "Print the summary as JSON instead of tables.")
+    boolean json;
+
+    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal or bursty.")
+    String generate;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "With --generate: where to write the trace.")
+    Path out;
+
+    @Option(names = "--tasks", paramLabel = "N", defaultValue = "3000", description = "With --generate: tasks (default: ${DEFAULT-VALUE}).")
+    int tasks;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        if (generate != null) {
+            return generate(o);
+        }
+        if (trace == null) {
+            throw new UserError("give a trace file to replay (examples: traces/diurnal.csv, traces/bursty.csv),"
+                    + " or --generate KIND --out FILE to write one");
+        }
+        rate("--fail-rate", failRate);
+        rate("--hang-rate", hangRate);
+        rate("--crash-rate", crashRate);
+        if (failRate + hangRate + crashRate > 1) {
+            throw new UserError("--fail-rate + --hang-rate + --crash-rate must be <= 1 (got "
+                    + (failRate + hangRate + crashRate) + ")");
+        }
+        if (spawnDelay.isNegative()) {
+            throw new UserError("--spawn-delay must be >= 0 (got " + spawnDelay + ")");
+        }
+        PoolConfig defaults = PoolConfig.ofDefaults();
+        PoolConfig config = pool.toConfig(defaults);
+        List<String> strategies = pool.strategyNames(SpawnStrategies.POOL_DEFAULT);
+        SpawnStrategies.create(strategies);
+        List<Arrival> arrivals = Trace.read(trace);
+        if (arrivals.isEmpty()) {
+            throw new UserError(trace + ": the trace has a header but no tasks");
+        }
+        SimProfile profile = SimProfile.of(Distribution.fixed(Duration.ofMillis(100))).withSpawnDelay(spawnDelay)
+                .withFaults(failRate, hangRate, crashRate);
+        VirtualRun.Result r = VirtualRun.run(new VirtualRun.Setup(config, strategies, type -> profile, eventsOut), arrivals);
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("trace", trace.toString());
+            doc.put("virtualMs", r.virtualMs());
+            doc.put("allFinal", r.allFinal());
+            doc.put("summary", r.summary());
+            o.println(SummaryReport.json(doc));
+        } else {
+            o.println("tri simulate " + trace + ": " + arrivals.size() + " tasks over "
+                    + seconds(arrivals.get(arrivals.size() - 1).atMs()) + " of arrivals, types " + types(arrivals));
+            o.printf(Locale.ROOT, "faults per attempt: fail %.3f, hang %.3f, crash %.3f; cold start %s%n%n",
+                    failRate, hangRate, crashRate, DurationConverter.format(spawnDelay));
+            o.print(new Table("setting", "value", "seed default", "from")
+                    .rows(pool.settingsTable(config, defaults, strategies, SpawnStrategies.POOL_DEFAULT, "simulate")).render());
+            o.println();
+            o.print(BenchCommand.table(List.of(new BenchCell(trace.getFileName().toString(), config.balancer(),
+                    String.join("+", strategies), r.summary(), r.virtualMs()))).render());
+            o.println();
+            o.print(SummaryReport.table(r.summary()).render());
+            o.println();
+            o.println("virtual time: " + seconds(r.virtualMs()) + " until the last task ended"
+                    + (eventsOut != null ? "; event log: " + eventsOut : ""));
+        }
+        o.flush();
+        if (!r.allFinal()) {
+            spec.commandLine().getErr().println("tri simulate: some tasks were still unfinished after "
+                    + VirtualRun.DRAIN_LIMIT.toHours() + " h of virtual time past the last arrival");
+            return 1;
+        }
+        return 0;
+    }
+
+    private int generate(PrintWriter o) {
+        if (out == null) {
+            throw new UserError("--generate needs --out FILE (where to write the trace)");
+        }
+        PoolOptions.positive("--tasks", tasks);
+        long seed = pool.seed != null ? pool.seed : PoolConfig.ofDefaults().seed();
+        long span = TraceGenerator.write(generate, tasks, seed, out);
+        o.println("wrote " + out + ": " + tasks + " tasks of kind " + generate + " over " + seconds(span)
+                + " (seed " + seed + ")");
+        o.flush();
+        return 0;
+    }
+
+    private static void rate(String flag, double v) {
+        if (!(v >= 0 && v <= 1)) {
+            throw new UserError(flag + " must be a probability between 0 and 1 (got " + v + ")");
+        }
+    }
+
+    private static String seconds(long ms) {
+        return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    private static String types(List<Arrival> arrivals) {
+        Map<String, Long> n = new TreeMap<>();
+        arrivals.forEach(a -> n.merge(a.type(), 1L, Long::sum));
+        return SummaryReport.counts(n);
+    }
+}

@@ -1,0 +1,60 @@
+package io.trinity.pool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every mistake a user can make ends with one clear message and exit code 2, no stack trace. */
+class CliErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private static void userError(Cli.Result r, String expected) {
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).as(r.toString()).contains(expected).doesNotContain("\tat ").doesNotContain("Exception:");
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String cmd : new String[] {"spawn", "spawn-bench", "simulate", "run"}) {
+            Cli.Result r = Cli.run(cmd, "--help");
+            assertThat(r.code()).as(cmd).isZero();
+            assertThat(r.out()).as(cmd).contains("Usage: tri " + cmd).contains("Examples:");
+        }
+        assertThat(Cli.run("--help").out()).contains("spawn-bench").contains("simulate").contains("run");
+        assertThat(Cli.run("pool-bench", "--help").out()).contains("Usage: tri spawn-bench");
+        assertThat(Cli.run("spawn-demo", "--help").out()).contains("--max-agents").contains("--stuck-after")
+                .contains("--spawn-strategy").contains("--duration").contains("--events-out");
+    }
+
+    @Test
+    void unknownFlagsAndBadValues() {
+        userError(Cli.run("spawn", "--bogus"), "tri spawn: Unknown option: '--bogus'");
+        userError(Cli.run("spawn", "--idle-timeout", "5"), "'5' is not a duration; write a number and a unit");
+        userError(Cli.run("spawn", "--max-agents", "0"), "--max-agents must be >= 1 (got 0)");
+        userError(Cli.run("spawn", "--stuck-after", "0s"), "--stuck-after must be > 0 (got 0ms)");
+        userError(Cli.run("spawn", "--max-agents", "2", "--warm", "3"), "--warm (3) must be <= --max-agents (2)");
+        userError(Cli.run("spawn", "--balancer", "fastest"), "unknown balancer 'fastest'; choose one of round-robin");
+        userError(Cli.run("spawn", "--spawn-strategy", "psychic"), "unknown spawn strategy 'psychic'; choose from");
+        userError(Cli.run("spawn", "--tasks", "-1"), "--tasks must be >= 1 (got -1)");
+        userError(Cli.run("spawn-bench", "--workload", "chaotic"), "unknown workload 'chaotic'");
+        userError(Cli.run("simulate", "x.csv", "--hang-rate", "1.5"), "--hang-rate must be a probability between 0 and 1 (got 1.5)");
+        userError(Cli.run("simulate", "x.csv", "--seed", "abc"), "Invalid value for option '--seed'");
+        userError(Cli.run("run", "teleport"), "unknown agent type 'teleport'");
+    }
+
+    @Test
+    void missingFilesAndMalformedTraces() throws IOException {
+        userError(Cli.run("simulate", dir.resolve("nope.csv").toString()), "trace file not found");
+        userError(Cli.run("run", "data", "--input", dir.resolve("nope.csv").toString()), "--input: file not found");
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "arrival_ms,type,duration_ms,priority,affinity\n0,code,10,0,\n5,code,ten,0,\n");
+        userError(Cli.run("simulate", bad.toString()), bad + ":3: duration_ms must be a whole number, got 'ten'");
+        userError(Cli.run("simulate"), "give a trace file to replay");
+    }
+}

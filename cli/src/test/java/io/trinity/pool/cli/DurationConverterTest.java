@@ -1,0 +1,38 @@
+package io.trinity.pool.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
+
+class DurationConverterTest {
+
+    @Test
+    void readsEveryUnit() {
+        assertThat(DurationConverter.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(DurationConverter.parse("3s")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(DurationConverter.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(DurationConverter.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(DurationConverter.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(DurationConverter.parse("0s")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void refusesWhatIsNotADuration() {
+        for (String bad : new String[] {"5", "-3s", "3 s", "abc", "", "1.s", "2d"}) {
+            assertThatThrownBy(() -> DurationConverter.parse(bad)).as(bad)
+                    .isInstanceOf(TypeConversionException.class).hasMessageContaining("250ms, 3s");
+        }
+    }
+
+    @Test
+    void formatsShort() {
+        assertThat(DurationConverter.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(DurationConverter.format(Duration.ofSeconds(3))).isEqualTo("3s");
+        assertThat(DurationConverter.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+        assertThat(DurationConverter.format(Duration.ofMinutes(2))).isEqualTo("2m");
+        assertThat(DurationConverter.format(Duration.ofMillis(1234))).isEqualTo("1234ms");
+    }
+}
