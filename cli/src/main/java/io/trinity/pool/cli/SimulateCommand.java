@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Replays a workload trace through the pool in virtual time (capacity planning).",
         description = {"Replays a trace (CSV: " + Trace.HEADER + "[,tenant]) through the pool in virtual time",
-                "on simulated agents and prints what the workload costs: latency, agent-seconds, cold starts."},
+                "on simulated agents and prints what the workload costs: latency, agent-seconds, cold starts;",
+                "with tenants or --limits, also each tenant's waits and share and each resource's pacing."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tri simulate traces/diurnal.csv",
                 "  tri simulate traces/bursty.csv --max-agents 8 --warm 2 --idle-timeout 20s",
+                "  tri simulate traces/bursty.csv --limits limits.json",
                 "  tri simulate traces/bursty.csv --hang-rate 0.01 --crash-rate 0.005 \\",
                 "      --events-out events.jsonl",
                 "  tri simulate --generate diurnal --tasks 3000 --seed 7 \\",
@@ -66,6 +68,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--events-out", paramLabel = "FILE", description = "Write the event log (JSON Lines, DESIGN.md format).")
     Path eventsOut;
 
+    @Option(names = "--limits", paramLabel = "FILE",
+            description = "JSON with per-resource limits and prices, tenant weights, limits and budgets, and the"
+                    + " resources each type uses (docs/fairness.md).")
+    Path limitsFile;
+
     @Option(names = "--json", description = "Print the summary as JSON instead of tables.")
     boolean json;
 
@@ -99,7 +106,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new UserError("--spawn-delay must be >= 0 (got " + spawnDelay + ")");
         }
         PoolConfig defaults = PoolConfig.ofDefaults();
-        PoolConfig config = pool.toConfig(defaults);
+        Limits limits = limitsFile == null ? Limits.NONE : Limits.read(limitsFile);
+        PoolConfig config = limits.applyTo(pool.toConfig(defaults));
         List<String> strategies = pool.strategyNames(SpawnStrategies.POOL_DEFAULT);
         SpawnStrategies.create(strategies);
         List<Arrival> arrivals = Trace.read(trace);
@@ -108,13 +116,19 @@ final class SimulateCommand implements Callable<Integer> {
         }
         SimProfile profile = SimProfile.of(Distribution.fixed(Duration.ofMillis(100))).withSpawnDelay(spawnDelay)
                 .withFaults(failRate, hangRate, crashRate);
-        VirtualRun.Result r = VirtualRun.run(new VirtualRun.Setup(config, strategies, type -> profile, eventsOut), arrivals);
+        FairnessReport fairness = new FairnessReport(limits.typeResources());
+        VirtualRun.Result r = VirtualRun.run(new VirtualRun.Setup(config, strategies, type -> profile, eventsOut,
+                limits.typeResources(), List.of(fairness)), arrivals);
+        boolean showFairness = !limits.isEmpty() || fairness.hasContent();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("trace", trace.toString());
             doc.put("virtualMs", r.virtualMs());
             doc.put("allFinal", r.allFinal());
             doc.put("summary", r.summary());
+            if (showFairness) {
+                doc.putAll(fairness.json());
+            }
             o.println(SummaryReport.json(doc));
         } else {
             o.println("tri simulate " + trace + ": " + arrivals.size() + " tasks over "
@@ -129,6 +143,14 @@ final class SimulateCommand implements Callable<Integer> {
             o.println();
             o.print(SummaryReport.table(r.summary()).render());
             o.println();
+            if (showFairness) {
+                o.print(fairness.tenantTable().render());
+                o.println();
+                if (!limits.typeResources().isEmpty()) {
+                    o.print(fairness.resourceTable().render());
+                    o.println();
+                }
+            }
             o.println("virtual time: " + seconds(r.virtualMs()) + " until the last task ended"
                     + (eventsOut != null ? "; event log: " + eventsOut : ""));
         }

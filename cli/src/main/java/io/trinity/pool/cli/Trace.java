@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * A workload trace: CSV with the header {@code arrival_ms,type,duration_ms,priority,affinity}
- * and an optional trailing {@code tenant} column (accepted and ignored for now), one task a
+ * and an optional trailing {@code tenant} column (empty: the default tenant), one task a
  * line, arrivals in non-decreasing order. Empty lines and lines starting with {@code #} are
  * skipped. Any other deviation is a {@link UserError} naming the file, the line and the value.
  */
@@ -79,7 +79,9 @@ final class Trace {
             long duration = number(name, number, "duration_ms", f[2], 1, 86_400_000);
             int priority = (int) number(name, number, "priority", f[3], Task.MIN_PRIORITY, Task.MAX_PRIORITY);
             String affinity = f[4].strip();
-            out.add(new Arrival(at, type, duration, priority, affinity.isEmpty() ? null : affinity));
+            String tenant = columns > 5 ? f[5].strip() : "";
+            out.add(new Arrival(at, type, duration, priority, affinity.isEmpty() ? null : affinity,
+                    tenant.isEmpty() ? null : tenant));
         }
         if (!header) {
             throw error(name, Math.max(1, number), "the file is empty; expected the header " + HEADER);

@@ -1,6 +1,7 @@
 package io.trinity.pool.cli;
 
 import io.trinity.pool.AgentPool;
+import io.trinity.pool.AgentType;
 import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.PoolException;
@@ -8,6 +9,7 @@ import io.trinity.pool.ShutdownReport;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.event.EventLogWriter;
+import io.trinity.pool.event.PoolListener;
 import io.trinity.pool.sim.SimProfile;
 import io.trinity.pool.sim.SimulatedAgent;
 import io.trinity.pool.time.VirtualClock;
@@ -39,8 +41,15 @@ final class VirtualRun {
      * @param strategies spawning strategy names
      * @param profiles   the simulated behaviour of each type's agents
      * @param eventsOut  where to write the event log, or null
+     * @param typeResources rate-limited resources each type's tasks use, with their token estimates
+     * @param listeners  further listeners (reports)
      */
-    record Setup(PoolConfig config, List<String> strategies, Function<String, SimProfile> profiles, Path eventsOut) {
+    record Setup(PoolConfig config, List<String> strategies, Function<String, SimProfile> profiles, Path eventsOut,
+                 Map<String, Map<String, Long>> typeResources, List<PoolListener> listeners) {
+
+        Setup(PoolConfig config, List<String> strategies, Function<String, SimProfile> profiles, Path eventsOut) {
+            this(config, strategies, profiles, eventsOut, Map.of(), List.of());
+        }
     }
 
     /** A run's summary and how long it took in virtual time. */
@@ -57,8 +66,13 @@ final class VirtualRun {
         Set<String> types = new LinkedHashSet<>();
         arrivals.forEach(a -> types.add(a.type()));
         for (String type : types) {
-            builder.register(type, SimulatedAgent.factory(clock, setup.profiles().apply(type), setup.config().seed()));
+            AgentType t = AgentType.of(type, SimulatedAgent.factory(clock, setup.profiles().apply(type), setup.config().seed()));
+            for (Map.Entry<String, Long> r : setup.typeResources().getOrDefault(type, Map.of()).entrySet()) {
+                t = t.withResource(r.getKey(), r.getValue());
+            }
+            builder.register(t);
         }
+        setup.listeners().forEach(builder::listener);
         PoolOptions.applyStrategies(builder, setup.strategies());
         EventLogWriter log = null;
         if (setup.eventsOut() != null) {
@@ -93,6 +107,9 @@ final class VirtualRun {
                 .input(Map.of(SimulatedAgent.DURATION_MS, a.durationMs()));
         if (a.affinity() != null) {
             t.affinity(a.affinity());
+        }
+        if (a.tenant() != null) {
+            t.tenant(a.tenant());
         }
         long now = clock.nanoTime();
         try {

@@ -29,11 +29,15 @@ final class EventLog {
             Map.entry("scale.decision", List.of("type", "from", "to", "reason", "queue", "utilization")),
             Map.entry("health.stuck", List.of("agent", "task", "silentMs")),
             Map.entry("health.restart", List.of("agent", "replacement", "backoffMs")),
-            Map.entry("pool.stats", List.of("agents", "queue")));
+            Map.entry("pool.stats", List.of("agents", "queue")),
+            Map.entry("resource.wait", List.of("task", "resource", "reason", "waitMs")),
+            Map.entry("resource.pause", List.of("resource", "ms")),
+            Map.entry("budget.stop", List.of("task", "tenant", "scope", "unit", "spent", "limit")),
+            Map.entry("tenant.spend", List.of("tenant", "task", "tokens", "cost", "totalTokens", "totalCost")));
     static final Set<String> CAUSES = Set.of("on_demand", "predictive", "clone", "warm_pool", "scale_up", "replace");
     static final Set<String> DESTROY_REASONS = Set.of("idle_timeout", "scale_down", "failed", "shutdown", "respecialize");
-    static final Set<String> OUTCOMES = Set.of("succeeded", "failed", "timed_out", "cancelled", "preempted");
-    static final Set<String> REJECT_REASONS = Set.of("queue_full", "invalid", "shutdown");
+    static final Set<String> OUTCOMES = Set.of("succeeded", "failed", "timed_out", "cancelled", "preempted", "rate_limited");
+    static final Set<String> REJECT_REASONS = Set.of("queue_full", "invalid", "shutdown", "tenant_limit");
 
     private EventLog() {
     }
@@ -67,7 +71,8 @@ final class EventLog {
                 case "agent.destroy" -> assertThat(DESTROY_REASONS).contains(e.get("reason").asText());
                 case "task.end" -> {
                     assertThat(OUTCOMES).contains(e.get("outcome").asText());
-                    if (!e.get("outcome").asText().equals("cancelled")) {
+                    // no agent: cancelled while queued, or refused by a budget before it started
+                    if (!e.get("outcome").asText().equals("cancelled") && !e.get("outcome").asText().equals("failed")) {
                         assertThat(e.has("agent")).as("agent in " + line).isTrue();
                     }
                 }

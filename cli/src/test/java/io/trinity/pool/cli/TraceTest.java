@@ -19,8 +19,10 @@ class TraceTest {
     void readsLinesWithAndWithoutAffinityAndTheOptionalTenant() throws IOException {
         List<Arrival> a = parse("# comment\narrival_ms,type,duration_ms,priority,affinity,tenant\n"
                 + "0,code,120,0,,acme\n\n15,vision,800,5,user-1,globex\n15,data,20,-3,,acme\n");
-        assertThat(a).containsExactly(new Arrival(0, "code", 120, 0, null), new Arrival(15, "vision", 800, 5, "user-1"),
-                new Arrival(15, "data", 20, -3, null));
+        assertThat(a).containsExactly(new Arrival(0, "code", 120, 0, null, "acme"),
+                new Arrival(15, "vision", 800, 5, "user-1", "globex"), new Arrival(15, "data", 20, -3, null, "acme"));
+        assertThat(parse("arrival_ms,type,duration_ms,priority,affinity,tenant\n7,code,1,0,,\n"))
+                .containsExactly(new Arrival(7, "code", 1, 0, null, null));
         assertThat(parse("arrival_ms,type,duration_ms,priority,affinity\n7,code,1,0,\n"))
                 .containsExactly(new Arrival(7, "code", 1, 0, null));
     }
