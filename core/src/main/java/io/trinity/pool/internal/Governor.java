@@ -34,7 +34,8 @@ import java.util.Set;
  *
  * <p><b>Budgets.</b> Before a start: tokens and cost already spent (finished attempts, from the
  * {@link Ledger}) plus the estimate must fit, or the task ends FAILED; if they fit only without
- * the estimates of the tenant's running tasks, the task waits for those to finish. While
+ * the estimates of the tenant's running tasks, the task waits for those to finish. A task with
+ * no estimate is not refused by its tenant's budget (it declares nothing metered). While
  * running: every usage report re-checks, and the attempt whose report crosses a budget is
  * cancelled. Spend is what agents report; a declared resource with no report is charged its
  * estimate (so an agent that stays silent cannot spend without limit), except after a provider
@@ -160,10 +161,10 @@ final class Governor {
             }
             TenantConfig t = config.tenant(r.tenant());
             Budget b = t.budget();
-            if (b.isNone()) {
-                return true;
-            }
             long estTokens = total(r.resources);
+            if (b.isNone() || estTokens == 0) {
+                return true; // declares no metered use: a spent budget is no reason to refuse it
+            }
             double estCost = prices.cost(r.resources);
             long spentTokens = ledger.tokens(t.name());
             double spentCost = ledger.cost(t.name());
@@ -322,13 +323,6 @@ final class Governor {
             wakeAt = Long.MAX_VALUE;
             engine.dispatcher.markNeeded();
         }));
-    }
-
-    void stop() {
-        if (wake != null) {
-            wake.cancel();
-            wake = null;
-        }
     }
 
     private void emitStop(TaskRecord r, String scope, String unit, long tokens, double cost, Budget b, boolean running) {

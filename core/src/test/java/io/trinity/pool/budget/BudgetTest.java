@@ -122,9 +122,15 @@ class BudgetTest {
                 .contains("tenant 'acme' has spent 900 tokens", "300 tokens", "budget of 1000 tokens");
         assertThat(other.state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(pool.tenantSpend("acme").tokens()).isEqualTo(900);
+        // work that declares no metered resource is not refused by the tenant's budget
+        TaskHandle unmetered = pool.submit(Task.builder("llm").tenant("acme").input(Map.of("use", Map.of(), "seconds", 1))
+                .build());
+        TaskHandle metered = pool.submit(task("acme", "m", 101, 0, 1));
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(unmetered.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(metered.state()).isEqualTo(TaskState.FAILED);
         // it waited for the three running ones to settle instead of failing on their estimates
-        assertThat(of(PoolEvent.BudgetStop.class)).singleElement()
-                .satisfies(s -> assertThat(s.nanos()).isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos()));
+        assertThat(of(PoolEvent.BudgetStop.class).getFirst().nanos()).isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
     }
 
     @Test
