@@ -206,7 +206,7 @@ final class Lifecycle {
             long now = clock.nanoTime();
             s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, false, 0));
         }
-        if (s.shuttingDown && shutdown.deadlinePassed()) {
+        if (s.shuttingDown && (shutdown.deadlinePassed() || s.live.isEmpty())) {
             destroy(slot, DestroyReason.SHUTDOWN);
             return;
         }
