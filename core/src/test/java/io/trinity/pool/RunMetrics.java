@@ -10,14 +10,20 @@ public record RunMetrics(int spawns, int destroys, int maxAlive, double agentSec
                          int scaleDecisions) {
 
     public static RunMetrics of(List<PoolEvent> events, long endNanos) {
-        return of(events, endNanos, 1_000_000_000L);
+        return of(events, endNanos, 1_000_000_000L, 60_000_000_000L);
+    }
+
+    public static RunMetrics of(List<PoolEvent> events, long endNanos, long coldWaitNanos) {
+        return of(events, endNanos, coldWaitNanos, 60_000_000_000L);
     }
 
     /**
      * Cold start: a task that waited at least {@code coldWaitNanos} (half a spawn time, say)
-     * between its arrival and its first dispatch, i.e. it waited for an agent to start.
+     * between its arrival and its first dispatch, i.e. it waited for an agent to start. Flip: a
+     * scale decision in the opposite direction to the type's previous one, within
+     * {@code windowNanos} of it (the stabilization window).
      */
-    public static RunMetrics of(List<PoolEvent> events, long endNanos, long coldWaitNanos) {
+    public static RunMetrics of(List<PoolEvent> events, long endNanos, long coldWaitNanos, long windowNanos) {
         Map<String, Long> spawnedAt = new HashMap<>();
         Map<Long, Long> submittedAt = new HashMap<>();
         Map<Long, Boolean> dispatched = new HashMap<>();
@@ -30,6 +36,7 @@ public record RunMetrics(int spawns, int destroys, int maxAlive, double agentSec
         int flips = 0;
         int decisions = 0;
         Map<String, Integer> lastDirection = new HashMap<>();
+        Map<String, Long> lastDecisionAt = new HashMap<>();
         for (PoolEvent e : events) {
             switch (e) {
                 case PoolEvent.AgentSpawned s -> {
@@ -60,7 +67,8 @@ public record RunMetrics(int spawns, int destroys, int maxAlive, double agentSec
                     decisions++;
                     int dir = Integer.signum(sd.to() - sd.from());
                     Integer last = lastDirection.put(sd.type(), dir);
-                    if (last != null && last != 0 && dir != 0 && last != dir) {
+                    Long lastAt = lastDecisionAt.put(sd.type(), sd.nanos());
+                    if (last != null && last != 0 && dir != 0 && last != dir && sd.nanos() - lastAt < windowNanos) {
                         flips++;
                     }
                 }

@@ -48,12 +48,14 @@ final class AffinityBalancer implements LoadBalancer {
 
     private final PoolClock clock;
     private final double loadFactor;
+    private final int largeAt;
     private final long ttlNanos;
     private final LeastLoadedBalancer unkeyed;
     private final Map<String, Ring> rings = new HashMap<>();
     private final LinkedHashMap<BindingKey, Binding> bindings;
 
     AffinityBalancer(BalancerContext context) {
+        this.largeAt = context.settings().powerOfTwoThreshold();
         this.clock = context.clock();
         this.loadFactor = context.settings().affinityLoadFactor();
         this.ttlNanos = context.settings().affinityTtl().toNanos();
@@ -110,12 +112,27 @@ final class AffinityBalancer implements LoadBalancer {
         long now = clock.nanoTime();
         expire(now);
         List<? extends AgentView> pool = Candidates.forAttempt(task, candidates);
-        Map<String, AgentView> eligible = HashMap.newHashMap(pool.size());
-        for (AgentView a : pool) {
-            eligible.put(a.id(), a);
-        }
         Ring ring = rings.get(task.type());
-        long limit = ring == null ? 0 : ring.loadLimit(loadFactor);
+        boolean large = pool.size() >= largeAt && task.typeAgents() > 0 && task.typeInFlight() >= 0;
+        java.util.function.Function<String, AgentView> eligible;
+        long limit;
+        if (large) {
+            // Thousands of agents: the engine's counts give the average load in O(1), and a ring
+            // agent is a candidate exactly when it is available with spare capacity.
+            limit = (long) Math.ceil(loadFactor * (task.typeInFlight() + 1) / task.typeAgents());
+            String avoid = pool.size() < candidates.size() ? task.previousAgent() : null;
+            eligible = id -> {
+                AgentView a = ring == null ? null : ring.agents.get(id);
+                return a != null && a.state().isAvailable() && a.hasSpareCapacity() && !id.equals(avoid) ? a : null;
+            };
+        } else {
+            Map<String, AgentView> map = HashMap.newHashMap(pool.size());
+            for (AgentView a : pool) {
+                map.put(a.id(), a);
+            }
+            eligible = map::get;
+            limit = ring == null ? 0 : ring.loadLimit(loadFactor);
+        }
 
         BindingKey bindingKey = new BindingKey(task.type(), key);
         Binding binding = bindings.get(bindingKey);
@@ -125,7 +142,7 @@ final class AffinityBalancer implements LoadBalancer {
                 binding = null;
             } else {
                 binding.lastUsedNanos = now;
-                AgentView bound = eligible.get(binding.agentId);
+                AgentView bound = eligible.apply(binding.agentId);
                 if (bound != null && bound.inFlight() < limit) {
                     return bound;
                 }
@@ -221,7 +238,7 @@ final class AffinityBalancer implements LoadBalancer {
         }
 
         /** First agent clockwise from {@code hash} that is eligible and under the limit. */
-        AgentView walk(long hash, Map<String, AgentView> eligible, long limit) {
+        AgentView walk(long hash, java.util.function.Function<String, AgentView> eligible, long limit) {
             Set<String> seen = new HashSet<>();
             List<Iterable<String>> arcs = new ArrayList<>(2);
             arcs.add(nodes.tailMap(hash, true).values());
@@ -231,7 +248,7 @@ final class AffinityBalancer implements LoadBalancer {
                     if (!seen.add(id)) {
                         continue;
                     }
-                    AgentView a = eligible.get(id);
+                    AgentView a = eligible.apply(id);
                     if (a != null && a.inFlight() < limit) {
                         return a;
                     }

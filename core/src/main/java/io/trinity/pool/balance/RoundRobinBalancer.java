@@ -13,15 +13,17 @@ import java.util.Map;
  * changing list would not: agents near the end of the list lose turns whenever it shrinks.)
  *
  * <p>Each agent type keeps its own turn counter, so a burst of one type never moves another
- * type's rotation. Cost: one map lookup per candidate; state is one entry per live agent,
- * dropped in {@link #agentRemoved}.
+ * type's rotation. Cost: one map lookup per candidate up to the power-of-two threshold, then a
+ * plain cursor (O(1)); state is one entry per live agent, dropped in {@link #agentRemoved}.
  */
 final class RoundRobinBalancer implements LoadBalancer {
 
     private final Map<String, Rotation> rotations = new HashMap<>();
 
+    private final int largeAt;
+
     RoundRobinBalancer(BalancerContext context) {
-        // Rotation needs no clock, randomness or settings; the factory shape is shared.
+        this.largeAt = context.settings().powerOfTwoThreshold();
     }
 
     @Override
@@ -36,6 +38,12 @@ final class RoundRobinBalancer implements LoadBalancer {
         }
         List<? extends AgentView> pool = Candidates.forAttempt(task, candidates);
         Rotation rotation = rotations.computeIfAbsent(task.type(), t -> new Rotation());
+        if (pool.size() >= largeAt) {
+            // Thousands of agents: a cursor over the list keeps a dispatch O(1); the order of
+            // a changing list drifts, so turns are fair on average rather than exactly.
+            rotation.cursor = (rotation.cursor + 1) % pool.size();
+            return pool.get(rotation.cursor);
+        }
         AgentView next = null;
         long oldest = Long.MAX_VALUE;
         for (AgentView a : pool) {
@@ -60,6 +68,7 @@ final class RoundRobinBalancer implements LoadBalancer {
     /** Turn counter of one agent type; 0 means "never served". */
     private static final class Rotation {
         long turns;
+        int cursor = -1;
         final Map<String, Long> lastTurn = new HashMap<>();
     }
 }

@@ -51,8 +51,10 @@ final class SkillAwareBalancer implements LoadBalancer {
     private final double halfLifeNanos;
     private final double exploration;
     private final Map<String, Map<String, Profile>> profiles = new HashMap<>();
+    private final int largeAt;
 
     SkillAwareBalancer(BalancerContext context) {
+        this.largeAt = context.settings().powerOfTwoThreshold();
         this.clock = context.clock();
         this.random = context.random();
         this.halfLifeNanos = context.settings().skillHalfLife().toNanos();
@@ -76,6 +78,12 @@ final class SkillAwareBalancer implements LoadBalancer {
         }
         if (exploration > 0 && random.nextDouble() < exploration) {
             return pool.get(random.nextInt(n));
+        }
+        if (n >= largeAt) {
+            // Thousands of agents: score a random sample instead of every candidate, so a
+            // dispatch stays O(1); exploration and the sample together still find good agents.
+            pool = sample(pool);
+            n = pool.size();
         }
         String skill = task.skill();
         Profile[] known = new Profile[n];
@@ -101,6 +109,16 @@ final class SkillAwareBalancer implements LoadBalancer {
             }
         }
         return best;
+    }
+
+    private static final int SAMPLE = 16;
+
+    private List<? extends AgentView> sample(List<? extends AgentView> pool) {
+        List<AgentView> picked = new java.util.ArrayList<>(SAMPLE);
+        for (int i = 0; i < SAMPLE; i++) {
+            picked.add(pool.get(random.nextInt(pool.size())));
+        }
+        return picked;
     }
 
     @Override

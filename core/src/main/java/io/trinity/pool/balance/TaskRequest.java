@@ -10,8 +10,15 @@ import io.trinity.pool.Task;
  * @param attempt       1 for the first attempt
  * @param previousAgent the agent of the previous failed attempt, or null; a retry prefers a
  *                      different agent
+ * @param typeInFlight  tasks running on agents of the task's type, or -1 when unknown
+ * @param typeAgents    live agents of the task's type, or -1 when unknown; with
+ *                      {@code typeInFlight} it gives the average load in O(1)
  */
-public record TaskRequest(long id, Task task, int attempt, String previousAgent) {
+public record TaskRequest(long id, Task task, int attempt, String previousAgent, int typeInFlight, int typeAgents) {
+
+    public TaskRequest(long id, Task task, int attempt, String previousAgent) {
+        this(id, task, attempt, previousAgent, -1, -1);
+    }
 
     public String type() {
         return task.type();

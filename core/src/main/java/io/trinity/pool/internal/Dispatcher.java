@@ -138,7 +138,8 @@ final class Dispatcher {
             }
             String balancerName = r.task.balancer().orElse(config.balancer());
             LoadBalancer balancer = s.balancers.get(balancerName);
-            TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent);
+            TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent, ts.inFlight,
+                    ts.slots.size() - ts.spawning);
             AgentSlot slot = (AgentSlot) balancer.select(request, ts.free);
             if (slot == null) {
                 return;

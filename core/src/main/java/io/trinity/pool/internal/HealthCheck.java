@@ -3,7 +3,6 @@ package io.trinity.pool.internal;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.agent.AgentState;
 import io.trinity.pool.event.PoolEvent;
-import io.trinity.pool.event.PoolEvent.TaskOutcome;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,9 +61,7 @@ final class HealthCheck {
                 long silentMs = silent / 1_000_000;
                 s.events.emit(() -> new PoolEvent.HealthStuck(now, slot.id, a.record.id, silentMs));
                 String reason = "stuck: no progress for " + silentMs + " ms on agent " + slot.id;
-                engine.dispatcher.settle(a, TaskOutcome.FAILED, reason);
-                engine.dispatcher.retryOrDeadLetter(a.record, reason, TaskOutcome.FAILED, null);
-                engine.lifecycle.fail(slot, reason);
+                engine.lifecycle.fail(slot, reason); // settles its attempts too, after the restart is planned
                 return true;
             }
         }

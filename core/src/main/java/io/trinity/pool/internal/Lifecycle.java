@@ -206,7 +206,7 @@ final class Lifecycle {
             long now = clock.nanoTime();
             s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, false, 0));
         }
-        if (s.shuttingDown && shutdown.deadlinePassed()) {
+        if (s.shuttingDown && (shutdown.deadlinePassed() || s.live.isEmpty())) {
             destroy(slot, DestroyReason.SHUTDOWN);
             return;
         }
@@ -250,13 +250,7 @@ final class Lifecycle {
             transition(slot, AgentState.FAILED, reason);
         }
         unannounce(slot);
-        for (Attempt a : List.copyOf(slot.running)) {
-            if (a.outcome == null) {
-                engine.dispatcher.settle(a, PoolEvent.TaskOutcome.FAILED, reason);
-                engine.dispatcher.retryOrDeadLetter(a.record, reason, PoolEvent.TaskOutcome.FAILED, null);
-            }
-            engine.agentExecutor.execute(a::cancelWork);
-        }
+        List<Attempt> interrupted = List.copyOf(slot.running);
         Agent agent = slot.agent;
         if (agent != null) {
             engine.agentExecutor.execute(() -> closeQuietly(slot.id, agent));
@@ -277,6 +271,14 @@ final class Lifecycle {
             String replacement = ts.name + "-" + (ts.counter + 1);
             s.events.emit(() -> new PoolEvent.HealthRestart(now, slot.id, replacement, backoff / 1_000_000, ts.name, reason));
             wakeAt(now + backoff);
+        }
+        // Last, so that every event of the failure precedes the futures it completes.
+        for (Attempt a : interrupted) {
+            if (a.outcome == null) {
+                engine.dispatcher.settle(a, PoolEvent.TaskOutcome.FAILED, reason);
+                engine.dispatcher.retryOrDeadLetter(a.record, reason, PoolEvent.TaskOutcome.FAILED, null);
+            }
+            engine.agentExecutor.execute(a::cancelWork);
         }
         engine.dispatcher.markNeeded();
     }

@@ -27,6 +27,7 @@ final class Shutdown {
     private int drainedAtStart;
     private int cancelledAtDeadline;
     private boolean deadlinePassed;
+    private boolean swept;
 
     Shutdown(Engine engine, Lifecycle lifecycle) {
         this.engine = engine;
@@ -94,9 +95,14 @@ final class Shutdown {
         if (!s.live.isEmpty() && !deadlinePassed) {
             return;
         }
-        for (AgentSlot slot : List.copyOf(s.agents.values())) {
-            if (slot.running.isEmpty() && (slot.state == AgentState.READY || slot.state == AgentState.IDLE)) {
-                lifecycle.destroy(slot, DestroyReason.SHUTDOWN);
+        if (!swept) {
+            // Once: from here on each agent is destroyed as its work returns (afterAgentFreed),
+            // so the check below stays O(1) per call instead of O(agents).
+            swept = true;
+            for (AgentSlot slot : List.copyOf(s.agents.values())) {
+                if (slot.running.isEmpty() && (slot.state == AgentState.READY || slot.state == AgentState.IDLE)) {
+                    lifecycle.destroy(slot, DestroyReason.SHUTDOWN);
+                }
             }
         }
         if (!s.agents.isEmpty() || !s.live.isEmpty()) {

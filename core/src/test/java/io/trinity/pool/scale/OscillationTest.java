@@ -40,7 +40,7 @@ class OscillationTest {
             double gap = -Math.log(1 - random.nextDouble()) / 3.0;
             clock.advance(Duration.ofNanos((long) (gap * 1e9)));
         }
-        RunMetrics m = RunMetrics.of(events, clock.nanoTime());
+        RunMetrics m = RunMetrics.of(events, clock.nanoTime(), 1_000_000_000L, window.toNanos());
         List<PoolEvent.ScaleDecision> decisions = events.stream().filter(e -> e instanceof PoolEvent.ScaleDecision)
                 .map(PoolEvent.ScaleDecision.class::cast).toList();
         System.out.printf("oscillation: %d scale decisions, %d flips, %d spawns over %d s%n",

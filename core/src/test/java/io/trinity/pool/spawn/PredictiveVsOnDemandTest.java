@@ -111,6 +111,7 @@ class PredictiveVsOnDemandTest {
         @Override public int readyNow(String type) { return 0; }
         @Override public int warmTarget(String type) { return 0; }
         @Override public long arrivals(String type) { return arrivals; }
+        @Override public int inFlight(String type) { return 0; }
         @Override public double serviceSeconds(String type) { return 1; }
         @Override public double spawnSeconds(String type) { return 5; }
         @Override public double arrivalRate(String type) { return 0; }
