@@ -121,6 +121,7 @@ final class Dispatcher {
     }
 
     private void dispatchLane(TypeState ts, Governor.Pass pass) {
+        ts.held = 0;
         while (!ts.free.isEmpty() && s.queue.size(ts.name) > 0) {
             if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
                 failLane(ts);
@@ -134,6 +135,9 @@ final class Dispatcher {
                 pass.refused.clear();
             }
             if (r == null) {
+                // agents are free yet nothing may start: every waiting task is held by a limit,
+                // and more agents would not help (the spawner and scaler discount these)
+                ts.held = s.queue.size(ts.name);
                 return;
             }
             String balancerName = r.task.balancer().orElse(config.balancer());

@@ -132,7 +132,8 @@ final class Planner implements SpawnPlanner {
 
     @Override public long nanoTime() { return clock.nanoTime(); }
     @Override public Collection<String> types() { return s.byType.keySet(); }
-    @Override public int pending(String type) { return s.queue.size(type); }
+    /** Waiting tasks that an agent could start: those held by a limit do not call for agents. */
+    @Override public int pending(String type) { return Math.max(0, s.queue.size(type) - s.type(type).held); }
     @Override public int freeSlots(String type) { return s.type(type).freeSlots(); }
     @Override public int spawning(String type) { return s.type(type).spawning; }
     @Override public int alive(String type) { return s.type(type).slots.size(); }

@@ -63,7 +63,7 @@ final class ScaleController {
     }
 
     private void scale(TypeState ts, long now) {
-        int queued = s.queue.size(ts.name);
+        int queued = Math.max(0, s.queue.size(ts.name) - ts.held);
         double serviceSec = ts.serviceEwmaNanos / 1e9;
         double forecast = ts.arrivalRate * serviceSec;
         // Queued tasks that running work will take before a new agent could start do not call

@@ -22,6 +22,8 @@ final class TypeState {
     int replacementsOwed;
     /** Arrivals since the last scale tick, and their smoothed rate per second. */
     int arrivalsThisTick;
+    /** Waiting tasks found held by tenant, resource or budget limits in the last dispatch pass. */
+    int held;
     long arrivals;
     double arrivalRate;
     /** Tasks running now. */

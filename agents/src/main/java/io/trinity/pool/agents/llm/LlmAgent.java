@@ -44,6 +44,17 @@ public final class LlmAgent implements Agent {
         return init -> new LlmAgent(init, settings);
     }
 
+    /**
+     * An agent type whose tasks declare the model they call as a limited resource
+     * ({@code provider:model}, see {@link LlmSettings#resourceKey()}), with an estimate of the
+     * tokens a task uses, so the pool paces them under the provider's limits and budgets; the
+     * agents report the tokens actually used and the provider's 429s.
+     */
+    public static io.trinity.pool.AgentType agentType(String name, LlmSettings settings, long estimatedTokens) {
+        return io.trinity.pool.AgentType.of(name, factory(settings))
+                .withResource(settings.resourceKey(), estimatedTokens);
+    }
+
     public LlmSettings settings() {
         return client.settings();
     }
