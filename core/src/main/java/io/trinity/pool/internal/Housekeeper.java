@@ -102,25 +102,40 @@ final class Housekeeper {
                 engine.lifecycle.transition(slot, AgentState.IDLE, "no work for " + config.scaleInterval().toMillis() + " ms");
             }
         }
-        reclaimIdle(now);
         scaler.tick(now);
+        reclaimIdle(now);
         engine.lifecycle.planSpawns(true);
         engine.dispatcher.markNeeded();
     }
 
-    /** Destroys agents idle past the timeout, oldest first, keeping each type's minimum. */
+    /**
+     * Destroys agents idle past the timeout, oldest first, but never below the type's minimum,
+     * the scaler's stabilized target, or the agents the warm pool counts as ready; and a removal
+     * starts the scaler's hold, so an idle timeout and a scale-up cannot flip the pool.
+     */
     private void reclaimIdle(long now) {
         long timeout = config.idleTimeout().toNanos();
         for (TypeState ts : s.byType.values()) {
-            int alive = ts.slots.size();
+            int alive = 0;
+            int readyOrIdle = 0;
+            for (AgentSlot slot : ts.slots) {
+                if (slot.state != AgentState.DESTROYING) {
+                    alive++;
+                }
+                if ((slot.state == AgentState.READY || slot.state == AgentState.IDLE) && slot.running.isEmpty()) {
+                    readyOrIdle++;
+                }
+            }
+            int floor = Math.max(ts.type.minAgents(), ts.stabilizedTarget);
             for (AgentSlot slot : new ArrayList<>(ts.slots)) {
-                if (alive <= ts.type.minAgents()) {
+                if (alive <= floor || readyOrIdle <= ts.warmTarget) {
                     break;
                 }
                 if (slot.state == AgentState.IDLE && !slot.warm && now - slot.lastActiveNanos >= timeout
                         && s.queue.size(ts.name) == 0) {
                     engine.lifecycle.destroy(slot, DestroyReason.IDLE_TIMEOUT);
                     alive--;
+                    readyOrIdle--;
                 }
             }
         }

@@ -147,6 +147,12 @@ final class Planner implements SpawnPlanner {
         return head == null ? null : head.task.affinityKey().orElse(null);
     }
 
+    @Override
+    public int warmFloor(String type) {
+        TypeState ts = s.type(type);
+        return ts.warmTarget == 0 ? 0 : (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget;
+    }
+
     @Override public int inFlight(String type) { return s.type(type).inFlight; }
     @Override public long arrivals(String type) { return s.type(type).arrivals; }
     @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }

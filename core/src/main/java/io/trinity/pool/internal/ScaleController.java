@@ -86,19 +86,17 @@ final class ScaleController {
             forFlow = current; // within tolerance of the target, as the HPA does: noise is not demand
         }
         double demand = Math.max(present, forecast);
-        int desired = Math.max(forPresent, forFlow);
-        // Never below what the warm pool would at once spawn back: the busy agents plus its share.
-        int busy = 0;
-        for (AgentSlot slot : ts.slots) {
-            if (!slot.running.isEmpty()) {
-                busy++;
-            }
-        }
-        desired = Math.max(desired, Math.max(ts.type.minAgents(), busy + ts.warmTarget));
-        desired = Math.min(desired, Math.min(ts.type.maxAgents(), config.maxAgents()));
+        int cap = Math.min(ts.type.maxAgents(), config.maxAgents());
+        // Scale up only for work that waits or a flow that is forecast; the warm pool spawns its
+        // own agents. A momentary peak of busy agents is not a reason to buy more of them.
+        int desired = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlow)));
+        // Scale down never below what the warm pool would spawn straight back: the smoothed busy
+        // count (not the momentary one, which makes every random peak stick) plus its share.
+        ts.busyEwma = ts.busyEwma * 0.8 + ts.inFlight / (double) capacity * 0.2;
+        int keep = Math.min(cap, Math.max(desired, (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget));
 
         ArrayDeque<long[]> window = recommendations.computeIfAbsent(ts.name, k -> new ArrayDeque<>());
-        window.addLast(new long[] {now, desired});
+        window.addLast(new long[] {now, keep});
         long horizon = now - config.scaleDownWindow().toNanos();
         while (window.size() > 1 && window.peekFirst()[0] < horizon) {
             window.pollFirst();
@@ -107,6 +105,7 @@ final class ScaleController {
         for (long[] r : window) {
             stabilized = (int) Math.max(stabilized, r[1]);
         }
+        ts.stabilizedTarget = stabilized;
         double utilization = current == 0 ? 0 : ts.inFlight / (double) (current * capacity);
         if (desired > current) {
             if (now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos()) {

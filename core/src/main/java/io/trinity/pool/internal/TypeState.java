@@ -35,6 +35,9 @@ final class TypeState {
     /** Scale decisions taken, by direction. */
     int scaleUps;
     long lastScaleDownNanos = Long.MIN_VALUE / 2;
+    /** Smoothed busy agents, and the scaler's stabilized target (max over its window). */
+    double busyEwma;
+    int stabilizedTarget;
     int scaleDowns;
     /** Warm agents the warm pool wants of this type now. */
     int warmTarget;

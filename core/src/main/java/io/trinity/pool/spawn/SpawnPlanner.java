@@ -34,6 +34,15 @@ public interface SpawnPlanner {
     /** How many READY agents the warm pool wants of this type now (the engine adapts it). */
     int warmTarget(String type);
 
+    /**
+     * Agents of the type the warm pool keeps alive: its share on top of the smoothed busy count,
+     * so READY agents are there on average without racing every momentary peak (which would
+     * spawn agents the scaler then removes).
+     */
+    default int warmFloor(String type) {
+        return warmTarget(type);
+    }
+
     /** Tasks of a type submitted since the pool started (a counter strategies can difference). */
     long arrivals(String type);
 

@@ -60,7 +60,9 @@ class ElasticityTest {
                 && c.from() == AgentState.BUSY).mapToLong(PoolEvent::nanos).max().orElseThrow();
         clock.advanceTo(lastWork + Duration.ofSeconds(55).toNanos());
         assertThat(pool.snapshot().agents().size()).as("nothing reclaimed before the idle timeout").isEqualTo(16);
-        clock.advanceTo(lastWork + Duration.ofSeconds(65).toNanos());
+        // idle agents go once the idle timeout has passed and the scaler's stabilization window
+        // no longer remembers the burst (each 60 s here)
+        clock.advanceTo(lastWork + Duration.ofSeconds(60 + 60 + 10).toNanos());
         PoolSnapshot after = pool.snapshot();
         assertThat(after.agents().size()).isBetween(pool.config().warmPoolMin(), pool.config().warmPool());
         // counts match the event log
@@ -168,8 +170,8 @@ class ElasticityTest {
             pool.submit(Task.of("vision", Map.of()));
             clock.advance(Duration.ofMillis(500));
         }
-        long busyWarm = pool.snapshot().agents().stream().filter(a -> a.warm()).count();
-        assertThat(busyWarm).isGreaterThanOrEqualTo(4);
+        // ~1 agent busy on average; the warm pool keeps its forecast share (up to 6) on top of it
+        assertThat(pool.snapshot().agents().size()).isGreaterThanOrEqualTo(5);
         clock.advance(Duration.ofMinutes(5)); // demand gone: the warm pool shrinks to its minimum
         assertThat(pool.snapshot().agents().stream().filter(a -> a.warm()).count()).isEqualTo(1);
     }

@@ -56,7 +56,12 @@ final class OursRun {
                             spawnedAt.put(s.agent(), s.nanos());
                             m.spawned(s.nanos());
                         }
-                        case PoolEvent.AgentDestroyed d -> m.removed(d.nanos(), spawnedAt.remove(d.agent()));
+                        case PoolEvent.AgentDestroyed d -> {
+                            Long at = spawnedAt.remove(d.agent());
+                            if (at != null) { // null: already billed to the horizon when the run ended
+                                m.removed(d.nanos(), at);
+                            }
+                        }
                         case PoolEvent.TaskSubmitted s -> {
                             submittedAt.put(s.task(), s.nanos());
                             outstanding[0]++;
@@ -86,6 +91,7 @@ final class OursRun {
                     + " tasks started in our pool");
         }
         spawnedAt.values().forEach(m::stillAlive);
+        spawnedAt.clear(); // billed to the horizon above: the shutdown's destroys must not bill them again
         pool.shutdown(Duration.ZERO);
         clock.advance(Duration.ofMinutes(1));
         return m.build();
