@@ -43,9 +43,6 @@ public final class RestartPolicy {
         probing = false;
         long backoff = consecutive <= 1 ? baseNanos
                 : Math.min(capNanos, baseNanos << Math.min(consecutive - 1, 30));
-        if (baseNanos == 0) {
-            backoff = 0;
-        }
         nextSpawnNanos = now + backoff;
         if (failures.size() >= intensity) {
             open = true;

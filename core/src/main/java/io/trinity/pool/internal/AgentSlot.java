@@ -27,14 +27,11 @@ final class AgentSlot implements AgentView {
     /** Free slots as last counted into its type's total. */
     int countedFree;
     long lastActiveNanos;
-    long readySinceNanos;
     long latencyEwmaNanos;
     long completed;
     boolean warm;
     /** Set once the agent has been announced to the balancers. */
     boolean announced;
-    /** Type it is being respecialized to, while DESTROYING for that reason; else null. */
-    String respecializeTo;
     final QualityTrend quality;
     PoolClock.Timer idleTimer;
 

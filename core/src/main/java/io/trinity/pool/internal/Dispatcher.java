@@ -260,7 +260,6 @@ final class Dispatcher {
             }
         }
         if (slot.state == AgentState.BUSY && slot.running.isEmpty()) {
-            slot.readySinceNanos = now;
             engine.lifecycle.transition(slot, AgentState.READY, null);
         }
         engine.lifecycle.updateFree(slot);
@@ -349,7 +348,6 @@ final class Dispatcher {
     void preempt(Attempt a, String reason) {
         settle(a, TaskOutcome.PREEMPTED, reason);
         engine.agentExecutor.execute(a::cancelWork);
-        a.record.preemptions++;
         requeueUnspent(a);
     }
 
@@ -419,7 +417,8 @@ final class Dispatcher {
         Engine.complete(r, state, value, cause);
     }
 
-    private static Throwable unwrap(Throwable e) {
+    /** The exception behind future and executor wrappers. */
+    static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }

@@ -18,7 +18,6 @@ import io.trinity.pool.TenantLimitException;
 import io.trinity.pool.budget.Spend;
 import io.trinity.pool.limit.ResourceLimit;
 import io.trinity.pool.tenant.TenantConfig;
-import io.trinity.pool.agent.AgentState;
 import io.trinity.pool.agent.AgentTypes;
 import io.trinity.pool.balance.BalancerContext;
 import io.trinity.pool.balance.LoadBalancer;

@@ -89,20 +89,29 @@ final class Governor {
                 + limitOf(b, unit) + "; not started (raise the task's budget or lower its estimate)";
     }
 
+    /** The gate of the dispatch round starting now; one instance, reset each round (loop-only). */
     Pass pass() {
-        return new Pass(clock.nanoTime());
+        pass.reset(clock.nanoTime());
+        return pass;
     }
+
+    private final Pass pass = new Pass();
 
     /** One dispatch pass's gate: caches holds, collects budget refusals, finds the next wake-up. */
     final class Pass implements TaskQueue.Gate<TaskRecord> {
-        final long now;
+        long now;
         private final Map<String, Hold> holds = new HashMap<>();
         final List<TaskRecord> refused = new ArrayList<>();
         final Map<TaskRecord, String> refusals = new HashMap<>();
         private long earliest = Long.MAX_VALUE;
 
-        Pass(long now) {
+        /** Reused every dispatch round: a round is the hot path, so it allocates nothing. */
+        private void reset(long now) {
             this.now = now;
+            holds.clear();
+            refused.clear();
+            refusals.clear();
+            earliest = Long.MAX_VALUE;
         }
 
         @Override

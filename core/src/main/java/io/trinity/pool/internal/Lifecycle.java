@@ -2,7 +2,6 @@ package io.trinity.pool.internal;
 
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.ShutdownReport;
-import io.trinity.pool.TaskState;
 import io.trinity.pool.agent.Agent;
 import io.trinity.pool.agent.AgentInit;
 import io.trinity.pool.agent.AgentSnapshot;
@@ -12,12 +11,9 @@ import io.trinity.pool.balance.LoadBalancer;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolEvent.DestroyReason;
 import io.trinity.pool.event.PoolEvent.SpawnCause;
-import io.trinity.pool.spawn.SpawnPlanner;
 import io.trinity.pool.spawn.SpawnStrategy;
 import io.trinity.pool.time.PoolClock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -192,7 +188,7 @@ final class Lifecycle {
         ts.spawning--;
         slot.agent = agent;
         if (error != null) {
-            String reason = "init failed: " + Dispatcher.describe(unwrap(error));
+            String reason = "init failed: " + Dispatcher.describe(Dispatcher.unwrap(error));
             fail(slot, reason);
             return;
         }
@@ -200,7 +196,6 @@ final class Lifecycle {
         long took = clock.nanoTime() - slot.createdNanos;
         ts.spawnTimeEwmaNanos = ts.spawnTimeEwmaNanos == 0 ? took : ts.spawnTimeEwmaNanos * 0.8 + took * 0.2;
         slot.lastActiveNanos = clock.nanoTime();
-        slot.readySinceNanos = slot.lastActiveNanos;
         transition(slot, AgentState.READY, null);
         if (ts.restart.recordSuccess()) {
             long now = clock.nanoTime();
@@ -363,16 +358,5 @@ final class Lifecycle {
 
     boolean deadlinePassed() {
         return shutdown.deadlinePassed();
-    }
-
-    List<AgentSlot> slotsOf(String type) {
-        return new ArrayList<>(s.type(type).slots);
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }

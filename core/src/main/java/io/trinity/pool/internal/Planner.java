@@ -103,7 +103,6 @@ final class Planner implements SpawnPlanner {
             return false;
         }
         AgentSlot v = victim;
-        v.respecializeTo = type;
         if (v.state == AgentState.READY) {
             lifecycle.transition(v, AgentState.IDLE, "reclaimed for " + type);
         }
@@ -122,7 +121,6 @@ final class Planner implements SpawnPlanner {
             }
             Agent reused = ok ? agent : null;
             engine.post(() -> {
-                v.respecializeTo = null;
                 lifecycle.removed(v, DestroyReason.RESPECIALIZE, null);
                 lifecycle.spawnWith(type, SpawnCause.ON_DEMAND, Optional.empty(), reused, true);
             });

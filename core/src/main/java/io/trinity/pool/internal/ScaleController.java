@@ -58,10 +58,6 @@ final class ScaleController {
         }
     }
 
-    int warmTotal() {
-        return warmTotal;
-    }
-
     private void scale(TypeState ts, long now) {
         int queued = Math.max(0, s.queue.size(ts.name) - ts.held);
         double serviceSec = ts.serviceEwmaNanos / 1e9;
@@ -144,11 +140,6 @@ final class ScaleController {
         Integer last = lastTarget.put(ts.name, to);
         if (last != null && last == to) {
             return;
-        }
-        if (to > from) {
-            ts.scaleUps++;
-        } else {
-            ts.scaleDowns++;
         }
         s.events.emit(() -> new PoolEvent.ScaleDecision(now, ts.name, from, to, reason, queue, utilization));
     }

@@ -36,7 +36,6 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     Attempt current;
     String lastAgent;
     PoolClock.Timer retryTimer;
-    int preemptions;
     /** Holds one of its tenant's maxQueued permits until it first leaves the queue. */
     boolean holdsTenantPermit;
     /** Rate-limited resources it uses with its token estimates: the task's own, else its type's. */

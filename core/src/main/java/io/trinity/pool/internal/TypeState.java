@@ -32,13 +32,10 @@ final class TypeState {
     double serviceEwmaNanos;
     /** Smoothed time from spawn to READY. */
     double spawnTimeEwmaNanos;
-    /** Scale decisions taken, by direction. */
-    int scaleUps;
     long lastScaleDownNanos = Long.MIN_VALUE / 2;
     /** Smoothed busy agents, and the scaler's stabilized target (max over its window). */
     double busyEwma;
     int stabilizedTarget;
-    int scaleDowns;
     /** Warm agents the warm pool wants of this type now. */
     int warmTarget;
 
