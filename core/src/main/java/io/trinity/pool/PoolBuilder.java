@@ -29,6 +29,8 @@ public final class PoolBuilder {
     private PoolClock clock = PoolClock.system();
     private Executor agentExecutor;
     private Executor loopExecutor;
+    private Executor callbackExecutor;
+    private boolean deterministic;
 
     PoolBuilder() {
     }
@@ -90,6 +92,17 @@ public final class PoolBuilder {
     }
 
     /**
+     * Where user code runs: task futures are completed (so stages a caller attached run there)
+     * and listeners are fed, never on the control loop. Default: a virtual thread per
+     * completion and per listener drain; in deterministic mode, the calling thread after each
+     * loop batch. It must not run tasks inline on the loop's thread.
+     */
+    public PoolBuilder callbackExecutor(Executor executor) {
+        this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
      * Deterministic mode for tests and simulation: virtual time, and both the loop and agent
      * work run on the calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the
      * simulated agent for work that takes time).
@@ -98,6 +111,7 @@ public final class PoolBuilder {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.loopExecutor = Runnable::run;
         this.agentExecutor = Runnable::run;
+        this.deterministic = true;
         return this;
     }
 
@@ -110,6 +124,7 @@ public final class PoolBuilder {
                     + balancers.keySet() + " or register it with balancer(name, factory)");
         }
         return new Engine(config, Map.copyOf(types), new LinkedHashMap<>(balancers), List.copyOf(listeners),
-                List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor);
+                List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor, callbackExecutor,
+                deterministic);
     }
 }

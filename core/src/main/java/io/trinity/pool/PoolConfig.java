@@ -71,8 +71,25 @@ public final class PoolConfig {
     public static final int DEFAULT_QUALITY_WINDOW = 20;
     public static final double DEFAULT_QUALITY_MARGIN = 0.25;
     public static final Duration DEFAULT_FAIRNESS_CREDIT = Duration.ofSeconds(30);
+    /** Events a listener may fall behind before further events for it are dropped (and counted). */
+    public static final int DEFAULT_LISTENER_BUFFER = 65_536;
+    /** Dead letters kept; past it the oldest is evicted (event {@code deadletter.evict}). */
+    public static final int DEFAULT_DEAD_LETTER_MAX = 10_000;
+    /** How long a dead letter is kept before it is evicted. */
+    public static final Duration DEFAULT_DEAD_LETTER_RETENTION = Duration.ofHours(24);
+    /** Provider refusals (429) a task may meet before it fails with the provider's last answer. */
+    public static final int DEFAULT_MAX_RATE_LIMIT_REQUEUES = 20;
+    /** In {@link CircuitMode#WAIT}, how long a queued task waits on an open circuit before it fails. */
+    public static final Duration DEFAULT_CIRCUIT_MAX_WAIT = Duration.ofSeconds(60);
 
-    /** What a task of a type whose circuit is open does: fail at once, or wait in the queue. */
+    /**
+     * What a queued task of a type whose circuit is open does. {@code WAIT} (the default): it
+     * stays queued while the circuit probes for a healthy agent, and fails with the circuit's
+     * cause only once it has waited {@link #circuitMaxWait()}; a transient crash storm then costs
+     * no work, and a type that cannot start at all (a bad key, a missing class) still fails its
+     * tasks within that bound. {@code FAIL_FAST}: every queued and new task of the type fails at
+     * once, which frees callers soonest but fails work a retry would have saved.
+     */
     public enum CircuitMode { FAIL_FAST, WAIT }
 
     private final int maxAgents;
@@ -107,6 +124,11 @@ public final class PoolConfig {
     private final Map<String, ResourceLimit> resourceLimits;
     private final Prices prices;
     private final Duration fairnessCredit;
+    private final int listenerBuffer;
+    private final int deadLetterMax;
+    private final Duration deadLetterRetention;
+    private final int maxRateLimitRequeues;
+    private final Duration circuitMaxWait;
 
     private PoolConfig(Builder b) {
         maxAgents = b.maxAgents;
@@ -137,6 +159,11 @@ public final class PoolConfig {
         qualityWindow = b.qualityWindow;
         qualityMargin = b.qualityMargin;
         seed = b.seed;
+        listenerBuffer = b.listenerBuffer;
+        deadLetterMax = b.deadLetterMax;
+        deadLetterRetention = b.deadLetterRetention;
+        maxRateLimitRequeues = b.maxRateLimitRequeues;
+        circuitMaxWait = b.circuitMaxWait;
         tenants = Map.copyOf(b.tenants);
         resourceLimits = Map.copyOf(b.resourceLimits);
         prices = new Prices(b.prices);
@@ -186,6 +213,11 @@ public final class PoolConfig {
         b.resourceLimits.putAll(c.resourceLimits);
         b.prices.putAll(c.prices.asMap());
         b.fairnessCredit = c.fairnessCredit;
+        b.listenerBuffer = c.listenerBuffer;
+        b.deadLetterMax = c.deadLetterMax;
+        b.deadLetterRetention = c.deadLetterRetention;
+        b.maxRateLimitRequeues = c.maxRateLimitRequeues;
+        b.circuitMaxWait = c.circuitMaxWait;
         return b;
     }
 
@@ -227,6 +259,16 @@ public final class PoolConfig {
     public Map<String, ResourceLimit> resourceLimits() { return resourceLimits; }
     public Prices prices() { return prices; }
     public Duration fairnessCredit() { return fairnessCredit; }
+    /** Events each listener may fall behind before events for it are dropped and counted. */
+    public int listenerBuffer() { return listenerBuffer; }
+    /** Most dead letters kept; the oldest is evicted beyond it. */
+    public int deadLetterMax() { return deadLetterMax; }
+    /** Age at which a dead letter is evicted. */
+    public Duration deadLetterRetention() { return deadLetterRetention; }
+    /** Provider refusals (429) a task may meet, each requeued without spending an attempt, before it fails. */
+    public int maxRateLimitRequeues() { return maxRateLimitRequeues; }
+    /** In {@link CircuitMode#WAIT}, the longest a queued task waits on an open circuit before failing. */
+    public Duration circuitMaxWait() { return circuitMaxWait; }
 
     @Override
     public String toString() {
@@ -260,7 +302,7 @@ public final class PoolConfig {
         private Duration restartBackoffMax = DEFAULT_RESTART_BACKOFF_MAX;
         private int restartIntensity = DEFAULT_RESTART_INTENSITY;
         private Duration restartWindow = DEFAULT_RESTART_WINDOW;
-        private CircuitMode circuitMode = CircuitMode.FAIL_FAST;
+        private CircuitMode circuitMode = CircuitMode.WAIT;
         private int preemptPriority = DEFAULT_PREEMPT_PRIORITY;
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private int qualityWindow = DEFAULT_QUALITY_WINDOW;
@@ -270,6 +312,11 @@ public final class PoolConfig {
         private final Map<String, ResourceLimit> resourceLimits = new LinkedHashMap<>();
         private final Map<String, Double> prices = new LinkedHashMap<>();
         private Duration fairnessCredit = DEFAULT_FAIRNESS_CREDIT;
+        private int listenerBuffer = DEFAULT_LISTENER_BUFFER;
+        private int deadLetterMax = DEFAULT_DEAD_LETTER_MAX;
+        private Duration deadLetterRetention = DEFAULT_DEAD_LETTER_RETENTION;
+        private int maxRateLimitRequeues = DEFAULT_MAX_RATE_LIMIT_REQUEUES;
+        private Duration circuitMaxWait = DEFAULT_CIRCUIT_MAX_WAIT;
 
         private Builder() {
         }
@@ -363,6 +410,16 @@ public final class PoolConfig {
         }
         /** Seeds the pool's randomness (balancer sampling, retry jitter) so runs replay. */
         public Builder seed(long v) { seed = v; return this; }
+        /** Events a listener may fall behind before further events for it are dropped (counted). */
+        public Builder listenerBuffer(int v) { listenerBuffer = atLeast("listenerBuffer", v, 1); return this; }
+        /** Most dead letters kept; 0 keeps none (each is evicted at once, with its event). */
+        public Builder deadLetterMax(int v) { deadLetterMax = atLeast("deadLetterMax", v, 0); return this; }
+        /** How long a dead letter is kept. */
+        public Builder deadLetterRetention(Duration v) { deadLetterRetention = positive("deadLetterRetention", v); return this; }
+        /** Provider refusals (429) a task may meet before it fails; 0 fails it at the first. */
+        public Builder maxRateLimitRequeues(int v) { maxRateLimitRequeues = atLeast("maxRateLimitRequeues", v, 0); return this; }
+        /** In {@link CircuitMode#WAIT}, the longest a queued task waits on an open circuit. */
+        public Builder circuitMaxWait(Duration v) { circuitMaxWait = positive("circuitMaxWait", v); return this; }
 
         public PoolConfig build() {
             if (warmPoolMin > warmPoolMax) {

@@ -180,6 +180,11 @@ public final class Task {
             return this;
         }
 
+        /**
+         * Time limit of each attempt; {@code null} (the default) for none. A limit of about 292
+         * years or more (such as {@code ChronoUnit.FOREVER.getDuration()}) cannot be timed in
+         * nanoseconds and counts as none.
+         */
         public Builder timeout(Duration timeout) {
             if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
                 throw new IllegalArgumentException("timeout must be > 0 (got " + timeout + "); omit it for none");

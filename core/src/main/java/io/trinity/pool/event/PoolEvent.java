@@ -133,10 +133,24 @@ public sealed interface PoolEvent {
         }
     }
 
-    /** The type's circuit opened (too many failures) or closed again (a probe spawn succeeded). */
-    record CircuitChanged(long nanos, String type, boolean open, int failures) implements PoolEvent {
+    /**
+     * The type's circuit opened (too many failures) or closed again (a probe spawn succeeded).
+     *
+     * @param cause the last agent failure of the type (why init or a run failed), or null
+     */
+    record CircuitChanged(long nanos, String type, boolean open, int failures, String cause) implements PoolEvent {
         public String name() { return open ? "health.circuit_open" : "health.circuit_closed"; }
-        public Map<String, Object> fields() { return map("type", type, "failures", failures); }
+        public Map<String, Object> fields() { return map("type", type, "failures", failures, "cause", cause); }
+    }
+
+    /**
+     * A dead letter was dropped to keep the dead letters bounded.
+     *
+     * @param reason {@code count} (more than deadLetterMax) or {@code age} (older than deadLetterRetention)
+     */
+    record DeadLetterEvicted(long nanos, long task, String type, String reason) implements PoolEvent {
+        public String name() { return "deadletter.evict"; }
+        public Map<String, Object> fields() { return map("task", task, "type", type, "reason", reason); }
     }
 
     record PoolStats(long nanos, Map<String, Integer> agents, int queue) implements PoolEvent {

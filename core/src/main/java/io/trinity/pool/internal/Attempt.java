@@ -35,6 +35,8 @@ final class Attempt implements TaskContext {
 
     /** Loop-owned: how the attempt ended, once decided; null while it runs. */
     TaskOutcome outcome;
+    /** Loop-owned: when the outcome was decided; its code may still be running past it. */
+    long settledNanos;
     PoolClock.Timer timeoutTimer;
 
     Attempt(Engine engine, PoolClock clock, TaskRecord record, AgentSlot slot, int number, long now, String balancer) {

@@ -73,9 +73,7 @@ final class Dispatcher {
         s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
                 r.task.affinityKey().orElse(null), r.task.tenant()));
         if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
-            engine.releasePermit(r);
-            r.addReason(circuitReason(ts));
-            finish(r, TaskState.FAILED, null, null);
+            refuse(r, circuitReason(ts));
             return;
         }
         String overBudget = engine.governor.ownBudgetRefusal(r);
@@ -100,8 +98,41 @@ final class Dispatcher {
 
     static String circuitReason(TypeState ts) {
         return "circuit open for agent type '" + ts.name + "': " + ts.restart.failuresInWindow()
-                + " agent failures within the restart window; tasks fail fast until a probe spawn succeeds"
-                + " (or set circuitMode=WAIT)";
+                + " agent failures within the restart window; last: " + ts.lastFailure
+                + "; tasks fail fast until a probe spawn succeeds (or set circuitMode=WAIT)";
+    }
+
+    private String circuitWaitReason(TypeState ts, long waitedNanos) {
+        return "circuit open for agent type '" + ts.name + "': no healthy agent within circuitMaxWait="
+                + config.circuitMaxWait().toMillis() + " ms (waited " + waitedNanos / 1_000_000 + " ms); "
+                + ts.restart.failuresInWindow() + " agent failures within the restart window; last: " + ts.lastFailure
+                + "; fix the agent type's cause, or raise circuitMaxWait";
+    }
+
+    /**
+     * WAIT mode, on the health tick: while a type's circuit is open, its last spawn failed in init
+     * (it cannot start at all: a bad key, a missing class) and no agent of it is up, its queued
+     * tasks fail once they have waited circuitMaxWait since the later of their enqueue and the
+     * circuit's opening. A type whose agents start but crash in runs, or that still has agents
+     * serving, keeps its queue however long the backlog: retries there save the work.
+     */
+    void expireCircuitWaits(long now) {
+        if (config.circuitMode() != PoolConfig.CircuitMode.WAIT) {
+            return;
+        }
+        long max = Engine.saturatedNanos(config.circuitMaxWait());
+        for (TypeState ts : s.byType.values()) {
+            if (!ts.restart.isOpen() || !ts.startFailing || s.queue.size(ts.name) == 0
+                    || ts.slots.size() > ts.spawning) {
+                continue;
+            }
+            for (TaskRecord r : s.queue.inOrder(ts.name)) {
+                long waited = now - Math.max(r.enqueuedNanos, ts.circuitOpenedNanos);
+                if (waited >= max) {
+                    refuse(r, circuitWaitReason(ts, waited));
+                }
+            }
+        }
     }
 
     // ---- dispatch ---------------------------------------------------------------------------
@@ -159,10 +190,8 @@ final class Dispatcher {
     /** The circuit of a type opened: in fail-fast mode its queued tasks end now. */
     void failLane(TypeState ts) {
         TaskRecord r;
-        while ((r = s.queue.poll(ts.name)) != null) {
-            engine.releasePermit(r);
-            r.addReason(circuitReason(ts));
-            finish(r, TaskState.FAILED, null, null);
+        while ((r = s.queue.peek(ts.name)) != null) {
+            refuse(r, circuitReason(ts));
         }
     }
 
@@ -184,8 +213,10 @@ final class Dispatcher {
         }
         engine.lifecycle.updateFree(slot);
         s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number));
-        r.task.timeout().ifPresent(d -> a.timeoutTimer = engine.clock.schedule(d,
-                () -> engine.post(() -> timedOut(a, d))));
+        Duration limit = r.task.timeout().orElse(null);
+        if (limit != null && Engine.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none
+            a.timeoutTimer = engine.clock.schedule(limit, () -> engine.post(() -> timedOut(a, limit)));
+        }
         run(a);
     }
 
@@ -246,9 +277,22 @@ final class Dispatcher {
                 retryOrDeadLetter(a.record, reason, TaskOutcome.FAILED, cause);
             } else if (cause instanceof RateLimitedException rl
                     && engine.governor.refusedResource(a.record, rl) != null) {
-                settle(a, TaskOutcome.RATE_LIMITED, describe(cause));
-                engine.governor.rateLimited(a.record, engine.governor.refusedResource(a.record, rl), rl);
-                requeueUnspent(a);
+                String resource = engine.governor.refusedResource(a.record, rl);
+                if (a.record.rateLimitedRequeues >= config.maxRateLimitRequeues()) {
+                    // a provider that always refuses this task must not make it loop for ever
+                    String reason = "refused by provider '" + resource + "' " + (a.record.rateLimitedRequeues + 1)
+                            + " times (maxRateLimitRequeues=" + config.maxRateLimitRequeues() + "); last answer: "
+                            + describe(cause);
+                    settle(a, TaskOutcome.FAILED, reason);
+                    engine.governor.rateLimited(a.record, resource, rl);
+                    a.record.addReason(reason);
+                    finish(a.record, TaskState.FAILED, null, cause);
+                } else {
+                    a.record.rateLimitedRequeues++;
+                    settle(a, TaskOutcome.RATE_LIMITED, describe(cause));
+                    engine.governor.rateLimited(a.record, resource, rl);
+                    requeueUnspent(a);
+                }
             } else if (cause instanceof NonRetryableException) {
                 settle(a, TaskOutcome.FAILED, cause.getMessage());
                 a.record.addReason(describe(cause));
@@ -277,6 +321,7 @@ final class Dispatcher {
         }
         long now = engine.clock.nanoTime();
         a.outcome = outcome;
+        a.settledNanos = now;
         if (a.timeoutTimer != null) {
             a.timeoutTimer.cancel();
         }
@@ -314,7 +359,7 @@ final class Dispatcher {
         }
         String reason = "timed out after " + limit.toMillis() + " ms on agent " + a.slot.id;
         settle(a, TaskOutcome.TIMED_OUT, reason);
-        engine.agentExecutor.execute(a::cancelWork);
+        engine.offLoop(a::cancelWork);
         retryOrDeadLetter(a.record, reason, TaskOutcome.TIMED_OUT, null);
         needed = true;
     }
@@ -328,15 +373,18 @@ final class Dispatcher {
         Attempt a = r.current;
         if (a != null && a.outcome == null) {
             settle(a, TaskOutcome.CANCELLED, reason);
-            engine.agentExecutor.execute(a::cancelWork);
+            engine.offLoop(a::cancelWork);
         } else {
             if (s.queue.remove(r)) {
                 engine.releasePermit(r);
             }
-            if (r.retryTimer != null && r.retryTimer.cancel()) {
+            if (r.retryTimer != null) {
+                // counted while the timer is set, whether or not it already fired: a fired timer's
+                // requeue finds retryTimer null and does nothing
+                r.retryTimer.cancel();
+                r.retryTimer = null;
                 s.waitingRetry--;
             }
-            r.retryTimer = null;
             s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, TaskOutcome.CANCELLED, 0, reason));
         }
         r.addReason(reason);
@@ -347,7 +395,7 @@ final class Dispatcher {
     /** A running attempt gives way to higher-priority work: requeued without spending an attempt. */
     void preempt(Attempt a, String reason) {
         settle(a, TaskOutcome.PREEMPTED, reason);
-        engine.agentExecutor.execute(a::cancelWork);
+        engine.offLoop(a::cancelWork);
         requeueUnspent(a);
     }
 
@@ -379,7 +427,9 @@ final class Dispatcher {
             return;
         }
         s.events.emit(() -> new PoolEvent.TaskDeadLettered(now, r.id, r.attempts, reason));
-        s.deadLetters.put(r.id, new DeadLetter(r.id, r.task, r.attempts, r.failureReasons(), now));
+        Engine.LOG.warn("agent type '{}': task {} dead-lettered after {} attempts; last: {}", r.lane, r.id, r.attempts,
+                reason);
+        s.deadLetters.add(new DeadLetter(r.id, r.task, r.attempts, r.failureReasons(), now), now);
         finish(r, TaskState.DEAD_LETTERED, null, cause);
     }
 
@@ -414,7 +464,7 @@ final class Dispatcher {
         r.state = state;
         s.live.remove(r.id);
         s.finalCounts.merge(state, 1L, Long::sum);
-        Engine.complete(r, state, value, cause);
+        engine.complete(r, state, value, cause);
     }
 
     /** The exception behind future and executor wrappers. */

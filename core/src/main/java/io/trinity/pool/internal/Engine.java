@@ -65,6 +65,8 @@ public final class Engine implements AgentPool {
     final PoolConfig config;
     final PoolClock clock;
     final Executor agentExecutor;
+    /** Where user code runs: future completions and listener deliveries; never the loop. */
+    final Executor callbacks;
     final SerialLoop loop;
     final PoolState state;
     final Dispatcher dispatcher;
@@ -83,7 +85,7 @@ public final class Engine implements AgentPool {
 
     public Engine(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer.Factory> balancerFactories,
                   List<PoolListener> listeners, List<SpawnStrategy> strategies, PoolClock clock,
-                  Executor agentExecutor, Executor loopExecutor) {
+                  Executor agentExecutor, Executor loopExecutor, Executor callbackExecutor, boolean deterministic) {
         this.config = config;
         this.types = types;
         this.clock = clock;
@@ -104,16 +106,24 @@ public final class Engine implements AgentPool {
         } else {
             ownedLoopExecutor = null;
         }
+        this.loop = new SerialLoop(loopExecutor, this::afterBatch);
+        if (callbackExecutor != null) {
+            this.callbacks = callbackExecutor;
+        } else if (deterministic) {
+            this.callbacks = loop::defer; // same thread, after the batch: exact replay, never inside the loop
+        } else {
+            java.util.concurrent.ThreadFactory vt = Thread.ofVirtual().name("trinity-callback-", 0).factory();
+            this.callbacks = r -> vt.newThread(r).start();
+        }
         SplittableRandom random = new SplittableRandom(config.seed());
         Map<String, LoadBalancer> balancers = new LinkedHashMap<>();
         balancerFactories.forEach((name, f) -> balancers.put(name,
                 f.create(new BalancerContext(clock, random.split(), config.balancerSettings()))));
-        this.state = new PoolState(config, types, balancers, new Events(listeners), clock, random);
+        this.state = new PoolState(config, types, balancers, new Events(listeners, callbacks, config.listenerBuffer()), clock, random);
         this.governor = new Governor(this);
         this.dispatcher = new Dispatcher(this);
         this.lifecycle = new Lifecycle(this);
         this.housekeeper = new Housekeeper(this, strategies);
-        this.loop = new SerialLoop(loopExecutor, this::afterBatch);
         loop.post(housekeeper::start);
     }
 
@@ -237,7 +247,7 @@ public final class Engine implements AgentPool {
 
     @Override
     public List<DeadLetter> deadLetters() {
-        return onLoop(() -> List.copyOf(state.deadLetters.values()));
+        return onLoop(() -> List.copyOf(state.deadLetters.all()));
     }
 
     @Override
@@ -259,15 +269,46 @@ public final class Engine implements AgentPool {
         }
         accepting = false;
         CompletableFuture<ShutdownReport> done = new CompletableFuture<>();
-        post(() -> lifecycle.beginShutdown(drain, done));
-        return done.whenComplete((r, e) -> {
+        CompletableFuture<ShutdownReport> terminated = new CompletableFuture<>();
+        // The loop completes 'terminated'; the caller's future completes off the loop once every
+        // listener has received every event, so a callback on it never runs on the loop.
+        terminated.thenAccept(report -> state.events.afterDelivered(() -> callbacks.execute(() -> {
             if (ownedAgentExecutor != null) {
                 ownedAgentExecutor.shutdown();
             }
             if (ownedLoopExecutor != null) {
                 ownedLoopExecutor.shutdown();
             }
-        });
+            done.complete(report);
+        })));
+        post(() -> lifecycle.beginShutdown(drain, terminated));
+        return done.copy();
+    }
+
+    /** A duration in nanoseconds, saturating at Long.MAX_VALUE (~292 years) instead of overflowing. */
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** Events dropped because a listener fell too far behind (see {@link PoolConfig#listenerBuffer()}). */
+    public long droppedEvents() {
+        return state.events.dropped();
+    }
+
+    /**
+     * Runs housekeeping of agent resources (close, cancel actions, snapshots) off the loop: on
+     * the agent executor, or on a fresh virtual thread once that executor has been shut down.
+     */
+    void offLoop(Runnable work) {
+        try {
+            agentExecutor.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            Thread.ofVirtual().name("trinity-cleanup").start(work);
+        }
     }
 
     @Override
@@ -312,12 +353,16 @@ public final class Engine implements AgentPool {
         dispatcher.dispatchIfNeeded();
     }
 
-    /** Completes a task's future; dependent stages run here unless they chose an executor. */
-    static void complete(TaskRecord r, TaskState state, Payload value, Throwable cause) {
+    /**
+     * Completes a task's future on the callback executor: dependent stages a caller attached
+     * run there, never on the loop, so a slow callback cannot delay any other task.
+     */
+    void complete(TaskRecord r, TaskState state, Payload value, Throwable cause) {
         if (state == TaskState.SUCCEEDED) {
-            r.future.complete(value);
+            callbacks.execute(() -> r.future.complete(value));
         } else {
-            r.future.completeExceptionally(new TaskFailedException(r.id, state, r.failureReasons(), cause));
+            TaskFailedException failure = new TaskFailedException(r.id, state, r.failureReasons(), cause);
+            callbacks.execute(() -> r.future.completeExceptionally(failure));
         }
     }
 

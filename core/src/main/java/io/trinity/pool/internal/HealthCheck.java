@@ -9,6 +9,10 @@ import java.util.List;
 /**
  * The health monitor, run every health interval on the loop:
  * <ul>
+ *   <li><b>settled but not returned</b>: an attempt that timed out, was cancelled or preempted
+ *       and whose code still has not given the thread back one stuck threshold after that
+ *       (it ignores interrupts) holds its agent's slot for nothing: the agent is failed and
+ *       replaced like a stuck one, so no agent is held forever;</li>
  *   <li><b>stuck</b>: a running attempt whose last heartbeat is older than the type's stuck
  *       threshold is ended (cancelled cooperatively, then interrupted), its agent FAILED and
  *       replaced, and the task retried elsewhere;</li>
@@ -47,6 +51,8 @@ final class HealthCheck {
         for (TypeState ts : s.byType.values()) {
             checkQuality(ts);
         }
+        s.deadLetters.expire(now);
+        engine.dispatcher.expireCircuitWaits(now);
         engine.dispatcher.markNeeded();
     }
 
@@ -54,13 +60,21 @@ final class HealthCheck {
         if (slot.state != AgentState.BUSY) {
             return false;
         }
-        long threshold = slot.type.stuckAfter().orElse(config.stuckAfter()).toNanos();
+        long threshold = Engine.saturatedNanos(slot.type.stuckAfter().orElse(config.stuckAfter()));
         for (Attempt a : List.copyOf(slot.running)) {
+            String reason = null;
             long silent = now - a.lastProgressNanos;
             if (a.outcome == null && silent >= threshold) {
+                reason = "stuck: no progress for " + silent / 1_000_000 + " ms on agent " + slot.id;
+            } else if (a.outcome != null && now - a.settledNanos >= threshold) {
+                silent = now - a.settledNanos;
+                reason = "stuck: attempt " + a.number + " of task " + a.record.id + " ended ("
+                        + a.outcome.name().toLowerCase(java.util.Locale.ROOT) + ") " + silent / 1_000_000
+                        + " ms ago but its code has not returned (it ignores interrupts) on agent " + slot.id;
+            }
+            if (reason != null) {
                 long silentMs = silent / 1_000_000;
                 s.events.emit(() -> new PoolEvent.HealthStuck(now, slot.id, a.record.id, silentMs));
-                String reason = "stuck: no progress for " + silentMs + " ms on agent " + slot.id;
                 engine.lifecycle.fail(slot, reason); // settles its attempts too, after the restart is planned
                 return true;
             }

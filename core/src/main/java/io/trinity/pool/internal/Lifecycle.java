@@ -108,7 +108,7 @@ final class Lifecycle {
         long now = clock.nanoTime();
         if (s.shuttingDown || s.alive() >= config.maxAgents() || ts.slots.size() >= ts.type.maxAgents()) {
             if (reuse != null) {
-                engine.agentExecutor.execute(() -> closeQuietly(type, reuse));
+                engine.offLoop(() -> closeQuietly(type, reuse));
             }
             return null;
         }
@@ -189,9 +189,16 @@ final class Lifecycle {
         slot.agent = agent;
         if (error != null) {
             String reason = "init failed: " + Dispatcher.describe(Dispatcher.unwrap(error));
+            // the stack once per run of failures; the message every time
+            Object[] args = ts.lastFailure == null
+                    ? new Object[] {slot.type(), slot.id, reason, Dispatcher.unwrap(error)}
+                    : new Object[] {slot.type(), slot.id, reason};
+            Engine.LOG.warn("agent type '{}': agent {} failed to start: {}", args);
+            ts.startFailing = true;
             fail(slot, reason);
             return;
         }
+        ts.startFailing = false;
         slot.capacity = Math.max(1, agent.capacity());
         long took = clock.nanoTime() - slot.createdNanos;
         ts.spawnTimeEwmaNanos = ts.spawnTimeEwmaNanos == 0 ? took : ts.spawnTimeEwmaNanos * 0.8 + took * 0.2;
@@ -199,7 +206,9 @@ final class Lifecycle {
         transition(slot, AgentState.READY, null);
         if (ts.restart.recordSuccess()) {
             long now = clock.nanoTime();
-            s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, false, 0));
+            Engine.LOG.warn("agent type '{}': circuit closed, agent {} started", ts.name, slot.id);
+            ts.lastFailure = null;
+            s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, false, 0, null));
         }
         if (s.shuttingDown && (shutdown.deadlinePassed() || s.live.isEmpty())) {
             destroy(slot, DestroyReason.SHUTDOWN);
@@ -220,7 +229,7 @@ final class Lifecycle {
         transition(slot, AgentState.DESTROYING, reason.name().toLowerCase(java.util.Locale.ROOT));
         unannounce(slot);
         Agent agent = slot.agent;
-        engine.agentExecutor.execute(() -> {
+        engine.offLoop(() -> {
             AgentSnapshot snap = null;
             try {
                 snap = agent.snapshot().orElse(null);
@@ -248,15 +257,22 @@ final class Lifecycle {
         List<Attempt> interrupted = List.copyOf(slot.running);
         Agent agent = slot.agent;
         if (agent != null) {
-            engine.agentExecutor.execute(() -> closeQuietly(slot.id, agent));
+            engine.offLoop(() -> closeQuietly(slot.id, agent));
         }
         removed(slot, DestroyReason.FAILED, null);
         TypeState ts = s.type(slot.type());
         long now = clock.nanoTime();
         boolean wasOpen = ts.restart.isOpen();
+        ts.lastFailure = "agent " + slot.id + " " + reason;
         long backoff = ts.restart.recordFailure(now);
         if (!wasOpen && ts.restart.isOpen()) {
-            s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, true, ts.restart.failuresInWindow()));
+            ts.circuitOpenedNanos = now;
+            int failures = ts.restart.failuresInWindow();
+            String cause = ts.lastFailure;
+            Engine.LOG.warn("agent type '{}': circuit open after {} agent failures; last: {}; queued tasks {}", ts.name,
+                    failures, cause, config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST ? "fail now"
+                            : "wait up to " + config.circuitMaxWait().toMillis() + " ms for a healthy agent");
+            s.events.emit(() -> new PoolEvent.CircuitChanged(now, ts.name, true, failures, cause));
             if (config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
                 engine.dispatcher.failLane(ts);
             }
@@ -273,7 +289,7 @@ final class Lifecycle {
                 engine.dispatcher.settle(a, PoolEvent.TaskOutcome.FAILED, reason);
                 engine.dispatcher.retryOrDeadLetter(a.record, reason, PoolEvent.TaskOutcome.FAILED, null);
             }
-            engine.agentExecutor.execute(a::cancelWork);
+            engine.offLoop(a::cancelWork);
         }
         engine.dispatcher.markNeeded();
     }

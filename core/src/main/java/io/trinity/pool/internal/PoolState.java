@@ -30,7 +30,7 @@ final class PoolState {
     /** Accepted tasks not yet in a final state, by id. */
     final Map<Long, TaskRecord> live = new LinkedHashMap<>();
     final EnumMap<TaskState, Long> finalCounts = Engine.emptyCounts();
-    final Map<Long, DeadLetter> deadLetters = new LinkedHashMap<>();
+    final DeadLetters deadLetters;
     final SpawnLimiter limiter;
     long sequence;
     long spawns;
@@ -49,6 +49,8 @@ final class PoolState {
         long startNanos = clock.nanoTime();
         this.balancers = balancers;
         this.events = events;
+        this.deadLetters = new DeadLetters(config.deadLetterMax(), Engine.saturatedNanos(config.deadLetterRetention()),
+                events);
         this.startNanos = startNanos;
         this.random = random;
         this.queue = new TaskQueue<>(Integer.MAX_VALUE, config.agingStep().toNanos(),

@@ -16,13 +16,16 @@ import org.slf4j.LoggerFactory;
  * from inside a drain (re-entrant) simply join the current batch.
  *
  * <p>With a direct executor (deterministic mode) the drain runs on the posting thread, which
- * makes a virtual-time run single-threaded and exactly repeatable.
+ * makes a virtual-time run single-threaded and exactly repeatable. There, user code (future
+ * completions, listeners) is {@link #defer deferred}: it runs on the same thread once the drain
+ * has let go of the loop, so it can never run inside a batch, yet replays exactly.
  */
 final class SerialLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialLoop.class);
 
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final Executor executor;
     private final Runnable afterBatch;
@@ -48,6 +51,28 @@ final class SerialLoop {
         }
     }
 
+    /**
+     * Runs {@code work} on the draining thread after the current drain has released the loop
+     * (deterministic mode's callback executor). Outside a drain it runs at once.
+     */
+    void defer(Runnable work) {
+        deferred.offer(work);
+        if (!inLoop()) {
+            runDeferred();
+        }
+    }
+
+    private void runDeferred() {
+        Runnable d;
+        while ((d = deferred.poll()) != null) {
+            try {
+                d.run();
+            } catch (Throwable e) {
+                LOG.warn("a deferred callback threw; the pool goes on", e);
+            }
+        }
+    }
+
     /** True when called from inside a drain, i.e. on the loop. */
     boolean inLoop() {
         return drainingThread == Thread.currentThread();
@@ -68,11 +93,14 @@ final class SerialLoop {
                 }
                 missed = wip.addAndGet(-missed);
                 if (missed == 0) {
-                    return;
+                    break;
                 }
             }
         } finally {
             drainingThread = null;
+        }
+        if (!deferred.isEmpty()) {
+            runDeferred();
         }
     }
 

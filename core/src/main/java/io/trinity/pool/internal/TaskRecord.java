@@ -46,6 +46,8 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     String rateLimitedOn;
     /** The hold last announced in a resource.wait event, so a wait is announced once. */
     String announcedHold;
+    /** Provider refusals (429) it met, each requeued without spending an attempt. */
+    int rateLimitedRequeues;
     /** Fair-queue cost charged to its tenant when the running attempt started. */
     double fairCharge;
     /** Tokens its finished attempts used, by resource: what its own budget is checked against. */
@@ -72,7 +74,41 @@ final class TaskRecord implements TaskHandle, QueuedTask {
 
     @Override public long id() { return id; }
     @Override public Task task() { return task; }
-    @Override public CompletableFuture<Payload> result() { return future; }
+    /**
+     * A fresh copy of the task's future on every call: completing or obtruding it touches only
+     * that copy, and cancelling it cancels the task (and completes the copy with a
+     * {@link java.util.concurrent.CancellationException} at once).
+     */
+    @Override
+    public CompletableFuture<Payload> result() {
+        ResultFuture copy = new ResultFuture(this);
+        future.whenComplete((v, e) -> {
+            if (e == null) {
+                copy.complete(v);
+            } else {
+                copy.completeExceptionally(e);
+            }
+        });
+        return copy;
+    }
+
+    /** The caller's view of a task's future: its cancel cancels the task. */
+    private static final class ResultFuture extends CompletableFuture<Payload> {
+        private final TaskRecord record;
+
+        ResultFuture(TaskRecord record) {
+            this.record = record;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning); // first: the task's end may race it
+            if (cancelled) {
+                record.cancel();
+            }
+            return cancelled;
+        }
+    }
     @Override public TaskState state() { return state; }
     @Override public int attempts() { return attempts; }
     @Override public List<String> failureReasons() { return reasons; }

@@ -16,6 +16,12 @@ final class TypeState {
     final List<AgentSlot> free = new ArrayList<>();
     private int freeSlotCount;
     final RestartPolicy restart;
+    /** The last agent failure of this type (why init or a run failed): the circuit's cause. */
+    String lastFailure;
+    /** The last spawn of this type failed in init (it cannot start at all, as opposed to crashing in a run). */
+    boolean startFailing;
+    /** When the circuit last opened, on the pool clock. */
+    long circuitOpenedNanos;
     int spawning;
     int counter;
     /** Replacements for failed agents not yet spawned (waiting for backoff, cap or rate). */

@@ -31,7 +31,7 @@ public final class VirtualClock implements PoolClock {
 
     @Override
     public Timer schedule(Duration delay, Runnable action) {
-        long nanos = Math.max(0, delay.toNanos());
+        long nanos = Math.max(0, saturatedNanos(delay));
         Entry entry = new Entry(saturatedAdd(now, nanos), sequence++, action);
         timers.add(entry);
         return entry;
@@ -42,7 +42,7 @@ public final class VirtualClock implements PoolClock {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("advance: duration must be >= 0 (got " + duration + ")");
         }
-        advanceTo(saturatedAdd(now, duration.toNanos()));
+        advanceTo(saturatedAdd(now, saturatedNanos(duration)));
     }
 
     /** Moves time to {@code targetNanos} (not backwards), firing due timers in order. */
@@ -124,6 +124,15 @@ public final class VirtualClock implements PoolClock {
         public int compareTo(Entry o) {
             int c = Long.compare(due, o.due);
             return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** Nanoseconds of {@code d}, saturating at Long.MAX_VALUE (about 292 years) instead of overflowing. */
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 }
