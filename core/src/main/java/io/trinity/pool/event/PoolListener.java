@@ -1,9 +1,13 @@
 package io.trinity.pool.event;
 
 /**
- * Receives every {@link PoolEvent}, in order, on the pool's control loop. Must be quick and
- * must not block: hand slow work (I/O, network) to another thread. An exception thrown here
- * is logged and does not stop the pool.
+ * Receives every {@link PoolEvent}, in order, one at a time, on the pool's callback executor
+ * (virtual threads by default) — never on the control loop. Each listener has its own bounded
+ * buffer ({@code PoolConfig.listenerBuffer}, 65,536 events by default): a listener that falls
+ * that far behind loses the events that do not fit (they are counted, and a warning is logged
+ * once), it never slows the pool down. When {@code shutdown()}'s future completes, every event
+ * that was not dropped has been delivered. An exception thrown here is logged and does not
+ * stop the pool or the listener.
  */
 @FunctionalInterface
 public interface PoolListener {
