@@ -263,7 +263,7 @@ final class Lifecycle {
         TypeState ts = s.type(slot.type());
         long now = clock.nanoTime();
         boolean wasOpen = ts.restart.isOpen();
-        ts.lastFailure = "agent " + slot.id + " " + reason;
+        ts.lastFailure = reason.startsWith("agent ") ? reason : "agent " + slot.id + " " + reason;
         long backoff = ts.restart.recordFailure(now);
         if (!wasOpen && ts.restart.isOpen()) {
             ts.circuitOpenedNanos = now;
