@@ -15,4 +15,5 @@ module io.trinity.pool {
     exports io.trinity.pool.tenant;
     exports io.trinity.pool.limit;
     exports io.trinity.pool.budget;
+    exports io.trinity.pool.journal;
 }

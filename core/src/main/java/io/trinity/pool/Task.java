@@ -33,6 +33,7 @@ public final class Task {
     private final String tenant;
     private final Map<String, Long> resources;
     private final Budget budget;
+    private final String idempotencyKey;
 
     private Task(Builder b) {
         this.type = b.type;
@@ -46,6 +47,7 @@ public final class Task {
         this.tenant = b.tenant;
         this.resources = Map.copyOf(b.resources);
         this.budget = b.budget;
+        this.idempotencyKey = b.idempotencyKey;
     }
 
     public static Task of(String type, Map<String, ?> input) {
@@ -69,6 +71,7 @@ public final class Task {
         b.tenant = tenant;
         b.resources.putAll(resources);
         b.budget = budget;
+        b.idempotencyKey = idempotencyKey;
         return b;
     }
 
@@ -127,6 +130,101 @@ public final class Task {
         return Optional.ofNullable(budget);
     }
 
+ /**
+     * The submitter's idempotency key: submitting a task with the same tenant and key again
+     * returns the task already accepted (while it lives, and with a journal for its retention
+     * after it ended) instead of accepting a second one.
+     */
+    public Optional<String> idempotencyKey() {
+        return Optional.ofNullable(idempotencyKey);
+    }
+
+    /**
+     * This task as plain data (maps, lists, strings, numbers, booleans), the form a journal or
+     * the HTTP API stores and ships; {@link #fromPlainData} rebuilds an equal task. Attachments
+     * travel as {@code {"mediaType": ..., "base64": ...}}.
+     */
+    public Map<String, Object> toPlainData() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("input", input.data());
+        if (!input.attachments().isEmpty()) {
+            Map<String, Object> att = new LinkedHashMap<>();
+            input.attachments().forEach((k, a) -> att.put(k, Map.of("mediaType", a.mediaType(),
+                    "base64", java.util.Base64.getEncoder().encodeToString(a.bytes()))));
+            m.put("attachments", att);
+        }
+        m.put("priority", priority);
+        putIf(m, "affinity", affinityKey);
+        putIf(m, "timeout", timeout == null ? null : timeout.toString());
+        if (maxAttempts > 0) {
+            m.put("maxAttempts", maxAttempts);
+        }
+        putIf(m, "balancer", balancer);
+        putIf(m, "skill", skill);
+        putIf(m, "tenant", tenant);
+        if (!resources.isEmpty()) {
+            m.put("resources", new LinkedHashMap<>(resources));
+        }
+        if (budget != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            if (budget.maxTokens() != Long.MAX_VALUE) {
+                b.put("maxTokens", budget.maxTokens());
+            }
+            if (!Double.isInfinite(budget.maxCost())) {
+                b.put("maxCost", budget.maxCost());
+            }
+            m.put("budget", b);
+        }
+        putIf(m, "idempotencyKey", idempotencyKey);
+        return m;
+    }
+
+    private static void putIf(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    /** Rebuilds a task from {@link #toPlainData()}; a bad field is refused naming it. */
+    @SuppressWarnings("unchecked")
+    public static Task fromPlainData(Map<String, ?> m) {
+        Builder b = builder((String) m.get("type"));
+        Object input = m.get("input");
+        b.input(input == null ? Map.of() : (Map<String, ?>) input);
+        Object att = m.get("attachments");
+        if (att instanceof Map<?, ?> atts) {
+            atts.forEach((k, v) -> {
+                Map<String, ?> a = (Map<String, ?>) v;
+                b.attach((String) k, (String) a.get("mediaType"),
+                        java.util.Base64.getDecoder().decode((String) a.get("base64")));
+            });
+        }
+        if (m.get("priority") instanceof Number p) {
+            b.priority(p.intValue());
+        }
+        b.affinity((String) m.get("affinity"));
+        if (m.get("timeout") instanceof String t) {
+            b.timeout(Duration.parse(t));
+        }
+        if (m.get("maxAttempts") instanceof Number n) {
+            b.maxAttempts(n.intValue());
+        }
+        b.balancer((String) m.get("balancer"));
+        b.skill((String) m.get("skill"));
+        b.tenant((String) m.get("tenant"));
+        if (m.get("resources") instanceof Map<?, ?> res) {
+            res.forEach((k, v) -> b.resource((String) k, ((Number) v).longValue()));
+        }
+        if (m.get("budget") instanceof Map<?, ?> bud) {
+            long tokens = bud.get("maxTokens") instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+            double cost = bud.get("maxCost") instanceof Number n ? n.doubleValue() : Double.POSITIVE_INFINITY;
+            b.budget(new Budget(tokens, cost));
+        }
+        b.idempotencyKey((String) m.get("idempotencyKey"));
+        return b.build();
+    }
+
     @Override
     public String toString() {
         return "Task[type=" + type + ", priority=" + priority
@@ -146,6 +244,7 @@ public final class Task {
         private String tenant;
         private final Map<String, Long> resources = new LinkedHashMap<>();
         private Budget budget;
+        private String idempotencyKey;
 
         private Builder(String type) {
             this.type = requireName("type", type);
@@ -235,6 +334,16 @@ public final class Task {
         /** Caps what this task may spend; null for none beyond its tenant's budget. */
         public Builder budget(Budget budget) {
             this.budget = budget == null || budget.isNone() ? null : budget;
+            return this;
+        }
+
+        /** See {@link Task#idempotencyKey()}; at most 200 characters; null for none. */
+        public Builder idempotencyKey(String key) {
+            if (key != null && (key.isBlank() || key.length() > 200)) {
+                throw new IllegalArgumentException("idempotencyKey must be 1..200 characters and not blank (got "
+                        + (key.length() > 40 ? key.length() + " characters" : "'" + key + "'") + ")");
+            }
+            this.idempotencyKey = key;
             return this;
         }
 

@@ -1,0 +1,33 @@
+package io.trinity.pool.journal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task as a journal holds it.
+ *
+ * @param taskId     its id
+ * @param task       the task as plain data ({@code Task.fromPlainData} rebuilds it)
+ * @param tenant     its tenant
+ * @param idempotencyKey the submitter's key, or null
+ * @param state      a {@code TaskState} name
+ * @param attempts   attempts spent
+ * @param running    an attempt had started and not ended when last written (a crash interrupted it)
+ * @param enqueuedAt when it was accepted, epoch ms
+ * @param startedAt  when its last attempt started, epoch ms, or 0
+ * @param endedAt    when it reached its final state, epoch ms, or 0
+ * @param result     the result's data when SUCCEEDED, else null
+ * @param reasons    why attempts failed, oldest first
+ */
+public record StoredTask(long taskId, Map<String, Object> task, String tenant, String idempotencyKey, String state,
+                         int attempts, boolean running, long enqueuedAt, long startedAt, long endedAt,
+                         Map<String, Object> result, List<String> reasons) {
+    public StoredTask {
+        reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** True once the task is in a final state. */
+    public boolean isFinal() {
+        return !state.equals("QUEUED") && !state.equals("RUNNING");
+    }
+}
