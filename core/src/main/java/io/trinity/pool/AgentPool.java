@@ -17,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>All methods are thread-safe. {@code submit} never blocks: it accepts the task or throws.
- * Futures complete on the pool's control loop: attach slow or blocking follow-up work with
- * the {@code *Async} methods of {@link CompletableFuture}.
+ * <p>All methods are thread-safe. {@code submit} accepts the task or throws; it never waits for
+ * room in the queue. With a journal it returns once the task is durable (one group commit).
+ * Futures complete on the pool's callback executor (virtual threads by default), never on the
+ * control loop, so a slow or blocking callback delays no other task.
  */
 public interface AgentPool extends AutoCloseable {
 
@@ -49,6 +50,12 @@ public interface AgentPool extends AutoCloseable {
 
     /** {@link #tenantSpend} of every tenant that spent anything, by name. */
     Map<String, Spend> spend();
+
+    /**
+     * The task with this id while it lives; with a journal, also a task that ended within the
+     * journal's retention (as a handle whose future is already complete). Empty otherwise.
+     */
+    java.util.Optional<TaskHandle> task(long id);
 
     /** Tasks that used up their attempts, oldest first. */
     List<DeadLetter> deadLetters();

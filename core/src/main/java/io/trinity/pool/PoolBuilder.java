@@ -31,6 +31,7 @@ public final class PoolBuilder {
     private Executor loopExecutor;
     private Executor callbackExecutor;
     private boolean deterministic;
+    private io.trinity.pool.journal.Journal journal;
 
     PoolBuilder() {
     }
@@ -103,6 +104,17 @@ public final class PoolBuilder {
     }
 
     /**
+     * Makes the pool durable: every accepted task is stored in {@code journal} before
+     * {@code submit} returns, every attempt and final state after it, and on build the pool
+     * recovers what the journal holds (see docs/durability.md). The pool owns the journal from
+     * here on and closes it when its shutdown completes. Implementations: trinity-pool-journal.
+     */
+    public PoolBuilder journal(io.trinity.pool.journal.Journal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    /**
      * Deterministic mode for tests and simulation: virtual time, and both the loop and agent
      * work run on the calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the
      * simulated agent for work that takes time).
@@ -125,6 +137,6 @@ public final class PoolBuilder {
         }
         return new Engine(config, Map.copyOf(types), new LinkedHashMap<>(balancers), List.copyOf(listeners),
                 List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor, callbackExecutor,
-                deterministic);
+                deterministic, journal);
     }
 }

@@ -144,6 +144,25 @@ public sealed interface PoolEvent {
     }
 
     /**
+     * The pool started from a journal: what it found and did.
+     *
+     * @param queued      tasks back in the queue, with their waiting time
+     * @param interrupted of those, tasks whose attempt was running at the crash: it counts as
+     *                    failed ("pool restarted during the attempt") and they are retried
+     * @param failed      tasks whose interrupted attempt was their last: they end FAILED
+     * @param deadLetters dead letters offered again for resubmission
+     * @param finals      ended tasks still readable (within the retention)
+     */
+    record PoolRecovered(long nanos, int queued, int interrupted, int failed, int deadLetters, long finals)
+            implements PoolEvent {
+        public String name() { return "pool.recovered"; }
+        public Map<String, Object> fields() {
+            return map("queued", queued, "interrupted", interrupted, "failed", failed, "deadLetters", deadLetters,
+                    "finals", finals);
+        }
+    }
+
+    /**
      * A dead letter was dropped to keep the dead letters bounded.
      *
      * @param reason {@code count} (more than deadLetterMax) or {@code age} (older than deadLetterRetention)

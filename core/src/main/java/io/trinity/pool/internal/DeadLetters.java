@@ -21,12 +21,14 @@ final class DeadLetters {
     private final int max;
     private final long retentionNanos;
     private final Events events;
+    private final java.util.function.LongConsumer onEvict;
     private long evicted;
 
-    DeadLetters(int max, long retentionNanos, Events events) {
+    DeadLetters(int max, long retentionNanos, Events events, java.util.function.LongConsumer onEvict) {
         this.max = max;
         this.retentionNanos = retentionNanos;
         this.events = events;
+        this.onEvict = onEvict;
     }
 
     void add(DeadLetter letter, long now) {
@@ -52,6 +54,7 @@ final class DeadLetters {
         DeadLetter gone = it.next();
         it.remove();
         evicted++;
+        onEvict.accept(gone.taskId());
         events.emit(() -> new PoolEvent.DeadLetterEvicted(now, gone.taskId(), gone.task().type(), why));
     }
 

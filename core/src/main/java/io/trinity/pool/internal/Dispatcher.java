@@ -14,6 +14,7 @@ import io.trinity.pool.balance.Outcome;
 import io.trinity.pool.balance.TaskRequest;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolEvent.TaskOutcome;
+import io.trinity.pool.journal.JournalRecord;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -56,16 +57,25 @@ final class Dispatcher {
     // ---- admission --------------------------------------------------------------------------
 
     void accept(TaskRecord r) {
+        accept(r, engine.clock.nanoTime());
+    }
+
+    /** Admits a task that has been waiting since {@code enqueuedNanos} (now, or before a restart). */
+    void accept(TaskRecord r, long enqueuedNanos) {
         long now = engine.clock.nanoTime();
         if (s.terminated) {
             engine.releasePermit(r);
-            r.addReason("pool shut down before the task could start");
+            String reason = "pool shut down before the task could start";
+            r.addReason(reason);
             s.live.put(r.id, r);
+            s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
+                    r.task.affinityKey().orElse(null), r.task.tenant()));
+            s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, TaskOutcome.CANCELLED, 0, reason));
             finish(r, TaskState.CANCELLED, null, null);
             return;
         }
         r.sequence = ++s.sequence;
-        r.enqueuedNanos = now;
+        r.enqueuedNanos = enqueuedNanos;
         s.live.put(r.id, r);
         TypeState ts = s.type(r.lane);
         ts.arrivalsThisTick++;
@@ -213,6 +223,7 @@ final class Dispatcher {
         }
         engine.lifecycle.updateFree(slot);
         s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number));
+        engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
         Duration limit = r.task.timeout().orElse(null);
         if (limit != null && Engine.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none
             a.timeoutTimer = engine.clock.schedule(limit, () -> engine.post(() -> timedOut(a, limit)));
@@ -404,6 +415,8 @@ final class Dispatcher {
         TaskRecord r = a.record;
         r.attempts--;
         r.state = TaskState.QUEUED;
+        engine.durability.record(new JournalRecord.Requeued(r.id, a.number, false, a.outcome.name(),
+                engine.wallMillis(engine.clock.nanoTime())));
         r.enqueuedNanos = a.startNanos; // keeps its place: it was already waiting for this long
         s.queue.requeue(r);
         needed = true;
@@ -418,6 +431,7 @@ final class Dispatcher {
             long backoff = backoffNanos(r.attempts);
             r.state = TaskState.QUEUED;
             s.waitingRetry++;
+            engine.durability.record(new JournalRecord.Requeued(r.id, r.attempts, true, reason, engine.wallMillis(now)));
             s.events.emit(() -> new PoolEvent.TaskRetried(now, r.id, r.attempts, reason, backoff / 1_000_000));
             r.retryTimer = engine.clock.schedule(Duration.ofNanos(backoff), () -> engine.post(() -> requeueAfterBackoff(r)));
             return;

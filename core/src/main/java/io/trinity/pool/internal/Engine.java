@@ -24,6 +24,10 @@ import io.trinity.pool.balance.LoadBalancer;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolEvent.RejectReason;
 import io.trinity.pool.event.PoolListener;
+import io.trinity.pool.PoolException;
+import io.trinity.pool.journal.Journal;
+import io.trinity.pool.journal.JournalRecord;
+import io.trinity.pool.journal.JournalState;
 import io.trinity.pool.spawn.SpawnStrategy;
 import io.trinity.pool.time.PoolClock;
 import java.time.Duration;
@@ -73,6 +77,14 @@ public final class Engine implements AgentPool {
     final Governor governor;
     final Lifecycle lifecycle;
     final Housekeeper housekeeper;
+    final Journal journal;
+    final Durability durability;
+    /** Wall-clock ms at the pool clock's start, so journal times survive a restart. */
+    private final long wallAtStartMillis;
+    private final long clockAtStartNanos;
+    /** Tasks not yet final whose end is not yet durable, by id and by tenant + idempotency key. */
+    private final Map<Long, TaskRecord> liveById = new ConcurrentHashMap<>();
+    private final Map<String, TaskRecord> liveByKey = new ConcurrentHashMap<>();
     private final ExecutorService ownedAgentExecutor;
     private final ExecutorService ownedLoopExecutor;
     private final Map<String, AgentType> types;
@@ -85,7 +97,8 @@ public final class Engine implements AgentPool {
 
     public Engine(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer.Factory> balancerFactories,
                   List<PoolListener> listeners, List<SpawnStrategy> strategies, PoolClock clock,
-                  Executor agentExecutor, Executor loopExecutor, Executor callbackExecutor, boolean deterministic) {
+                  Executor agentExecutor, Executor loopExecutor, Executor callbackExecutor, boolean deterministic,
+                  Journal journal) {
         this.config = config;
         this.types = types;
         this.clock = clock;
@@ -115,15 +128,31 @@ public final class Engine implements AgentPool {
             java.util.concurrent.ThreadFactory vt = Thread.ofVirtual().name("trinity-callback-", 0).factory();
             this.callbacks = r -> vt.newThread(r).start();
         }
+        this.journal = journal;
+        this.durability = new Durability(journal, callbacks);
+        this.wallAtStartMillis = System.currentTimeMillis();
+        this.clockAtStartNanos = clock.nanoTime();
         SplittableRandom random = new SplittableRandom(config.seed());
         Map<String, LoadBalancer> balancers = new LinkedHashMap<>();
         balancerFactories.forEach((name, f) -> balancers.put(name,
                 f.create(new BalancerContext(clock, random.split(), config.balancerSettings()))));
-        this.state = new PoolState(config, types, balancers, new Events(listeners, callbacks, config.listenerBuffer()), clock, random);
+        this.state = new PoolState(config, types, balancers, new Events(listeners, callbacks, config.listenerBuffer()), clock, random,
+                taskId -> durability.record(new JournalRecord.DeadLetterCleared(taskId, wallMillis(clock.nanoTime()))));
         this.governor = new Governor(this);
         this.dispatcher = new Dispatcher(this);
         this.lifecycle = new Lifecycle(this);
         this.housekeeper = new Housekeeper(this, strategies);
+        if (journal != null) {
+            JournalState loaded = journal.load();
+            ids.set(Math.max(ids.get(), loaded.maxTaskId()));
+            for (String type : types.keySet()) {
+                journal.latestSnapshot(type).ifPresent(snap -> durability.seedSnapshot(
+                        new io.trinity.pool.agent.AgentSnapshot(snap.agent(), snap.type(), snap.state())));
+            }
+            Recovery recovery = new Recovery(this, loaded);
+            admitted.addAndGet(recovery.prepare());
+            post(recovery::run);
+        }
         loop.post(housekeeper::start);
     }
 
@@ -132,6 +161,13 @@ public final class Engine implements AgentPool {
     @Override
     public TaskHandle submit(Task task) {
         java.util.Objects.requireNonNull(task, "task");
+        String idemKey = task.idempotencyKey().map(k -> task.tenant() + '\u0000' + k).orElse(null);
+        if (idemKey != null) {
+            TaskHandle existing = byIdempotencyKey(task, idemKey);
+            if (existing != null) {
+                return existing;
+            }
+        }
         long id = ids.incrementAndGet();
         String lane = laneFor(task.type());
         if (lane == null) {
@@ -184,11 +220,94 @@ public final class Engine implements AgentPool {
         record.holdsPermit = true;
         record.holdsTenantPermit = tenantCount != null;
         record.resources = resources;
+        if (idemKey != null) {
+            TaskRecord first = liveByKey.putIfAbsent(idemKey, record);
+            if (first != null) { // a concurrent submit with the same key won
+                releasePermit(record);
+                return first;
+            }
+            record.idempotencyIndex = idemKey;
+        }
+        liveById.put(id, record);
+        if (journal != null) {
+            store(record);
+        }
         post(() -> dispatcher.accept(record));
         return record;
     }
 
-    private String laneFor(String type) {
+    /** The task already accepted under this tenant and key, live or (with a journal) ended, or null. */
+    private TaskHandle byIdempotencyKey(Task task, String idemKey) {
+        TaskRecord live = liveByKey.get(idemKey);
+        if (live != null) {
+            return live;
+        }
+        if (journal == null) {
+            return null;
+        }
+        return journal.findByIdempotencyKey(task.tenant(), task.idempotencyKey().get())
+                .filter(io.trinity.pool.journal.StoredTask::isFinal)
+                .<TaskHandle>map(StoredHandle::new)
+                .orElse(null);
+    }
+
+    /** Writes the accepted task and waits until it is durable; refuses the task if it cannot be. */
+    private void store(TaskRecord record) {
+        try {
+            journal.write(List.of(new JournalRecord.Accepted(record.id, record.task.toPlainData(), record.tenant(),
+                    record.task.idempotencyKey().orElse(null), wallMillis(record.submittedNanos)))).join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            releasePermit(record);
+            forget(record);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), record.id,
+                    record.task.type(), RejectReason.INVALID, "journal write failed")));
+            throw new PoolException("task of type '" + record.task.type() + "' was not accepted: the journal could"
+                    + " not store it (" + cause.getMessage() + "); nothing was queued, submit again once the journal"
+                    + " is writable", cause);
+        }
+    }
+
+    /** Drops a task from the lookups (its end is durable, or it was never accepted). */
+    void forget(TaskRecord r) {
+        liveById.remove(r.id, r);
+        if (r.idempotencyIndex != null) {
+            liveByKey.remove(r.idempotencyIndex, r);
+        }
+    }
+
+    /** Registers a task recovered from the journal in the lookups. */
+    void remember(TaskRecord r) {
+        liveById.put(r.id, r);
+        r.task.idempotencyKey().ifPresent(k -> {
+            r.idempotencyIndex = r.tenant() + '\u0000' + k;
+            liveByKey.put(r.idempotencyIndex, r);
+        });
+    }
+
+    @Override
+    public java.util.Optional<TaskHandle> task(long id) {
+        TaskRecord live = liveById.get(id);
+        if (live != null) {
+            return java.util.Optional.of(live);
+        }
+        if (journal == null) {
+            return java.util.Optional.empty();
+        }
+        return journal.find(id).filter(io.trinity.pool.journal.StoredTask::isFinal).map(StoredHandle::new);
+    }
+
+    /** Pool-clock nanos as wall-clock epoch ms, the time base of journal records. */
+    long wallMillis(long nanos) {
+        return wallAtStartMillis + (nanos - clockAtStartNanos) / 1_000_000;
+    }
+
+    /** Pool-clock nanos of a wall-clock epoch ms (for times read back from the journal). */
+    long nanosOfWall(long millis) {
+        return clockAtStartNanos + (millis - wallAtStartMillis) * 1_000_000;
+    }
+
+    String laneFor(String type) {
         if (types.containsKey(type)) {
             return type;
         }
@@ -257,8 +376,13 @@ public final class Engine implements AgentPool {
             throw new IllegalArgumentException("no dead letter with task id " + deadLetteredTaskId
                     + "; list them with deadLetters()");
         }
-        TaskHandle handle = submit(letter.task());
-        post(() -> state.deadLetters.remove(deadLetteredTaskId));
+        // a new task: its old idempotency key would only lead back to the dead-lettered one
+        TaskHandle handle = submit(letter.task().toBuilder().idempotencyKey(null).build());
+        post(() -> {
+            if (state.deadLetters.remove(deadLetteredTaskId) != null) {
+                durability.record(new JournalRecord.DeadLetterCleared(deadLetteredTaskId, wallMillis(clock.nanoTime())));
+            }
+        });
         return handle;
     }
 
@@ -270,17 +394,21 @@ public final class Engine implements AgentPool {
         accepting = false;
         CompletableFuture<ShutdownReport> done = new CompletableFuture<>();
         CompletableFuture<ShutdownReport> terminated = new CompletableFuture<>();
-        // The loop completes 'terminated'; the caller's future completes off the loop once every
-        // listener has received every event, so a callback on it never runs on the loop.
-        terminated.thenAccept(report -> state.events.afterDelivered(() -> callbacks.execute(() -> {
-            if (ownedAgentExecutor != null) {
-                ownedAgentExecutor.shutdown();
-            }
-            if (ownedLoopExecutor != null) {
-                ownedLoopExecutor.shutdown();
-            }
-            done.complete(report);
-        })));
+        // The loop completes 'terminated' (on the loop: the last records are handed to the journal
+        // there); the journal is closed once they are durable, and the caller's future completes
+        // off the loop once every listener has received every event.
+        terminated.thenAccept(report -> durability.flushNow().handle((v, e) -> null).thenRunAsync(() -> {
+            durability.close();
+            state.events.afterDelivered(() -> callbacks.execute(() -> {
+                if (ownedAgentExecutor != null) {
+                    ownedAgentExecutor.shutdown();
+                }
+                if (ownedLoopExecutor != null) {
+                    ownedLoopExecutor.shutdown();
+                }
+                done.complete(report);
+            }));
+        }, callbacks));
         post(() -> lifecycle.beginShutdown(drain, terminated));
         return done.copy();
     }
@@ -351,6 +479,7 @@ public final class Engine implements AgentPool {
 
     private void afterBatch() {
         dispatcher.dispatchIfNeeded();
+        durability.flush();
     }
 
     /**
@@ -358,11 +487,19 @@ public final class Engine implements AgentPool {
      * run there, never on the loop, so a slow callback cannot delay any other task.
      */
     void complete(TaskRecord r, TaskState state, Payload value, Throwable cause) {
+        durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
+                value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
         if (state == TaskState.SUCCEEDED) {
-            callbacks.execute(() -> r.future.complete(value));
+            durability.afterDurable(() -> {
+                forget(r);
+                r.future.complete(value);
+            });
         } else {
             TaskFailedException failure = new TaskFailedException(r.id, state, r.failureReasons(), cause);
-            callbacks.execute(() -> r.future.completeExceptionally(failure));
+            durability.afterDurable(() -> {
+                forget(r);
+                r.future.completeExceptionally(failure);
+            });
         }
     }
 

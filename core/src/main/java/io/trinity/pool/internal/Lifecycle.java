@@ -132,7 +132,8 @@ final class Lifecycle {
             spawned(slot, reuse, null);
             return slot;
         }
-        AgentInit init = new AgentInit(id, type, snapshot);
+        // with a journal, a fresh agent gets the newest state its type saved (across restarts too)
+        AgentInit init = new AgentInit(id, type, snapshot.isPresent() ? snapshot : engine.durability.latestSnapshot(type));
         engine.agentExecutor.execute(() -> {
             Agent agent = null;
             try {
@@ -317,6 +318,9 @@ final class Lifecycle {
         ts.removeFree(slot);
         s.destroys++;
         long now = clock.nanoTime();
+        if (snapshot != null) {
+            engine.durability.snapshotSaved(snapshot, engine.wallMillis(now));
+        }
         s.events.emit(() -> new PoolEvent.AgentDestroyed(now, slot.id, slot.type(), reason, snapshot));
         engine.dispatcher.markNeeded();
         checkShutdownProgress();

@@ -43,14 +43,14 @@ final class PoolState {
     final io.trinity.pool.time.PoolClock clock;
 
     PoolState(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer> balancers, Events events,
-              io.trinity.pool.time.PoolClock clock, SplittableRandom random) {
+              io.trinity.pool.time.PoolClock clock, SplittableRandom random, java.util.function.LongConsumer onEvict) {
         this.config = config;
         this.clock = clock;
         long startNanos = clock.nanoTime();
         this.balancers = balancers;
         this.events = events;
         this.deadLetters = new DeadLetters(config.deadLetterMax(), Engine.saturatedNanos(config.deadLetterRetention()),
-                events);
+                events, onEvict);
         this.startNanos = startNanos;
         this.random = random;
         this.queue = new TaskQueue<>(Integer.MAX_VALUE, config.agingStep().toNanos(),

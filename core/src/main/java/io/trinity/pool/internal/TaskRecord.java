@@ -46,6 +46,8 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     String rateLimitedOn;
     /** The hold last announced in a resource.wait event, so a wait is announced once. */
     String announcedHold;
+    /** Its key in the engine's idempotency index (tenant + key), or null. */
+    String idempotencyIndex;
     /** Provider refusals (429) it met, each requeued without spending an attempt. */
     int rateLimitedRequeues;
     /** Fair-queue cost charged to its tenant when the running attempt started. */

@@ -1,0 +1,106 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.agent.AgentSnapshot;
+import io.trinity.pool.journal.Journal;
+import io.trinity.pool.journal.JournalRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * The loop's side of the journal. Records made during one loop batch are handed to the journal
+ * in one {@link Journal#write} after the batch (the journal groups concurrent writes into one
+ * commit), and the futures of tasks that ended in the batch complete only once that write is
+ * durable: a caller never sees a final state a restart could take back. Without a journal it
+ * costs one null check, and completions go straight to the callback executor. Loop-only.
+ */
+final class Durability {
+
+    private final Journal journal;
+    private final Executor callbacks;
+    private List<JournalRecord> batch = new ArrayList<>();
+    private List<Runnable> completions = new ArrayList<>();
+    /** The newest saved snapshot per agent type, offered to the next agent of that type. */
+    private final Map<String, AgentSnapshot> snapshots = new HashMap<>();
+
+    Durability(Journal journal, Executor callbacks) {
+        this.journal = journal;
+        this.callbacks = callbacks;
+    }
+
+    boolean enabled() {
+        return journal != null;
+    }
+
+    void record(JournalRecord r) {
+        if (journal != null) {
+            batch.add(r);
+        }
+    }
+
+    /** Runs {@code completion} on the callback executor once this batch's records are durable. */
+    void afterDurable(Runnable completion) {
+        if (journal == null) {
+            callbacks.execute(completion);
+        } else {
+            completions.add(completion);
+        }
+    }
+
+    /** Hands this batch's records to the journal; called after every loop batch. */
+    void flush() {
+        flushNow();
+    }
+
+    /** Hands this batch's records over now; the future completes once they are durable. */
+    java.util.concurrent.CompletableFuture<Void> flushNow() {
+        if (journal == null || (batch.isEmpty() && completions.isEmpty())) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        List<JournalRecord> records = batch;
+        List<Runnable> done = completions;
+        batch = new ArrayList<>();
+        completions = new ArrayList<>();
+        if (records.isEmpty()) {
+            done.forEach(callbacks::execute);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return journal.write(records).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                // The pool goes on; these ends happened, but a restart may run their tasks again.
+                Engine.LOG.error("journal: {} records could not be stored ({}); {} task results are delivered"
+                        + " anyway, and a restart may run those tasks again", records.size(), failure.getMessage(),
+                        done.size());
+            }
+            done.forEach(callbacks::execute);
+        });
+    }
+
+    /** Closes the journal once everything handed over is durable. */
+    void close() {
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (RuntimeException e) {
+                Engine.LOG.warn("journal: close failed", e);
+            }
+        }
+    }
+
+    void snapshotSaved(AgentSnapshot snapshot, long atMillis) {
+        snapshots.put(snapshot.type(), snapshot);
+        record(new JournalRecord.SnapshotSaved(snapshot.type(), snapshot.agentId(), snapshot.state(), atMillis));
+    }
+
+    /** With a journal, the newest snapshot saved for the type (in this run or before a restart). */
+    Optional<AgentSnapshot> latestSnapshot(String type) {
+        return journal == null ? Optional.empty() : Optional.ofNullable(snapshots.get(type));
+    }
+
+    void seedSnapshot(AgentSnapshot snapshot) {
+        snapshots.put(snapshot.type(), snapshot);
+    }
+}

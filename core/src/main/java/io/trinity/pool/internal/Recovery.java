@@ -1,0 +1,103 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.DeadLetter;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.event.PoolEvent;
+import io.trinity.pool.journal.JournalState;
+import io.trinity.pool.journal.StoredTask;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rebuilds the pool's work from a journal at start. Queued tasks come back in their order with
+ * their waiting time; a task whose attempt was running at the crash counts that attempt as
+ * failed ("pool restarted during the attempt") and is retried under its attempt limit, so
+ * execution is at-least-once, and a task with {@code maxAttempts 1} ends FAILED instead of
+ * running twice. Dead letters are offered again. One {@code pool.recovered} event and one log
+ * line sum it up.
+ */
+final class Recovery {
+
+    static final String RESTARTED = "pool restarted during the attempt";
+
+    private final Engine engine;
+    private final JournalState loaded;
+    private final List<TaskRecord> records = new ArrayList<>();
+    private final List<StoredTask> stored = new ArrayList<>();
+
+    Recovery(Engine engine, JournalState loaded) {
+        this.engine = engine;
+        this.loaded = loaded;
+    }
+
+    /** Off the loop, before it starts: builds the records and registers them; returns the queue permits they hold. */
+    int prepare() {
+        int permits = 0;
+        for (StoredTask st : loaded.pending()) {
+            Task task = Task.fromPlainData(st.task());
+            String lane = engine.laneFor(task.type());
+            TaskRecord r = new TaskRecord(engine, st.taskId(), task, lane == null ? task.type() : lane,
+                    engine.nanosOfWall(st.enqueuedAt()));
+            r.attempts = st.attempts();
+            st.reasons().forEach(r::addReason);
+            r.holdsPermit = lane != null;
+            permits += r.holdsPermit ? 1 : 0;
+            engine.remember(r);
+            records.add(r);
+            stored.add(st);
+        }
+        return permits;
+    }
+
+    /** On the loop, first thing. */
+    void run() {
+        PoolState s = engine.state;
+        long now = engine.clock.nanoTime();
+        int queued = 0;
+        int interrupted = 0;
+        int failed = 0;
+        for (int i = 0; i < records.size(); i++) {
+            TaskRecord r = records.get(i);
+            StoredTask st = stored.get(i);
+            String end = null;
+            if (engine.laneFor(r.task.type()) == null) {
+                end = "agent type '" + r.task.type() + "' is not registered in this pool since the restart";
+            } else if (st.running()) {
+                interrupted++;
+                r.addReason(RESTARTED + " (attempt " + r.attempts + ")");
+                if (r.attempts >= r.maxAttempts(engine.config.maxAttempts())) {
+                    end = RESTARTED + ", and it was attempt " + r.attempts + " of " + r.maxAttempts(engine.config.maxAttempts());
+                }
+            }
+            if (end != null) {
+                failed++;
+                String reason = end;
+                r.sequence = ++s.sequence;
+                s.live.put(r.id, r);
+                s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
+                        r.task.affinityKey().orElse(null), r.task.tenant()));
+                if (!reason.startsWith(RESTARTED + " (")) {
+                    r.addReason(reason);
+                }
+                s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, PoolEvent.TaskOutcome.FAILED, 0, reason));
+                engine.dispatcher.finish(r, TaskState.FAILED, null, null);
+                continue;
+            }
+            queued++;
+            engine.dispatcher.accept(r, r.submittedNanos);
+        }
+        for (StoredTask dl : loaded.deadLetters()) {
+            s.deadLetters.add(new DeadLetter(dl.taskId(), Task.fromPlainData(dl.task()), dl.attempts(), dl.reasons(), now),
+                    now);
+        }
+        int q = queued;
+        int in = interrupted;
+        int f = failed;
+        int d = loaded.deadLetters().size();
+        s.events.emit(() -> new PoolEvent.PoolRecovered(now, q, in, f, d, loaded.finals()));
+        Engine.LOG.info("journal: recovered {} queued tasks ({} interrupted by the restart and retried), {} failed"
+                + " (their interrupted attempt was the last), {} dead letters, {} ended tasks readable", q, in - f, f, d,
+                loaded.finals());
+    }
+}

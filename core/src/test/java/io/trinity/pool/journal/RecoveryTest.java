@@ -1,0 +1,160 @@
+package io.trinity.pool.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trinity.pool.AgentPool;
+import io.trinity.pool.AgentType;
+import io.trinity.pool.Payload;
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.PoolException;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskHandle;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.agent.Agent;
+import io.trinity.pool.agent.AgentSnapshot;
+import io.trinity.pool.agent.AsyncAgent;
+import io.trinity.pool.event.PoolEvent;
+import io.trinity.pool.internal.Engine;
+import io.trinity.pool.time.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pool on a journal, "crashed" (abandoned without shutdown: nothing more reaches the journal)
+ * and started again on the same journal, on virtual time.
+ */
+class RecoveryTest {
+
+    final MemoryJournal journal = new MemoryJournal();
+    final List<PoolEvent> events = new ArrayList<>();
+    final List<Map<String, Object>> snapshotsSeen = new ArrayList<>();
+    VirtualClock clock = new VirtualClock();
+
+    /** Each run takes 10 s of virtual time and counts its runs in its snapshot. */
+    private AgentType slow() {
+        return AgentType.of("code", init -> {
+            init.snapshot().ifPresent(s -> snapshotsSeen.add(s.state()));
+            long[] runs = {init.snapshot().map(s -> ((Number) s.state().get("runs")).longValue()).orElse(0L)};
+            return new AsyncAgent() {
+                @Override
+                public CompletableFuture<Payload> executeAsync(io.trinity.pool.agent.TaskContext ctx) {
+                    CompletableFuture<Payload> f = new CompletableFuture<>();
+                    VirtualClock c = clock;
+                    c.schedule(Duration.ofSeconds(10), () -> {
+                        runs[0]++;
+                        f.complete(Payload.of(Map.of("n", ctx.data().get("n"))));
+                    });
+                    return f;
+                }
+
+                @Override
+                public Optional<AgentSnapshot> snapshot() {
+                    return Optional.of(new AgentSnapshot(init.agentId(), "code", Map.of("runs", runs[0])));
+                }
+            };
+        });
+    }
+
+    private AgentPool start() {
+        clock = new VirtualClock();
+        return AgentPool.builder().deterministic(clock).journal(journal).listener(events::add)
+                .config(PoolConfig.custom().maxAgents(1).warmPool(0).warmPoolMin(0).warmPoolMax(1).build())
+                .register(slow()).build();
+    }
+
+    @Test
+    void queuedAndInterruptedTasksComeBackAndFinalResultsStayReadable() {
+        AgentPool first = start();
+        TaskHandle done = first.submit(Task.of("code", Map.of("n", 1)));
+        TaskHandle once = first.submit(Task.builder("code").input(Map.of("n", 2)).maxAttempts(1).build());
+        TaskHandle retried = first.submit(Task.of("code", Map.of("n", 3)));
+        TaskHandle queued = first.submit(Task.builder("code").input(Map.of("n", 4)).idempotencyKey("k-4").build());
+        clock.advance(Duration.ofSeconds(15)); // 1 done, 2 (maxAttempts 1) running
+        assertThat(done.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(once.state()).isEqualTo(TaskState.RUNNING);
+        // crash: the first pool is simply abandoned
+
+        events.clear();
+        AgentPool second = start();
+        assertThat(events).filteredOn(e -> e instanceof PoolEvent.PoolRecovered).singleElement()
+                .isInstanceOfSatisfying(PoolEvent.PoolRecovered.class, r -> {
+                    assertThat(r.queued()).isEqualTo(2);
+                    assertThat(r.interrupted()).isEqualTo(1);
+                    assertThat(r.failed()).isEqualTo(1);
+                    assertThat(r.finals()).isEqualTo(1);
+                });
+        // the interrupted task with one attempt ends FAILED, never runs twice
+        TaskHandle onceAfter = second.task(once.id()).orElseThrow();
+        assertThat(onceAfter.state()).isEqualTo(TaskState.FAILED);
+        assertThat(onceAfter.failureReasons()).anySatisfy(r -> assertThat(r).contains("pool restarted during the attempt"));
+        // the ended task is readable with its result
+        assertThat(second.task(done.id()).orElseThrow().result().join().data()).containsEntry("n", 1L);
+        // idempotency survives: the same key gives the same task, not a second one
+        TaskHandle again = second.submit(Task.builder("code").input(Map.of("n", 4)).idempotencyKey("k-4").build());
+        assertThat(again.id()).isEqualTo(queued.id());
+
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(second.task(retried.id()).orElseThrow().state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(second.task(queued.id()).orElseThrow().result().join().data()).containsEntry("n", 4L);
+        // in their order: 3 before 4
+        List<Long> dispatched = events.stream().filter(e -> e instanceof PoolEvent.TaskDispatched)
+                .map(e -> ((PoolEvent.TaskDispatched) e).task()).toList();
+        assertThat(dispatched).containsExactly(retried.id(), queued.id());
+        // new ids continue after the journal's
+        assertThat(second.submit(Task.of("code", Map.of("n", 5))).id()).isGreaterThan(queued.id());
+        assertThat(((Engine) second).loopFailures()).isZero();
+    }
+
+    @Test
+    void aTaskIsStoredBeforeSubmitReturnsAndNotAcceptedWhenTheJournalCannotStoreIt() {
+        AgentPool pool = start();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        assertThat(journal.stored(h.id())).isNotNull();
+        assertThat(journal.stored(h.id()).state()).isIn("QUEUED", "RUNNING");
+
+        journal.full(true);
+        assertThatThrownBy(() -> pool.submit(Task.of("code", Map.of("n", 2))))
+                .isInstanceOf(PoolException.class).hasMessageContaining("journal could not store it")
+                .hasMessageContaining("memory journal is full");
+        journal.full(false);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo(1L);
+    }
+
+    @Test
+    void aResultIsDeliveredOnlyOnceItsFinalStateIsDurable() {
+        AgentPool pool = start();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        journal.hold(true);
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(h.result()).as("not durable yet").isNotDone();
+        journal.release();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(h.result()).isCompleted();
+        assertThat(journal.stored(h.id()).state()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void snapshotsSavedOnDestroySurviveARestart() {
+        AgentPool first = start();
+        TaskHandle h = first.submit(Task.of("code", Map.of("n", 1)));
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        first.shutdown(Duration.ZERO);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(first.isShutdown()).isTrue();
+        assertThat(journal.closed).isTrue();
+
+        AgentPool second = start();
+        second.submit(Task.of("code", Map.of("n", 2)));
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(snapshotsSeen).contains(Map.of("runs", 1L));
+    }
+}
