@@ -3,6 +3,7 @@ package io.trinity.pool;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -164,7 +165,7 @@ public final class PlainData {
                 }
                 copy = Collections.unmodifiableMap(out);
             } else {
-                Collection<?> items = value instanceof Object[] array ? java.util.Arrays.asList(array)
+                Collection<?> items = value instanceof Object[] array ? Arrays.asList(array)
                         : (Collection<?>) value;
                 List<Object> out = new ArrayList<>(items.size());
                 int i = 0;

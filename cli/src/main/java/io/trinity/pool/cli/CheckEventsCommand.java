@@ -20,11 +20,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "check-events", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Checks an event log (JSON Lines): fields, time order, one final state per task.",
-        description = {"Reads an event log written with --events-out (or EventLogWriter) and reports every line",
-                "that breaks the contract of docs/events.md: not a JSON object, t missing or going back,",
-                "a required field missing, an unknown enum value; and every task that does not end in",
-                "exactly one final state, or has lifecycle events after it. Unknown event names are",
-                "allowed (extra events are fine) and counted. Exit 0: no violation; 1: any."},
+        description = {"Reads an event log written with --events-out (or EventLogWriter) and reports",
+                "each line that breaks the contract of docs/events.md (not a JSON object, t",
+                "missing or going back, a required field missing, an unknown enum value) and",
+                "each task that does not end in exactly one final state or has lifecycle",
+                "events after it.",
+                "Unknown event names are allowed (extra events are fine) and counted.",
+                "Exit 0: no violation; 1: any."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tri simulate traces/diurnal.csv --fail-rate 0.2 --events-out events.jsonl",
