@@ -7,8 +7,12 @@ import java.util.Optional;
 
 /**
  * A task's input or result: plain JSON-like data plus named binary attachments. Immutable.
+ * The data is copied on the way in by {@link PlainData}, so what an agent reads is what a JSON
+ * hop would give it: whole numbers as {@code Long} (an {@code Integer} put in reads back as a
+ * {@code Long}), fractions as {@code Double}, arrays and collections as lists.
  *
- * @param data        maps, lists, strings, numbers, booleans, null (see {@link PlainData})
+ * @param data        maps, lists, strings, numbers, booleans, null, at most
+ *                    {@link PlainData#MAX_DEPTH} levels deep (see {@link PlainData})
  * @param attachments named binary parts, such as an image in or a thumbnail out
  */
 public record Payload(Map<String, Object> data, Map<String, Attachment> attachments) {

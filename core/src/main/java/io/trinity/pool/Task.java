@@ -50,6 +50,12 @@ public final class Task {
         this.idempotencyKey = b.idempotencyKey;
     }
 
+    /**
+     * A task with default settings. The input is copied as plain data ({@link PlainData}):
+     * whole numbers come back as {@code Long}, fractions as {@code Double}.
+     *
+     * @throws IllegalArgumentException naming the path of a value that is not plain data
+     */
     public static Task of(String type, Map<String, ?> input) {
         return builder(type).input(input).build();
     }
@@ -250,6 +256,14 @@ public final class Task {
             this.type = requireName("type", type);
         }
 
+        /**
+         * The task's input, copied now as plain data by {@link PlainData}: maps with string
+         * keys, lists (or arrays), strings, numbers, booleans and null, at most
+         * {@link PlainData#MAX_DEPTH} levels deep and without cycles. Numbers follow JSON:
+         * an {@code Integer} reads back as a {@code Long}, a {@code Float} as a {@code Double}.
+         *
+         * @throws IllegalArgumentException naming the path of the first value that breaks a rule
+         */
         public Builder input(Map<String, ?> data) {
             this.input = Payload.of(data);
             return this;
