@@ -115,7 +115,7 @@ public final class Durations {
 
     private static IllegalArgumentException notADuration(String text) {
         return new IllegalArgumentException(quote(text) + " is not a duration; write a number and a unit (ms, s, m, h, d)"
-                + " or ISO-8601: " + FORMS);
+                + " such as " + FORMS);
     }
 
     private static IllegalArgumentException tooLong(String text) {

@@ -52,9 +52,14 @@ public final class PoolConfigLoader {
 
     /** What entries write to: the builder, and the balancer tunables gathered one component at a time. */
     private static final class Target {
-        final PoolConfig.Builder builder = PoolConfig.custom();
-        BalancerSettings balancer = BalancerSettings.DEFAULTS;
+        final PoolConfig.Builder builder;
+        BalancerSettings balancer;
         boolean balancerSet;
+
+        Target(PoolConfig base) {
+            builder = PoolConfig.from(base);
+            balancer = base.balancerSettings();
+        }
 
         void balancer(BalancerSettings b) {
             balancer = b;
@@ -87,6 +92,15 @@ public final class PoolConfigLoader {
      * @throws IllegalArgumentException for an unknown key or variable, or a bad value
      */
     public static PoolConfig.Builder load(Map<String, String> properties, Map<String, String> env) {
+        return load(PoolConfig.ofDefaults(), properties, env);
+    }
+
+    /**
+     * {@link #load(Map, Map)} over {@code base} instead of the seed defaults: the keys given
+     * replace base's settings, the others keep base's values.
+     */
+    public static PoolConfig.Builder load(PoolConfig base, Map<String, String> properties, Map<String, String> env) {
+        Objects.requireNonNull(base, "base");
         Objects.requireNonNull(properties, "properties");
         Objects.requireNonNull(env, "env");
         Map<String, String> values = new LinkedHashMap<>();
@@ -106,7 +120,7 @@ public final class PoolConfigLoader {
                 sources.put(e.key().name(), var + " (overriding " + e.key().name() + ")");
             }
         });
-        Target t = new Target();
+        Target t = new Target(base);
         for (Entry e : ENTRIES.values()) {
             String raw = values.get(e.key().name());
             if (raw == null) {
