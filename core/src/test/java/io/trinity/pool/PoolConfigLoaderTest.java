@@ -130,6 +130,18 @@ class PoolConfigLoaderTest {
     }
 
     @Test
+    void keysOverABaseKeepTheBasesOtherSettings() {
+        PoolConfig base = PoolConfig.custom().queueCapacity(9).spawnRate(2)
+                .balancerSettings(new BalancerSettings(2.0, Duration.ofMinutes(1), 10, 8, Duration.ofMinutes(1), 0.1)).build();
+        PoolConfig c = PoolConfigLoader.load(base, Map.of("trinity.pool.spawn-rate", "5", "trinity.pool.skill-exploration", "0.2"),
+                Map.of()).build();
+        assertThat(c.queueCapacity()).isEqualTo(9);
+        assertThat(c.spawnRate()).isEqualTo(5);
+        assertThat(c.balancerSettings().skillExploration()).isEqualTo(0.2);
+        assertThat(c.balancerSettings().affinityLoadFactor()).as("the base's, not the default").isEqualTo(2.0);
+    }
+
+    @Test
     void anExplicitConflictFromAFileStillFailsAtBuild() {
         PoolConfig.Builder b = PoolConfig.from(Map.of("trinity.pool.max-agents", "2", "trinity.pool.warm-pool", "3"));
         assertThatThrownBy(b::build).hasMessageContaining("lower warmPool or raise maxAgents");
