@@ -6,14 +6,22 @@ import io.trinity.pool.budget.Prices;
 import io.trinity.pool.limit.ResourceLimit;
 import io.trinity.pool.tenant.TenantConfig;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
 
 /**
  * Immutable pool settings. Build with {@link #custom()}; {@link #ofDefaults()} gives the seed
  * defaults. A setter refuses a bad single value, {@link Builder#build()} a bad combination;
- * every message names the setting and the value.
+ * every message names the setting and the value. {@link #from(Map)} reads the same settings
+ * from {@code trinity.pool.*} properties ({@link PoolConfigLoader} lists the keys).
+ *
+ * <p>Defaults yield to explicit settings: a warm pool or backoff bound left at its default is
+ * fitted to what was set ({@code custom().maxAgents(4)} lowers the default warmPoolMax of 6 to
+ * 4), while two explicit settings that conflict are refused, naming both.
  *
  * <h2>Tuning guide</h2>
  * <ul>
@@ -129,6 +137,8 @@ public final class PoolConfig {
     private final Duration deadLetterRetention;
     private final int maxRateLimitRequeues;
     private final Duration circuitMaxWait;
+    /** Settings given explicitly, so a copy keeps fitting the defaults that were not. */
+    private final Set<String> explicit;
 
     private PoolConfig(Builder b) {
         maxAgents = b.maxAgents;
@@ -168,6 +178,7 @@ public final class PoolConfig {
         resourceLimits = Map.copyOf(b.resourceLimits);
         prices = new Prices(b.prices);
         fairnessCredit = b.fairnessCredit;
+        explicit = Set.copyOf(b.explicit);
     }
 
     public static PoolConfig ofDefaults() {
@@ -176,6 +187,31 @@ public final class PoolConfig {
 
     public static Builder custom() {
         return new Builder();
+    }
+
+    /**
+     * A builder from {@code trinity.pool.*} properties such as {@code trinity.pool.max-agents=4}
+     * (keys and duration forms: {@link PoolConfigLoader}); other keys are ignored.
+     *
+     * @throws IllegalArgumentException for an unknown {@code trinity.pool.*} key (naming the
+     *         closest valid one) or a bad value (naming key and value)
+     */
+    public static Builder from(Map<String, String> properties) {
+        return PoolConfigLoader.load(properties, Map.of());
+    }
+
+    /** {@link #from(Map)} for a {@link Properties} file. */
+    public static Builder from(Properties properties) {
+        return PoolConfigLoader.load(PoolConfigLoader.strings(properties), Map.of());
+    }
+
+    /**
+     * {@link #from(Properties)} with {@code TRINITY_POOL_*} variables of {@code env} (usually
+     * {@code System.getenv()}) overriding the properties: {@code TRINITY_POOL_MAX_AGENTS}
+     * overrides {@code trinity.pool.max-agents}.
+     */
+    public static Builder fromEnvironment(Map<String, String> env, Properties base) {
+        return PoolConfigLoader.load(PoolConfigLoader.strings(base), env);
     }
 
     /** A builder that starts from {@code config}. */
@@ -218,6 +254,8 @@ public final class PoolConfig {
         b.deadLetterRetention = c.deadLetterRetention;
         b.maxRateLimitRequeues = c.maxRateLimitRequeues;
         b.circuitMaxWait = c.circuitMaxWait;
+        b.explicit.addAll(c.explicit);
+        b.unfit();
         return b;
     }
 
@@ -317,6 +355,7 @@ public final class PoolConfig {
         private Duration deadLetterRetention = DEFAULT_DEAD_LETTER_RETENTION;
         private int maxRateLimitRequeues = DEFAULT_MAX_RATE_LIMIT_REQUEUES;
         private Duration circuitMaxWait = DEFAULT_CIRCUIT_MAX_WAIT;
+        private final Set<String> explicit = new HashSet<>();
 
         private Builder() {
         }
@@ -349,16 +388,11 @@ public final class PoolConfig {
 
         public Builder fairnessCredit(Duration v) { fairnessCredit = nonNegative("fairnessCredit", v); return this; }
 
-        public Builder maxAgents(int v) { maxAgents = atLeast("maxAgents", v, 1); return this; }
-        /** Sets the warm pool; min and max follow unless set explicitly afterwards. */
-        public Builder warmPool(int v) {
-            warmPool = atLeast("warmPool", v, 0);
-            warmPoolMin = Math.min(warmPoolMin, warmPool);
-            warmPoolMax = Math.max(warmPoolMax, warmPool);
-            return this;
-        }
-        public Builder warmPoolMin(int v) { warmPoolMin = atLeast("warmPoolMin", v, 0); return this; }
-        public Builder warmPoolMax(int v) { warmPoolMax = atLeast("warmPoolMax", v, 0); return this; }
+        public Builder maxAgents(int v) { maxAgents = atLeast("maxAgents", v, 1); explicit.add("maxAgents"); return this; }
+        /** Sets the warm pool; min and max follow it unless set explicitly. */
+        public Builder warmPool(int v) { warmPool = atLeast("warmPool", v, 0); explicit.add("warmPool"); return this; }
+        public Builder warmPoolMin(int v) { warmPoolMin = atLeast("warmPoolMin", v, 0); explicit.add("warmPoolMin"); return this; }
+        public Builder warmPoolMax(int v) { warmPoolMax = atLeast("warmPoolMax", v, 0); explicit.add("warmPoolMax"); return this; }
         public Builder idleTimeout(Duration v) { idleTimeout = positive("idleTimeout", v); return this; }
         public Builder spawnRate(int v) { spawnRate = atLeast("spawnRate", v, 1); return this; }
         public Builder healthInterval(Duration v) { healthInterval = positive("healthInterval", v); return this; }
@@ -380,8 +414,8 @@ public final class PoolConfig {
             maxAttempts = v;
             return this;
         }
-        public Builder retryBackoff(Duration v) { retryBackoff = nonNegative("retryBackoff", v); return this; }
-        public Builder retryBackoffMax(Duration v) { retryBackoffMax = nonNegative("retryBackoffMax", v); return this; }
+        public Builder retryBackoff(Duration v) { retryBackoff = nonNegative("retryBackoff", v); explicit.add("retryBackoff"); return this; }
+        public Builder retryBackoffMax(Duration v) { retryBackoffMax = nonNegative("retryBackoffMax", v); explicit.add("retryBackoffMax"); return this; }
         public Builder agingStep(Duration v) { agingStep = positive("agingStep", v); return this; }
         public Builder scaleInterval(Duration v) { scaleInterval = positive("scaleInterval", v); return this; }
         public Builder targetUtilization(double v) {
@@ -392,8 +426,8 @@ public final class PoolConfig {
             return this;
         }
         public Builder scaleDownWindow(Duration v) { scaleDownWindow = nonNegative("scaleDownWindow", v); return this; }
-        public Builder restartBackoff(Duration v) { restartBackoff = nonNegative("restartBackoff", v); return this; }
-        public Builder restartBackoffMax(Duration v) { restartBackoffMax = nonNegative("restartBackoffMax", v); return this; }
+        public Builder restartBackoff(Duration v) { restartBackoff = nonNegative("restartBackoff", v); explicit.add("restartBackoff"); return this; }
+        public Builder restartBackoffMax(Duration v) { restartBackoffMax = nonNegative("restartBackoffMax", v); explicit.add("restartBackoffMax"); return this; }
         public Builder restartIntensity(int v) { restartIntensity = atLeast("restartIntensity", v, 1); return this; }
         public Builder restartWindow(Duration v) { restartWindow = positive("restartWindow", v); return this; }
         public Builder circuitMode(CircuitMode v) { circuitMode = Objects.requireNonNull(v, "circuitMode"); return this; }
@@ -422,28 +456,87 @@ public final class PoolConfig {
         public Builder circuitMaxWait(Duration v) { circuitMaxWait = positive("circuitMaxWait", v); return this; }
 
         public PoolConfig build() {
+            // Fit a copy, so this builder stays as the caller left it and can be changed and built again.
+            Builder b = from(new PoolConfig(this));
+            b.fit();
+            b.check();
+            return new PoolConfig(b);
+        }
+
+        /** Moves the defaults of settings not given explicitly to fit the ones that were. */
+        private void fit() {
+            if (!explicit.contains("warmPoolMax")) {
+                warmPoolMax = Math.min(warmPoolMax, maxAgents);
+                warmPoolMax = Math.max(warmPoolMax, explicit.contains("warmPool") ? warmPool : 0);
+                warmPoolMax = Math.max(warmPoolMax, explicit.contains("warmPoolMin") ? warmPoolMin : 0);
+            }
+            if (!explicit.contains("warmPoolMin")) {
+                warmPoolMin = Math.min(warmPoolMin, explicit.contains("warmPool") ? warmPool : warmPoolMax);
+            }
+            if (!explicit.contains("warmPool")) {
+                warmPool = Math.max(warmPoolMin, Math.min(warmPool, warmPoolMax));
+            }
+            if (!explicit.contains("retryBackoffMax")) {
+                retryBackoffMax = max(retryBackoffMax, retryBackoff);
+            } else if (!explicit.contains("retryBackoff")) {
+                retryBackoff = min(retryBackoff, retryBackoffMax);
+            }
+            if (!explicit.contains("restartBackoffMax")) {
+                restartBackoffMax = max(restartBackoffMax, restartBackoff);
+            } else if (!explicit.contains("restartBackoff")) {
+                restartBackoff = min(restartBackoff, restartBackoffMax);
+            }
+        }
+
+        /** Undoes {@link #fit()} on a copy, so its defaults fit the copy's own settings. */
+        private void unfit() {
+            if (!explicit.contains("warmPool")) { warmPool = DEFAULT_WARM_POOL; }
+            if (!explicit.contains("warmPoolMin")) { warmPoolMin = DEFAULT_WARM_POOL_MIN; }
+            if (!explicit.contains("warmPoolMax")) { warmPoolMax = DEFAULT_WARM_POOL_MAX; }
+            if (!explicit.contains("retryBackoff")) { retryBackoff = DEFAULT_RETRY_BACKOFF; }
+            if (!explicit.contains("retryBackoffMax")) { retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX; }
+            if (!explicit.contains("restartBackoff")) { restartBackoff = DEFAULT_RESTART_BACKOFF; }
+            if (!explicit.contains("restartBackoffMax")) { restartBackoffMax = DEFAULT_RESTART_BACKOFF_MAX; }
+        }
+
+        /** After {@link #fit()} only explicit settings can conflict; the messages name them. */
+        private void check() {
+            // Explicit settings first: the message should name what the caller set, not a default that followed it.
+            for (boolean explicitFirst : new boolean[] {true, false}) {
+                fitsMaxAgents("warmPool", warmPool, explicitFirst);
+                fitsMaxAgents("warmPoolMin", warmPoolMin, explicitFirst);
+                fitsMaxAgents("warmPoolMax", warmPoolMax, explicitFirst);
+            }
             if (warmPoolMin > warmPoolMax) {
                 throw new IllegalArgumentException("warmPoolMin must be <= warmPoolMax (got warmPoolMin=" + warmPoolMin
-                        + ", warmPoolMax=" + warmPoolMax + ")");
+                        + ", warmPoolMax=" + warmPoolMax + "); lower warmPoolMin or raise warmPoolMax");
             }
             if (warmPool < warmPoolMin || warmPool > warmPoolMax) {
                 throw new IllegalArgumentException("warmPool must be between warmPoolMin and warmPoolMax (got warmPool="
-                        + warmPool + ", warmPoolMin=" + warmPoolMin + ", warmPoolMax=" + warmPoolMax + ")");
-            }
-            if (maxAgents < warmPoolMax) {
-                throw new IllegalArgumentException("maxAgents must be >= warmPoolMax (got maxAgents=" + maxAgents
-                        + ", warmPoolMax=" + warmPoolMax + "); lower warmPool/warmPoolMax or raise maxAgents");
+                        + warmPool + ", warmPoolMin=" + warmPoolMin + ", warmPoolMax=" + warmPoolMax
+                        + "); change warmPool or the bound it is outside");
             }
             if (retryBackoffMax.compareTo(retryBackoff) < 0) {
                 throw new IllegalArgumentException("retryBackoffMax must be >= retryBackoff (got retryBackoffMax="
-                        + retryBackoffMax + ", retryBackoff=" + retryBackoff + ")");
+                        + retryBackoffMax + ", retryBackoff=" + retryBackoff + "); lower retryBackoff or raise retryBackoffMax");
             }
             if (restartBackoffMax.compareTo(restartBackoff) < 0) {
                 throw new IllegalArgumentException("restartBackoffMax must be >= restartBackoff (got restartBackoffMax="
-                        + restartBackoffMax + ", restartBackoff=" + restartBackoff + ")");
+                        + restartBackoffMax + ", restartBackoff=" + restartBackoff
+                        + "); lower restartBackoff or raise restartBackoffMax");
             }
-            return new PoolConfig(this);
         }
+
+        private void fitsMaxAgents(String name, int v, boolean onlyExplicit) {
+            if (maxAgents < v && (explicit.contains(name) || !onlyExplicit)) {
+                throw new IllegalArgumentException("maxAgents must be >= " + name + " (got maxAgents=" + maxAgents
+                        + (explicit.contains("maxAgents") ? "" : " (the default)") + ", " + name + "=" + v
+                        + "); lower " + name + " or raise maxAgents");
+            }
+        }
+
+        private static Duration max(Duration a, Duration b) { return a.compareTo(b) >= 0 ? a : b; }
+        private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
 
         private static int atLeast(String name, int v, int min) {
             if (v < min) {

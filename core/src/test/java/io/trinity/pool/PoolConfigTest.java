@@ -35,9 +35,9 @@ class PoolConfigTest {
 
     @Test
     void badCombinationsAreRefusedAtBuild() {
-        assertThatThrownBy(() -> PoolConfig.custom().maxAgents(2).build())
+        assertThatThrownBy(() -> PoolConfig.custom().maxAgents(2).warmPoolMax(6).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxAgents must be >= warmPoolMax (got maxAgents=2, warmPoolMax=6)");
+                .hasMessage("maxAgents must be >= warmPoolMax (got maxAgents=2, warmPoolMax=6); lower warmPoolMax or raise maxAgents");
         assertThatThrownBy(() -> PoolConfig.custom().warmPoolMin(5).warmPoolMax(4).build())
                 .hasMessageContaining("warmPoolMin must be <= warmPoolMax (got warmPoolMin=5, warmPoolMax=4)");
         assertThatThrownBy(() -> PoolConfig.custom().retryBackoff(Duration.ofSeconds(5))

@@ -2,21 +2,39 @@ package io.trinity.pool.cli;
 
 import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
+import io.trinity.pool.PoolConfigLoader;
 import io.trinity.pool.balance.Balancers;
 import io.trinity.pool.spawn.SpawnStrategy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The pool settings every pool-running command takes as flags. A flag left out falls back to
- * the command's own default (the demo compresses timings) and then to the seed default
- * ({@code PoolConfig.DEFAULT_*}); {@link #settingsTable} shows which one each value came from.
+ * The pool settings every pool-running command takes as flags. A flag wins over the
+ * {@code tri --config FILE} settings, which win over the command's own default (the demo
+ * compresses timings), which wins over the seed default ({@code PoolConfig.DEFAULT_*});
+ * {@link #settingsTable} shows which one each value came from.
  */
 final class PoolOptions {
+
+    private static final String MAX_AGENTS = PoolConfigLoader.PREFIX + "max-agents";
+    private static final String WARM_POOL = PoolConfigLoader.PREFIX + "warm-pool";
+    private static final String WARM_POOL_MIN = PoolConfigLoader.PREFIX + "warm-pool-min";
+    private static final String WARM_POOL_MAX = PoolConfigLoader.PREFIX + "warm-pool-max";
+
+    /** The command this mixin is part of, to find {@code --config}; null when built directly. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** The settings of the {@code --config} file, as read by the last {@link #toConfig}. */
+    private Map<String, String> fileSettings = Map.of();
 
     @Option(names = "--max-agents", paramLabel = "N", description = "Most live agents in the pool.")
     Integer maxAgents;
@@ -54,8 +72,12 @@ final class PoolOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the workload and of the pool's randomness.")
     Long seed;
 
-    /** The settings: each flag given, else the command's default, else the seed default. */
+    /** The settings: each flag given, else the {@code --config} file's, else the command's default, else the seed default. */
     PoolConfig toConfig(PoolConfig commandDefaults) {
+        return toConfig(commandDefaults, Tri.configFile(mixee));
+    }
+
+    PoolConfig toConfig(PoolConfig commandDefaults, Path configFile) {
         positive("--max-agents", maxAgents);
         atLeastZero("--warm", warm);
         positive("--spawn-rate", spawnRate);
@@ -63,34 +85,70 @@ final class PoolOptions {
         positive("--idle-timeout", idleTimeout);
         positive("--health-interval", healthInterval);
         positive("--stuck-after", stuckAfter);
-        int max = or(maxAgents, commandDefaults.maxAgents());
-        int w = or(warm, commandDefaults.warmPool());
-        if (w > max) {
-            throw new UserError("--warm (" + w + ") must be <= --max-agents (" + max + "); lower --warm or raise --max-agents");
+        fileSettings = ConfigFile.read(configFile);
+        PoolConfig.Builder b = PoolConfigLoader.load(commandDefaults, fileSettings, Map.of());
+        // The command's warm pool is a default too: fit it to the sizes the user gave, as the core
+        // fits its seed defaults; warm-pool settings the user gave are taken as they are.
+        Integer userMax = maxAgents != null ? maxAgents : fileInt(MAX_AGENTS);
+        Integer userWarm = warm != null ? warm : fileInt(WARM_POOL);
+        Integer userMin = fileInt(WARM_POOL_MIN);
+        Integer userWarmMax = fileInt(WARM_POOL_MAX);
+        int max = or(userMax, commandDefaults.maxAgents());
+        int warmMax = userWarmMax != null ? userWarmMax
+                : Math.max(Math.min(commandDefaults.warmPoolMax(), max), Math.max(or(userWarm, 0), or(userMin, 0)));
+        int warmMin = userMin != null ? userMin : Math.min(commandDefaults.warmPoolMin(), or(userWarm, warmMax));
+        int w = userWarm != null ? userWarm : Math.max(warmMin, Math.min(commandDefaults.warmPool(), warmMax));
+        if (userWarm != null && w > max) {
+            throw new UserError(name("--warm", WARM_POOL, warm) + " (" + w + ") must be <= " + name("--max-agents",
+                    MAX_AGENTS, maxAgents) + " (" + max + "); lower --warm or raise --max-agents");
         }
-        String b = or(balancer, commandDefaults.balancer());
-        if (!Balancers.builtIn().containsKey(b)) {
-            throw new UserError("--balancer: unknown balancer '" + b + "'; choose one of "
-                    + String.join(", ", Balancers.builtIn().keySet()));
+        b.warmPoolMin(warmMin).warmPoolMax(warmMax).warmPool(w).maxAgents(max);
+        if (idleTimeout != null) {
+            b.idleTimeout(idleTimeout);
         }
+        if (spawnRate != null) {
+            b.spawnRate(spawnRate);
+        }
+        if (healthInterval != null) {
+            b.healthInterval(healthInterval);
+        }
+        if (stuckAfter != null) {
+            b.stuckAfter(stuckAfter);
+        }
+        if (queue != null) {
+            b.queueCapacity(queue);
+        }
+        if (balancer != null) {
+            b.balancer(balancer);
+        }
+        if (preemptPriority != null) {
+            b.preemptPriority(preemptPriority);
+        }
+        if (seed != null) {
+            b.seed(seed);
+        }
+        PoolConfig config;
         try {
-            return PoolConfig.from(commandDefaults)
-                    .warmPoolMin(Math.min(commandDefaults.warmPoolMin(), w))
-                    .warmPoolMax(Math.max(w, Math.min(commandDefaults.warmPoolMax(), max)))
-                    .warmPool(w)
-                    .maxAgents(max)
-                    .idleTimeout(or(idleTimeout, commandDefaults.idleTimeout()))
-                    .spawnRate(or(spawnRate, commandDefaults.spawnRate()))
-                    .healthInterval(or(healthInterval, commandDefaults.healthInterval()))
-                    .stuckAfter(or(stuckAfter, commandDefaults.stuckAfter()))
-                    .queueCapacity(or(queue, commandDefaults.queueCapacity()))
-                    .balancer(b)
-                    .preemptPriority(or(preemptPriority, commandDefaults.preemptPriority()))
-                    .seed(or(seed, commandDefaults.seed()))
-                    .build();
+            config = b.build();
         } catch (IllegalArgumentException e) {
             throw new UserError("invalid pool settings: " + e.getMessage());
         }
+        if (!Balancers.builtIn().containsKey(config.balancer())) {
+            throw new UserError(name("--balancer", PoolConfigLoader.PREFIX + "balancer", balancer) + ": unknown balancer '"
+                    + config.balancer() + "'; choose one of " + String.join(", ", Balancers.builtIn().keySet()));
+        }
+        return config;
+    }
+
+    /** An integer the file sets (already checked by {@link ConfigFile#read}), or null. */
+    private Integer fileInt(String key) {
+        String v = fileSettings.get(key);
+        return v == null ? null : Integer.valueOf(v.strip());
+    }
+
+    /** How to name a setting in a message: the flag, unless the value came from the file. */
+    private String name(String flag, String key, Object flagValue) {
+        return flagValue == null && fileSettings.containsKey(key) ? key + " (--config)" : flag;
     }
 
     /** The strategy names to run; {@code fallback} when the flag is absent. */
@@ -108,22 +166,22 @@ final class PoolOptions {
 
     /**
      * Rows of setting, value, seed default, and where the value came from: {@code flag},
-     * {@code <label>} (the command's own default) or {@code seed default}.
+     * {@code --config}, {@code <label>} (the command's own default) or {@code seed default}.
      */
     List<List<String>> settingsTable(PoolConfig used, PoolConfig commandDefaults, List<String> strategies,
                                      List<String> commandStrategies, String label) {
         PoolConfig seedDefaults = PoolConfig.ofDefaults();
         List<List<String>> rows = new ArrayList<>();
-        row(rows, "--max-agents", "DEFAULT_MAX_AGENTS", maxAgents, used, commandDefaults, seedDefaults, c -> String.valueOf(c.maxAgents()), label);
-        row(rows, "--warm", "DEFAULT_WARM_POOL", warm, used, commandDefaults, seedDefaults, c -> String.valueOf(c.warmPool()), label);
-        row(rows, "--idle-timeout", "DEFAULT_IDLE_TIMEOUT", idleTimeout, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.idleTimeout()), label);
-        row(rows, "--spawn-rate", "DEFAULT_SPAWN_RATE", spawnRate, used, commandDefaults, seedDefaults, c -> c.spawnRate() + "/s", label);
-        row(rows, "--health-interval", "DEFAULT_HEALTH_INTERVAL", healthInterval, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.healthInterval()), label);
-        row(rows, "--stuck-after", "DEFAULT_STUCK_AFTER", stuckAfter, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.stuckAfter()), label);
-        row(rows, "--queue", "DEFAULT_QUEUE_CAPACITY", queue, used, commandDefaults, seedDefaults, c -> String.valueOf(c.queueCapacity()), label);
-        row(rows, "--balancer", "DEFAULT_BALANCER", balancer, used, commandDefaults, seedDefaults, PoolConfig::balancer, label);
-        row(rows, "--preempt-priority", "DEFAULT_PREEMPT_PRIORITY", preemptPriority, used, commandDefaults, seedDefaults, c -> String.valueOf(c.preemptPriority()), label);
-        row(rows, "--seed", null, seed, used, commandDefaults, seedDefaults, c -> String.valueOf(c.seed()), label);
+        row(rows, "--max-agents", "max-agents", "DEFAULT_MAX_AGENTS", maxAgents, used, commandDefaults, seedDefaults, c -> String.valueOf(c.maxAgents()), label);
+        row(rows, "--warm", "warm-pool", "DEFAULT_WARM_POOL", warm, used, commandDefaults, seedDefaults, c -> String.valueOf(c.warmPool()), label);
+        row(rows, "--idle-timeout", "idle-timeout", "DEFAULT_IDLE_TIMEOUT", idleTimeout, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.idleTimeout()), label);
+        row(rows, "--spawn-rate", "spawn-rate", "DEFAULT_SPAWN_RATE", spawnRate, used, commandDefaults, seedDefaults, c -> c.spawnRate() + "/s", label);
+        row(rows, "--health-interval", "health-interval", "DEFAULT_HEALTH_INTERVAL", healthInterval, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.healthInterval()), label);
+        row(rows, "--stuck-after", "stuck-after", "DEFAULT_STUCK_AFTER", stuckAfter, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.stuckAfter()), label);
+        row(rows, "--queue", "queue-capacity", "DEFAULT_QUEUE_CAPACITY", queue, used, commandDefaults, seedDefaults, c -> String.valueOf(c.queueCapacity()), label);
+        row(rows, "--balancer", "balancer", "DEFAULT_BALANCER", balancer, used, commandDefaults, seedDefaults, PoolConfig::balancer, label);
+        row(rows, "--preempt-priority", "preempt-priority", "DEFAULT_PREEMPT_PRIORITY", preemptPriority, used, commandDefaults, seedDefaults, c -> String.valueOf(c.preemptPriority()), label);
+        row(rows, "--seed", "seed", null, seed, used, commandDefaults, seedDefaults, c -> String.valueOf(c.seed()), label);
         String pooled = String.join(",", SpawnStrategies.POOL_DEFAULT);
         String given = String.join(",", strategies);
         String source = spawnStrategy != null ? "flag" : commandStrategies.equals(SpawnStrategies.POOL_DEFAULT)
@@ -132,12 +190,12 @@ final class PoolOptions {
         return rows;
     }
 
-    private static void row(List<List<String>> rows, String flag, String constant, Object flagValue, PoolConfig used,
-                            PoolConfig commandDefaults, PoolConfig seed, Function<PoolConfig, String> show,
-                            String label) {
+    private void row(List<List<String>> rows, String flag, String key, String constant, Object flagValue, PoolConfig used,
+                     PoolConfig commandDefaults, PoolConfig seed, Function<PoolConfig, String> show, String label) {
         String value = show.apply(used);
         String dflt = show.apply(seed);
-        String source = flagValue != null ? "flag" : value.equals(dflt) ? "seed default" : label;
+        String source = flagValue != null ? "flag" : fileSettings.containsKey(PoolConfigLoader.PREFIX + key) ? "--config"
+                : value.equals(dflt) ? "seed default" : label;
         rows.add(List.of(flag, value, constant == null ? dflt : dflt + " (" + constant + ")", source));
     }
 

@@ -58,6 +58,9 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One task: no warm agents to start, no retries; a --config file may change either. */
+    static final PoolConfig RUN_DEFAULTS = PoolConfig.custom().warmPoolMin(0).warmPoolMax(0).warmPool(0).maxAgents(4)
+            .maxAttempts(1).build();
     private static final Map<String, String> DEFAULT_OPS = Map.of(AgentTypes.VISION, "info", AgentTypes.VOICE,
             "analyze", AgentTypes.DATA, "stats", AgentTypes.CODE, "analyze", AgentTypes.SYSTEM, "snapshot",
             AgentTypes.GENERIC, "summarize");
@@ -104,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
         PoolOptions.positive("--timeout", timeout);
         Task task = task();
         // Every built-in type is registered so a coordinator's subtasks have agents too.
-        PoolConfig config = PoolConfig.custom().warmPoolMin(0).warmPoolMax(0).warmPool(0).maxAgents(4).maxAttempts(1).build();
+        PoolConfig config = new PoolOptions().toConfig(RUN_DEFAULTS, Tri.configFile(spec));
         try (AgentPool pool = BuiltInAgents.registerAll(AgentPool.builder().config(config)).build()) {
             TaskHandle h = pool.submit(task);
             Payload result;

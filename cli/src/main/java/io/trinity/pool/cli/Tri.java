@@ -1,9 +1,12 @@
 package io.trinity.pool.cli;
 
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code tri} command. Exit codes: 0 success, 1 the run itself went wrong (a task not
@@ -21,12 +24,18 @@ import picocli.CommandLine.Command;
                 "  tri simulate traces/bursty.csv --max-agents 8",
                 "  tri run vision --input photo.png --op thumbnail --width 64",
                 "  tri check-events events.jsonl",
+                "  tri --config pool.properties simulate traces/bursty.csv",
                 "",
-                "Durations are written 250ms, 3s, 2m. Exit codes: 0 ok, 1 the run failed,",
+                "Durations are written 250ms, 1.5s, 2m or PT30S. Exit codes: 0 ok, 1 the run failed,",
                 "2 a usage mistake. More in docs/cli.md."})
 public final class Tri implements Runnable {
 
     private final boolean interactive;
+
+    // Inherited, so it may come before or after the subcommand; picocli sets this field either way.
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Pool settings as trinity.pool.* properties (docs/configuration.md); flags win over the file.")
+    Path config;
 
     private Tri(boolean interactive) {
         this.interactive = interactive;
@@ -78,6 +87,11 @@ public final class Tri implements Runnable {
     /** Whether output goes to a terminal that can redraw in place (false in tests and pipes). */
     boolean interactive() {
         return interactive;
+    }
+
+    /** The {@code --config} file given anywhere on the command line, or null. */
+    static Path configFile(CommandLine.Model.CommandSpec spec) {
+        return spec != null && spec.root().userObject() instanceof Tri t ? t.config : null;
     }
 
     /** Tri of the command line a subcommand runs in. */

@@ -37,7 +37,7 @@ class CliErrorsTest {
         userError(Cli.run("spawn", "--bogus"), "tri spawn: Unknown option: '--bogus'");
         userError(Cli.run("spawn", "--idle-timeout", "5"), "'5' is not a duration; write a number and a unit");
         userError(Cli.run("spawn", "--max-agents", "0"), "--max-agents must be >= 1 (got 0)");
-        userError(Cli.run("spawn", "--stuck-after", "0s"), "--stuck-after must be > 0 (got 0ms)");
+        userError(Cli.run("spawn", "--stuck-after", "0s"), "--stuck-after must be > 0 (got 0)");
         userError(Cli.run("spawn", "--max-agents", "2", "--warm", "3"), "--warm (3) must be <= --max-agents (2)");
         userError(Cli.run("spawn", "--balancer", "fastest"), "unknown balancer 'fastest'; choose one of round-robin");
         userError(Cli.run("spawn", "--spawn-strategy", "psychic"), "unknown spawn strategy 'psychic'; choose from");

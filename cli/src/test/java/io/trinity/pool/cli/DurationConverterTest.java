@@ -17,13 +17,16 @@ class DurationConverterTest {
         assertThat(DurationConverter.parse("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(DurationConverter.parse("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(DurationConverter.parse("0s")).isEqualTo(Duration.ZERO);
+        assertThat(DurationConverter.parse("0")).isEqualTo(Duration.ZERO);
+        assertThat(DurationConverter.parse("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(DurationConverter.parse("PT30S")).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void refusesWhatIsNotADuration() {
-        for (String bad : new String[] {"5", "-3s", "3 s", "abc", "", "1.s", "2d"}) {
+        for (String bad : new String[] {"5", "-3s", "3 s", "abc", "", "1.s", "2w"}) {
             assertThatThrownBy(() -> DurationConverter.parse(bad)).as(bad)
-                    .isInstanceOf(TypeConversionException.class).hasMessageContaining("250ms, 3s");
+                    .isInstanceOf(TypeConversionException.class).hasMessageContaining("'" + bad + "' is not a duration").hasMessageContaining("250ms, 1.5s, 2m");
         }
     }
 

@@ -1,9 +1,9 @@
 package io.trinity.pool.agents.llm;
 
+import io.trinity.pool.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -111,24 +111,12 @@ public record LlmSettings(String provider, String baseUrl, String model, String 
                 + url + "')");
     }
 
-    /** Parses "30", "30s", "1500ms", "2m" or an ISO-8601 duration such as "PT30S". */
+    /** Bare seconds ("30", documented before the project had one grammar), else {@link Durations#parse}. */
     static Duration parseTimeout(String text, String source) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
+        String t = text.strip();
         try {
-            if (t.startsWith("pt")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).strip()));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).strip()));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).strip()));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException | DateTimeParseException e) {
+            return t.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(t)) : Durations.parse(t);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + " must be a duration such as 30, 30s, 1500ms, 2m or PT30S (got '"
                     + text + "')");
         }
