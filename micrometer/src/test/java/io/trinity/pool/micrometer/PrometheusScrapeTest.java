@@ -49,6 +49,7 @@ class PrometheusScrapeTest {
                 "trinity_pool_tasks_total{outcome=\"succeeded\",pool=\"main\",type=\"code\"} 20",
                 "trinity_pool_task_wait_seconds_bucket{pool=\"main\",type=\"code\",le=",
                 "trinity_pool_task_wait_seconds_count{pool=\"main\",type=\"code\"} 20",
+                "trinity_pool_task_wait_seconds_max{pool=\"main\",type=\"code\"}",
                 "trinity_pool_task_run_seconds_bucket{pool=\"main\",type=\"code\",le=",
                 "trinity_pool_task_run_seconds_count{pool=\"main\",type=\"code\"} 20",
                 "trinity_pool_spawns_total{cause=\"warm_pool\",pool=\"main\",type=\"code\"}",
