@@ -52,22 +52,35 @@ import java.util.Objects;
  */
 public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
 
+    /** Gauge: live agents, tagged {@code type} and {@code state}. */
     public static final String AGENTS = "trinity.pool.agents";
+    /** Gauge: accepted tasks waiting to start (queued or in a retry backoff), tagged {@code type}. */
     public static final String QUEUE_SIZE = "trinity.pool.queue.size";
+    /** Counter: tasks by final state, and rejected submits, tagged {@code type} and {@code outcome}. */
     public static final String TASKS = "trinity.pool.tasks";
+    /** Timer: wait before each attempt starts, tagged {@code type}. */
     public static final String TASK_WAIT = "trinity.pool.task.wait";
+    /** Timer: each attempt's run time, tagged {@code type}. */
     public static final String TASK_RUN = "trinity.pool.task.run";
+    /** Counter: agents spawned, tagged {@code type} and {@code cause}. */
     public static final String SPAWNS = "trinity.pool.spawns";
+    /** Counter: agents removed, tagged {@code type} and {@code reason}. */
     public static final String DESTROYS = "trinity.pool.destroys";
+    /** Counter: auto-scaler target changes, tagged {@code type}. */
     public static final String SCALE_DECISIONS = "trinity.pool.scale.decisions";
+    /** Gauge: running attempts of the most active tenants, tagged {@code tenant}. */
     public static final String TENANT_RUNNING = "trinity.pool.tenant.running";
+    /** Gauge: queued tasks held back by a rate-limited resource, tagged {@code resource}. */
     public static final String RESOURCE_WAITING = "trinity.pool.resource.waiting";
 
     /** The tag value that gathers what is past a cap (tenants, task types, resources). */
     public static final String OTHER = "other";
 
+    /** Default of {@link Builder#maxTenants}. */
     public static final int DEFAULT_MAX_TENANTS = 20;
+    /** Default of {@link Builder#maxTagValues}. */
     public static final int DEFAULT_MAX_TAG_VALUES = 100;
+    /** Default of {@link Builder#maxTrackedTasks}. */
     public static final int DEFAULT_MAX_TRACKED_TASKS = 100_000;
 
     private final MeterSet meters;
@@ -88,11 +101,20 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
         this.scaleDecisions = meters.new Counters(SCALE_DECISIONS, "Auto-scaler target changes", "type", null);
     }
 
-    /** A binder with the default caps and no common tags. */
+    /**
+     * A binder with the default caps and no common tags.
+     *
+     * @return a new binder, to register as the pool's listener
+     */
     public static TrinityPoolMetrics create() {
         return builder().build();
     }
 
+    /**
+     * Starts configuring a binder.
+     *
+     * @return a builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -153,13 +175,23 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
         private Builder() {
         }
 
-        /** Tags added to every meter, such as the pool's name when an application runs several. */
+        /**
+         * Tags added to every meter, such as the pool's name when an application runs several.
+         *
+         * @param tags added to those given before
+         * @return this builder
+         */
         public Builder tags(Iterable<Tag> tags) {
             this.tags = this.tags.and(Objects.requireNonNull(tags, "tags"));
             return this;
         }
 
-        /** Key-value pairs, as {@link Tags#of(String...)}. */
+        /**
+         * Tags added to every meter, as key-value pairs.
+         *
+         * @param keyValues an even number of strings, as {@link Tags#of(String...)}
+         * @return this builder
+         */
         public Builder tags(String... keyValues) {
             if (keyValues.length % 2 != 0) {
                 throw new IllegalArgumentException("tags needs key-value pairs (got " + keyValues.length
@@ -168,7 +200,13 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
             return tags(Tags.of(keyValues));
         }
 
-        /** Tenants with their own {@code tenant} tag value (the most active ones); default 20. */
+        /**
+         * Tenants with their own {@code tenant} tag value (the most active ones); the rest share
+         * {@value TrinityPoolMetrics#OTHER}.
+         *
+         * @param n 0 to 10000; default {@value TrinityPoolMetrics#DEFAULT_MAX_TENANTS}
+         * @return this builder
+         */
         public Builder maxTenants(int n) {
             if (n < 0 || n > 10_000) {
                 throw new IllegalArgumentException("maxTenants must be between 0 and 10000 (got " + n
@@ -178,7 +216,13 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
             return this;
         }
 
-        /** Distinct values of a tag taken from tasks ({@code type}, {@code resource}); default 100. */
+        /**
+         * Distinct values of each tag taken from tasks ({@code type}, {@code resource}); later
+         * values are counted under {@value TrinityPoolMetrics#OTHER}.
+         *
+         * @param n 1 to 10000; default {@value TrinityPoolMetrics#DEFAULT_MAX_TAG_VALUES}
+         * @return this builder
+         */
         public Builder maxTagValues(int n) {
             if (n < 1 || n > 10_000) {
                 throw new IllegalArgumentException("maxTagValues must be between 1 and 10000 (got " + n
@@ -189,9 +233,12 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
         }
 
         /**
-         * A guard on the per-task bookkeeping: live tasks followed at once, default 100,000. Keep
-         * it above the pool's queue capacity plus its running and retrying tasks; past it the
-         * oldest task is no longer followed.
+         * A guard on the per-task bookkeeping: live tasks followed at once. Keep it above the
+         * pool's queue capacity plus its running and retrying tasks; past it the oldest task is no
+         * longer followed.
+         *
+         * @param n at least 1; default {@value TrinityPoolMetrics#DEFAULT_MAX_TRACKED_TASKS}
+         * @return this builder
          */
         public Builder maxTrackedTasks(int n) {
             if (n < 1) {
@@ -202,6 +249,11 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
             return this;
         }
 
+        /**
+         * Builds the binder.
+         *
+         * @return a binder, to register as one pool's listener and bind to registries
+         */
         public TrinityPoolMetrics build() {
             return new TrinityPoolMetrics(this);
         }

@@ -54,34 +54,66 @@ public final class PoolTracing implements PoolListener {
         this.traces = new Traces(tracer);
     }
 
+    /**
+     * Tracing with the tracer of {@value #INSTRUMENTATION_NAME} from {@code openTelemetry}.
+     *
+     * @param openTelemetry the SDK (or the global instance) spans go to
+     * @return tracing for one pool
+     */
     public static PoolTracing create(OpenTelemetry openTelemetry) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         return new PoolTracing(openTelemetry.getTracer(INSTRUMENTATION_NAME));
     }
 
-    /** For a tracer you configured yourself. */
+    /**
+     * Tracing with a tracer you configured yourself.
+     *
+     * @param tracer makes the task and attempt spans
+     * @return tracing for one pool
+     */
     public static PoolTracing create(Tracer tracer) {
         return new PoolTracing(Objects.requireNonNull(tracer, "tracer"));
     }
 
-    /** The same type, its agents running their work inside their attempt span. */
+    /**
+     * The same type with the same settings, its agents running their work inside their
+     * attempt span.
+     *
+     * @param type the type to register
+     * @return the type to register instead
+     */
     public AgentType instrument(AgentType type) {
         Objects.requireNonNull(type, "type");
         return new AgentType(type.name(), instrument(type.factory()), type.minAgents(), type.maxAgents(),
                 type.stuckAfter(), type.preemptible(), type.resources());
     }
 
-    /** A factory whose agents run their work inside their attempt span. */
+    /**
+     * A factory whose agents run their work inside their attempt span; an {@code AsyncAgent}
+     * stays asynchronous.
+     *
+     * @param factory the factory to register
+     * @return the factory to register instead
+     */
     public AgentFactory instrument(AgentFactory factory) {
         Objects.requireNonNull(factory, "factory");
         return init -> TracingAgent.wrap(factory.create(init), traces);
     }
 
-    /** The pool, with {@code submit} and {@code resubmit} traced. */
+    /**
+     * The pool, with {@code submit} and {@code resubmit} traced.
+     *
+     * @param pool a pool built with this object as a listener and instrumented types
+     * @return the pool to submit to
+     */
     public TracingAgentPool wrap(AgentPool pool) {
         return new TracingAgentPool(Objects.requireNonNull(pool, "pool"), traces);
     }
 
+    /**
+     * Adds what only the pool knows to the spans: the balancer, each attempt's outcome and end,
+     * retries and dead letters.
+     */
     @Override
     public void onEvent(PoolEvent event) {
         traces.onEvent(event);
@@ -90,13 +122,20 @@ public final class PoolTracing implements PoolListener {
     /**
      * The W3C {@code traceparent} of the current context, such as
      * {@code 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01}; inside an instrumented
-     * agent's work, that of its attempt span. Empty when no span is current.
+     * agent's work, that of its attempt span.
+     *
+     * @return the header value; empty when no span is current
      */
     public static Optional<String> traceparent() {
         return traceparent(Context.current());
     }
 
-    /** The W3C {@code traceparent} of {@code context}; empty when it holds no valid span. */
+    /**
+     * The W3C {@code traceparent} of a context.
+     *
+     * @param context any context
+     * @return the header value; empty when the context holds no valid span
+     */
     public static Optional<String> traceparent(Context context) {
         Objects.requireNonNull(context, "context");
         if (!Span.fromContext(context).getSpanContext().isValid()) {
@@ -109,7 +148,10 @@ public final class PoolTracing implements PoolListener {
 
     /**
      * The {@code traceparent} of the attempt {@code ctx} belongs to, from any thread (an agent's
-     * I/O thread, say); empty for a task that is not traced.
+     * I/O thread, say).
+     *
+     * @param ctx the context the pool gave the agent
+     * @return the header value; empty for a task that is not traced
      */
     public Optional<String> traceparent(TaskContext ctx) {
         Objects.requireNonNull(ctx, "ctx");

@@ -29,7 +29,11 @@ public final class TracingAgentPool implements AgentPool {
         this.traces = traces;
     }
 
-    /** The wrapped pool; tasks submitted to it directly are not traced. */
+    /**
+     * The wrapped pool.
+     *
+     * @return the pool itself; tasks submitted to it directly are not traced
+     */
     public AgentPool delegate() {
         return delegate;
     }
