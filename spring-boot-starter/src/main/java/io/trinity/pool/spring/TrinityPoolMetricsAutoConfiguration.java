@@ -1,27 +1,30 @@
 package io.trinity.pool.spring;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trinity.pool.micrometer.TrinityPoolMetrics;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
 
 /**
- * PLACEHOLDER, to finish when the {@code micrometer} module ({@code trinity-pool-micrometer})
- * lands: binds its meters ({@code trinity.pool.agents}, {@code trinity.pool.tasks}, ...) to the
- * auto-configured pool. Until then this class is inert: its condition names the binder class by
- * string, so nothing here needs that module, and without it the condition is false.
- *
- * <p>To finish: add {@code trinity-pool-micrometer} as an optional dependency, then declare the
- * binder here as a bean the pool picks up, as a {@code PoolListener} if the binder is one (every
- * PoolListener bean is registered on the pool) or as a {@link TrinityPoolBuilderCustomizer}, e.g.
- * <pre>{@code
- * @Bean
- * TrinityPoolMetrics trinityPoolMetrics(MeterRegistry registry) { return new TrinityPoolMetrics(registry, ...); }
- * }</pre>
- * and test it with a {@code SimpleMeterRegistry} bean.
+ * Binds the pool's meters ({@code trinity.pool.agents}, {@code trinity.pool.tasks}, ... see
+ * docs/observability.md) to the application's {@link MeterRegistry} when
+ * {@code trinity-pool-micrometer} is on the class path and a registry exists. The binder is a
+ * {@code PoolListener} bean, so the auto-configured pool registers it like any other listener.
  */
-@AutoConfiguration(after = TrinityPoolAutoConfiguration.class,
+@AutoConfiguration(before = TrinityPoolAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(name = "io.trinity.pool.micrometer.TrinityPoolMetrics")
 @ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
 public class TrinityPoolMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    TrinityPoolMetrics trinityPoolMetrics(MeterRegistry registry) {
+        TrinityPoolMetrics metrics = TrinityPoolMetrics.create();
+        metrics.bindTo(registry);
+        return metrics;
+    }
 }

@@ -176,6 +176,8 @@ class TrinityPoolAutoConfigurationTest {
     @Test
     void withAMeterRegistryButNoMicrometerModuleNothingIsBound() {
         runner.withUserConfiguration(Agents.class)
+                .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+                        io.trinity.pool.micrometer.TrinityPoolMetrics.class))
                 .withBean(io.micrometer.core.instrument.MeterRegistry.class,
                         io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
                 .run(ctx -> {

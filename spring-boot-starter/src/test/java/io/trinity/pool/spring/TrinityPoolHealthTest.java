@@ -60,7 +60,8 @@ class TrinityPoolHealthTest {
 
     @Test
     void downWhileATypesCircuitIsOpen() {
-        runner.withUserConfiguration(Echo.class, Broken.class).run(ctx -> {
+        runner.withUserConfiguration(Echo.class, Broken.class).withPropertyValues("trinity.pool.circuit-mode=fail-fast")
+                .run(ctx -> {
             AgentPool pool = ctx.getBean(AgentPool.class);
             var result = pool.submit(Task.of("broken", Map.of())).result();
             try {
@@ -68,20 +69,23 @@ class TrinityPoolHealthTest {
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(TaskFailedException.class);
             }
-            // The circuit's event precedes the future it fails, so the state is known by now.
-            Health h = ctx.getBean(TrinityPoolHealthIndicator.class).health();
-            assertThat(h.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(h.getDetails().get("openCircuits")).isEqualTo(Map.of("broken", 1));
+            // Listeners are fed off the control loop, so the circuit event may reach the indicator
+            // a moment after the future failed: a real-time test, waited for with a bound.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                Health h = ctx.getBean(TrinityPoolHealthIndicator.class).health();
+                assertThat(h.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(h.getDetails().get("openCircuits")).isEqualTo(Map.of("broken", 1));
+            });
         });
     }
 
     @Test
     void theCircuitsFollowTheEvents() {
         TrinityPoolCircuits circuits = new TrinityPoolCircuits();
-        circuits.onEvent(new PoolEvent.CircuitChanged(1, "vision", true, 5));
-        circuits.onEvent(new PoolEvent.CircuitChanged(2, "voice", true, 3));
+        circuits.onEvent(new PoolEvent.CircuitChanged(1, "vision", true, 5, "agent vision-5 init failed"));
+        circuits.onEvent(new PoolEvent.CircuitChanged(2, "voice", true, 3, null));
         assertThat(circuits.open()).isEqualTo(Map.of("vision", 5, "voice", 3));
-        circuits.onEvent(new PoolEvent.CircuitChanged(3, "vision", false, 0));
+        circuits.onEvent(new PoolEvent.CircuitChanged(3, "vision", false, 0, null));
         assertThat(circuits.open()).isEqualTo(Map.of("voice", 3));
     }
 

@@ -1,0 +1,200 @@
+package io.trinity.pool.opentelemetry;
+
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskFailedException;
+import io.trinity.pool.TaskHandle;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.agent.TaskContext;
+import io.trinity.pool.event.PoolEvent;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Finds a task's {@link TaskTrace} from the three places that need it: the agent's thread (it
+ * has the {@link TaskContext}), the pool's events (they have the task id) and the task's future.
+ *
+ * <p>The id is known only when {@code submit} returns, but the pool may dispatch the task, run
+ * it and emit its events before that (at once in deterministic mode, by a race otherwise). So a
+ * trace is registered under its {@link Task} instance before the task is submitted (the agent
+ * sees the very same instance through {@link TaskContext#task()}), and bound to its id by
+ * whichever learns the id first: the agent starting the work or {@code submit} returning. An
+ * event for an id not bound yet is parked while a traced submit is in flight and replayed on
+ * binding. The same instance submitted twice at once is submitted as a copy, so instances never
+ * collide.
+ *
+ * <p>Bounded: a trace is held from submit to its task's final state; parked events are capped
+ * at {@value #MAX_PARKED} ids, oldest dropped (they belong to untraced tasks, or to tasks whose
+ * submit has not returned for that long).
+ */
+final class Traces {
+
+    static final int MAX_PARKED = 256;
+
+    private final Tracer tracer;
+    /** Traced tasks whose submit has not returned, by instance. Guarded by itself. */
+    private final Map<Task, TaskTrace> submitting = new IdentityHashMap<>();
+    private final ConcurrentHashMap<Long, TaskTrace> byId = new ConcurrentHashMap<>();
+    /** Events of ids not bound yet. Guarded by itself. */
+    private final LinkedHashMap<Long, List<PoolEvent>> parked = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, List<PoolEvent>> eldest) {
+            return size() > MAX_PARKED;
+        }
+    };
+
+    Traces(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** Starts the task span under {@code parent}, submits through {@code submitter}, follows the handle. */
+    TaskHandle submit(Context parent, Task task, Function<Task, TaskHandle> submitter) {
+        TaskTrace trace = TaskTrace.start(tracer, parent, task);
+        Task submitted = task;
+        synchronized (submitting) {
+            if (submitting.containsKey(submitted)) {
+                submitted = task.toBuilder().build();
+            }
+            submitting.put(submitted, trace);
+        }
+        TaskHandle handle;
+        try {
+            handle = submitter.apply(submitted);
+        } catch (RuntimeException | Error e) {
+            forget(submitted);
+            trace.rejected(e);
+            throw e;
+        }
+        bind(handle.id(), trace);
+        forget(submitted);
+        handle.result().whenComplete((value, error) -> finished(handle, trace, error));
+        return handle;
+    }
+
+    /** The run an agent is starting, or null for a task that is not traced. */
+    TaskTrace.Run runFor(TaskContext ctx) {
+        TaskTrace trace = traceOf(ctx);
+        return trace == null ? null : trace.forAgent(ctx.attempt(), ctx.agentId());
+    }
+
+    /** The trace of the task an agent runs, binding its id on the way; null when untraced. */
+    TaskTrace traceOf(TaskContext ctx) {
+        TaskTrace trace = byId.get(ctx.taskId());
+        if (trace != null) {
+            return trace;
+        }
+        synchronized (submitting) {
+            trace = submitting.get(ctx.task());
+        }
+        if (trace != null) {
+            bind(ctx.taskId(), trace);
+            return trace;
+        }
+        return byId.get(ctx.taskId()); // submit returned and bound it in between
+    }
+
+    void onEvent(PoolEvent event) {
+        long task = switch (event) {
+            case PoolEvent.TaskDispatched e -> e.task();
+            case PoolEvent.TaskEnded e -> e.task();
+            case PoolEvent.TaskRetried e -> e.task();
+            case PoolEvent.TaskDeadLettered e -> e.task();
+            default -> -1;
+        };
+        if (task < 0) {
+            return;
+        }
+        TaskTrace trace = byId.get(task);
+        if (trace != null) {
+            apply(trace, event);
+            return;
+        }
+        synchronized (submitting) {
+            if (submitting.isEmpty()) {
+                return; // nothing can bind it later: an untraced task, or one already finished
+            }
+        }
+        synchronized (parked) {
+            trace = byId.get(task); // bound while we looked
+            if (trace == null) {
+                parked.computeIfAbsent(task, k -> new ArrayList<>(2)).add(event);
+                return;
+            }
+        }
+        apply(trace, event);
+    }
+
+    /**
+     * Replays the parked events before publishing the binding, all under the parked lock, so a
+     * later event of the same task (which finds the binding only afterwards) is applied after
+     * them: a run's end never overtakes its dispatch.
+     */
+    private void bind(long id, TaskTrace trace) {
+        synchronized (parked) {
+            if (byId.containsKey(id)) {
+                return;
+            }
+            trace.bound(id);
+            List<PoolEvent> early = parked.remove(id);
+            if (early != null) {
+                for (PoolEvent e : early) {
+                    apply(trace, e);
+                }
+            }
+            byId.put(id, trace);
+        }
+    }
+
+    private static void apply(TaskTrace trace, PoolEvent event) {
+        switch (event) {
+            case PoolEvent.TaskDispatched e -> trace.dispatched(e);
+            case PoolEvent.TaskEnded e -> trace.ended(e);
+            case PoolEvent.TaskRetried e -> trace.retried(e);
+            case PoolEvent.TaskDeadLettered e -> trace.deadLettered(e);
+            default -> { }
+        }
+    }
+
+    private void finished(TaskHandle handle, TaskTrace trace, Throwable error) {
+        TaskState state = TaskState.SUCCEEDED;
+        List<String> reasons = handle.failureReasons();
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof TaskFailedException failed) {
+            state = failed.state();
+            reasons = failed.reasons();
+        } else if (cause != null) {
+            state = handle.state().isFinal() ? handle.state() : TaskState.CANCELLED;
+        }
+        trace.finish(state, reasons, handle.attempts());
+        byId.remove(handle.id(), trace);
+        synchronized (parked) {
+            parked.remove(handle.id());
+        }
+    }
+
+    private void forget(Task submitted) {
+        synchronized (submitting) {
+            submitting.remove(submitted);
+        }
+    }
+
+    /** Traces held now, for tests: 0 once every traced task is final. */
+    int tracked() {
+        synchronized (submitting) {
+            return byId.size() + submitting.size();
+        }
+    }
+
+    int parkedIds() {
+        synchronized (parked) {
+            return parked.size();
+        }
+    }
+}
