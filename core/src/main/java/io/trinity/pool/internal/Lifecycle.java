@@ -64,7 +64,7 @@ final class Lifecycle {
     void updateFree(AgentSlot slot) {
         TypeState ts = s.type(slot.type());
         boolean eligible = slot.state.isAvailable() && slot.running.size() < slot.capacity
-                && s.agents.get(slot.id) == slot;
+                && s.agents.get(slot.id) == slot && slot.handOverTo == null;
         ts.setFree(slot, eligible ? slot.capacity - slot.running.size() : 0);
     }
 
@@ -345,6 +345,7 @@ final class Lifecycle {
 
     /** Called when an agent's work returned; finishes shutdown for it if the pool is closing. */
     void afterAgentFreed(AgentSlot slot) {
+        planner.freed(slot);
         shutdown.afterAgentFreed(slot);
     }
 

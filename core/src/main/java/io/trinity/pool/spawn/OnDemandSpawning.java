@@ -1,13 +1,18 @@
 package io.trinity.pool.spawn;
 
 import io.trinity.pool.event.PoolEvent.SpawnCause;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Spawns when tasks wait and no agent of their type has room: one agent per waiting task not
  * already covered by a free slot, a spawn in progress, or running work that will finish before
  * a new agent could start (when cold starts are slower than tasks, spawning one agent per
  * waiting task only builds agents that arrive after the queue is gone). A type with no agent at
- * all always gets one. At the cap it reclaims an IDLE agent of another type to make room.
+ * all always gets one, and gets it first. At the cap it reclaims a READY or IDLE agent of a
+ * type with nothing queued to make room, as many as the waiting types need in one round
+ * (within the spawn rate), handing them out one per type in turn.
  */
 public final class OnDemandSpawning implements SpawnStrategy {
 
@@ -20,21 +25,42 @@ public final class OnDemandSpawning implements SpawnStrategy {
 
     @Override
     public void plan(SpawnPlanner p) {
+        Map<String, Integer> deficits = new LinkedHashMap<>();
         for (String type : p.types()) {
             int pending = p.pending(type);
             int deficit = pending - p.freeSlots(type) - p.spawning(type) - p.coveredBeforeASpawn(type);
             if (pending > 0 && p.alive(type) == 0) {
                 deficit = Math.max(deficit, 1);
             }
-            while (deficit > 0) {
-                if (p.spawn(type, SpawnCause.ON_DEMAND)) {
-                    deficit--;
-                } else if (p.alive() >= p.maxAgents() && p.reclaimFor(type)) {
-                    deficit--; // the reclaimed slot becomes this type's agent (respecialized or respawned)
+            if (deficit > 0) {
+                deficits.put(type, deficit);
+            }
+        }
+        // A type with no agent at all makes no progress, one with agents does: the first room
+        // (or spawn permit) goes to each type that has none.
+        for (Map.Entry<String, Integer> e : deficits.entrySet()) {
+            if (p.alive(e.getKey()) == 0 && grow(p, e.getKey())) {
+                e.setValue(e.getValue() - 1);
+            }
+        }
+        // Then one agent at a time to each type in turn, so no type takes every free place or
+        // permit while another waits; a type that cannot grow now leaves the round.
+        while (!deficits.isEmpty()) {
+            Iterator<Map.Entry<String, Integer>> it = deficits.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Integer> e = it.next();
+                if (e.getValue() <= 0 || !grow(p, e.getKey())) {
+                    it.remove();
                 } else {
-                    break;
+                    e.setValue(e.getValue() - 1);
                 }
             }
         }
+    }
+
+    /** One more agent for the type: a spawn, or at the cap an idle agent of another type reclaimed. */
+    private static boolean grow(SpawnPlanner p, String type) {
+        // the reclaimed slot becomes this type's agent (respecialized or respawned)
+        return p.spawn(type, SpawnCause.ON_DEMAND) || (p.alive() >= p.maxAgents() && p.reclaimFor(type));
     }
 }
