@@ -80,6 +80,7 @@ final class Lifecycle {
         if (s.shuttingDown) {
             return;
         }
+        planner.handOverFreed();
         for (TypeState ts : s.byType.values()) {
             while (ts.replacementsOwed > 0 && spawn(ts.name, SpawnCause.REPLACE)) {
                 ts.replacementsOwed--;

@@ -9,6 +9,7 @@ import io.trinity.pool.event.PoolEvent.SpawnCause;
 import io.trinity.pool.spawn.SpawnPlanner;
 import io.trinity.pool.time.PoolClock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -75,7 +76,8 @@ final class Planner implements SpawnPlanner {
      * its work returns ({@link #freed}), so no type waits behind other types' backlogs for
      * longer than one task. A type keeps its last agent while tasks keep arriving for it (one
      * is expected within the idle timeout), so two types cannot take one agent back and forth
-     * at a cold start each. Each hand-over takes a spawn permit: it is a spawn like any other.
+     * at a cold start each. Each hand-over takes a spawn permit when the new agent starts: it
+     * is a spawn like any other.
      */
     @Override
     public boolean reclaimFor(String type) {
@@ -96,17 +98,18 @@ final class Planner implements SpawnPlanner {
                 return false;
             }
         }
+        if (busy != null) {
+            // the spawn permit is taken at the hand-over, when the new agent actually starts
+            busy.handOverTo = type;
+            target.handingOver.add(busy);
+            lifecycle.updateFree(busy); // takes no new task from here on
+            return true;
+        }
         if (!s.limiter.tryAcquire(now)) {
             lifecycle.wakeAt(s.limiter.nextPermitNanos(now));
             return false;
         }
-        if (victim != null) {
-            respecialize(victim, target);
-        } else {
-            busy.handOverTo = type;
-            target.handingOver.add(busy);
-            lifecycle.updateFree(busy); // takes no new task from here on
-        }
+        respecialize(victim, target);
         return true;
     }
 
@@ -175,17 +178,35 @@ final class Planner implements SpawnPlanner {
 
     /** An agent's work returned (loop): one promised to another type is handed over now. */
     void freed(AgentSlot slot) {
-        String type = slot.handOverTo;
-        if (type == null || !slot.running.isEmpty() || s.agents.get(slot.id) != slot) {
+        if (slot.handOverTo != null && slot.running.isEmpty() && s.agents.get(slot.id) == slot) {
+            handOver(slot);
+        }
+    }
+
+    /** Before each plan: promised agents that are free but were waiting for a spawn permit. */
+    void handOverFreed() {
+        for (TypeState ts : s.byType.values()) {
+            if (incoming(ts) > ts.incoming) {
+                for (AgentSlot slot : List.copyOf(ts.handingOver)) {
+                    freed(slot);
+                }
+            }
+        }
+    }
+
+    private void handOver(AgentSlot slot) {
+        TypeState target = s.type(slot.handOverTo);
+        long now = clock.nanoTime();
+        boolean stillWanted = !s.shuttingDown && s.queue.size(target.name) > 0
+                && target.slots.size() + target.incoming < target.type.maxAgents() && target.restart.maySpawn(now)
+                && (slot.state == AgentState.READY || slot.state == AgentState.IDLE);
+        if (stillWanted && !s.limiter.tryAcquire(now)) {
+            lifecycle.wakeAt(s.limiter.nextPermitNanos(now)); // stays promised and out of work until then
             return;
         }
-        TypeState target = s.type(type);
         slot.handOverTo = null;
         target.handingOver.remove(slot);
-        boolean stillWanted = !s.shuttingDown && s.queue.size(type) > 0
-                && target.slots.size() + incoming(target) < target.type.maxAgents()
-                && target.restart.maySpawn(clock.nanoTime());
-        if (!stillWanted || !(slot.state == AgentState.READY || slot.state == AgentState.IDLE)) {
+        if (!stillWanted) {
             lifecycle.updateFree(slot); // the need went away (or the agent did): it serves its own type again
             engine.dispatcher.markNeeded();
             return;
@@ -240,9 +261,12 @@ final class Planner implements SpawnPlanner {
         return n;
     }
 
-    /** Whether a task of the type is expected before an idle agent of it would time out anyway. */
+    /**
+     * Whether a task of the type is expected before an idle agent of it would time out anyway:
+     * its smoothed rate says so, or a task came since the last scale tick (the rate lags by one).
+     */
     private boolean expectsWork(TypeState ts) {
-        return ts.arrivalRate * config.idleTimeout().toNanos() / 1e9 >= 1;
+        return ts.arrivalsThisTick > 0 || ts.arrivalRate * config.idleTimeout().toNanos() / 1e9 >= 1;
     }
 
     @Override public long nanoTime() { return clock.nanoTime(); }

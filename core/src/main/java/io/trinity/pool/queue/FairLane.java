@@ -33,9 +33,14 @@ import java.util.function.ToDoubleFunction;
  * {@code vtime - credit} (it was served more than its share lately, and must not return with a
  * clean slate); once vtime catches up, a fresh flow would start at the same tag. So an emptied
  * flow with no lead is dropped at once, and one with a lead waits in {@code idle}, ordered by
- * tag, until a take moves vtime past it. Each flow enters and leaves that set once per idle
- * spell, so a take costs O(log n) amortized and the lane holds only the tenants with tasks or a
- * recent lead, whatever the number of tenants it has ever seen.
+ * tag, until a take moves vtime past it. vtime need not move, though: when every task comes
+ * from a new tenant, each is served at {@code vtime - credit} and vtime stays put, so the idle
+ * flows are also capped at {@link #IDLE_KEPT}, forgetting the one with the least lead first. A
+ * forgotten flow that returns starts like a fresh one, gaining at most its lead (about one
+ * task's cost plus the credit): the same bounded error as deficit round robin, which forgets a
+ * flow as soon as it empties. Each flow enters and leaves the idle set once per idle spell, so
+ * a take costs O(log n) amortized and the lane holds the tenants with tasks plus at most
+ * {@link #IDLE_KEPT} others, whatever the number of tenants it has ever seen.
  */
 final class FairLane<E extends QueuedTask> {
 
@@ -60,6 +65,9 @@ final class FairLane<E extends QueuedTask> {
             .thenComparing(f -> f.tasks.first(), Entry.ORDER);
     private static final Comparator<Flow<?>> IDLE_ORDER = Comparator.<Flow<?>>comparingDouble(f -> f.tag)
             .thenComparing(f -> f.tenant);
+
+    /** Idle flows with a lead kept at most: beyond it, the one with the least lead is forgotten. */
+    static final int IDLE_KEPT = 256;
 
     private final ToDoubleFunction<String> weights;
     private final double credit;
@@ -208,14 +216,15 @@ final class FairLane<E extends QueuedTask> {
             active.add(f);
         } else if (f.tag > vtime - credit) {
             idle.add(f);
+            forgetCaughtUp();
         } else {
             flows.remove(f.tenant); // no lead left: a fresh flow would start at the same tag
         }
     }
 
-    /** vtime moved on: forgets the idle flows it caught up with, cheapest first. */
+    /** Forgets the idle flows vtime caught up with, and past the cap the least ahead. */
     private void forgetCaughtUp() {
-        while (!idle.isEmpty() && idle.first().tag <= vtime - credit) {
+        while (!idle.isEmpty() && (idle.first().tag <= vtime - credit || idle.size() > IDLE_KEPT)) {
             flows.remove(idle.pollFirst().tenant);
         }
     }

@@ -1,7 +1,6 @@
 package io.trinity.pool.spawn;
 
 import io.trinity.pool.event.PoolEvent.SpawnCause;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import java.util.Map;
  * waiting task only builds agents that arrive after the queue is gone). A type with no agent at
  * all always gets one, and gets it first. At the cap it reclaims a READY or IDLE agent of a
  * type with nothing queued to make room, as many as the waiting types need in one round
- * (within the spawn rate), handing them out one per type in turn.
+ * (within the spawn rate), each next agent to the waiting type with the fewest.
  */
 public final class OnDemandSpawning implements SpawnStrategy {
 
@@ -36,24 +35,22 @@ public final class OnDemandSpawning implements SpawnStrategy {
                 deficits.put(type, deficit);
             }
         }
-        // A type with no agent at all makes no progress, one with agents does: the first room
-        // (or spawn permit) goes to each type that has none.
-        for (Map.Entry<String, Integer> e : deficits.entrySet()) {
-            if (p.alive(e.getKey()) == 0 && grow(p, e.getKey())) {
-                e.setValue(e.getValue() - 1);
-            }
-        }
-        // Then one agent at a time to each type in turn, so no type takes every free place or
-        // permit while another waits; a type that cannot grow now leaves the round.
+        // One agent at a time, each to the waiting type that has the fewest: a type with none
+        // goes first (it makes no progress at all), and no type takes every free place or spawn
+        // permit while another waits. A type that cannot grow now leaves the round.
         while (!deficits.isEmpty()) {
-            Iterator<Map.Entry<String, Integer>> it = deficits.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<String, Integer> e = it.next();
-                if (e.getValue() <= 0 || !grow(p, e.getKey())) {
-                    it.remove();
-                } else {
-                    e.setValue(e.getValue() - 1);
+            String next = null;
+            for (Map.Entry<String, Integer> e : deficits.entrySet()) {
+                if (next == null || p.alive(e.getKey()) < p.alive(next)
+                        || (p.alive(e.getKey()) == p.alive(next) && e.getValue() > deficits.get(next))) {
+                    next = e.getKey();
                 }
+            }
+            int left = deficits.get(next);
+            if (grow(p, next) && left > 1) {
+                deficits.put(next, left - 1);
+            } else {
+                deficits.remove(next);
             }
         }
     }
