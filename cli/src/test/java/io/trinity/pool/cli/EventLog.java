@@ -37,7 +37,7 @@ final class EventLog {
     static final Set<String> CAUSES = Set.of("on_demand", "predictive", "clone", "warm_pool", "scale_up", "replace");
     static final Set<String> DESTROY_REASONS = Set.of("idle_timeout", "scale_down", "failed", "shutdown", "respecialize");
     static final Set<String> OUTCOMES = Set.of("succeeded", "failed", "timed_out", "cancelled", "preempted", "rate_limited");
-    static final Set<String> REJECT_REASONS = Set.of("queue_full", "invalid", "shutdown", "tenant_limit");
+    static final Set<String> REJECT_REASONS = Set.of("queue_full", "invalid", "shutdown", "tenant_limit", "shed");
 
     private EventLog() {
     }
