@@ -162,7 +162,7 @@ public final class Engine implements AgentPool {
                 String why = "tenant '" + tenant.name() + "' holds " + d.held() + " of them, at or above its weighted"
                         + " share of " + Shedder.format(d.share());
                 post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                        RejectReason.QUEUE_FULL, null, tenant.name())));
+                        RejectReason.QUEUE_FULL, why, tenant.name())));
                 throw new QueueFullException(d.depth(), config.queueCapacity(), why);
             }
             default -> { }

@@ -11,7 +11,7 @@ import java.util.Map;
  * waiting task only builds agents that arrive after the queue is gone). A type with no agent at
  * all always gets one, and gets it first. At the cap it reclaims a READY or IDLE agent of a
  * type with nothing queued to make room, as many as the waiting types need in one round
- * (within the spawn rate), each next agent to the waiting type with the fewest.
+ * (within the spawn rate), each next agent to the waiting type whose need is least met.
  */
 public final class OnDemandSpawning implements SpawnStrategy {
 
@@ -35,15 +35,16 @@ public final class OnDemandSpawning implements SpawnStrategy {
                 deficits.put(type, deficit);
             }
         }
-        // One agent at a time, each to the waiting type that has the fewest: a type with none
-        // goes first (it makes no progress at all), and no type takes every free place or spawn
-        // permit while another waits. A type that cannot grow now leaves the round.
+        // One agent at a time, each to the waiting type whose need is least met (agents it has
+        // over agents plus its deficit): a type with none goes first, since it makes no progress
+        // at all, and at the cap no type takes every free place or spawn permit while another
+        // waits, yet a longer backlog still gets more agents. A type that cannot grow now leaves
+        // the round.
         while (!deficits.isEmpty()) {
             String next = null;
-            for (Map.Entry<String, Integer> e : deficits.entrySet()) {
-                if (next == null || p.alive(e.getKey()) < p.alive(next)
-                        || (p.alive(e.getKey()) == p.alive(next) && e.getValue() > deficits.get(next))) {
-                    next = e.getKey();
+            for (String type : deficits.keySet()) {
+                if (next == null || lessMet(p, type, deficits.get(type), next, deficits.get(next))) {
+                    next = type;
                 }
             }
             int left = deficits.get(next);
@@ -53,6 +54,15 @@ public final class OnDemandSpawning implements SpawnStrategy {
                 deficits.remove(next);
             }
         }
+    }
+
+    /** alive(a) / (alive(a) + deficit a) < the same of b, in integers; ties go to the larger deficit. */
+    private static boolean lessMet(SpawnPlanner p, String a, int deficitA, String b, int deficitB) {
+        long aliveA = p.alive(a);
+        long aliveB = p.alive(b);
+        long left = aliveA * (aliveB + deficitB);
+        long right = aliveB * (aliveA + deficitA);
+        return left < right || (left == right && deficitA > deficitB);
     }
 
     /** One more agent for the type: a spawn, or at the cap an idle agent of another type reclaimed. */
