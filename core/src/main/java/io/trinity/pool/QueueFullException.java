@@ -1,13 +1,23 @@
 package io.trinity.pool;
 
-/** Thrown by submit when the task queue is at capacity: the task was not accepted. */
+/**
+ * Thrown by submit when the task queue is at capacity and the task's tenant holds at least its
+ * weighted share of it: the task was not accepted. Also the cause of the
+ * {@link TaskFailedException} (state {@link TaskState#REJECTED}) of a queued task that was shed
+ * to make room for a tenant below its share.
+ */
 public final class QueueFullException extends PoolException {
     private final int depth;
     private final int capacity;
 
     public QueueFullException(int depth, int capacity) {
-        super("task queue is full (depth=" + depth + ", capacity=" + capacity
-                + "); retry later, or raise queueCapacity");
+        this(depth, capacity, null);
+    }
+
+    /** With {@code detail}, such as the tenant's share of the full queue, said before the advice. */
+    public QueueFullException(int depth, int capacity, String detail) {
+        super("task queue is full (depth=" + depth + ", capacity=" + capacity + ")"
+                + (detail == null ? "" : ": " + detail) + "; retry later, or raise queueCapacity");
         this.depth = depth;
         this.capacity = capacity;
     }

@@ -164,9 +164,11 @@ final class DemoScript {
         long until = Math.max(at(0.9), System.currentTimeMillis() + idle + config.scaleInterval().toMillis() * 2);
         sleepUntilMillis(until);
         PoolSnapshot s = pool.snapshot();
+        Map<String, Long> destroys = metrics.destroysByReason();
         String found = s.agents().size() + " agents left (" + s.count(AgentState.READY) + " ready, "
-                + s.count(AgentState.IDLE) + " idle); reclaimed so far: "
-                + metrics.destroysByReason().getOrDefault("idle_timeout", 0L);
+                + s.count(AgentState.IDLE) + " idle); idle agents removed so far: " + metrics.idleRemovals()
+                + " (idle timeout " + destroys.getOrDefault("idle_timeout", 0L) + ", scaler "
+                + destroys.getOrDefault("scale_down", 0L) + ")";
         findings.put("quiet period", found);
         view.note("after the quiet: " + found);
     }

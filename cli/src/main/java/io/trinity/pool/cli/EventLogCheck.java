@@ -233,6 +233,9 @@ final class EventLogCheck {
             }
             settlePending(id, tr);
         }
+        if (ev.equals("task.reject") && "shed".equals(e.path("reason").asText())) {
+            return; // an accepted task shed from a full queue: its task.end follows and is final
+        }
         switch (ev) {
             case "task.reject", "task.deadletter" -> decideFinal(id, tr, ev, line);
             case "task.end" -> {

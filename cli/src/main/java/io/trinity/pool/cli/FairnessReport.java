@@ -16,7 +16,7 @@ import java.util.TreeMap;
 /**
  * What {@code tri simulate} shows about tenants and rate-limited resources, computed from the
  * event stream alone: per tenant its tasks, waits (submit to first dispatch), agent time and
- * spend; per resource the calls started, the busiest 60-second window (calls and estimated
+ * spend, tasks refused at submit (queue full, maxQueued) and tasks shed from a full queue; per resource the calls started, the busiest 60-second window (calls and estimated
  * tokens), how many tasks were held back and the provider pauses.
  */
 final class FairnessReport implements PoolListener {
@@ -37,7 +37,10 @@ final class FairnessReport implements PoolListener {
         long tokens;
         double cost;
         long budgetStops;
+        /** Refused at submit: queue full or the tenant's maxQueued. */
         long rejected;
+        /** Accepted, then shed from a full queue for a tenant below its share. */
+        long shed;
     }
 
     private static final class Resource {
@@ -76,8 +79,9 @@ final class FairnessReport implements PoolListener {
                 submittedAt.put(s.task(), s.nanos());
                 tenant(s.tenant()).tasks++;
             }
-            case PoolEvent.TaskRejected r when r.reason() == PoolEvent.RejectReason.TENANT_LIMIT ->
-                    tenant(r.detail() == null ? "?" : r.detail().split(" ")[1]).rejected++;
+            case PoolEvent.TaskRejected r when r.reason() == PoolEvent.RejectReason.SHED -> tenant(r.tenant()).shed++;
+            case PoolEvent.TaskRejected r when r.reason() == PoolEvent.RejectReason.TENANT_LIMIT
+                    || r.reason() == PoolEvent.RejectReason.QUEUE_FULL -> tenant(r.tenant()).rejected++;
             case PoolEvent.TaskDispatched d -> {
                 Long at = submittedAt.remove(d.task());
                 if (at != null) {
@@ -118,11 +122,11 @@ final class FairnessReport implements PoolListener {
     Table tenantTable() {
         double total = tenants.values().stream().mapToDouble(t -> t.agentSeconds).sum();
         Table t = new Table("tenant", "tasks", "wait p50", "wait p95", "agent-s", "share", "tokens", "cost",
-                "budget stops", "refused");
+                "budget stops", "refused", "shed");
         tenants.forEach((name, v) -> t.row(name, v.tasks, ms(percentile(v.waitsMs, 50)), ms(percentile(v.waitsMs, 95)),
                 String.format(Locale.ROOT, "%.1f", v.agentSeconds),
                 String.format(Locale.ROOT, "%.1f%%", total == 0 ? 0 : 100 * v.agentSeconds / total), v.tokens,
-                String.format(Locale.ROOT, "%.4f", v.cost), v.budgetStops, v.rejected));
+                String.format(Locale.ROOT, "%.4f", v.cost), v.budgetStops, v.rejected, v.shed));
         return t;
     }
 
@@ -139,7 +143,7 @@ final class FairnessReport implements PoolListener {
         Map<String, Object> ts = new LinkedHashMap<>();
         tenants.forEach((name, v) -> ts.put(name, Map.of("tasks", v.tasks, "waitP50Ms", percentile(v.waitsMs, 50),
                 "waitP95Ms", percentile(v.waitsMs, 95), "agentSeconds", v.agentSeconds, "tokens", v.tokens,
-                "cost", v.cost, "budgetStops", v.budgetStops, "refused", v.rejected)));
+                "cost", v.cost, "budgetStops", v.budgetStops, "refused", v.rejected, "shed", v.shed)));
         Map<String, Object> rs = new LinkedHashMap<>();
         resources.forEach((name, r) -> rs.put(name, Map.of("calls", r.calls, "peakCallsPer60s", r.peakCalls,
                 "peakEstimatedTokensPer60s", r.peakTokens, "tasksHeld", r.held.size(), "pauses", r.pauses,

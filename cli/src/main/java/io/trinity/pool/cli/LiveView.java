@@ -86,6 +86,8 @@ final class LiveView implements PoolListener, AutoCloseable {
                     "preempted: task " + e.task() + " on " + e.agent() + " (" + e.reason() + ")";
             case PoolEvent.AgentDestroyed d when d.reason() == PoolEvent.DestroyReason.IDLE_TIMEOUT ->
                     "reclaimed: " + d.agent() + " (idle timeout)";
+            case PoolEvent.AgentDestroyed d when d.reason() == PoolEvent.DestroyReason.SCALE_DOWN ->
+                    "reclaimed: " + d.agent() + " (idle, scaled down)";
             default -> null;
         };
         if (line != null && !interactive) {

@@ -5,6 +5,7 @@ import io.trinity.pool.PoolShutdownException;
 import io.trinity.pool.QueueFullException;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskState;
+import io.trinity.pool.TenantLimitException;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolListener;
 import java.util.ArrayDeque;
@@ -93,6 +94,7 @@ final class RunMetrics implements PoolListener {
         String reason = switch (e) {
             case QueueFullException q -> "queue_full";
             case PoolShutdownException s -> "shutdown";
+            case TenantLimitException t -> "tenant_limit";
             default -> "invalid";
         };
         rejected.merge(reason, 1L, Long::sum);
@@ -204,6 +206,14 @@ final class RunMetrics implements PoolListener {
     synchronized List<String> recentHealth() { return new ArrayList<>(recentHealth); }
     synchronized Map<String, Long> spawnsByCause() { return new TreeMap<>(spawnsByCause); }
     synchronized Map<String, Long> destroysByReason() { return new TreeMap<>(destroysByReason); }
+
+    /**
+     * Agents removed for being idle, whatever removed them: the idle timeout ({@code idle_timeout})
+     * or the scaler ({@code scale_down}). Respecializations, failures and shutdown are not idle removals.
+     */
+    synchronized long idleRemovals() {
+        return destroysByReason.getOrDefault("idle_timeout", 0L) + destroysByReason.getOrDefault("scale_down", 0L);
+    }
     synchronized Map<String, Long> dispatchesByBalancer() { return new TreeMap<>(dispatchesByBalancer); }
     synchronized Map<String, Set<String>> agentsByAffinity() { return new TreeMap<>(agentsByAffinity); }
     synchronized Map<TaskState, Long> finalStates() { return new EnumMap<>(finalStates); }
@@ -222,6 +232,11 @@ final class RunMetrics implements PoolListener {
             if (s.isFinal() && s != TaskState.REJECTED) {
                 states.put(s.name().toLowerCase(java.util.Locale.ROOT), finalStates.getOrDefault(s, 0L));
             }
+        }
+        // an accepted task that ends REJECTED was shed from a full queue for a tenant below its share
+        long shed = finalStates.getOrDefault(TaskState.REJECTED, 0L);
+        if (shed > 0) {
+            states.put("shed", shed);
         }
         return new Summary(submitted, completed, states, new TreeMap<>(rejected),
                 span == 0 ? 0 : ok / (span / 1e9),

@@ -76,7 +76,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON instead of tables.")
     boolean json;
 
-    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal or bursty.")
+    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal, bursty or fair-admission.")
     String generate;
 
     @Option(names = "--out", paramLabel = "FILE", description = "With --generate: where to write the trace.")

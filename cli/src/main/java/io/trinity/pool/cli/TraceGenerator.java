@@ -19,7 +19,10 @@ import java.util.function.DoubleUnaryOperator;
  * a few priorities, affinity keys for a third of the tasks, and a tenant column.
  * <ul>
  *   <li>{@code diurnal}: a day compressed into 10 minutes, from 1 task/s at night to 10/s at noon;</li>
- *   <li>{@code bursty}: 3 tasks/s with a 5 s burst of 60/s every minute.</li>
+ *   <li>{@code bursty}: 3 tasks/s with a 5 s burst of 60/s every minute;</li>
+ *   <li>{@code fair-admission}: two tenants on the same type mix, {@code quiet} at 3 tasks/s and
+ *       {@code loud} at 36/s (12x), steady: about 1.3x what 16 agents can serve, so the queue
+ *       stays full and the question is whose tasks it keeps (docs/fairness.md).</li>
  * </ul>
  */
 final class TraceGenerator {
@@ -34,9 +37,15 @@ final class TraceGenerator {
             Distribution.lognormal(Duration.ofMillis(100), 0.8));
     private static final double[] TYPE_WEIGHTS = {0.3, 0.25, 0.2, 0.1, 0.15};
 
+    /** The fair-admission kind: the quiet tenant's rate, and the loud one's multiple of it. */
+    static final String FAIR_ADMISSION = "fair-admission";
+    private static final double QUIET_RATE = 3;
+    private static final double LOUD_FACTOR = 12;
+
     static {
         RATES.put("diurnal", ms -> 1 + 9 * Math.pow(Math.sin(Math.PI * (ms % 600_000) / 600_000.0), 2));
         RATES.put("bursty", ms -> (ms % 60_000) < 5_000 ? 60 : 3);
+        RATES.put(FAIR_ADMISSION, ms -> QUIET_RATE * (1 + LOUD_FACTOR));
     }
 
     private TraceGenerator() {
@@ -72,9 +81,19 @@ final class TraceGenerator {
                     }
                     int type = pick(r);
                     long ms = Math.max(1, Math.min(120_000, WORK.get(type).sampleNanos(r) / 1_000_000));
-                    int priority = r.nextInt(100) < 2 ? 100 : r.nextInt(10) == 0 ? 5 : 0;
-                    String affinity = r.nextInt(3) == 0 ? "user-" + r.nextInt(40) : "";
-                    String tenant = r.nextInt(4) == 0 ? "globex" : "acme";
+                    int priority;
+                    String affinity;
+                    String tenant;
+                    if (kind.equals(FAIR_ADMISSION)) {
+                        // one superposed Poisson stream: each arrival is the quiet tenant's with its share of the rate
+                        priority = 0;
+                        affinity = "";
+                        tenant = r.nextDouble() * (1 + LOUD_FACTOR) < 1 ? "quiet" : "loud";
+                    } else {
+                        priority = r.nextInt(100) < 2 ? 100 : r.nextInt(10) == 0 ? 5 : 0;
+                        affinity = r.nextInt(3) == 0 ? "user-" + r.nextInt(40) : "";
+                        tenant = r.nextInt(4) == 0 ? "globex" : "acme";
+                    }
                     w.write((long) t + "," + TYPES.get(type) + "," + ms + "," + priority + "," + affinity + ","
                             + tenant + "\n");
                     written++;

@@ -50,4 +50,19 @@ class RunMetricsTest {
         assertThat(m.scaleFlips()).isEqualTo(2);
         assertThat(m.recentScale()).hasSize(5); // the view keeps the latest five
     }
+
+    @Test
+    void everyIdleRemovalCountsWhateverRemovedIt() {
+        RunMetrics m = new RunMetrics(() -> 0);
+        for (String a : new String[] {"a", "b", "c", "d", "e"}) {
+            m.onEvent(new PoolEvent.AgentSpawned(0, a, "t", SpawnCause.ON_DEMAND));
+        }
+        m.onEvent(new PoolEvent.AgentDestroyed(S, "a", "t", PoolEvent.DestroyReason.IDLE_TIMEOUT, null));
+        m.onEvent(new PoolEvent.AgentDestroyed(S, "b", "t", PoolEvent.DestroyReason.SCALE_DOWN, null));
+        m.onEvent(new PoolEvent.AgentDestroyed(S, "c", "t", PoolEvent.DestroyReason.SCALE_DOWN, null));
+        m.onEvent(new PoolEvent.AgentDestroyed(S, "d", "t", PoolEvent.DestroyReason.RESPECIALIZE, null));
+        m.onEvent(new PoolEvent.AgentDestroyed(S, "e", "t", PoolEvent.DestroyReason.FAILED, null));
+        // the scaler's removals of idle agents are idle removals too; respecialize and failed are not
+        assertThat(m.idleRemovals()).isEqualTo(3);
+    }
 }

@@ -34,9 +34,18 @@ class SpawnCommandTest {
                 .contains("== preemption").contains("== quiet").contains("== shutdown")
                 .contains("tasks by final state").contains("spawns by cause").contains("destroys by reason")
                 .contains("latency (succeeded)   p50").contains("routed by balancer:")
+                .containsPattern("quiet period: .* idle agents removed so far: \\d+ \\(idle timeout \\d+, scaler \\d+\\)")
                 .contains("every task reached a final state.");
 
         List<JsonNode> log = EventLog.readAndCheck(events, false);
+        // the quiet line counts every idle removal, the scaler's too: never more than the log has
+        java.util.regex.Matcher quiet = java.util.regex.Pattern
+                .compile("idle agents removed so far: (\\d+) \\(idle timeout (\\d+), scaler (\\d+)\\)").matcher(r.out());
+        assertThat(quiet.find()).isTrue();
+        assertThat(Long.parseLong(quiet.group(1)))
+                .isEqualTo(Long.parseLong(quiet.group(2)) + Long.parseLong(quiet.group(3)))
+                .isLessThanOrEqualTo(log.stream().filter(e -> e.get("ev").asText().equals("agent.destroy")
+                        && List.of("idle_timeout", "scale_down").contains(e.get("reason").asText())).count());
         assertThat(EventLog.count(log, "health.stuck")).as("the hang is detected").isGreaterThanOrEqualTo(1);
         assertThat(EventLog.count(log, "health.restart")).as("hung and crashed agents are replaced").isGreaterThanOrEqualTo(2);
         assertThat(log).anySatisfy(e -> assertThat(e.get("ev").asText() + e.path("cause").asText()).isEqualTo("agent.spawnreplace"));

@@ -38,8 +38,13 @@ public sealed interface PoolEvent {
 
     enum DestroyReason { IDLE_TIMEOUT, SCALE_DOWN, FAILED, SHUTDOWN, RESPECIALIZE }
 
-    /** Why submit refused a task; {@code TENANT_LIMIT}: its tenant is at its maxQueued. */
-    enum RejectReason { QUEUE_FULL, INVALID, SHUTDOWN, TENANT_LIMIT }
+    /**
+     * Why a task was refused. At submit: {@code TENANT_LIMIT}, its tenant is at its maxQueued.
+     * After it was accepted: {@code SHED}, it gave way in a full queue to a task of a tenant
+     * below its weighted share (a {@code task.end} with outcome {@code cancelled} follows; the
+     * task's final state is REJECTED).
+     */
+    enum RejectReason { QUEUE_FULL, INVALID, SHUTDOWN, TENANT_LIMIT, SHED }
 
     /**
      * How an attempt ended. {@code RATE_LIMITED}: the provider refused (429); the task went back
@@ -75,10 +80,16 @@ public sealed interface PoolEvent {
         }
     }
 
-    record TaskRejected(long nanos, long task, String type, RejectReason reason, String detail) implements PoolEvent {
+    /** {@code tenant} is the task's tenant (null when unknown). */
+    record TaskRejected(long nanos, long task, String type, RejectReason reason, String detail, String tenant)
+            implements PoolEvent {
+        public TaskRejected(long nanos, long task, String type, RejectReason reason, String detail) {
+            this(nanos, task, type, reason, detail, null);
+        }
+
         public String name() { return "task.reject"; }
         public Map<String, Object> fields() {
-            return map("task", task, "type", type, "reason", wire(reason), "detail", detail);
+            return map("task", task, "type", type, "reason", wire(reason), "detail", detail, "tenant", tenant);
         }
     }
 

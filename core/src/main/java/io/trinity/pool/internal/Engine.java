@@ -44,7 +44,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
@@ -58,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * agents, attempts and their outcomes), {@link Lifecycle} (spawn, destroy, fail, replace) and
  * {@link Housekeeper} (periodic: idle reclamation, warm pool, scaling, health). They share the
  * loop-owned {@link PoolState}; the {@link Governor} decides what may start (tenant limits,
- * resource pacing, budgets). The only cross-thread state here is the admission counters (the
- * queue's and each limited tenant's, so {@code submit} can refuse synchronously) and the
- * accepting flag.
+ * resource pacing, budgets). The only cross-thread state here is the {@link Admission}
+ * counters (the queue's and each tenant's, so {@code submit} can refuse synchronously and
+ * share a full queue fairly) and the accepting flag.
  */
 public final class Engine implements AgentPool {
 
@@ -89,10 +88,10 @@ public final class Engine implements AgentPool {
     private final ExecutorService ownedLoopExecutor;
     private final Map<String, AgentType> types;
     private final AtomicLong ids = new AtomicLong();
-    /** Queue permits: tasks admitted by submit and not yet out of the queue. */
-    private final AtomicInteger admitted = new AtomicInteger();
-    /** Queue permits per tenant with a maxQueued limit. */
-    private final Map<String, AtomicInteger> admittedByTenant = new ConcurrentHashMap<>();
+    /** Queue permits, in total and per tenant: tasks admitted by submit and not yet out of the queue. */
+    final Admission admission;
+    /** The loop's view of the permits, to choose what a full queue sheds. */
+    final Shedder shedder;
     private volatile boolean accepting = true;
 
     public Engine(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer.Factory> balancerFactories,
@@ -138,6 +137,8 @@ public final class Engine implements AgentPool {
                 f.create(new BalancerContext(clock, random.split(), config.balancerSettings()))));
         this.state = new PoolState(config, types, balancers, new Events(listeners, callbacks, config.listenerBuffer()), clock, random,
                 taskId -> durability.record(new JournalRecord.DeadLetterCleared(taskId, wallMillis(clock.nanoTime()))));
+        this.admission = new Admission(config.queueCapacity());
+        this.shedder = new Shedder(this);
         this.governor = new Governor(this);
         this.dispatcher = new Dispatcher(this);
         this.lifecycle = new Lifecycle(this);
@@ -150,7 +151,7 @@ public final class Engine implements AgentPool {
                         new io.trinity.pool.agent.AgentSnapshot(snap.agent(), snap.type(), snap.state())));
             }
             Recovery recovery = new Recovery(this, loaded);
-            admitted.addAndGet(recovery.prepare());
+            recovery.prepare();
             post(recovery::run);
         }
         loop.post(housekeeper::start);
@@ -172,53 +173,50 @@ public final class Engine implements AgentPool {
         String lane = laneFor(task.type());
         if (lane == null) {
             post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                    RejectReason.INVALID, "unknown type")));
+                    RejectReason.INVALID, "unknown type", task.tenant())));
             throw new TaskRejectedException("task type '" + task.type() + "' has no registered agent type and no '"
                     + AgentTypes.GENERIC + "' fallback is registered; register one of " + types.keySet().stream().sorted().toList()
                     + " or a '" + AgentTypes.GENERIC + "' type");
         }
         if (task.balancer().isPresent() && !state.balancers.containsKey(task.balancer().get())) {
             post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                    RejectReason.INVALID, "unknown balancer")));
+                    RejectReason.INVALID, "unknown balancer", task.tenant())));
             throw new TaskRejectedException("task names balancer '" + task.balancer().get() + "', which this pool does"
                     + " not know; choose one of " + state.balancers.keySet());
         }
         if (!accepting) {
             post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                    RejectReason.SHUTDOWN, null)));
+                    RejectReason.SHUTDOWN, null, task.tenant())));
             throw new PoolShutdownException("pool is shutting down; task of type '" + task.type() + "' was not accepted");
         }
         Map<String, Long> resources = task.resources().isEmpty() ? types.get(lane).resources() : task.resources();
         String tooBig = tooBigForLimits(resources);
         if (tooBig != null) {
             post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                    RejectReason.INVALID, "estimate over limit")));
+                    RejectReason.INVALID, "estimate over limit", task.tenant())));
             throw new TaskRejectedException(tooBig);
         }
         TenantConfig tenant = config.tenant(task.tenant());
-        AtomicInteger tenantCount = null;
-        if (tenant.limitsQueued()) {
-            tenantCount = admittedByTenant.computeIfAbsent(tenant.name(), k -> new AtomicInteger());
-            if (tenantCount.incrementAndGet() > tenant.maxQueued()) {
-                tenantCount.decrementAndGet();
+        Admission.Decision d = admission.admit(tenant);
+        switch (d.verdict()) {
+            case TENANT_LIMIT -> {
                 post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                        RejectReason.TENANT_LIMIT, "tenant " + tenant.name() + " maxQueued " + tenant.maxQueued())));
+                        RejectReason.TENANT_LIMIT, "tenant " + tenant.name() + " maxQueued " + tenant.maxQueued(),
+                        tenant.name())));
                 throw new TenantLimitException(tenant.name(), tenant.maxQueued());
             }
-        }
-        int depth = admitted.incrementAndGet();
-        if (depth > config.queueCapacity()) {
-            admitted.decrementAndGet();
-            if (tenantCount != null) {
-                tenantCount.decrementAndGet();
+            case FULL -> {
+                String why = "tenant '" + tenant.name() + "' holds " + d.held() + " of them, at or above its weighted"
+                        + " share of " + Shedder.format(d.share());
+                post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
+                        RejectReason.QUEUE_FULL, why, tenant.name())));
+                throw new QueueFullException(d.depth(), config.queueCapacity(), why);
             }
-            post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
-                    RejectReason.QUEUE_FULL, null)));
-            throw new QueueFullException(depth - 1, config.queueCapacity());
+            default -> { }
         }
         TaskRecord record = new TaskRecord(this, id, task, lane, clock.nanoTime());
         record.holdsPermit = true;
-        record.holdsTenantPermit = tenantCount != null;
+        record.overCapacity = d.verdict() == Admission.Verdict.IN_OVER_CAPACITY;
         record.resources = resources;
         if (idemKey != null) {
             TaskRecord first = liveByKey.putIfAbsent(idemKey, record);
@@ -232,7 +230,10 @@ public final class Engine implements AgentPool {
         if (journal != null) {
             store(record);
         }
-        post(() -> dispatcher.accept(record));
+        post(() -> {
+            dispatcher.accept(record);
+            shedder.admitted(record);
+        });
         return record;
     }
 
@@ -331,15 +332,12 @@ public final class Engine implements AgentPool {
         return null;
     }
 
-    /** Releases a queue permit: the task left the queue for the first time. */
+    /** Releases a queue permit: the task left the queue for the first time. Loop only. */
     void releasePermit(TaskRecord r) {
         if (r.holdsPermit) {
             r.holdsPermit = false;
-            admitted.decrementAndGet();
-        }
-        if (r.holdsTenantPermit) {
-            r.holdsTenantPermit = false;
-            admittedByTenant.get(r.tenant()).decrementAndGet();
+            admission.release(config.tenant(r.tenant()));
+            shedder.left(r);
         }
     }
 

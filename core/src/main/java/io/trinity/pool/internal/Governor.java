@@ -50,8 +50,9 @@ final class Governor {
     final ResourcePacer pacer;
     final Ledger ledger;
     private final Prices prices;
+    /** Running attempts per tenant; a tenant leaves the map when its count returns to 0. */
     private final Map<String, Integer> runningByTenant = new HashMap<>();
-    /** Estimates (tokens, cost) of each tenant's running attempts, for the budget check. */
+    /** Estimates (tokens, cost) of each tenant's running attempts, for the budget check; dropped with the last one. */
     private final Map<String, double[]> reserved = new HashMap<>();
     private final Set<Attempt> running = new LinkedHashSet<>();
     private PoolClock.Timer wake;
@@ -224,7 +225,11 @@ final class Governor {
         }
         TaskRecord r = a.record;
         String tenant = r.tenant();
-        runningByTenant.merge(tenant, -1, Integer::sum);
+        // drop a tenant at 0: with one tenant per task the maps would otherwise grow forever
+        boolean last = runningByTenant.merge(tenant, -1, Integer::sum) == 0;
+        if (last) {
+            runningByTenant.remove(tenant);
+        }
         Map<String, Long> used = new HashMap<>(a.usage);
         boolean refused = a.outcome == TaskOutcome.RATE_LIMITED;
         for (ResourcePacer.Grant g : r.grants) {
@@ -233,7 +238,9 @@ final class Governor {
             pacer.release(g, actual);
             used.put(g.resource(), actual);
         }
-        if (!r.resources.isEmpty()) {
+        if (last) {
+            reserved.remove(tenant);
+        } else if (!r.resources.isEmpty()) {
             double[] res = reserved.get(tenant);
             res[0] -= total(r.resources);
             res[1] -= prices.cost(r.resources);
@@ -290,6 +297,13 @@ final class Governor {
         engine.dispatcher.cancel(r, "budget: usage reached " + describe(unit, tokens, cost) + ", over " + whose
                 + " of " + limitOf(b, unit) + "; cancelled while running");
         return true;
+    }
+
+    /** Tenants with an entry in the per-tenant running maps. For tests and diagnostics. */
+    int tenantsTracked() {
+        java.util.Set<String> all = new java.util.HashSet<>(runningByTenant.keySet());
+        all.addAll(reserved.keySet());
+        return all.size();
     }
 
     // ---- provider refusals ------------------------------------------------------------------

@@ -64,7 +64,7 @@ final class Lifecycle {
     void updateFree(AgentSlot slot) {
         TypeState ts = s.type(slot.type());
         boolean eligible = slot.state.isAvailable() && slot.running.size() < slot.capacity
-                && s.agents.get(slot.id) == slot;
+                && s.agents.get(slot.id) == slot && slot.handOverTo == null;
         ts.setFree(slot, eligible ? slot.capacity - slot.running.size() : 0);
     }
 
@@ -80,6 +80,7 @@ final class Lifecycle {
         if (s.shuttingDown) {
             return;
         }
+        planner.handOverFreed();
         for (TypeState ts : s.byType.values()) {
             while (ts.replacementsOwed > 0 && spawn(ts.name, SpawnCause.REPLACE)) {
                 ts.replacementsOwed--;
@@ -365,6 +366,7 @@ final class Lifecycle {
 
     /** Called when an agent's work returned; finishes shutdown for it if the pool is closing. */
     void afterAgentFreed(AgentSlot slot) {
+        planner.freed(slot);
         shutdown.afterAgentFreed(slot);
     }
 

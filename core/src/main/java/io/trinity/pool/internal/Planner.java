@@ -9,6 +9,7 @@ import io.trinity.pool.event.PoolEvent.SpawnCause;
 import io.trinity.pool.spawn.SpawnPlanner;
 import io.trinity.pool.time.PoolClock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -68,13 +69,57 @@ final class Planner implements SpawnPlanner {
 
     // ---- room at the cap --------------------------------------------------------------------
 
+    /**
+     * Room at the cap for {@code type}, in this order: a READY or IDLE agent of a type with
+     * nothing queued is respecialized at once; failing that, when {@code type} has no agent at
+     * all, a busy agent of the type with the most agents is promised to it and handed over when
+     * its work returns ({@link #freed}), so no type waits behind other types' backlogs for
+     * longer than one task. A type keeps its last agent while tasks keep arriving for it (one
+     * is expected within the idle timeout), so two types cannot take one agent back and forth
+     * at a cold start each. Each hand-over takes a spawn permit when the new agent starts: it
+     * is a spawn like any other.
+     */
     @Override
     public boolean reclaimFor(String type) {
+        TypeState target = s.type(type);
+        long now = clock.nanoTime();
+        if (s.shuttingDown || target.slots.size() + incoming(target) >= target.type.maxAgents()
+                || !target.restart.maySpawn(now)) {
+            return false; // the agent given up could not become one of this type: keep it
+        }
+        AgentSlot victim = idleVictim(type);
+        AgentSlot busy = null;
+        if (victim == null) {
+            if (!target.slots.isEmpty() || incoming(target) > 0) {
+                return false; // it has an agent: it makes progress, and no other type's work waits for it
+            }
+            busy = busyVictim(type);
+            if (busy == null) {
+                return false;
+            }
+        }
+        if (busy != null) {
+            // the spawn permit is taken at the hand-over, when the new agent actually starts
+            busy.handOverTo = type;
+            target.handingOver.add(busy);
+            lifecycle.updateFree(busy); // takes no new task from here on
+            return true;
+        }
+        if (!s.limiter.tryAcquire(now)) {
+            lifecycle.wakeAt(s.limiter.nextPermitNanos(now));
+            return false;
+        }
+        respecialize(victim, target);
+        return true;
+    }
+
+    /** The READY or IDLE agent of another type, with nothing of its type queued, that can go. */
+    private AgentSlot idleVictim(String type) {
         // Waiting work outranks the warm pool: a warm agent is taken only when no other will do,
         // or a pool at its cap could starve a type forever behind another type's warm agents.
         AgentSlot victim = null;
         for (AgentSlot slot : s.agents.values()) {
-            if (slot.type().equals(type) || slot.agent == null) {
+            if (slot.type().equals(type) || slot.agent == null || slot.handOverTo != null) {
                 continue;
             }
             if (victim != null && slot.warm && !victim.warm) {
@@ -86,29 +131,99 @@ final class Planner implements SpawnPlanner {
                 continue;
             }
             TypeState owner = s.type(slot.type());
-            if (owner.slots.size() <= owner.type.minAgents()) {
+            if (staying(owner) <= Math.max(owner.type.minAgents(), expectsWork(owner) ? 1 : 0)) {
                 continue;
             }
             if (victim == null || (victim.warm && !slot.warm) || slot.lastActiveNanos < victim.lastActiveNanos) {
                 victim = slot;
             }
         }
-        if (victim == null) {
-            return false;
+        return victim;
+    }
+
+    /**
+     * A busy agent of the type with the most agents (at least two, above its minimum) that will
+     * likely be free first: the one whose running work started earliest.
+     */
+    private AgentSlot busyVictim(String type) {
+        TypeState richest = null;
+        int most = 1;
+        for (TypeState ts : s.byType.values()) {
+            int n = staying(ts);
+            if (!ts.name.equals(type) && n > most && n > ts.type.minAgents()) {
+                richest = ts;
+                most = n;
+            }
         }
+        if (richest == null) {
+            return null;
+        }
+        AgentSlot best = null;
+        long bestStart = Long.MAX_VALUE;
+        for (AgentSlot slot : richest.slots) {
+            if (slot.agent == null || slot.handOverTo != null || !slot.state.isAvailable() || slot.running.isEmpty()) {
+                continue;
+            }
+            long start = Long.MAX_VALUE;
+            for (Attempt a : slot.running) {
+                start = Math.min(start, a.startNanos);
+            }
+            if (start < bestStart) {
+                best = slot;
+                bestStart = start;
+            }
+        }
+        return best;
+    }
+
+    /** An agent's work returned (loop): one promised to another type is handed over now. */
+    void freed(AgentSlot slot) {
+        if (slot.handOverTo != null && slot.running.isEmpty() && s.agents.get(slot.id) == slot) {
+            handOver(slot);
+        }
+    }
+
+    /** Before each plan: promised agents that are free but were waiting for a spawn permit. */
+    void handOverFreed() {
+        for (TypeState ts : s.byType.values()) {
+            if (incoming(ts) > ts.incoming) {
+                for (AgentSlot slot : List.copyOf(ts.handingOver)) {
+                    freed(slot);
+                }
+            }
+        }
+    }
+
+    private void handOver(AgentSlot slot) {
+        TypeState target = s.type(slot.handOverTo);
         long now = clock.nanoTime();
-        if (!s.limiter.tryAcquire(now)) {
-            // the new agent is a spawn like any other: it waits for the rate limit too
-            lifecycle.wakeAt(s.limiter.nextPermitNanos(now));
-            return false;
+        boolean stillWanted = !s.shuttingDown && s.queue.size(target.name) > 0
+                && target.slots.size() + target.incoming < target.type.maxAgents() && target.restart.maySpawn(now)
+                && (slot.state == AgentState.READY || slot.state == AgentState.IDLE);
+        if (stillWanted && !s.limiter.tryAcquire(now)) {
+            lifecycle.wakeAt(s.limiter.nextPermitNanos(now)); // stays promised and out of work until then
+            return;
         }
-        AgentSlot v = victim;
+        slot.handOverTo = null;
+        target.handingOver.remove(slot);
+        if (!stillWanted) {
+            lifecycle.updateFree(slot); // the need went away (or the agent did): it serves its own type again
+            engine.dispatcher.markNeeded();
+            return;
+        }
+        respecialize(slot, target);
+    }
+
+    /** Destroys {@code v} with reason respecialize and starts an agent of the target type in its place. */
+    private void respecialize(AgentSlot v, TypeState target) {
+        String type = target.name;
         if (v.state == AgentState.READY) {
             lifecycle.transition(v, AgentState.IDLE, "reclaimed for " + type);
         }
         lifecycle.transition(v, AgentState.DESTROYING, "respecialize");
         lifecycle.unannounce(v);
         Agent agent = v.agent;
+        target.incoming++; // on its way: the next plan must not reclaim for the same need again
         engine.agentExecutor.execute(() -> {
             boolean ok;
             try {
@@ -121,11 +236,37 @@ final class Planner implements SpawnPlanner {
             }
             Agent reused = ok ? agent : null;
             engine.post(() -> {
+                target.incoming--;
                 lifecycle.removed(v, DestroyReason.RESPECIALIZE, null);
                 lifecycle.spawnWith(type, SpawnCause.ON_DEMAND, Optional.empty(), reused, true);
             });
         });
-        return true;
+    }
+
+    /** Agents on their way into the type: respecializing, or promised and still busy elsewhere. */
+    private int incoming(TypeState ts) {
+        // a promised agent that failed or left meanwhile no longer counts
+        ts.handingOver.removeIf(slot -> s.agents.get(slot.id) != slot || !ts.name.equals(slot.handOverTo));
+        return ts.incoming + ts.handingOver.size();
+    }
+
+    /** The type's agents that stay with it: not leaving, not promised to another type. */
+    private static int staying(TypeState ts) {
+        int n = 0;
+        for (AgentSlot slot : ts.slots) {
+            if (slot.state != AgentState.DESTROYING && !slot.state.isTerminal() && slot.handOverTo == null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether a task of the type is expected before an idle agent of it would time out anyway:
+     * its smoothed rate says so, or a task came since the last scale tick (the rate lags by one).
+     */
+    private boolean expectsWork(TypeState ts) {
+        return ts.arrivalsThisTick > 0 || ts.arrivalRate * config.idleTimeout().toNanos() / 1e9 >= 1;
     }
 
     @Override public long nanoTime() { return clock.nanoTime(); }
@@ -133,8 +274,10 @@ final class Planner implements SpawnPlanner {
     /** Waiting tasks that an agent could start: those held by a limit do not call for agents. */
     @Override public int pending(String type) { return Math.max(0, s.queue.size(type) - s.type(type).held); }
     @Override public int freeSlots(String type) { return s.type(type).freeSlots(); }
-    @Override public int spawning(String type) { return s.type(type).spawning; }
-    @Override public int alive(String type) { return s.type(type).slots.size(); }
+    /** Agents starting, counting those on their way from another type. */
+    @Override public int spawning(String type) { return s.type(type).spawning + incoming(s.type(type)); }
+    /** Agents of the type, counting those on their way from another type. */
+    @Override public int alive(String type) { return s.type(type).slots.size() + incoming(s.type(type)); }
     @Override public int alive() { return s.alive(); }
     @Override public int maxAgents() { return config.maxAgents(); }
     @Override public double arrivalRate(String type) { return s.type(type).arrivalRate; }

@@ -42,7 +42,10 @@ final class Recovery {
             r.attempts = st.attempts();
             st.reasons().forEach(r::addReason);
             r.holdsPermit = lane != null;
-            permits += r.holdsPermit ? 1 : 0;
+            if (r.holdsPermit) {
+                engine.admission.restore(engine.config.tenant(r.tenant()));
+                permits++;
+            }
             engine.remember(r);
             records.add(r);
             stored.add(st);
@@ -86,6 +89,7 @@ final class Recovery {
             }
             queued++;
             engine.dispatcher.accept(r, r.submittedNanos);
+            engine.shedder.admitted(r);
         }
         for (StoredTask dl : loaded.deadLetters()) {
             s.deadLetters.add(new DeadLetter(dl.taskId(), Task.fromPlainData(dl.task()), dl.attempts(), dl.reasons(), now),

@@ -36,8 +36,8 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     Attempt current;
     String lastAgent;
     PoolClock.Timer retryTimer;
-    /** Holds one of its tenant's maxQueued permits until it first leaves the queue. */
-    boolean holdsTenantPermit;
+    /** Admitted over a full queue (its tenant below its share): the loop sheds one task for it. */
+    boolean overCapacity;
     /** Rate-limited resources it uses with its token estimates: the task's own, else its type's. */
     Map<String, Long> resources = Map.of();
     /** The running attempt's resource grants, released when it settles. */

@@ -23,6 +23,10 @@ final class TypeState {
     /** When the circuit last opened, on the pool clock. */
     long circuitOpenedNanos;
     int spawning;
+    /** Agents of other types being respecialized into this one (reclaimed, not yet spawned). */
+    int incoming;
+    /** Busy agents of other types promised to this one, handed over when their work returns. */
+    final List<AgentSlot> handingOver = new ArrayList<>();
     int counter;
     /** Replacements for failed agents not yet spawned (waiting for backoff, cap or rate). */
     int replacementsOwed;

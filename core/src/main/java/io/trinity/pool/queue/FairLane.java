@@ -3,7 +3,6 @@ package io.trinity.pool.queue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -29,6 +28,19 @@ import java.util.function.ToDoubleFunction;
  *
  * <p><b>Cost</b> is whatever unit the caller charges consistently: the pool charges an
  * attempt's expected run time at dispatch and corrects it by the actual time at the end.
+ *
+ * <p><b>Memory.</b> A flow with no tasks matters only while its tag is ahead of
+ * {@code vtime - credit} (it was served more than its share lately, and must not return with a
+ * clean slate); once vtime catches up, a fresh flow would start at the same tag. So an emptied
+ * flow with no lead is dropped at once, and one with a lead waits in {@code idle}, ordered by
+ * tag, until a take moves vtime past it. vtime need not move, though: when every task comes
+ * from a new tenant, each is served at {@code vtime - credit} and vtime stays put, so the idle
+ * flows are also capped at {@link #IDLE_KEPT}, forgetting the one with the least lead first. A
+ * forgotten flow that returns starts like a fresh one, gaining at most its lead (about one
+ * task's cost plus the credit): the same bounded error as deficit round robin, which forgets a
+ * flow as soon as it empties. Each flow enters and leaves the idle set once per idle spell, so
+ * a take costs O(log n) amortized and the lane holds the tenants with tasks plus at most
+ * {@link #IDLE_KEPT} others, whatever the number of tenants it has ever seen.
  */
 final class FairLane<E extends QueuedTask> {
 
@@ -51,12 +63,19 @@ final class FairLane<E extends QueuedTask> {
 
     private static final Comparator<Flow<?>> FLOW_ORDER = Comparator.<Flow<?>>comparingDouble(f -> f.tag)
             .thenComparing(f -> f.tasks.first(), Entry.ORDER);
+    private static final Comparator<Flow<?>> IDLE_ORDER = Comparator.<Flow<?>>comparingDouble(f -> f.tag)
+            .thenComparing(f -> f.tenant);
+
+    /** Idle flows with a lead kept at most: beyond it, the one with the least lead is forgotten. */
+    static final int IDLE_KEPT = 256;
 
     private final ToDoubleFunction<String> weights;
     private final double credit;
     private final Map<String, Flow<E>> flows = new HashMap<>();
     /** Flows with tasks, in service order. A flow is taken out before its tag or head changes. */
     private final TreeSet<Flow<E>> active = new TreeSet<>(FLOW_ORDER);
+    /** Flows without tasks whose tag is still ahead of vtime - credit, by tag (taken out before it changes). */
+    private final TreeSet<Flow<E>> idle = new TreeSet<>(IDLE_ORDER);
     private double vtime;
     private int size;
 
@@ -71,6 +90,7 @@ final class FairLane<E extends QueuedTask> {
         if (wasActive) {
             active.remove(f);
         } else {
+            idle.remove(f);
             f.tag = Math.max(f.tag, vtime - credit);
         }
         f.tasks.add(e);
@@ -95,9 +115,7 @@ final class FairLane<E extends QueuedTask> {
         }
         active.remove(f);
         f.tasks.remove(e);
-        if (!f.tasks.isEmpty()) {
-            active.add(f);
-        }
+        settle(f);
         size--;
         return true;
     }
@@ -110,10 +128,8 @@ final class FairLane<E extends QueuedTask> {
         size--;
         vtime = Math.max(vtime, f.tag);
         f.tag += cost / f.weight;
-        if (!f.tasks.isEmpty()) {
-            active.add(f);
-        }
-        prune();
+        settle(f);
+        forgetCaughtUp();
     }
 
     /** Adds {@code cost} (negative: a refund) to a tenant's service, such as a correction once a task ends. */
@@ -122,14 +138,13 @@ final class FairLane<E extends QueuedTask> {
         if (f == null) {
             return; // forgotten as idle: its past no longer matters
         }
-        boolean wasActive = !f.tasks.isEmpty();
-        if (wasActive) {
+        if (f.tasks.isEmpty()) {
+            idle.remove(f);
+        } else {
             active.remove(f);
         }
         f.tag += cost / f.weight;
-        if (wasActive) {
-            active.add(f);
-        }
+        settle(f);
     }
 
     E first() {
@@ -190,17 +205,27 @@ final class FairLane<E extends QueuedTask> {
         return out;
     }
 
-    /** Forgets idle flows that have no lead left: a fresh flow would start at the same tag. */
-    private void prune() {
-        if (flows.size() <= 2 * active.size() + 64) {
-            return;
+    /** Flows remembered: those with tasks plus idle ones still ahead. For tests and diagnostics. */
+    int flowCount() {
+        return flows.size();
+    }
+
+    /** Puts a flow (out of both sets) back where it belongs: active, idle with a lead, or forgotten. */
+    private void settle(Flow<E> f) {
+        if (!f.tasks.isEmpty()) {
+            active.add(f);
+        } else if (f.tag > vtime - credit) {
+            idle.add(f);
+            forgetCaughtUp();
+        } else {
+            flows.remove(f.tenant); // no lead left: a fresh flow would start at the same tag
         }
-        Iterator<Flow<E>> it = flows.values().iterator();
-        while (it.hasNext()) {
-            Flow<E> f = it.next();
-            if (f.tasks.isEmpty() && f.tag <= vtime - credit) {
-                it.remove();
-            }
+    }
+
+    /** Forgets the idle flows vtime caught up with, and past the cap the least ahead. */
+    private void forgetCaughtUp() {
+        while (!idle.isEmpty() && (idle.first().tag <= vtime - credit || idle.size() > IDLE_KEPT)) {
+            flows.remove(idle.pollFirst().tenant);
         }
     }
 }

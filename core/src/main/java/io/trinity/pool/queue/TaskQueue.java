@@ -188,6 +188,19 @@ public final class TaskQueue<E extends QueuedTask> {
         return l == null ? Double.NaN : l.tag(tenant);
     }
 
+    /**
+     * Tenant flows the lanes remember: those with queued tasks plus those idle but still ahead
+     * of their lane's virtual time (see {@link FairLane}). It stays bounded by the tenants active
+     * lately, not by every tenant ever seen. For tests and diagnostics.
+     */
+    public int flowCount() {
+        int n = 0;
+        for (FairLane<E> l : lanes.values()) {
+            n += l.flowCount();
+        }
+        return n;
+    }
+
     /** Lanes that currently hold tasks (a live view; do not modify the queue while iterating it). */
     public Collection<String> lanes() {
         return lanes.keySet();

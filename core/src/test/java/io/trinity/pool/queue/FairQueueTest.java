@@ -106,4 +106,46 @@ class FairQueueTest {
         assertThat(next).containsExactly("b", "b", "b", "b", "b");
         assertThat(q.tag("l", "a")).isEqualTo(5.0);
     }
+
+    @Test
+    void aTenantWithNoLeadIsForgottenAsSoonAsItsFlowEmpties() {
+        TaskQueue<Item> q = new TaskQueue<>(10_000, 1000, t -> 1, 0);
+        q.offer(item("once", 0, 0));
+        for (int i = 0; i < 10; i++) {
+            q.offer(item("busy", 0, 1 + i));
+        }
+        assertThat(q.poll("l").tenant()).isEqualTo("once"); // tag 1: ahead, still remembered
+        assertThat(q.flowCount()).isEqualTo(2);
+        q.poll("l");
+        q.poll("l"); // the busy tenant's service moves vtime past the idle one's tag
+        assertThat(q.flowCount()).as("only the busy tenant is left").isEqualTo(1);
+        assertThat(q.tag("l", "once")).isNaN();
+    }
+
+    @Test
+    void distinctTenantsOneTaskEachLeaveABoundedNumberOfFlows() {
+        // one new tenant per task: vtime never moves (each is served at vtime - credit), so only
+        // the cap on idle flows bounds the memory, and with it the cost of a take
+        TaskQueue<Item> q = new TaskQueue<>(100_000, 1000, t -> 1, 30);
+        for (int i = 0; i < 20_000; i++) {
+            q.offer(item("tenant-" + i, 0, i));
+            if (i % 2 == 1) {
+                q.poll("l");
+                q.poll("l");
+            }
+        }
+        assertThat(q.size()).isZero();
+        assertThat(q.flowCount()).isLessThanOrEqualTo(FairLane.IDLE_KEPT);
+        // fairness still holds beside them: a backlogged pair shares evenly
+        for (int i = 0; i < 100; i++) {
+            q.offer(item("a", 0, 30_000 + i));
+            q.offer(item("b", 0, 30_000 + i));
+        }
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            served.merge(q.poll("l").tenant(), 1, Integer::sum);
+        }
+        assertThat(served).containsEntry("a", 50).containsEntry("b", 50);
+        assertThat(q.flowCount()).isLessThanOrEqualTo(FairLane.IDLE_KEPT + 2);
+    }
 }

@@ -1,0 +1,146 @@
+package io.trinity.pool.internal;
+
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.QueueFullException;
+import io.trinity.pool.TaskState;
+import io.trinity.pool.event.PoolEvent;
+import io.trinity.pool.event.PoolEvent.RejectReason;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The loop's side of fair admission: who holds the queue's permits, and what a full queue
+ * sheds when {@link Admission} let in a task of a tenant below its weighted share.
+ *
+ * <p>Per tenant, its permit-holding queued tasks in arrival order (so the newest is the last);
+ * the tenants ordered by permits per unit of weight, the fattest first, like the longest flow
+ * that a fair-queueing AQM drops from. Every update is O(log t) in the tenants holding permits
+ * now, and a tenant leaves with its last task, so nothing here grows with the tenants ever
+ * seen. The shed task ends REJECTED with a reason that names the tenant, its slots and its
+ * share; its future fails with a {@link io.trinity.pool.TaskFailedException} caused by a
+ * {@link QueueFullException}; the log gets {@code task.reject} (reason {@code shed}) and
+ * {@code task.end} (outcome {@code cancelled}, no agent). Loop only.
+ */
+final class Shedder {
+
+    private static final class Holder {
+        final String tenant;
+        final double weight;
+        final LinkedHashSet<TaskRecord> tasks = new LinkedHashSet<>();
+
+        Holder(String tenant, double weight) {
+            this.tenant = tenant;
+            this.weight = weight;
+        }
+
+        double load() {
+            return tasks.size() / weight;
+        }
+    }
+
+    private static final Comparator<Holder> FATTEST_FIRST = Comparator.comparingDouble((Holder h) -> -h.load())
+            .thenComparing(h -> h.tenant);
+
+    private final Engine engine;
+    private final PoolConfig config;
+    private final Map<String, Holder> byTenant = new HashMap<>();
+    /** Holders by load; a holder is taken out before its task count changes. */
+    private final TreeSet<Holder> fattest = new TreeSet<>(FATTEST_FIRST);
+    private double totalWeight;
+
+    Shedder(Engine engine) {
+        this.engine = engine;
+        this.config = engine.config;
+    }
+
+    /** After the loop accepted a task: it joins the view; one let in over a full queue makes room. */
+    void admitted(TaskRecord r) {
+        if (r.holdsPermit && engine.state.queue.contains(r)) {
+            queued(r);
+        }
+        if (r.overCapacity) {
+            r.overCapacity = false;
+            if (engine.admission.depth() > engine.admission.capacity()) {
+                shed(r);
+            }
+        }
+    }
+
+    private void queued(TaskRecord r) {
+        Holder h = byTenant.get(r.tenant());
+        if (h == null) {
+            h = new Holder(r.tenant(), config.tenant(r.tenant()).weight());
+            byTenant.put(h.tenant, h);
+            totalWeight += h.weight;
+        } else {
+            fattest.remove(h);
+        }
+        h.tasks.add(r);
+        fattest.add(h);
+    }
+
+    /** A task gave its permit back (started, cancelled, refused, shed). */
+    void left(TaskRecord r) {
+        Holder h = byTenant.get(r.tenant());
+        if (h == null || !h.tasks.contains(r)) {
+            return;
+        }
+        fattest.remove(h);
+        h.tasks.remove(r);
+        if (h.tasks.isEmpty()) {
+            byTenant.remove(h.tenant);
+            totalWeight = byTenant.isEmpty() ? 0 : totalWeight - h.weight; // no rounding residue left behind
+        } else {
+            fattest.add(h);
+        }
+    }
+
+    /**
+     * The newest task of the tenant with the most permits per unit of weight gives way. When the
+     * arriving task's own tenant is level with that one, its own newest (the arriving task
+     * itself) goes: a tie never turns a waiting task away for one just like it.
+     */
+    private void shed(TaskRecord arriving) {
+        if (fattest.isEmpty()) {
+            return; // every waiting task left the queue meanwhile: it is back within its capacity
+        }
+        Holder top = fattest.first();
+        Holder own = byTenant.get(arriving.tenant());
+        Holder v = own != null && own.load() >= top.load() ? own : top;
+        TaskRecord r = v.tasks.getLast();
+        int capacity = config.queueCapacity();
+        String share = format(capacity * v.weight / Math.max(v.weight, totalWeight));
+        String reason = r == arriving
+                ? "shed: queue full (" + capacity + " slots) and tenant '" + v.tenant + "' holds " + v.tasks.size()
+                        + " of them, at or above its weighted share of " + share + "; resubmit later, or raise"
+                        + " queueCapacity"
+                : "shed: queue full and tenant '" + v.tenant + "' holds " + v.tasks.size() + " of " + capacity
+                        + " queued slots, above its weighted share of " + share + "; its newest task gave way to task "
+                        + arriving.id + " of tenant '" + arriving.tenant() + "', below its share; resubmit later, lower"
+                        + " the rate of tenant '" + v.tenant + "', or raise queueCapacity";
+        int depth = engine.admission.depth();
+        long now = engine.clock.nanoTime();
+        engine.state.queue.remove(r);
+        engine.releasePermit(r);
+        r.addReason(reason);
+        engine.state.events.emit(() -> new PoolEvent.TaskRejected(now, r.id, r.task.type(), RejectReason.SHED, reason,
+                r.tenant()));
+        engine.state.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, PoolEvent.TaskOutcome.CANCELLED, 0,
+                reason));
+        engine.dispatcher.finish(r, TaskState.REJECTED, null, new QueueFullException(depth, capacity,
+                "task " + r.id + " of tenant '" + v.tenant + "' was shed"));
+    }
+
+    static String format(double share) {
+        return String.format(Locale.ROOT, "%.1f", share);
+    }
+
+    /** Tenants holding permits. For tests and diagnostics. */
+    int tenantsTracked() {
+        return byTenant.size();
+    }
+}

@@ -1,0 +1,66 @@
+package io.trinity.pool.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trinity.pool.internal.Admission.Verdict;
+import io.trinity.pool.tenant.TenantConfig;
+import org.junit.jupiter.api.Test;
+
+class AdmissionTest {
+
+    static final TenantConfig LOUD = TenantConfig.of("loud");
+    static final TenantConfig QUIET = TenantConfig.of("quiet");
+
+    @Test
+    void aFullQueueStillAdmitsATenantBelowItsWeightedShare() {
+        Admission a = new Admission(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(a.admit(LOUD).verdict()).isEqualTo(Verdict.IN);
+        }
+        Admission.Decision loud = a.admit(LOUD);
+        assertThat(loud.verdict()).as("at or above its share: refused as before").isEqualTo(Verdict.FULL);
+        assertThat(loud.held()).isEqualTo(10);
+        assertThat(loud.share()).isEqualTo(10.0); // alone, its share is the whole queue
+        Admission.Decision quiet = a.admit(QUIET);
+        assertThat(quiet.verdict()).isEqualTo(Verdict.IN_OVER_CAPACITY);
+        assertThat(quiet.share()).isEqualTo(5.0);
+        assertThat(a.depth()).as("over by one until the loop sheds").isEqualTo(11);
+        // the quiet tenant keeps getting in up to its share, never past it
+        for (int i = 1; i < 5; i++) {
+            assertThat(a.admit(QUIET).verdict()).isEqualTo(Verdict.IN_OVER_CAPACITY);
+        }
+        assertThat(a.admit(QUIET).verdict()).isEqualTo(Verdict.FULL);
+    }
+
+    @Test
+    void sharesFollowTheWeights() {
+        Admission a = new Admission(100);
+        for (int i = 0; i < 100; i++) {
+            a.admit(LOUD);
+        }
+        TenantConfig gold = TenantConfig.of("gold").withWeight(3);
+        int in = 0;
+        while (a.admit(gold).verdict() == Verdict.IN_OVER_CAPACITY) {
+            in++;
+        }
+        assertThat(in).as("3 of 4 weight units: 75 slots").isEqualTo(75);
+    }
+
+    @Test
+    void countsAreReleasedAndTenantsForgottenAtZero() {
+        Admission a = new Admission(5);
+        TenantConfig limited = TenantConfig.of("limited").withMaxQueued(2);
+        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.IN);
+        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.IN);
+        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.TENANT_LIMIT);
+        for (int i = 0; i < 1000; i++) {
+            TenantConfig once = TenantConfig.of("once-" + i);
+            a.admit(once);
+            a.release(once);
+        }
+        a.release(limited);
+        a.release(limited);
+        assertThat(a.depth()).isZero();
+        assertThat(a.tenantsTracked()).isZero();
+    }
+}
