@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,7 +99,6 @@ class CheckEventsCommandTest {
      * back inside one loop batch.
      */
     @Test
-    @Disabled("enable once the core fixes of issue 11 land")
     void aFaultInjectedSimulationPassesTheCheck() throws IOException {
         Path events = dir.resolve("faults.jsonl");
         Cli.Result sim = Cli.run("simulate", Path.of("..", "traces", "diurnal.csv").toString(),

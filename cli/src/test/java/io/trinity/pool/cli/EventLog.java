@@ -24,14 +24,6 @@ final class EventLog {
         return readAndCheck(file, new EventLogCheck.Options(false, orderedTime, 20));
     }
 
-    /**
-     * As {@link #readAndCheck(Path, boolean)}, but a task without a final state is not a
-     * violation: only for runs the core does not yet log completely (see its callers).
-     */
-    static List<JsonNode> readAndCheckAllowingOpenTasks(Path file) throws IOException {
-        return readAndCheck(file, new EventLogCheck.Options(true, true, 20));
-    }
-
     private static List<JsonNode> readAndCheck(Path file, EventLogCheck.Options options) throws IOException {
         List<JsonNode> events = new ArrayList<>();
         EventLogCheck.Report r = EventLogCheck.check(file, options, events::add);

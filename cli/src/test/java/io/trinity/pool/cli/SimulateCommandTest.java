@@ -104,9 +104,7 @@ class SimulateCommandTest {
         assertThat(s.get("submitted").asLong() + refused).isEqualTo(200);
         assertThat(s.get("completed").asLong()).isEqualTo(s.get("submitted").asLong());
         assertThat(s.get("spawnsByCause").get("replace").asLong()).isPositive();
-        // Open tasks allowed until the core fixes of issue 11 land: a task failed through an open
-        // circuit has no task.end yet (CheckEventsCommandTest.aFaultInjectedSimulationPassesTheCheck).
-        List<JsonNode> log = EventLog.readAndCheckAllowingOpenTasks(events);
+        List<JsonNode> log = EventLog.readAndCheck(events, true);
         assertThat(EventLog.count(log, "health.stuck")).isEqualTo(s.get("stuckDetections").asLong());
         assertThat(EventLog.count(log, "health.restart")).isEqualTo(s.get("restarts").asLong());
     }
