@@ -7,7 +7,7 @@ import io.trinity.pool.agent.Agent;
 import io.trinity.pool.agent.AgentInit;
 import io.trinity.pool.agent.NonRetryableException;
 import io.trinity.pool.agents.llm.LlmSettings;
-import io.trinity.pool.agents.llm.testing.FakeOpenAiServer;
+import io.trinity.pool.agents.testing.FakeOpenAiServer;
 import io.trinity.pool.agents.testing.FakeTaskContext;
 import java.util.List;
 import java.util.Map;

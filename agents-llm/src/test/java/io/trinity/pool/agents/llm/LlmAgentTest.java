@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trinity.pool.agent.Agent;
 import io.trinity.pool.agent.AgentInit;
 import io.trinity.pool.agent.NonRetryableException;
-import io.trinity.pool.agents.llm.testing.FakeOpenAiServer;
+import io.trinity.pool.agents.testing.FakeOpenAiServer;
 import io.trinity.pool.agents.testing.FakeTaskContext;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import io.trinity.pool.AgentPool;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
-import io.trinity.pool.agents.llm.testing.FakeOpenAiServer;
+import io.trinity.pool.agents.testing.FakeOpenAiServer;
 import io.trinity.pool.budget.Spend;
 import io.trinity.pool.limit.ResourceLimit;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.trinity.pool.agents.llm.testing;
+package io.trinity.pool.agents.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
