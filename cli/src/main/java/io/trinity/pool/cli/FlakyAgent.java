@@ -6,6 +6,7 @@ import io.trinity.pool.agent.AgentBrokenException;
 import io.trinity.pool.agent.AgentInit;
 import io.trinity.pool.agent.NonRetryableException;
 import io.trinity.pool.agent.TaskContext;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -66,8 +67,12 @@ final class FlakyAgent implements Agent {
             default -> throw new NonRetryableException("mode: must be work, hang or crash (got '" + mode + "')");
         }
         waitWithHeartbeats(ctx, ms, 1.0);
-        return Payload.of(Map.of("agent", init.agentId(), "mode", String.valueOf(mode), "attempt", ctx.attempt(),
-                "ms", ms));
+        Map<String, Object> out = new LinkedHashMap<>(); // Map.of's order changes from run to run
+        out.put("agent", init.agentId());
+        out.put("mode", String.valueOf(mode));
+        out.put("attempt", ctx.attempt());
+        out.put("ms", ms);
+        return Payload.of(out);
     }
 
     private static void waitWithHeartbeats(TaskContext ctx, long ms, double share) throws InterruptedException {

@@ -1,0 +1,128 @@
+package io.trinity.pool.agents.generic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trinity.pool.agent.Agent;
+import io.trinity.pool.agent.AgentInit;
+import io.trinity.pool.agent.NonRetryableException;
+import io.trinity.pool.agents.llm.LlmSettings;
+import io.trinity.pool.agents.testing.FakeOpenAiServer;
+import io.trinity.pool.agents.testing.FakeTaskContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GenericAgentTest {
+
+    private static final AgentInit INIT = new AgentInit("generic-1", "generic", Optional.empty());
+    /** No LLM in this environment, whatever the machine running the tests has configured. */
+    private final GenericAgent agent = new GenericAgent(INIT, Map.of());
+
+    // The abstract RAKE's authors used to present it (Rose et al. 2010).
+    static final String RAKE_ABSTRACT = "Compatibility of systems of linear constraints over the set of natural"
+            + " numbers. Criteria of compatibility of a system of linear Diophantine equations, strict inequations,"
+            + " and nonstrict inequations are considered. Upper bounds for components of a minimal set of solutions"
+            + " and algorithms of construction of minimal generating sets of solutions for all types of systems are"
+            + " given. These criteria and the corresponding algorithms for constructing a minimal supporting set of"
+            + " solutions can be used in solving all the considered types systems and systems of mixed types.";
+
+    private Map<String, Object> run(Agent a, Map<String, ?> input) throws Exception {
+        FakeTaskContext ctx = FakeTaskContext.of("generic", input);
+        Map<String, Object> out = a.execute(ctx).data();
+        assertThat(ctx.progress).last().isEqualTo(1.0);
+        return out;
+    }
+
+    @Test
+    void countsCharsWordsSentencesLinesAndTopWords() throws Exception {
+        String text = "The cat sat on the mat. The cat was happy!\nDogs don't bark at cats, e.g. quiet ones.";
+        Map<String, Object> out = run(agent, Map.of("op", "count", "text", text, "k", 3L));
+        assertThat(out).containsEntry("chars", 84L).containsEntry("charsNoSpaces", 67L)
+                .containsEntry("words", 18L) // "don't" and "e.g." are one word each
+                .containsEntry("sentences", 3L).containsEntry("lines", 2L);
+        assertThat(out.get("topWords")).isEqualTo(List.of(
+                Map.of("word", "cat", "count", 2L), Map.of("word", "bark", "count", 1L),
+                Map.of("word", "cats", "count", 1L)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void keywordsRankTheLongTechnicalPhrasesFirst() throws Exception {
+        Map<String, Object> out = run(agent, Map.of("op", "keywords", "text", RAKE_ABSTRACT, "k", 5L));
+        List<Map<String, Object>> keywords = (List<Map<String, Object>>) out.get("keywords");
+        assertThat(keywords).hasSize(5);
+        List<Object> phrases = keywords.stream().map(k -> k.get("phrase")).toList();
+        assertThat(phrases).contains("minimal generating sets", "linear diophantine equations", "minimal supporting set");
+        assertThat(keywords).extracting(k -> (Double) k.get("score")).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        // "minimal": 3 phrases of lengths 3, 3, 2 -> degree 8, frequency 3; "generating", "sets": 3/1 each.
+        Map<String, Object> generating = keywords.stream()
+                .filter(k -> k.get("phrase").equals("minimal generating sets")).findFirst().orElseThrow();
+        assertThat((double) generating.get("score")).isCloseTo(8.0 / 3 + 3 + 3, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void summaryPicksTheOnTopicSentencesInOriginalOrder() throws Exception {
+        String text = "Solar panels turn sunlight into electricity. My neighbour keeps three goats. "
+                + "Modern solar panels convert about a fifth of the sunlight into electricity. "
+                + "The weather was nice on Tuesday. Cheap solar panels made electricity from sunlight affordable.";
+        Map<String, Object> out = run(agent, Map.of("op", "summarize", "text", text, "sentences", 3L));
+        List<Map<String, Object>> picked = (List<Map<String, Object>>) out.get("sentences");
+        assertThat(out.get("totalSentences")).isEqualTo(5L);
+        assertThat(picked).extracting(s -> s.get("index")).containsExactly(0L, 2L, 4L);
+        assertThat(out.get("summary")).isEqualTo("Solar panels turn sunlight into electricity."
+                + " Modern solar panels convert about a fifth of the sunlight into electricity."
+                + " Cheap solar panels made electricity from sunlight affordable.");
+        // Sentences 2 and 4 are equally dense (7 content words, the same 4 topic words); the
+        // earlier one gets the larger position factor, so it is kept when only two are asked for.
+        Map<String, Object> two = run(agent, Map.of("op", "summarize", "text", text, "sentences", 2L));
+        assertThat((List<Map<String, Object>>) two.get("sentences")).extracting(s -> s.get("index")).containsExactly(0L, 2L);
+    }
+
+    @Test
+    void answerUsesTheConfiguredLlm() throws Exception {
+        try (FakeOpenAiServer server = new FakeOpenAiServer()) {
+            LlmSettings settings = LlmSettings.builder().provider("local").baseUrl(server.baseUrl()).model("mini").build();
+            Agent withLlm = GenericAgent.factory(settings).create(INIT);
+            FakeTaskContext ctx = FakeTaskContext.of("generic", Map.of("op", "answer",
+                    "question", "What colour is the sky?", "text", "The sky is blue."));
+            Map<String, Object> out = withLlm.execute(ctx).data();
+
+            assertThat(server.messageContent(0, 0)).isEqualTo(GenericAgent.ANSWER_SYSTEM);
+            String prompt = server.messageContent(0, 1);
+            assertThat(prompt).isEqualTo("Text:\nThe sky is blue.\n\nQuestion: What colour is the sky?");
+            assertThat(out.get("answer")).isEqualTo(FakeOpenAiServer.reverseWords(prompt));
+            assertThat(out.get("model")).isEqualTo("mini-served");
+            long total = FakeOpenAiServer.words(GenericAgent.ANSWER_SYSTEM) + 2L * FakeOpenAiServer.words(prompt);
+            assertThat(ctx.usage).containsExactly(Map.entry("local:mini", total));
+        }
+    }
+
+    @Test
+    void answerWithoutLlmSaysHowToConfigureOne() {
+        assertThatThrownBy(() -> run(agent, Map.of("op", "answer", "question", "Why?")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("op 'answer' needs an LLM but no LLM is configured: set TRINITY_LLM_BASE_URL")
+                .hasMessageContaining("TRINITY_LLM_MODEL");
+        GenericAgent half = new GenericAgent(INIT, Map.of("TRINITY_LLM_BASE_URL", "http://127.0.0.1:1/v1"));
+        assertThatThrownBy(() -> run(half, Map.of("op", "answer", "question", "Why?")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("the LLM configuration is incomplete (LLM model is missing: set TRINITY_LLM_MODEL");
+    }
+
+    @Test
+    void badInputIsNonRetryableAndSaysWhy() {
+        assertThatThrownBy(() -> run(agent, Map.of("op", "translate", "text", "hi")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.op: unknown operation for agent generic-1; valid ops: count, keywords, summarize,"
+                        + " answer (got 'translate')");
+        assertThatThrownBy(() -> run(agent, Map.of("op", "count")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.text: a non-empty string is required (got nothing)");
+        assertThatThrownBy(() -> run(agent, Map.of("op", "summarize", "text", "x", "sentences", 0L)))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.sentences: must be between 1 and 1000 (got 0)");
+    }
+}

@@ -1,0 +1,310 @@
+package io.trinity.pool.agents.vision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.trinity.pool.Attachment;
+import io.trinity.pool.Payload;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskHandle;
+import io.trinity.pool.agent.AgentFactory;
+import io.trinity.pool.agent.AgentInit;
+import io.trinity.pool.agent.NonRetryableException;
+import io.trinity.pool.agent.TaskContext;
+import io.trinity.pool.agents.testing.FakeTaskContext;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class VisionAgentTest {
+
+    private final VisionAgent agent = new VisionAgent(new AgentInit("vision-1", "vision", Optional.empty()));
+
+    /** Left half pure red, right half pure blue. */
+    static BufferedImage halfRedHalfBlue(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, w / 2, h);
+        g.setColor(Color.BLUE);
+        g.fillRect(w / 2, 0, w - w / 2, h);
+        g.dispose();
+        return img;
+    }
+
+    /** Black, with a white square from (16,16) to (47,47). */
+    static BufferedImage whiteSquare() {
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(16, 16, 32, 32);
+        g.dispose();
+        return img;
+    }
+
+    static byte[] encode(BufferedImage img, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(img, format, out)).as(format + " writer").isTrue();
+        return out.toByteArray();
+    }
+
+    private static FakeTaskContext ctx(String op, byte[] image, Map<String, ?> fields) {
+        Task.Builder b = Task.builder("vision").input(withOp(op, fields));
+        if (image != null) {
+            b.attach("image", "image/png", image);
+        }
+        return new FakeTaskContext(b.build());
+    }
+
+    private static Map<String, Object> withOp(String op, Map<String, ?> fields) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(fields);
+        if (op != null) {
+            m.put("op", op);
+        }
+        return m;
+    }
+
+    private Payload run(String op, byte[] image, Map<String, ?> fields) {
+        return agent.execute(ctx(op, image, fields));
+    }
+
+    private static BufferedImage imageOf(Payload p) throws IOException {
+        Attachment a = p.attachment("image").orElseThrow();
+        assertThat(a.mediaType()).isEqualTo("image/png");
+        return ImageIO.read(new ByteArrayInputStream(a.bytes()));
+    }
+
+    @Test
+    void infoRecognisesEveryFormatByItsBytes() throws IOException {
+        BufferedImage img = halfRedHalfBlue(40, 30);
+        for (String format : List.of("png", "jpeg", "gif", "bmp")) {
+            Map<String, Object> out = run("info", encode(img, format), Map.of()).data();
+            assertThat(out).containsEntry("format", format.toUpperCase()).containsEntry("width", 40L)
+                    .containsEntry("height", 30L);
+        }
+    }
+
+    @Test
+    void histogramCountsEveryPixelOncePerChannel() throws IOException {
+        Map<String, Object> out = run("histogram", encode(halfRedHalfBlue(64, 32), "png"), Map.of()).data();
+
+        assertThat(out.get("pixels")).isEqualTo(2048L);
+        for (String channel : List.of("red", "green", "blue")) {
+            @SuppressWarnings("unchecked")
+            List<Long> bins = (List<Long>) out.get(channel);
+            assertThat(bins).hasSize(256);
+            assertThat(bins.stream().mapToLong(Long::longValue).sum()).as(channel).isEqualTo(2048L);
+        }
+        assertThat(((List<?>) out.get("red")).get(255)).isEqualTo(1024L);
+        assertThat(((List<?>) out.get("red")).get(0)).isEqualTo(1024L);
+        assertThat(((List<?>) out.get("green")).get(0)).isEqualTo(2048L);
+        assertThat(((List<?>) out.get("blue")).get(255)).isEqualTo(1024L);
+        assertThat(out.get("mean")).isEqualTo(Map.of("red", 127.5, "green", 0.0, "blue", 127.5));
+        assertThat(out).doesNotContainKey("alpha");
+    }
+
+    @Test
+    void dominantColoursOfHalfRedHalfBlue() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(64, 32), "png");
+        Map<String, Object> out = run("dominant-colors", png, Map.of("k", 3)).data();
+
+        // only two distinct colours exist, so k-means++ stops at two clusters
+        assertThat(out.get("colors")).isEqualTo(List.of(
+                Map.of("hex", "#0000ff", "share", 0.5, "rgb", List.of(0L, 0L, 255L)),
+                Map.of("hex", "#ff0000", "share", 0.5, "rgb", List.of(255L, 0L, 0L))));
+    }
+
+    @Test
+    void dominantColoursFindSharesOfThreeBandsDeterministically() throws IOException {
+        BufferedImage img = new BufferedImage(100, 50, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(new Color(0x20, 0x80, 0x30));
+        g.fillRect(0, 0, 60, 50);
+        g.setColor(new Color(0xF0, 0xE0, 0x10));
+        g.fillRect(60, 0, 30, 50);
+        g.setColor(Color.WHITE);
+        g.fillRect(90, 0, 10, 50);
+        g.dispose();
+        // light noise, so the clusters have to average rather than land on exact pixels
+        java.util.Random noise = new java.util.Random(7);
+        for (int y = 0; y < 50; y++) {
+            for (int x = 0; x < 100; x++) {
+                int p = img.getRGB(x, y);
+                int d = noise.nextInt(5) - 2;
+                int r = Math.clamp(((p >> 16) & 0xFF) + d, 0, 255);
+                int gg = Math.clamp(((p >> 8) & 0xFF) + d, 0, 255);
+                int b = Math.clamp((p & 0xFF) + d, 0, 255);
+                img.setRGB(x, y, (r << 16) | (gg << 8) | b);
+            }
+        }
+        byte[] png = encode(img, "png");
+        Map<String, Object> first = run("dominant-colors", png, Map.of("k", 3, "seed", 11)).data();
+        Map<String, Object> again = run("dominant-colors", png, Map.of("k", 3, "seed", 11)).data();
+
+        assertThat(again).isEqualTo(first);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> colors = (List<Map<String, Object>>) first.get("colors");
+        assertThat(colors).extracting(c -> c.get("share")).containsExactly(0.6, 0.3, 0.1);
+        assertThat(rgb(colors.get(0))).satisfies(c -> assertClose(c, 0x20, 0x80, 0x30));
+        assertThat(rgb(colors.get(1))).satisfies(c -> assertClose(c, 0xF0, 0xE0, 0x10));
+        assertThat(rgb(colors.get(2))).satisfies(c -> assertClose(c, 0xFF, 0xFF, 0xFF));
+    }
+
+    private static int[] rgb(Map<String, Object> color) {
+        return ((List<?>) color.get("rgb")).stream().mapToInt(v -> ((Long) v).intValue()).toArray();
+    }
+
+    private static void assertClose(int[] actual, int r, int g, int b) {
+        assertThat(actual[0]).isCloseTo(r, within(2));
+        assertThat(actual[1]).isCloseTo(g, within(2));
+        assertThat(actual[2]).isCloseTo(b, within(2));
+    }
+
+    @Test
+    void thumbnailKeepsAspectRatioInProgressivePasses() throws IOException {
+        Payload p = run("thumbnail", encode(halfRedHalfBlue(400, 200), "png"), Map.of());
+
+        assertThat(p.data()).containsEntry("outputWidth", 128L).containsEntry("outputHeight", 64L)
+                .containsEntry("passes", 2L);
+        BufferedImage thumb = imageOf(p);
+        assertThat(thumb.getWidth()).isEqualTo(128);
+        assertThat(thumb.getHeight()).isEqualTo(64);
+        assertThat(thumb.getRGB(10, 32) & 0xFFFFFF).isEqualTo(0xFF0000);
+        assertThat(thumb.getRGB(118, 32) & 0xFFFFFF).isEqualTo(0x0000FF);
+    }
+
+    @Test
+    void thumbnailNeverGrowsButResizeMay() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(64, 32), "png");
+        assertThat(run("thumbnail", png, Map.of()).data()).containsEntry("outputWidth", 64L)
+                .containsEntry("outputHeight", 32L);
+        BufferedImage big = imageOf(run("resize", png, Map.of("width", 100)));
+        assertThat(big.getWidth()).isEqualTo(100);
+        assertThat(big.getHeight()).isEqualTo(50);
+        BufferedImage boxed = imageOf(run("resize", png, Map.of("width", 30, "height", 30)));
+        assertThat(boxed.getWidth()).isEqualTo(30);
+        assertThat(boxed.getHeight()).isEqualTo(15);
+    }
+
+    @Test
+    void grayscaleUsesBt601Luma() throws IOException {
+        BufferedImage gray = imageOf(run("grayscale", encode(halfRedHalfBlue(20, 10), "png"), Map.of()));
+
+        assertThat(gray.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(gray.getRaster().getSample(2, 5, 0)).isEqualTo(76);  // 0.299 * 255
+        assertThat(gray.getRaster().getSample(17, 5, 0)).isEqualTo(29); // 0.114 * 255
+    }
+
+    @Test
+    void edgesAreStrongAtTheSquaresBorderAndZeroOnFlatAreas() throws IOException {
+        Payload p = run("edges", encode(whiteSquare(), "png"), Map.of());
+        BufferedImage edges = imageOf(p);
+
+        int atBorder = edges.getRaster().getSample(16, 32, 0);
+        int inside = edges.getRaster().getSample(32, 32, 0);
+        int outside = edges.getRaster().getSample(4, 4, 0);
+        assertThat(atBorder).isEqualTo(255);
+        assertThat(inside).isZero();
+        assertThat(outside).isZero();
+        double mean = (Double) p.data().get("meanStrength");
+        assertThat(mean).isGreaterThan(0.0).isLessThan(0.2);
+        assertThat(p.data().get("maxStrength")).isEqualTo(1.0);
+
+        BufferedImage flat = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        assertThat(run("edges", encode(flat, "png"), Map.of()).data().get("meanStrength")).isEqualTo(0.0);
+    }
+
+    @Test
+    void reportsProgressAndStopsWhenCancelledMidway() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(300, 1000), "png");
+        FakeTaskContext normal = ctx("edges", png, Map.of());
+        agent.execute(normal);
+        assertThat(normal.notes).contains("edges", "encoding PNG", "done");
+        assertThat(normal.progress.stream().filter(f -> f > 0.1 && f < 0.9).count()).isGreaterThan(10);
+
+        FakeTaskContext inner = ctx("edges", png, Map.of());
+        TaskContext cancelsAtFirstRow = new CancelOnNote(inner, "edges");
+        assertThatThrownBy(() -> agent.execute(cancelsAtFirstRow)).isInstanceOf(CancellationException.class);
+        assertThat(inner.notes).doesNotContain("encoding PNG");
+    }
+
+    @Test
+    void badBytesAreRefusedWithTheirFirstBytes() throws IOException {
+        byte[] pdf = "%PDF-1.7 not an image".getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> run("info", pdf, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.image: not a PNG, JPEG, GIF or BMP (first bytes 25 50 44 46); send one of those formats");
+
+        byte[] truncated = Arrays.copyOf(encode(halfRedHalfBlue(64, 32), "png"), 40);
+        assertThatThrownBy(() -> run("info", truncated, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.image: starts like a PNG but could not be decoded");
+
+        assertThatThrownBy(() -> run("info", new byte[0], Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("first bytes none: the attachment is empty");
+    }
+
+    @Test
+    void badFieldsAreRefusedBeforeDecoding() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(8, 8), "png");
+        assertThatThrownBy(() -> run(null, png, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.op: a non-empty string is required (got nothing)");
+        assertThatThrownBy(() -> run("blur", png, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.op: must be one of info, thumbnail, resize, grayscale, histogram, edges,"
+                        + " dominant-colors (got 'blur')");
+        assertThatThrownBy(() -> run("resize", png, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.width: resize needs width, height or both");
+        assertThatThrownBy(() -> run("dominant-colors", png, Map.of("k", 99)))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.k: must be between 1 and 16 (got 99)");
+        assertThatThrownBy(() -> run("info", null, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.image: attachment missing (attachments present: [])");
+    }
+
+    @Test
+    void isAnAgentFactory() throws Exception {
+        AgentFactory factory = VisionAgent::new;
+        Payload out = factory.create(new AgentInit("vision-2", "vision", Optional.empty()))
+                .execute(ctx("info", encode(whiteSquare(), "png"), Map.of()));
+        assertThat(out.data()).containsEntry("width", 64L);
+    }
+
+    /** Delegates to a fake context and cancels it when a progress note first matches. */
+    private record CancelOnNote(FakeTaskContext inner, String note) implements TaskContext {
+        @Override public long taskId() { return inner.taskId(); }
+        @Override public String type() { return inner.type(); }
+        @Override public String agentId() { return inner.agentId(); }
+        @Override public int attempt() { return inner.attempt(); }
+        @Override public Task task() { return inner.task(); }
+        @Override public boolean isCancelled() { return inner.isCancelled(); }
+        @Override public void onCancel(Runnable action) { inner.onCancel(action); }
+        @Override public void reportQuality(double score) { inner.reportQuality(score); }
+        @Override public void reportUsage(String resource, long units) { inner.reportUsage(resource, units); }
+        @Override public TaskHandle submit(Task subtask) { return inner.submit(subtask); }
+
+        @Override
+        public void progress(double fraction, String n) {
+            inner.progress(fraction, n);
+            if (note.equals(n)) {
+                inner.cancel();
+            }
+        }
+    }
+}
