@@ -10,16 +10,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deep, immutable copies of JSON-like values: maps with string keys, lists, strings, numbers,
- * booleans and null. Anything else (a live object, a stream, a byte array) is refused with the
- * path where it was found, because task data must survive a journal, an HTTP hop or a node.
+ * Deep, immutable copies of JSON-like values: maps with string keys, lists, strings, numbers, booleans and
+ * null. Anything else (a live object, a stream, a byte array) is refused with the path where it was found,
+ * because task data must survive a journal, an HTTP hop or a node. Whole numbers become {@code Long},
+ * floating ones {@code Double} (finite only), big ones stay {@code BigInteger}/{@code BigDecimal}; arrays and
+ * collections become lists, enums their name. Stateless and thread-safe.
  */
 public final class PlainData {
 
     private PlainData() {
     }
 
-    /** Copies a map of plain values; map order is kept. */
+    /**
+     * Copies a map of plain values, deeply; map order is kept.
+     *
+     * @param map the map, or null for an empty one
+     * @param path where the map sits, for error messages, such as {@code "data"}
+     * @return an unmodifiable deep copy
+     * @throws IllegalArgumentException naming the path of the first value that is not plain data
+     */
     public static Map<String, Object> copyOf(Map<String, ?> map, String path) {
         if (map == null) {
             return Map.of();
@@ -27,7 +36,14 @@ public final class PlainData {
         return copyMap(map, path);
     }
 
-    /** Copies one plain value. */
+    /**
+     * Copies one plain value, deeply.
+     *
+     * @param value the value, may be null
+     * @param path where the value sits, for error messages, such as {@code "data.items[2]"}
+     * @return an immutable copy, normalised as the class comment says
+     * @throws IllegalArgumentException naming the path of the first value that is not plain data
+     */
     public static Object copyValue(Object value, String path) {
         if (value == null || value instanceof String || value instanceof Boolean) {
             return value;
