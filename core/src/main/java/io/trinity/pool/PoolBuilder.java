@@ -78,7 +78,7 @@ public final class PoolBuilder {
      * ({@link Balancers#builtIn()}).
      *
      * @param name the name tasks use, not null
-     * @param factory makes one balancer per agent type, not null
+     * @param factory makes the balancer for each pool built, not null
      * @return this builder
      */
     public PoolBuilder balancer(String name, LoadBalancer.Factory factory) {

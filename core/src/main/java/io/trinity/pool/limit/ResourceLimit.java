@@ -6,6 +6,7 @@ import java.time.Duration;
  * Limits on one rate-limited resource shared by the whole pool, such as a provider's model
  * {@code openai:gpt-4o}. Register with {@code PoolConfig.Builder.resourceLimit}. A resource
  * tasks use without a registered limit is not paced, but still pauses on a provider's 429.
+ * Immutable; start from {@link #of(String)}.
  *
  * <h2>Tuning guide</h2>
  * <ul>
@@ -19,6 +20,13 @@ import java.time.Duration;
  *       freezing the pool.</li>
  *   <li><b>defaultPause</b>: the pause after a rejection that gave no (or no usable) hint.</li>
  * </ul>
+ *
+ * @param resource          the resource key, such as {@code openai:gpt-4o}
+ * @param requestsPerMinute requests in any rolling 60 s; 0 for no limit
+ * @param tokensPerMinute   tokens in any rolling 60 s; 0 for no limit
+ * @param maxConcurrent     requests in flight at once; 0 for no limit
+ * @param maxPause          the longest pause a provider's retry-after may impose
+ * @param defaultPause      the pause after a rejection without a usable hint
  */
 public record ResourceLimit(String resource, int requestsPerMinute, long tokensPerMinute, int maxConcurrent,
                             Duration maxPause, Duration defaultPause) {
