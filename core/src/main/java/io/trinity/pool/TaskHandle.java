@@ -28,7 +28,7 @@ public interface TaskHandle {
     /** {@return the attempts started so far; preemptions do not count} */
     int attempts();
 
-    /** {@return why each failed attempt failed, oldest first, as an immutable copy} */
+    /** {@return why each failed attempt failed, oldest first, immutable} */
     List<String> failureReasons();
 
     /**

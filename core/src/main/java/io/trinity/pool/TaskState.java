@@ -23,7 +23,7 @@ public enum TaskState {
     FAILED,
     /** Final: the last attempt ran past the task's timeout. */
     TIMED_OUT,
-    /** Final: cancelled by its handle or by shutdown. */
+    /** Final: cancelled by its handle, a budget or shutdown. */
     CANCELLED,
     /** Final: every attempt failed; the task is kept in {@link AgentPool#deadLetters()}. */
     DEAD_LETTERED,

@@ -23,7 +23,7 @@ public interface TaskContext {
     /** {@return the id of the agent running this attempt} */
     String agentId();
 
-    /** {@return the attempt's number: 1 for the first, preemptions and 429s not counted} */
+    /** {@return the attempt's number, 1 for the first} */
     int attempt();
 
     /** {@return the task as submitted} */

@@ -44,8 +44,8 @@ public interface LoadBalancer {
     }
 
     /**
-     * An attempt ended, whichever balancer placed it, so learned profiles stay complete; the default ignores
-     * it.
+     * An attempt succeeded, failed or timed out, whichever balancer placed it, so learned profiles stay
+     * complete; the default ignores it.
      *
      * @param agent the agent that ran it
      * @param task the task and its attempt

@@ -45,7 +45,7 @@ public final class VirtualClock implements PoolClock {
 
     /**
      * Moves time forward, firing every timer that falls due on the way, in order, each with the clock at its
-     * due time; timers that fired timers schedule within the span fire too.
+     * due time; timers scheduled by those that fire run too if they fall due within the span.
      *
      * @param duration how far, {@code >= 0}; saturates at {@link Long#MAX_VALUE} nanoseconds
      * @throws IllegalArgumentException if the duration is negative
