@@ -24,57 +24,81 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface AgentPool extends AutoCloseable {
 
+    /** {@return a new builder: register agent types, then {@link PoolBuilder#build()}} */
     static PoolBuilder builder() {
         return new PoolBuilder();
     }
 
     /**
-     * Accepts a task.
+     * Accepts a task, or refuses it at once; never blocks. An accepted task ends in exactly one final state,
+     * reported by its handle's future.
      *
-     * @throws QueueFullException     the queue is at capacity (the task was not accepted)
-     * @throws TenantLimitException   the task's tenant has its maxQueued tasks queued
-     * @throws PoolShutdownException  shutdown has begun
-     * @throws TaskRejectedException  no agent type can run it
+     * @param task the task, not null
+     * @return the handle of the accepted task
+     * @throws QueueFullException the queue is at capacity (the task was not accepted)
+     * @throws TenantLimitException the task's tenant has its maxQueued tasks queued
+     * @throws PoolShutdownException shutdown has begun
+     * @throws TaskRejectedException no agent type can run it, or it names an unknown balancer
      */
     TaskHandle submit(Task task);
 
-    /** Agents by state and type, queue depth and task counters, read consistently. */
+    /** {@return agents by state and type, queue depth and task counters, read consistently at one moment} */
     PoolSnapshot snapshot();
 
     /**
-     * What {@code tenant} has spent so far: tokens by resource as agents reported them (a
-     * declared resource without a report counts its estimate), and their cost at the pool's
-     * prices. {@link Spend#ZERO} for a tenant that spent nothing.
+     * What a tenant has spent so far: tokens by resource as agents reported them (a declared resource without
+     * a report counts its estimate), and their cost at the pool's prices.
+     *
+     * @param tenant the tenant's name
+     * @return the spend, {@link Spend#ZERO} for a tenant that spent nothing
      */
     Spend tenantSpend(String tenant);
 
-    /** {@link #tenantSpend} of every tenant that spent anything, by name. */
+    /** {@return {@link #tenantSpend} of every tenant that spent anything, by name} */
     Map<String, Spend> spend();
 
     /**
      * The task with this id while it lives; with a journal, also a task that ended within the
-     * journal's retention (as a handle whose future is already complete). Empty otherwise.
+     * journal's retention (as a handle whose future is already complete).
+     *
+     * @param id the task's id
+     * @return its handle, or empty when this pool neither holds nor remembers it
      */
     java.util.Optional<TaskHandle> task(long id);
 
-    /** Tasks that used up their attempts, oldest first. */
+    /** {@return the tasks that used up their attempts, oldest first, as an immutable copy} */
     List<DeadLetter> deadLetters();
 
-    /** Submits a dead-lettered task again as a new task with fresh attempts, and removes it from the dead letters. */
+    /**
+     * Submits a dead-lettered task again as a new task with fresh attempts, and removes it from the dead
+     * letters.
+     *
+     * @param deadLetteredTaskId the {@link TaskHandle#id()} of the dead-lettered task
+     * @return the handle of the new task
+     * @throws IllegalArgumentException if no dead letter has this id
+     * @throws PoolException any refusal of {@link #submit}; the dead letter then stays
+     */
     TaskHandle resubmit(long deadLetteredTaskId);
 
     /**
-     * Stops accepting tasks, lets queued and running tasks finish for up to {@code drain},
-     * then cancels what is left and destroys every agent. Every accepted task ends in exactly
-     * one final state before the returned future completes.
+     * Stops accepting tasks, lets queued and running tasks finish for up to {@code drain}, then cancels what
+     * is left and destroys every agent. Every accepted task ends in exactly one final state before the
+     * returned future completes. A second call's future completes with the first shutdown's report; its drain
+     * is ignored.
+     *
+     * @param drain how long queued and running tasks may still finish, {@code >= 0}
+     * @return completes with what happened to the tasks once every agent is gone
+     * @throws IllegalArgumentException if {@code drain} is null or negative
      */
     CompletableFuture<ShutdownReport> shutdown(Duration drain);
 
+    /** {@return whether shutdown has begun; the pool then refuses new tasks} */
     boolean isShutdown();
 
+    /** {@return the settings the pool was built with} */
     PoolConfig config();
 
-    /** Shuts down with a 30 s drain and waits for it. */
+    /** Shuts down with a 30 s drain and waits for it to complete. */
     @Override
     default void close() {
         shutdown(Duration.ofSeconds(30)).join();

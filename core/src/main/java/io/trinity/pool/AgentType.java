@@ -24,12 +24,34 @@ import java.util.Optional;
 public record AgentType(String name, AgentFactory factory, int minAgents, int maxAgents,
                         Optional<Duration> stuckAfter, boolean preemptible, Map<String, Long> resources) {
 
-    /** A type without declared resources. */
+    /**
+     * A type without declared resources.
+     *
+     * @param name the type name tasks use, not blank
+     * @param factory creates the agents, not null
+     * @param minAgents agents kept alive even when idle, {@code >= 0}
+     * @param maxAgents cap for this type, at least {@code max(1, minAgents)}
+     * @param stuckAfter overrides the pool's stuck threshold for this type; empty or null for the pool's
+     * @param preemptible whether high-priority tasks may preempt this type's running tasks
+     */
     public AgentType(String name, AgentFactory factory, int minAgents, int maxAgents,
                      Optional<Duration> stuckAfter, boolean preemptible) {
         this(name, factory, minAgents, maxAgents, stuckAfter, preemptible, Map.of());
     }
 
+    /**
+     * Checks every component; a null {@code stuckAfter} becomes empty and a null {@code resources} empty, and
+     * {@code resources} is copied.
+     *
+     * @param name the type name tasks use, not blank
+     * @param factory creates the agents, not null
+     * @param minAgents agents kept alive even when idle, {@code >= 0}
+     * @param maxAgents cap for this type, at least {@code max(1, minAgents)}
+     * @param stuckAfter overrides the pool's stuck threshold for this type, {@code > 0} if present
+     * @param preemptible whether high-priority tasks may preempt this type's running tasks
+     * @param resources rate-limited resources its tasks use by default, each with tokens {@code >= 0}
+     * @throws IllegalArgumentException naming the type, the component and the value, if one is out of range
+     */
     public AgentType {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("agent type name must be non-blank (got "
@@ -58,27 +80,67 @@ public record AgentType(String name, AgentFactory factory, int minAgents, int ma
         });
     }
 
+    /**
+     * A type with default settings: no minimum, no cap of its own (the pool's applies), the pool's stuck
+     * threshold, preemptible, no resources.
+     *
+     * @param name the type name tasks use, not blank
+     * @param factory creates the agents, not null
+     * @return the type
+     */
     public static AgentType of(String name, AgentFactory factory) {
         return new AgentType(name, factory, 0, Integer.MAX_VALUE, Optional.empty(), true);
     }
 
+    /**
+     * A copy that keeps at least {@code n} agents alive, even when idle.
+     *
+     * @param n the minimum, {@code >= 0} and at most {@code maxAgents}
+     * @return the changed copy
+     */
     public AgentType withMinAgents(int n) {
         return new AgentType(name, factory, n, maxAgents, stuckAfter, preemptible, resources);
     }
 
+    /**
+     * A copy with a cap of its own; the pool's {@code maxAgents} still applies.
+     *
+     * @param n the cap, at least {@code max(1, minAgents)}
+     * @return the changed copy
+     */
     public AgentType withMaxAgents(int n) {
         return new AgentType(name, factory, minAgents, n, stuckAfter, preemptible, resources);
     }
 
+    /**
+     * A copy with its own stuck threshold (what counts as progress differs between a code agent and a voice
+     * agent).
+     *
+     * @param d how long a running task may go without progress, {@code > 0}
+     * @return the changed copy
+     */
     public AgentType withStuckAfter(Duration d) {
         return new AgentType(name, factory, minAgents, maxAgents, Optional.of(d), preemptible, resources);
     }
 
+    /**
+     * A copy whose running tasks high-priority tasks may (or may not) preempt.
+     *
+     * @param p true to allow preemption
+     * @return the changed copy
+     */
     public AgentType withPreemptible(boolean p) {
         return new AgentType(name, factory, minAgents, maxAgents, stuckAfter, p, resources);
     }
 
-    /** Its tasks use {@code resource} (such as {@code openai:gpt-4o}), about {@code estimatedTokens} each. */
+    /**
+     * A copy whose tasks use {@code resource} (such as {@code openai:gpt-4o}), about {@code estimatedTokens}
+     * each, unless a task declares its own resources.
+     *
+     * @param resource the resource key, not blank
+     * @param estimatedTokens the tokens a task is expected to use, {@code >= 0}
+     * @return the changed copy
+     */
     public AgentType withResource(String resource, long estimatedTokens) {
         Map<String, Long> m = new LinkedHashMap<>(resources);
         m.put(resource, estimatedTokens);

@@ -18,6 +18,14 @@ public final class Attachment {
         this.bytes = bytes;
     }
 
+    /**
+     * An attachment holding a copy of {@code bytes}.
+     *
+     * @param mediaType the media type, {@code type/subtype}, not null
+     * @param bytes the content, not null; copied, so later changes to the array do not show
+     * @return the attachment
+     * @throws IllegalArgumentException if the media type does not look like {@code type/subtype}
+     */
     public static Attachment of(String mediaType, byte[] bytes) {
         Objects.requireNonNull(mediaType, "mediaType");
         Objects.requireNonNull(bytes, "bytes");
@@ -28,15 +36,17 @@ public final class Attachment {
         return new Attachment(mediaType, bytes.clone());
     }
 
+    /** {@return the media type, such as {@code image/png}} */
     public String mediaType() {
         return mediaType;
     }
 
-    /** A copy of the bytes. */
+    /** {@return a fresh copy of the content; changing it does not change the attachment} */
     public byte[] bytes() {
         return bytes.clone();
     }
 
+    /** {@return the content's length in bytes} */
     public int size() {
         return bytes.length;
     }

@@ -53,9 +53,11 @@ public final class PlainData {
     }
 
     /**
-     * Copies a map of plain values; map order is kept; null becomes an empty map.
+     * Copies a map of plain values, deeply; map order is kept.
      *
-     * @param path how the map is named in error messages, such as {@code data}
+     * @param map the map, or null for an empty one
+     * @param path where the map sits, for error messages, such as {@code "data"}
+     * @return an unmodifiable deep copy
      * @throws IllegalArgumentException naming the path of the first value that is not plain
      *                                  data, nests deeper than {@link #MAX_DEPTH}, or contains itself
      */
@@ -69,9 +71,11 @@ public final class PlainData {
     }
 
     /**
-     * Copies one plain value.
+     * Copies one plain value, deeply.
      *
-     * @param path how the value is named in error messages
+     * @param value the value, may be null
+     * @param path where the value sits, for error messages, such as {@code "data.items[2]"}
+     * @return an immutable copy, normalised as the class comment says
      * @throws IllegalArgumentException as {@link #copyOf(Map, String)}
      */
     public static Object copyValue(Object value, String path) {

@@ -16,8 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Assembles an {@link AgentPool}: config, agent types, balancers, listeners, clock and
- * executors. {@link #build()} starts the pool.
+ * Assembles an {@link AgentPool}: config, agent types, balancers, listeners, clock and executors; get one
+ * from {@link AgentPool#builder()}. {@link #build()} starts the pool. Not thread-safe.
  */
 public final class PoolBuilder {
 
@@ -36,16 +36,37 @@ public final class PoolBuilder {
     PoolBuilder() {
     }
 
+    /**
+     * Sets the pool's settings. Default {@link PoolConfig#ofDefaults()}.
+     *
+     * @param config the settings, not null
+     * @return this builder
+     */
     public PoolBuilder config(PoolConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         return this;
     }
 
-    /** Registers an agent type with default per-type settings. */
+    /**
+     * Registers an agent type with default per-type settings ({@link AgentType#of}).
+     *
+     * @param type the type name tasks use, not blank
+     * @param factory creates the type's agents, not null
+     * @return this builder
+     * @throws IllegalArgumentException if a type of this name is already registered
+     */
     public PoolBuilder register(String type, AgentFactory factory) {
         return register(AgentType.of(type, factory));
     }
 
+    /**
+     * Registers an agent type with its per-type settings. A task whose type is not registered runs on the
+     * {@code generic} type if one is registered, and is refused otherwise.
+     *
+     * @param type the type, not null
+     * @return this builder
+     * @throws IllegalArgumentException if a type of this name is already registered
+     */
     public PoolBuilder register(AgentType type) {
         Objects.requireNonNull(type, "type");
         if (types.putIfAbsent(type.name(), type) != null) {
@@ -55,38 +76,72 @@ public final class PoolBuilder {
         return this;
     }
 
-    /** Adds or replaces a balancer tasks can name. */
+    /**
+     * Adds a balancer tasks (or {@link PoolConfig#balancer()}) can name, or replaces one, built-ins included
+     * ({@link Balancers#builtIn()}).
+     *
+     * @param name the name tasks use, not null
+     * @param factory makes the balancer for each pool built, not null
+     * @return this builder
+     */
     public PoolBuilder balancer(String name, LoadBalancer.Factory factory) {
         balancers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(factory, "factory"));
         return this;
     }
 
+    /**
+     * Adds a listener for every {@link io.trinity.pool.event.PoolEvent}. Listeners are called in the order
+     * added, each event in order; they must be quick (see {@link PoolListener}).
+     *
+     * @param listener the listener, not null
+     * @return this builder
+     */
     public PoolBuilder listener(PoolListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /**
-     * Adds a spawning strategy. With none added the pool uses on-demand spawning plus the warm
-     * pool; adding any replaces that default set with exactly the ones added.
+     * Adds a spawning strategy. With none added the pool uses on-demand spawning plus the warm pool; adding
+     * any replaces that default set with exactly the ones added, consulted in order.
+     *
+     * @param strategy the strategy, not null
+     * @return this builder
      */
     public PoolBuilder spawnStrategy(SpawnStrategy strategy) {
         spawnStrategies.add(Objects.requireNonNull(strategy, "strategy"));
         return this;
     }
 
+    /**
+     * Sets the clock every timeout, backoff and tick uses. Default {@link PoolClock#system()}.
+     *
+     * @param clock the clock, not null
+     * @return this builder
+     */
     public PoolBuilder clock(PoolClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 
-    /** Where agent work runs; default: a new virtual thread per init and per task. */
+    /**
+     * Sets where agent work (init, tasks, close) runs. Default: a new virtual thread per init and per task.
+     *
+     * @param executor the executor, not null; it must not run work on the caller unless the pool is
+     *     deterministic
+     * @return this builder
+     */
     public PoolBuilder agentExecutor(Executor executor) {
         this.agentExecutor = Objects.requireNonNull(executor, "executor");
         return this;
     }
 
-    /** Where the control loop runs; default: one dedicated platform thread. */
+    /**
+     * Sets where the control loop's drains run; drains never overlap. Default: one dedicated platform thread.
+     *
+     * @param executor the executor, not null
+     * @return this builder
+     */
     public PoolBuilder loopExecutor(Executor executor) {
         this.loopExecutor = Objects.requireNonNull(executor, "executor");
         return this;
@@ -97,6 +152,9 @@ public final class PoolBuilder {
      * and listeners are fed, never on the control loop. Default: a virtual thread per
      * completion and per listener drain; in deterministic mode, the calling thread after each
      * loop batch. It must not run tasks inline on the loop's thread.
+     *
+     * @param executor where callbacks run, not null
+     * @return this builder
      */
     public PoolBuilder callbackExecutor(Executor executor) {
         this.callbackExecutor = Objects.requireNonNull(executor, "executor");
@@ -108,6 +166,9 @@ public final class PoolBuilder {
      * {@code submit} returns, every attempt and final state after it, and on build the pool
      * recovers what the journal holds (see docs/durability.md). The pool owns the journal from
      * here on and closes it when its shutdown completes. Implementations: trinity-pool-journal.
+     *
+     * @param journal the journal, not null
+     * @return this builder
      */
     public PoolBuilder journal(io.trinity.pool.journal.Journal journal) {
         this.journal = Objects.requireNonNull(journal, "journal");
@@ -115,9 +176,12 @@ public final class PoolBuilder {
     }
 
     /**
-     * Deterministic mode for tests and simulation: virtual time, and both the loop and agent
-     * work run on the calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the
-     * simulated agent for work that takes time).
+     * Deterministic mode for tests and simulation: virtual time, and both the loop and agent work run on the
+     * calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the simulated agent for work that
+     * takes time). A run then replays exactly from its seed.
+     *
+     * @param clock the virtual clock the test advances, not null
+     * @return this builder
      */
     public PoolBuilder deterministic(VirtualClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -127,6 +191,13 @@ public final class PoolBuilder {
         return this;
     }
 
+    /**
+     * Starts a pool: its control loop runs from now on and the warm pool begins to spawn.
+     *
+     * @return the running pool; close it to stop its agents
+     * @throws IllegalStateException if no agent type is registered
+     * @throws IllegalArgumentException if the config names a balancer that is not registered
+     */
     public AgentPool build() {
         if (types.isEmpty()) {
             throw new IllegalStateException("no agent types registered; call register(type, factory) at least once");

@@ -53,31 +53,57 @@ import java.util.Set;
  */
 public final class PoolConfig {
 
+    /** Default of {@link Builder#maxAgents(int)}: {@value} live agents. */
     public static final int DEFAULT_MAX_AGENTS = 16;
+    /** Default of {@link Builder#warmPool(int)}: {@value} agents kept READY. */
     public static final int DEFAULT_WARM_POOL = 3;
+    /** Default of {@link Builder#warmPoolMin(int)}: {@value}. */
     public static final int DEFAULT_WARM_POOL_MIN = 1;
+    /** Default of {@link Builder#warmPoolMax(int)}: {@value}; {@code maxAgents} must be at least this. */
     public static final int DEFAULT_WARM_POOL_MAX = 6;
+    /** Default of {@link Builder#idleTimeout(Duration)}: 60 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Default of {@link Builder#spawnRate(int)}: {@value} spawns per second. */
     public static final int DEFAULT_SPAWN_RATE = 10;
+    /** Default of {@link Builder#healthInterval(Duration)}: 5 seconds. */
     public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(5);
+    /** Default of {@link Builder#stuckAfter(Duration)}: 30 seconds. */
     public static final Duration DEFAULT_STUCK_AFTER = Duration.ofSeconds(30);
+    /** Default of {@link Builder#queueCapacity(int)}: {@value} pending tasks. */
     public static final int DEFAULT_QUEUE_CAPACITY = 100;
+    /** Default of {@link Builder#balancer(String)}: {@value}. */
     public static final String DEFAULT_BALANCER = Balancers.LEAST_LOADED;
+    /** Default of {@link Builder#maxAttempts(int)}: {@value} attempts per task. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** Default of {@link Builder#retryBackoff(Duration)}: 200 milliseconds. */
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
+    /** Default of {@link Builder#retryBackoffMax(Duration)}: 30 seconds. */
     public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(30);
+    /** Default of {@link Builder#agingStep(Duration)}: 1 second per priority point. */
     public static final Duration DEFAULT_AGING_STEP = Duration.ofSeconds(1);
+    /** Default of {@link Builder#scaleInterval(Duration)}: 1 second. */
     public static final Duration DEFAULT_SCALE_INTERVAL = Duration.ofSeconds(1);
+    /** Default of {@link Builder#targetUtilization(double)}: {@value}. */
     public static final double DEFAULT_TARGET_UTILIZATION = 0.75;
+    /** Default of {@link Builder#scaleDownWindow(Duration)}: 60 seconds. */
     public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofSeconds(60);
+    /** Default of {@link Builder#restartBackoff(Duration)}: 1 second. */
     public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofSeconds(1);
+    /** Default of {@link Builder#restartBackoffMax(Duration)}: 60 seconds. */
     public static final Duration DEFAULT_RESTART_BACKOFF_MAX = Duration.ofSeconds(60);
+    /** Default of {@link Builder#restartIntensity(int)}: {@value} failures per window. */
     public static final int DEFAULT_RESTART_INTENSITY = 5;
+    /** Default of {@link Builder#restartWindow(Duration)}: 60 seconds. */
     public static final Duration DEFAULT_RESTART_WINDOW = Duration.ofSeconds(60);
+    /** Default of {@link Builder#preemptPriority(int)}: {@value}. */
     public static final int DEFAULT_PREEMPT_PRIORITY = 100;
+    /** Default of {@link Builder#statsInterval(Duration)}: 5 seconds. */
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(5);
+    /** Default of {@link Builder#qualityWindow(int)}: {@value} results. */
     public static final int DEFAULT_QUALITY_WINDOW = 20;
+    /** Default of {@link Builder#qualityMargin(double)}: {@value}. */
     public static final double DEFAULT_QUALITY_MARGIN = 0.25;
+    /** Default of {@link Builder#fairnessCredit(Duration)}: 30 seconds. */
     public static final Duration DEFAULT_FAIRNESS_CREDIT = Duration.ofSeconds(30);
     /** Events a listener may fall behind before further events for it are dropped (and counted). */
     public static final int DEFAULT_LISTENER_BUFFER = 65_536;
@@ -91,14 +117,24 @@ public final class PoolConfig {
     public static final Duration DEFAULT_CIRCUIT_MAX_WAIT = Duration.ofSeconds(60);
 
     /**
-     * What a queued task of a type whose circuit is open does. {@code WAIT} (the default): it
-     * stays queued while the circuit probes for a healthy agent, and fails with the circuit's
-     * cause only once it has waited {@link #circuitMaxWait()}; a transient crash storm then costs
-     * no work, and a type that cannot start at all (a bad key, a missing class) still fails its
-     * tasks within that bound. {@code FAIL_FAST}: every queued and new task of the type fails at
-     * once, which frees callers soonest but fails work a retry would have saved.
+     * What a queued task of a type whose circuit is open does. A type's circuit opens after
+     * {@link PoolConfig#restartIntensity()} agent failures within {@link PoolConfig#restartWindow()}.
+     * {@code WAIT} (the default) loses the least work; {@code FAIL_FAST} frees callers soonest.
      */
-    public enum CircuitMode { FAIL_FAST, WAIT }
+    public enum CircuitMode {
+        /**
+         * Queued and new tasks of the type end FAILED at once, with a reason naming the open
+         * circuit and its cause, until a probe spawn succeeds and closes it: callers learn at
+         * once, but work a retry would have saved is failed.
+         */
+        FAIL_FAST,
+        /**
+         * Tasks of the type stay queued while the circuit probes for a healthy agent; they fail
+         * with the circuit's cause only when the type cannot start at all (its last spawn failed
+         * in init and no agent is up) and they have waited {@link PoolConfig#circuitMaxWait()}.
+         */
+        WAIT
+    }
 
     private final int maxAgents;
     private final int warmPool;
@@ -181,10 +217,15 @@ public final class PoolConfig {
         explicit = Set.copyOf(b.explicit);
     }
 
+    /**
+     * {@return the seed defaults, the {@code DEFAULT_*} constants of this class} Equivalent to {@code
+     * custom().build()}.
+     */
     public static PoolConfig ofDefaults() {
         return custom().build();
     }
 
+    /** {@return a new builder holding the seed defaults} */
     public static Builder custom() {
         return new Builder();
     }
@@ -193,6 +234,8 @@ public final class PoolConfig {
      * A builder from {@code trinity.pool.*} properties such as {@code trinity.pool.max-agents=4}
      * (keys and duration forms: {@link PoolConfigLoader}); other keys are ignored.
      *
+     * @param properties the properties, by key
+     * @return a builder holding them, on top of the seed defaults
      * @throws IllegalArgumentException for an unknown {@code trinity.pool.*} key (naming the
      *         closest valid one) or a bad value (naming key and value)
      */
@@ -200,7 +243,12 @@ public final class PoolConfig {
         return PoolConfigLoader.load(properties, Map.of());
     }
 
-    /** {@link #from(Map)} for a {@link Properties} file. */
+    /**
+     * {@link #from(Map)} for a {@link Properties} file.
+     *
+     * @param properties the properties
+     * @return a builder holding them, on top of the seed defaults
+     */
     public static Builder from(Properties properties) {
         return PoolConfigLoader.load(PoolConfigLoader.strings(properties), Map.of());
     }
@@ -209,12 +257,22 @@ public final class PoolConfig {
      * {@link #from(Properties)} with {@code TRINITY_POOL_*} variables of {@code env} (usually
      * {@code System.getenv()}) overriding the properties: {@code TRINITY_POOL_MAX_AGENTS}
      * overrides {@code trinity.pool.max-agents}.
+     *
+     * @param env the environment variables
+     * @param base the properties they override
+     * @return a builder holding both, on top of the seed defaults
      */
     public static Builder fromEnvironment(Map<String, String> env, Properties base) {
         return PoolConfigLoader.load(PoolConfigLoader.strings(base), env);
     }
 
-    /** A builder that starts from {@code config}. */
+    /**
+     * A builder that starts from every setting of {@code c}, tenants, resource limits and prices included, to
+     * change a copy; {@code c} itself is not affected.
+     *
+     * @param c the settings to copy, not null
+     * @return a new builder
+     */
     public static Builder from(PoolConfig c) {
         Builder b = new Builder();
         b.maxAgents = c.maxAgents;
@@ -259,43 +317,101 @@ public final class PoolConfig {
         return b;
     }
 
+    /** {@return the cap on live agents, SPAWNING and DESTROYING ones included} */
     public int maxAgents() { return maxAgents; }
+    /** {@return the number of agents kept READY at start, the adaptive warm pool's starting size} */
     public int warmPool() { return warmPool; }
+    /** {@return the lower bound of the adaptive warm pool} */
     public int warmPoolMin() { return warmPoolMin; }
+    /** {@return the upper bound of the adaptive warm pool, at most {@link #maxAgents()}} */
     public int warmPoolMax() { return warmPoolMax; }
+    /**
+     * {@return how long an agent outside the warm pool and its type's minimum may go without work before it
+     * is destroyed}
+     */
     public Duration idleTimeout() { return idleTimeout; }
+    /** {@return the most spawns in any sliding one-second window} */
     public int spawnRate() { return spawnRate; }
+    /** {@return the period of the health monitor} */
     public Duration healthInterval() { return healthInterval; }
+    /**
+     * {@return how long a running task may go without progress before it is stuck, unless its type sets its
+     * own}
+     */
     public Duration stuckAfter() { return stuckAfter; }
+    /** {@return the most pending tasks; beyond it {@code submit} throws {@link QueueFullException}} */
     public int queueCapacity() { return queueCapacity; }
+    /** {@return the name of the balancer used by tasks that name none} */
     public String balancer() { return balancer; }
+    /** {@return the tuning shared by the built-in balancers} */
     public BalancerSettings balancerSettings() { return balancerSettings; }
+    /** {@return the attempts a task gets unless it sets its own, 1 to {@link Task#MAX_ATTEMPTS_LIMIT}} */
     public int maxAttempts() { return maxAttempts; }
+    /** {@return the delay before the first retry; it doubles per attempt, with equal jitter} */
     public Duration retryBackoff() { return retryBackoff; }
+    /** {@return the longest delay between two attempts} */
     public Duration retryBackoffMax() { return retryBackoffMax; }
+    /** {@return the waiting time that raises a queued task's effective priority by one point} */
     public Duration agingStep() { return agingStep; }
+    /** {@return the period of the auto-scaler's tick} */
     public Duration scaleInterval() { return scaleInterval; }
+    /** {@return the busy share of agent capacity the auto-scaler aims at for a steady flow, in (0, 1]} */
     public double targetUtilization() { return targetUtilization; }
+    /**
+     * {@return the window whose highest recommendation a scale-down follows, so a noisy load does not make
+     * the pool churn}
+     */
     public Duration scaleDownWindow() { return scaleDownWindow; }
+    /** {@return the delay before a failed agent is replaced; it doubles while its type keeps failing} */
     public Duration restartBackoff() { return restartBackoff; }
+    /** {@return the longest delay before a failed agent is replaced} */
     public Duration restartBackoffMax() { return restartBackoffMax; }
+    /** {@return the agent failures of one type within {@link #restartWindow()} that open its circuit} */
     public int restartIntensity() { return restartIntensity; }
+    /** {@return the sliding window in which {@link #restartIntensity()} failures are counted} */
     public Duration restartWindow() { return restartWindow; }
+    /** {@return what tasks of a type whose circuit is open do} */
     public CircuitMode circuitMode() { return circuitMode; }
+    /**
+     * {@return the priority from which a task may preempt lower-priority running work on a preemptible type}
+     */
     public int preemptPriority() { return preemptPriority; }
+    /** {@return the period of the {@code pool.stats} event} */
     public Duration statsInterval() { return statsInterval; }
+    /** {@return the number of recent results an agent's quality score is taken over} */
     public int qualityWindow() { return qualityWindow; }
+    /**
+     * {@return how far, as a share, an agent's recent score may fall below its peers' before it is recycled}
+     */
     public double qualityMargin() { return qualityMargin; }
+    /**
+     * {@return the seed of the pool's randomness (balancer sampling, retry jitter), so a virtual-time run
+     * replays}
+     */
     public long seed() { return seed; }
-    /** Tenants configured by name; others get {@link TenantConfig#of}. */
+    /**
+     * {@return the tenants configured by name, immutable} A tenant not in this map gets {@link
+     * TenantConfig#of(String)}: weight 1, no limits, no budget.
+     */
     public Map<String, TenantConfig> tenants() { return tenants; }
-    /** The settings of {@code tenant}: its registered config, or weight 1 and no limits. */
+    /**
+     * The settings of a tenant: its configured ones, or weight 1 and no limits.
+     *
+     * @param tenant the tenant's name, as tasks carry it
+     * @return the tenant's settings, never null
+     */
     public TenantConfig tenant(String tenant) {
         TenantConfig t = tenants.get(tenant);
         return t != null ? t : TenantConfig.of(tenant);
     }
+    /** {@return the pacing limits by resource key, immutable; a resource without an entry is not paced} */
     public Map<String, ResourceLimit> resourceLimits() { return resourceLimits; }
+    /** {@return the price per 1,000 tokens of each priced resource, for cost budgets and spend} */
     public Prices prices() { return prices; }
+    /**
+     * {@return the agent time per unit of weight that a tenant coming back from idle may take ahead of busy
+     * tenants} 0 is strict weighted fair queueing.
+     */
     public Duration fairnessCredit() { return fairnessCredit; }
     /** Events each listener may fall behind before events for it are dropped and counted. */
     public int listenerBuffer() { return listenerBuffer; }
@@ -316,7 +432,12 @@ public final class PoolConfig {
                 + ", balancer=" + balancer + ", maxAttempts=" + maxAttempts + "]";
     }
 
-    /** Builds a {@link PoolConfig}. Starts at the seed defaults. */
+    /**
+     * Builds a {@link PoolConfig}. Starts at the seed defaults (the {@code DEFAULT_*} constants). Each setter
+     * refuses a bad value at once with an {@link IllegalArgumentException} naming the setting and the value;
+     * {@link #build()} refuses bad combinations. Not thread-safe: use it on one thread, then share the
+     * immutable result.
+     */
     public static final class Builder {
         private int maxAgents = DEFAULT_MAX_AGENTS;
         private int warmPool = DEFAULT_WARM_POOL;
@@ -360,19 +481,37 @@ public final class PoolConfig {
         private Builder() {
         }
 
-        /** Adds or replaces a tenant's weight, limits and budget. */
+        /**
+         * Adds or replaces a tenant's weight, limits and budget, keyed by its name.
+         *
+         * @param t the tenant's settings, not null
+         * @return this builder
+         */
         public Builder tenant(TenantConfig t) {
             tenants.put(Objects.requireNonNull(t, "tenant").name(), t);
             return this;
         }
 
-        /** Adds or replaces the limits of one resource (by its key). */
+        /**
+         * Adds or replaces the pacing limits of one resource, keyed by {@link ResourceLimit#resource()}.
+         *
+         * @param l the resource's limits, not null
+         * @return this builder
+         */
         public Builder resourceLimit(ResourceLimit l) {
             resourceLimits.put(Objects.requireNonNull(l, "resourceLimit").resource(), l);
             return this;
         }
 
-        /** Sets the price of 1,000 tokens of {@code resource}, for cost budgets and spend. */
+        /**
+         * Sets the price of 1,000 tokens of a resource, for cost budgets and spend. An unpriced resource
+         * costs nothing.
+         *
+         * @param resource the resource key, e.g. {@code "openai:gpt-4o"}, not blank
+         * @param per1kTokens the price of 1,000 tokens, in the budget's currency, finite and {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if the key is blank or the price negative or not finite
+         */
         public Builder price(String resource, double per1kTokens) {
             if (resource == null || resource.isBlank()) {
                 throw new IllegalArgumentException("price needs a resource key such as 'openai:gpt-4o' (got "
@@ -386,18 +525,96 @@ public final class PoolConfig {
             return this;
         }
 
+        /**
+         * Sets the agent time per unit of weight that a tenant coming back from idle may take ahead of busy
+         * tenants: larger favours bursty light tenants, 0 is strict weighted fair queueing. Default {@link
+         * #DEFAULT_FAIRNESS_CREDIT 30 s}.
+         *
+         * @param v the credit, {@code >= 0}
+         * @return this builder
+         */
         public Builder fairnessCredit(Duration v) { fairnessCredit = nonNegative("fairnessCredit", v); return this; }
 
+        /**
+         * Sets the cap on live agents, SPAWNING and DESTROYING ones included: the pool's hard resource bound.
+         * Warm-pool settings left at their defaults shrink to fit it. Default {@value #DEFAULT_MAX_AGENTS}.
+         *
+         * @param v the cap, {@code >= 1}
+         * @return this builder
+         */
         public Builder maxAgents(int v) { maxAgents = atLeast("maxAgents", v, 1); explicit.add("maxAgents"); return this; }
-        /** Sets the warm pool; min and max follow it unless set explicitly. */
+        /**
+         * Sets the number of agents kept READY, never reclaimed by the idle timeout; the pool then adapts it
+         * to forecast demand between {@code warmPoolMin} and {@code warmPoolMax}, which follow it unless set
+         * explicitly. Default {@value #DEFAULT_WARM_POOL}.
+         *
+         * @param v the starting warm pool, {@code >= 0}
+         * @return this builder
+         */
         public Builder warmPool(int v) { warmPool = atLeast("warmPool", v, 0); explicit.add("warmPool"); return this; }
+        /**
+         * Sets the lower bound of the adaptive warm pool. Default {@value #DEFAULT_WARM_POOL_MIN}.
+         *
+         * @param v the bound, {@code >= 0} and at most {@code warmPool} at {@link #build()}
+         * @return this builder
+         */
         public Builder warmPoolMin(int v) { warmPoolMin = atLeast("warmPoolMin", v, 0); explicit.add("warmPoolMin"); return this; }
+        /**
+         * Sets the upper bound of the adaptive warm pool. Default {@value #DEFAULT_WARM_POOL_MAX}.
+         *
+         * @param v the bound, {@code >= 0}, at least {@code warmPool} and at most {@code maxAgents} at {@link
+         *     #build()}
+         * @return this builder
+         */
         public Builder warmPoolMax(int v) { warmPoolMax = atLeast("warmPoolMax", v, 0); explicit.add("warmPoolMax"); return this; }
+        /**
+         * Sets how long an agent may go without work before it is destroyed, unless it belongs to the warm
+         * pool or its type's minimum. Shorter saves agent time, longer saves cold starts. Default 60 s.
+         *
+         * @param v the timeout, {@code > 0}
+         * @return this builder
+         */
         public Builder idleTimeout(Duration v) { idleTimeout = positive("idleTimeout", v); return this; }
+        /**
+         * Sets the most spawns in any sliding one-second window; further spawns wait and are coalesced, so a
+         * burst cannot start a herd. Default {@value #DEFAULT_SPAWN_RATE}.
+         *
+         * @param v spawns per second, {@code >= 1}
+         * @return this builder
+         */
         public Builder spawnRate(int v) { spawnRate = atLeast("spawnRate", v, 1); return this; }
+        /**
+         * Sets the period of the health monitor: a stuck task is found between {@code stuckAfter} and {@code
+         * stuckAfter + healthInterval} after its last progress. Default 5 s.
+         *
+         * @param v the period, {@code > 0}
+         * @return this builder
+         */
         public Builder healthInterval(Duration v) { healthInterval = positive("healthInterval", v); return this; }
+        /**
+         * Sets how long a running task may go without progress before the health monitor fails its agent; a
+         * type may set its own ({@link AgentType#withStuckAfter(Duration)}). Default 30 s.
+         *
+         * @param v the threshold, {@code > 0}
+         * @return this builder
+         */
         public Builder stuckAfter(Duration v) { stuckAfter = positive("stuckAfter", v); return this; }
+        /**
+         * Sets the most pending tasks; a full queue refuses new tasks at once with {@link
+         * QueueFullException}, never blocking the caller and never dropping work. Default {@value
+         * #DEFAULT_QUEUE_CAPACITY}.
+         *
+         * @param v the capacity, {@code >= 1}
+         * @return this builder
+         */
         public Builder queueCapacity(int v) { queueCapacity = atLeast("queueCapacity", v, 1); return this; }
+        /**
+         * Sets the balancer used by tasks that name none, by registered name (built-ins in {@link
+         * Balancers}). An unknown name is refused when the pool is built. Default {@value #DEFAULT_BALANCER}.
+         *
+         * @param v the balancer's name, not blank
+         * @return this builder
+         */
         public Builder balancer(String v) {
             if (v == null || v.isBlank()) {
                 throw new IllegalArgumentException("balancer must be a balancer name such as '"
@@ -406,7 +623,20 @@ public final class PoolConfig {
             balancer = v;
             return this;
         }
+        /**
+         * Sets the tuning of the built-in balancers. Default {@link BalancerSettings#DEFAULTS}.
+         *
+         * @param v the settings, not null
+         * @return this builder
+         */
         public Builder balancerSettings(BalancerSettings v) { balancerSettings = Objects.requireNonNull(v, "balancerSettings"); return this; }
+        /**
+         * Sets the attempts a task gets unless it sets its own; after the last one it is dead-lettered.
+         * Default {@value #DEFAULT_MAX_ATTEMPTS}.
+         *
+         * @param v attempts, 1 to {@link Task#MAX_ATTEMPTS_LIMIT}
+         * @return this builder
+         */
         public Builder maxAttempts(int v) {
             if (v < 1 || v > Task.MAX_ATTEMPTS_LIMIT) {
                 throw new IllegalArgumentException("maxAttempts must be between 1 and " + Task.MAX_ATTEMPTS_LIMIT + " (got " + v + ")");
@@ -414,10 +644,43 @@ public final class PoolConfig {
             maxAttempts = v;
             return this;
         }
+        /**
+         * Sets the delay before the first retry; it doubles per attempt up to {@code retryBackoffMax}, with
+         * equal jitter. Default 200 ms.
+         *
+         * @param v the delay, {@code >= 0}
+         * @return this builder
+         */
         public Builder retryBackoff(Duration v) { retryBackoff = nonNegative("retryBackoff", v); explicit.add("retryBackoff"); return this; }
+        /**
+         * Sets the longest delay between two attempts. Default 30 s.
+         *
+         * @param v the cap, {@code >= 0} and at least {@code retryBackoff} at {@link #build()}
+         * @return this builder
+         */
         public Builder retryBackoffMax(Duration v) { retryBackoffMax = nonNegative("retryBackoffMax", v); explicit.add("retryBackoffMax"); return this; }
+        /**
+         * Sets the waiting time that raises a queued task's effective priority by one point, so a low
+         * priority is delayed, never starved. Default 1 s.
+         *
+         * @param v the step, {@code > 0}
+         * @return this builder
+         */
         public Builder agingStep(Duration v) { agingStep = positive("agingStep", v); return this; }
+        /**
+         * Sets the period of the auto-scaler's tick. Default 1 s.
+         *
+         * @param v the period, {@code > 0}
+         * @return this builder
+         */
         public Builder scaleInterval(Duration v) { scaleInterval = positive("scaleInterval", v); return this; }
+        /**
+         * Sets the busy share of agent capacity the auto-scaler aims at for a steady flow; lower keeps more
+         * headroom. Default {@value #DEFAULT_TARGET_UTILIZATION}.
+         *
+         * @param v the share, in (0, 1]
+         * @return this builder
+         */
         public Builder targetUtilization(double v) {
             if (!(v > 0 && v <= 1)) {
                 throw new IllegalArgumentException("targetUtilization must be in (0, 1] (got " + v + ")");
@@ -425,16 +688,81 @@ public final class PoolConfig {
             targetUtilization = v;
             return this;
         }
+        /**
+         * Sets the window whose highest recommendation a scale-down follows, so a noisy load does not make
+         * the pool churn; 0 scales down at once. Default 60 s.
+         *
+         * @param v the window, {@code >= 0}
+         * @return this builder
+         */
         public Builder scaleDownWindow(Duration v) { scaleDownWindow = nonNegative("scaleDownWindow", v); return this; }
+        /**
+         * Sets the delay before a failed agent is replaced; it doubles while its type keeps failing, up to
+         * {@code restartBackoffMax}. Default 1 s.
+         *
+         * @param v the delay, {@code >= 0}
+         * @return this builder
+         */
         public Builder restartBackoff(Duration v) { restartBackoff = nonNegative("restartBackoff", v); explicit.add("restartBackoff"); return this; }
+        /**
+         * Sets the longest delay before a failed agent is replaced. Default 60 s.
+         *
+         * @param v the cap, {@code >= 0} and at least {@code restartBackoff} at {@link #build()}
+         * @return this builder
+         */
         public Builder restartBackoffMax(Duration v) { restartBackoffMax = nonNegative("restartBackoffMax", v); explicit.add("restartBackoffMax"); return this; }
+        /**
+         * Sets how many agent failures of one type within {@code restartWindow} open its circuit. Default
+         * {@value #DEFAULT_RESTART_INTENSITY}.
+         *
+         * @param v failures, {@code >= 1}
+         * @return this builder
+         */
         public Builder restartIntensity(int v) { restartIntensity = atLeast("restartIntensity", v, 1); return this; }
+        /**
+         * Sets the sliding window in which a type's agent failures are counted. Default 60 s.
+         *
+         * @param v the window, {@code > 0}
+         * @return this builder
+         */
         public Builder restartWindow(Duration v) { restartWindow = positive("restartWindow", v); return this; }
+        /**
+         * Sets what tasks of a type whose circuit is open do. Default {@link CircuitMode#FAIL_FAST}.
+         *
+         * @param v the mode, not null
+         * @return this builder
+         */
         public Builder circuitMode(CircuitMode v) { circuitMode = Objects.requireNonNull(v, "circuitMode"); return this; }
-        /** Tasks with at least this priority may preempt lower-priority running work. */
+        /**
+         * Sets the priority from which a task may preempt lower-priority running work on a preemptible type;
+         * the preempted task goes back to the queue. Default {@value #DEFAULT_PREEMPT_PRIORITY}.
+         *
+         * @param v the priority, any int
+         * @return this builder
+         */
         public Builder preemptPriority(int v) { preemptPriority = v; return this; }
+        /**
+         * Sets the period of the {@code pool.stats} event. Default 5 s.
+         *
+         * @param v the period, {@code > 0}
+         * @return this builder
+         */
         public Builder statsInterval(Duration v) { statsInterval = positive("statsInterval", v); return this; }
+        /**
+         * Sets the number of recent results an agent's quality score is taken over. Default {@value
+         * #DEFAULT_QUALITY_WINDOW}.
+         *
+         * @param v results, {@code >= 2}
+         * @return this builder
+         */
         public Builder qualityWindow(int v) { qualityWindow = atLeast("qualityWindow", v, 2); return this; }
+        /**
+         * Sets how far, as a share, an agent's recent score may fall below its peers' before it is recycled.
+         * Default {@value #DEFAULT_QUALITY_MARGIN}.
+         *
+         * @param v the margin, in (0, 1)
+         * @return this builder
+         */
         public Builder qualityMargin(double v) {
             if (!(v > 0 && v < 1)) {
                 throw new IllegalArgumentException("qualityMargin must be in (0, 1) (got " + v + ")");
@@ -442,7 +770,13 @@ public final class PoolConfig {
             qualityMargin = v;
             return this;
         }
-        /** Seeds the pool's randomness (balancer sampling, retry jitter) so runs replay. */
+        /**
+         * Seeds the pool's randomness (balancer sampling, retry jitter) so a virtual-time run replays
+         * exactly. Default 42.
+         *
+         * @param v the seed
+         * @return this builder
+         */
         public Builder seed(long v) { seed = v; return this; }
         /** Events a listener may fall behind before further events for it are dropped (counted). */
         public Builder listenerBuffer(int v) { listenerBuffer = atLeast("listenerBuffer", v, 1); return this; }
@@ -455,6 +789,14 @@ public final class PoolConfig {
         /** In {@link CircuitMode#WAIT}, the longest a queued task waits on an open circuit. */
         public Builder circuitMaxWait(Duration v) { circuitMaxWait = positive("circuitMaxWait", v); return this; }
 
+        /**
+         * Checks the combination of settings and builds the immutable config.
+         *
+         * @return the config
+         * @throws IllegalArgumentException naming the settings and values, if {@code warmPoolMin >
+         *     warmPoolMax}, {@code warmPool} is outside them, {@code maxAgents < warmPoolMax}, or a backoff's
+         *     max is below its start
+         */
         public PoolConfig build() {
             // Fit a copy, so this builder stays as the caller left it and can be changed and built again.
             Builder b = from(new PoolConfig(this));

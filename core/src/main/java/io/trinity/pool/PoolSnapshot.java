@@ -19,23 +19,62 @@ import java.util.Map;
 public record PoolSnapshot(long nanos, List<AgentInfo> agents, int queued, int running, int waitingRetry,
                            Map<TaskState, Long> tasksByState, long spawns, long destroys) {
 
+    /**
+     * Copies the lists and maps, so the snapshot is immutable.
+     *
+     * @param nanos pool clock time of the reading, in nanoseconds
+     * @param agents every live agent
+     * @param queued tasks waiting in the queue
+     * @param running attempts in flight
+     * @param waitingRetry tasks waiting out a retry backoff
+     * @param tasksByState accepted tasks counted by state (final states are totals so far)
+     * @param spawns agents spawned so far
+     * @param destroys agents removed so far (destroyed or failed)
+     */
     public PoolSnapshot {
         agents = List.copyOf(agents);
         tasksByState = Map.copyOf(tasksByState);
     }
 
-    /** One agent as seen in a snapshot. */
+    /**
+     * One agent as seen in a snapshot.
+     *
+     * @param id the agent's id, unique within the pool, such as {@code code-3}
+     * @param type its agent type
+     * @param state its lifecycle state
+     * @param inFlight attempts it is running
+     * @param capacity attempts it may run at once
+     * @param warm whether it counts toward the warm pool (kept READY, not reclaimed when idle)
+     */
     public record AgentInfo(String id, String type, AgentState state, int inFlight, int capacity, boolean warm) {
     }
 
+    /**
+     * Counts live agents in a state.
+     *
+     * @param state the state
+     * @return agents in it, 0 or more
+     */
     public long count(AgentState state) {
         return agents.stream().filter(a -> a.state() == state).count();
     }
 
+    /**
+     * Counts live agents of a type, whatever their state.
+     *
+     * @param type the agent type
+     * @return agents of it, 0 or more
+     */
     public long count(String type) {
         return agents.stream().filter(a -> a.type().equals(type)).count();
     }
 
+    /**
+     * Counts accepted tasks in a state; final states count every task that reached them so far.
+     *
+     * @param state the state
+     * @return tasks in it, 0 if none
+     */
     public long tasks(TaskState state) {
         return tasksByState.getOrDefault(state, 0L);
     }

@@ -7,9 +7,17 @@ package io.trinity.pool;
  * to make room for a tenant below its share.
  */
 public final class QueueFullException extends PoolException {
+    /** Tasks pending when the task was refused. */
     private final int depth;
+    /** The queue capacity. */
     private final int capacity;
 
+    /**
+     * Creates the exception.
+     *
+     * @param depth tasks pending when the task was refused
+     * @param capacity the pool's {@link PoolConfig#queueCapacity()}
+     */
     public QueueFullException(int depth, int capacity) {
         this(depth, capacity, null);
     }
@@ -22,10 +30,12 @@ public final class QueueFullException extends PoolException {
         this.capacity = capacity;
     }
 
+    /** {@return the tasks pending when the task was refused} */
     public int depth() {
         return depth;
     }
 
+    /** {@return the queue capacity, {@link PoolConfig#queueCapacity()}} */
     public int capacity() {
         return capacity;
     }

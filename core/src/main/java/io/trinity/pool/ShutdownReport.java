@@ -10,6 +10,13 @@ import java.util.Map;
  * @param finalStates every accepted task's final state, counted
  */
 public record ShutdownReport(int drained, int cancelled, Map<TaskState, Long> finalStates) {
+    /**
+     * Copies the counts, so the report is immutable.
+     *
+     * @param drained tasks that finished during the drain
+     * @param cancelled tasks cancelled when the drain deadline passed
+     * @param finalStates every accepted task's final state, counted
+     */
     public ShutdownReport {
         finalStates = Map.copyOf(finalStates);
     }

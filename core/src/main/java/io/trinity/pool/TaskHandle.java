@@ -9,21 +9,26 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface TaskHandle {
 
-    /** The pool-assigned id, unique within the pool; the event log calls it {@code task}. */
+    /** {@return the pool-assigned id, unique within the pool; the event log calls it {@code task}} */
     long id();
 
+    /** {@return the task as submitted} */
     Task task();
 
-    /** Completes with the result, or exceptionally with {@link TaskFailedException}. */
+    /**
+     * {@return a future that completes once: with the result, or exceptionally with {@link
+     * TaskFailedException}} It completes on the pool's control loop: attach slow follow-up work with the
+     * {@code *Async} methods.
+     */
     CompletableFuture<Payload> result();
 
-    /** The current state; final once {@link #result()} is done. */
+    /** {@return the current state; final once {@link #result()} is done} */
     TaskState state();
 
-    /** Attempts started so far (preemptions do not count). */
+    /** {@return the attempts started so far; preemptions do not count} */
     int attempts();
 
-    /** Why each failed attempt failed, oldest first. */
+    /** {@return why each failed attempt failed, oldest first, immutable} */
     List<String> failureReasons();
 
     /**

@@ -16,8 +16,24 @@ package io.trinity.pool;
  * Every accepted task ends in exactly one final state.
  */
 public enum TaskState {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, DEAD_LETTERED, REJECTED;
+    /** Accepted and waiting for an agent, or for its retry backoff to pass. */
+    QUEUED,
+    /** An attempt is running on an agent. */
+    RUNNING,
+    /** Final: an attempt returned a result. */
+    SUCCEEDED,
+    /** Final: failed without being retried (a non-retryable error, an open circuit, a budget refusal). */
+    FAILED,
+    /** Final: the last attempt ran past the task's timeout. */
+    TIMED_OUT,
+    /** Final: cancelled by its handle, a budget or shutdown. */
+    CANCELLED,
+    /** Final: every attempt failed; the task is kept in {@link AgentPool#deadLetters()}. */
+    DEAD_LETTERED,
+    /** Refused at submit, never accepted; only events carry this state. */
+    REJECTED;
 
+    /** {@return whether this state is final: everything but QUEUED and RUNNING} */
     public boolean isFinal() {
         return this != QUEUED && this != RUNNING;
     }

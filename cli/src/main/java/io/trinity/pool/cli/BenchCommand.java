@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.balance.Balancers;
+import io.trinity.pool.report.PanelChart;
+import io.trinity.pool.report.Table;
 import io.trinity.pool.sim.Distribution;
 import io.trinity.pool.sim.SimProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -240,11 +243,22 @@ final class BenchCommand implements Callable<Integer> {
         try {
             createParent(report);
             Files.writeString(report, md);
-            Chart.write(cells, png);
-        } catch (IOException e) {
+            chart(cells, png);
+        } catch (IOException | UncheckedIOException e) {
             throw new UserError("--report: cannot write " + report + " (" + e.getMessage() + ")", e);
         }
         return png;
+    }
+
+    /** p99 latency against agent-seconds, one panel per workload: down and left is better. */
+    private static void chart(List<BenchCell> cells, Path png) {
+        Map<String, List<PanelChart.Mark>> panels = new LinkedHashMap<>();
+        for (BenchCell c : cells) {
+            panels.computeIfAbsent(c.workload(), k -> new ArrayList<>()).add(new PanelChart.Mark(
+                    c.summary().agentSeconds(), c.summary().p99Ms(), c.strategy(), c.balancer()));
+        }
+        PanelChart.write(png, new PanelChart.Labels("agent-seconds", "p99 latency (ms)", "spawning strategy", "balancer"),
+                panels);
     }
 
     static void createParent(Path file) throws IOException {

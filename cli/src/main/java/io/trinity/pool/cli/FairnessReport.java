@@ -2,6 +2,7 @@ package io.trinity.pool.cli;
 
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolListener;
+import io.trinity.pool.report.Table;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

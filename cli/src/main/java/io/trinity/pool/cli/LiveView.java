@@ -5,6 +5,7 @@ import io.trinity.pool.PoolSnapshot;
 import io.trinity.pool.agent.AgentState;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolListener;
+import io.trinity.pool.report.Table;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.EnumMap;

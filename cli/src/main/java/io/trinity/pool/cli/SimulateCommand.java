@@ -1,6 +1,7 @@
 package io.trinity.pool.cli;
 
 import io.trinity.pool.PoolConfig;
+import io.trinity.pool.report.Table;
 import io.trinity.pool.sim.Distribution;
 import io.trinity.pool.sim.SimProfile;
 import java.io.PrintWriter;

@@ -5,6 +5,7 @@ import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.ShutdownReport;
 import io.trinity.pool.event.EventLogWriter;
+import io.trinity.pool.report.Table;
 import io.trinity.pool.time.PoolClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;

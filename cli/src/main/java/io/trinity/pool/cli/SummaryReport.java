@@ -3,6 +3,7 @@ package io.trinity.pool.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trinity.pool.report.Table;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;

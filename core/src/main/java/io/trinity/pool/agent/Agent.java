@@ -23,37 +23,65 @@ import java.util.Optional;
  */
 public interface Agent {
 
-    /** The work itself. Returns the result; see the class contract for failures. */
+    /**
+     * The work itself; see the class contract for threads, progress, cancellation and failures.
+     *
+     * @param context the task and the channel back to the pool
+     * @return the result, plain data (never null; {@link Payload#EMPTY} for none)
+     * @throws Exception a retryable task failure, or one of the exceptions the class contract lists
+     */
     Payload execute(TaskContext context) throws Exception;
 
-    /** One-time initialisation (the cold start); throwing makes the agent FAILED. */
+    /**
+     * One-time initialisation (the cold start), before the first task; the default does nothing.
+     *
+     * @throws Exception if the agent cannot start; it goes FAILED and counts toward its type's circuit
+     */
     default void init() throws Exception {
     }
 
-    /** Tasks this agent may run at once. */
+    /**
+     * {@return tasks this agent may run at once, {@code >= 1}; read once after {@link #init()}; the default
+     * is 1}
+     */
     default int capacity() {
         return 1;
     }
 
-    /** State worth keeping when the agent is cloned or destroyed; empty if it has none. */
+    /**
+     * {@return state worth keeping when the agent is cloned or destroyed, as plain data; empty (the default)
+     * if it has none} Called on the control loop when the agent is cloned, possibly while it runs tasks, so
+     * it must be quick and thread-safe; a runtime exception is logged and counts as empty.
+     */
     default Optional<AgentSnapshot> snapshot() {
         return Optional.empty();
     }
 
     /**
-     * Turns this agent, while IDLE, into an agent of {@code newType} and returns true; returns
-     * false (the default) if it cannot, and the pool destroys and spawns instead.
+     * Turns this agent, while IDLE, into an agent of another type, so the pool at its cap need not destroy
+     * one agent and spawn another.
+     *
+     * @param newType the type it should become
+     * @return true if it did; false (the default) if it cannot, and the pool destroys and spawns instead
      */
     default boolean respecialize(String newType) {
         return false;
     }
 
-    /** Polled by the health monitor between tasks; false marks the agent FAILED. */
+    /**
+     * {@return false when the agent knows it is broken; polled by the health monitor between tasks, false
+     * marks it FAILED; the default is true}
+     */
     default boolean alive() {
         return true;
     }
 
-    /** Releases resources. Called once, while the agent is DESTROYING. */
+    /**
+     * Releases resources. Called once, while the agent is DESTROYING or after it FAILED; the default does
+     * nothing.
+     *
+     * @throws Exception if releasing fails; logged, the agent is removed anyway
+     */
     default void close() throws Exception {
     }
 }

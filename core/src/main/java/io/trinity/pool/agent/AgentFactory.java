@@ -6,5 +6,12 @@ package io.trinity.pool.agent;
  */
 @FunctionalInterface
 public interface AgentFactory {
+    /**
+     * Creates one agent; the pool then calls its {@code init}.
+     *
+     * @param init the new agent's id, type and, for a clone, the parent's snapshot
+     * @return the agent, not null
+     * @throws Exception if it cannot be created; the agent counts as FAILED
+     */
     Agent create(AgentInit init) throws Exception;
 }

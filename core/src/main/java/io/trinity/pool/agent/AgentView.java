@@ -6,28 +6,33 @@ package io.trinity.pool.agent;
  */
 public interface AgentView {
 
+    /** {@return the agent's id, unique within the pool, such as {@code code-3}} */
     String id();
 
+    /** {@return its agent type} */
     String type();
 
+    /** {@return its lifecycle state} */
     AgentState state();
 
+    /** {@return tasks it may run at once, {@code >= 1}} */
     int capacity();
 
-    /** Tasks running on it now. */
+    /** {@return the tasks running on it now} */
     int inFlight();
 
-    /** Exponentially weighted recent task latency in nanoseconds; 0 before its first task. */
+    /** {@return its exponentially weighted recent task latency, in nanoseconds; 0 before its first task} */
     long recentLatencyNanos();
 
-    /** Tasks it has completed (any outcome). */
+    /** {@return the tasks it has completed, whatever their outcome} */
     long completed();
 
+    /** {@return whether it can take one more task: {@code inFlight() < capacity()}} */
     default boolean hasSpareCapacity() {
         return inFlight() < capacity();
     }
 
-    /** inFlight / capacity. */
+    /** {@return {@code inFlight / capacity}, from 0 (free) to 1 (full)} */
     default double load() {
         return (double) inFlight() / capacity();
     }

@@ -12,13 +12,18 @@ import java.util.Optional;
  */
 public class RateLimitedException extends RuntimeException {
 
+    /** The limited resource, or null for the task's first declared one. */
     private final String resource;
     private final transient Duration retryAfter;
 
     /**
-     * @param resource   the limited resource, such as {@code openai:gpt-4o}; null means the
-     *                   task's first declared resource
+     * Creates the exception with its own message.
+     *
+     * @param resource the limited resource, such as {@code openai:gpt-4o}; null means the task's first
+     *     declared resource
      * @param retryAfter the provider's hint, or null when it gave none
+     * @param message what the provider said
+     * @param cause the client's exception, or null
      */
     public RateLimitedException(String resource, Duration retryAfter, String message, Throwable cause) {
         super(message, cause);
@@ -26,17 +31,23 @@ public class RateLimitedException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /**
+     * Creates the exception with a message naming the resource and the hint.
+     *
+     * @param resource the limited resource; null means the task's first declared resource
+     * @param retryAfter the provider's hint, or null when it gave none
+     */
     public RateLimitedException(String resource, Duration retryAfter) {
         this(resource, retryAfter, "rate limited on " + Objects.requireNonNullElse(resource, "its resource")
                 + (retryAfter == null ? "" : ", retry after " + retryAfter.toMillis() + " ms"), null);
     }
 
-    /** The limited resource, or null for the task's first declared one. */
+    /** {@return the limited resource, or null for the task's first declared one} */
     public String resource() {
         return resource;
     }
 
-    /** How long the provider asked callers to wait; empty if it did not say. */
+    /** {@return how long the provider asked callers to wait; empty if it did not say} */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

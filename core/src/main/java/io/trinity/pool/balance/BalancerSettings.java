@@ -15,9 +15,24 @@ import java.time.Duration;
 public record BalancerSettings(double affinityLoadFactor, Duration affinityTtl, int affinityMaxBindings,
                                int powerOfTwoThreshold, Duration skillHalfLife, double skillExploration) {
 
+    /**
+     * The defaults: load factor 1.25, TTL 10 minutes, 10,000 bindings, power of two from 32 agents, skill
+     * half-life 5 minutes, exploration 0.05.
+     */
     public static final BalancerSettings DEFAULTS = new BalancerSettings(1.25, Duration.ofMinutes(10), 10_000,
             32, Duration.ofMinutes(5), 0.05);
 
+    /**
+     * Checks every component.
+     *
+     * @param affinityLoadFactor c in "an agent takes at most c x the average load", finite and {@code >= 1}
+     * @param affinityTtl a binding unused this long is forgotten, {@code > 0}
+     * @param affinityMaxBindings at most this many bindings, {@code >= 1}; least recently used go first
+     * @param powerOfTwoThreshold least-loaded samples two agents once this many are eligible, {@code >= 2}
+     * @param skillHalfLife skill observations lose half their weight after this long, {@code > 0}
+     * @param skillExploration probability of trying a random agent instead of the best one, 0 to 0.5
+     * @throws IllegalArgumentException naming the component and its value, if one is out of range
+     */
     public BalancerSettings {
         if (!(affinityLoadFactor >= 1.0) || Double.isInfinite(affinityLoadFactor)) {
             throw new IllegalArgumentException("affinityLoadFactor must be >= 1 (got " + affinityLoadFactor + ")");

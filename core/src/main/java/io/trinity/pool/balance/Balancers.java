@@ -5,15 +5,22 @@ import java.util.Map;
 
 /** Names and factories of the four built-in balancers. */
 public final class Balancers {
+    /** Takes agents in turn: {@value}. */
     public static final String ROUND_ROBIN = "round-robin";
+    /** The agent with the lowest load, sampling two once there are many: {@value}, the default. */
     public static final String LEAST_LOADED = "least-loaded";
+    /** The agent with the best decayed record for the task's skill, with some exploration: {@value}. */
     public static final String SKILL_AWARE = "skill-aware";
+    /** One agent per affinity key by consistent hashing with bounded load: {@value}. */
     public static final String AFFINITY = "affinity";
 
     private Balancers() {
     }
 
-    /** The built-in factories by name, in a stable order. */
+    /**
+     * {@return the built-in factories by name, in a stable order (round-robin, least-loaded, skill-aware,
+     * affinity); a new mutable map each call}
+     */
     public static Map<String, LoadBalancer.Factory> builtIn() {
         Map<String, LoadBalancer.Factory> m = new LinkedHashMap<>();
         m.put(ROUND_ROBIN, RoundRobinBalancer::new);

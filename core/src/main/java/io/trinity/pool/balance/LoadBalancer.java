@@ -13,30 +13,56 @@ import java.util.List;
  */
 public interface LoadBalancer {
 
-    /** The name tasks and config use to pick this balancer, such as {@code least-loaded}. */
+    /** {@return the name tasks and config use to pick this balancer, such as {@code least-loaded}} */
     String name();
 
     /**
-     * Picks one of {@code candidates} (never empty; every one has spare capacity), or returns
-     * null to leave the task queued for now (an affinity balancer waiting for its agent).
+     * Picks the agent that runs a task.
+     *
+     * @param task the task and its attempt
+     * @param candidates the agents of the task's type with spare capacity; never empty, random-access, valid
+     *     only during the call
+     * @return one of the candidates, or null to leave the task queued for now (an affinity balancer waiting
+     *     for its agent)
      */
     AgentView select(TaskRequest task, List<? extends AgentView> candidates);
 
-    /** An agent of some type became live (READY for the first time). */
+    /**
+     * An agent of some type became live (READY for the first time); the default ignores it.
+     *
+     * @param agent the agent
+     */
     default void agentAdded(AgentView agent) {
     }
 
-    /** An agent left the pool (destroyed or failed). */
+    /**
+     * An agent left the pool (destroyed or failed); the default ignores it.
+     *
+     * @param agent the agent, for the last time
+     */
     default void agentRemoved(AgentView agent) {
     }
 
-    /** A task this balancer placed has ended its attempt. */
+    /**
+     * An attempt succeeded, failed or timed out, whichever balancer placed it, so learned profiles stay
+     * complete; the default ignores it.
+     *
+     * @param agent the agent that ran it
+     * @param task the task and its attempt
+     * @param outcome how it ended
+     */
     default void taskEnded(AgentView agent, TaskRequest task, Outcome outcome) {
     }
 
     /** Creates a balancer for one pool. */
     @FunctionalInterface
     interface Factory {
+        /**
+         * Creates the balancer of one pool.
+         *
+         * @param context the pool's clock, seeded randomness and balancer settings
+         * @return a new balancer, used only by that pool
+         */
         LoadBalancer create(BalancerContext context);
     }
 }

@@ -8,6 +8,7 @@ package io.trinity.pool.balance;
  * @param quality      the quality score the agent reported in 0..1, or NaN when none
  */
 public record Outcome(boolean success, long latencyNanos, double quality) {
+    /** {@return whether the agent reported a quality score} */
     public boolean hasQuality() {
         return !Double.isNaN(quality);
     }

@@ -16,14 +16,24 @@ import io.trinity.pool.Task;
  */
 public record TaskRequest(long id, Task task, int attempt, String previousAgent, int typeInFlight, int typeAgents) {
 
+    /**
+     * A request without type-wide load figures (both -1).
+     *
+     * @param id the pool's task id
+     * @param task the task
+     * @param attempt 1 for the first attempt
+     * @param previousAgent the agent of the previous failed attempt, or null
+     */
     public TaskRequest(long id, Task task, int attempt, String previousAgent) {
         this(id, task, attempt, previousAgent, -1, -1);
     }
 
+    /** {@return the task's agent type} */
     public String type() {
         return task.type();
     }
 
+    /** {@return the task's skill, its type unless it names one} */
     public String skill() {
         return task.skill();
     }

@@ -14,8 +14,16 @@ package io.trinity.pool.budget;
  */
 public record Budget(long maxTokens, double maxCost) {
 
+    /** No limit on tokens or cost. */
     public static final Budget NONE = new Budget(Long.MAX_VALUE, Double.POSITIVE_INFINITY);
 
+    /**
+     * Checks both parts.
+     *
+     * @param maxTokens tokens allowed, over all resources, {@code >= 0}; {@link Long#MAX_VALUE} for no limit
+     * @param maxCost cost allowed, {@code >= 0}; {@link Double#POSITIVE_INFINITY} for no limit
+     * @throws IllegalArgumentException if a part is negative (or the cost NaN)
+     */
     public Budget {
         if (maxTokens < 0) {
             throw new IllegalArgumentException("budget maxTokens must be >= 0 (got " + maxTokens
@@ -27,32 +35,48 @@ public record Budget(long maxTokens, double maxCost) {
         }
     }
 
-    /** At most {@code maxTokens} tokens, any cost. */
+    /**
+     * A cap on tokens, any cost.
+     *
+     * @param maxTokens tokens allowed, over all resources, {@code >= 0}
+     * @return the budget
+     */
     public static Budget tokens(long maxTokens) {
         return new Budget(maxTokens, Double.POSITIVE_INFINITY);
     }
 
-    /** At most {@code maxCost}, any number of tokens. */
+    /**
+     * A cap on cost, any number of tokens.
+     *
+     * @param maxCost cost allowed, in the unit of the price table, {@code >= 0}
+     * @return the budget
+     */
     public static Budget cost(double maxCost) {
         return new Budget(Long.MAX_VALUE, maxCost);
     }
 
+    /** {@return whether tokens are capped} */
     public boolean limitsTokens() {
         return maxTokens != Long.MAX_VALUE;
     }
 
+    /** {@return whether cost is capped} */
     public boolean limitsCost() {
         return maxCost != Double.POSITIVE_INFINITY;
     }
 
+    /** {@return whether neither tokens nor cost are capped, like {@link #NONE}} */
     public boolean isNone() {
         return !limitsTokens() && !limitsCost();
     }
 
     /**
-     * Which part of this budget {@code tokens} and {@code cost} would break: {@code "tokens"},
-     * {@code "cost"}, or null when both fit. A tiny tolerance keeps a sum of prices from failing
-     * on rounding alone.
+     * Which part of this budget a spend would break. A tiny tolerance keeps a sum of prices from failing on
+     * rounding alone.
+     *
+     * @param tokens tokens spent (or that would be)
+     * @param cost their cost
+     * @return {@code "tokens"} or {@code "cost"} (tokens checked first), or null when both fit
      */
     public String exceededBy(long tokens, double cost) {
         if (tokens > maxTokens) {

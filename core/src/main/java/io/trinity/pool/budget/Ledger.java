@@ -14,15 +14,28 @@ public final class Ledger {
     private final Prices prices;
     private final Map<String, Map<String, Long>> byTenant = new HashMap<>();
 
+    /**
+     * An empty ledger.
+     *
+     * @param prices the price table costs are read with
+     */
     public Ledger(Prices prices) {
         this.prices = prices;
     }
 
+    /** {@return the price table costs are read with} */
     public Prices prices() {
         return prices;
     }
 
-    /** Charges {@code tokens} of {@code resource} to {@code tenant}. */
+    /**
+     * Charges tokens of a resource to a tenant; charges add up.
+     *
+     * @param tenant the tenant
+     * @param resource the resource key
+     * @param tokens tokens used, {@code >= 0}; 0 records nothing
+     * @throws IllegalArgumentException if {@code tokens < 0}
+     */
     public void charge(String tenant, String resource, long tokens) {
         if (tokens < 0) {
             throw new IllegalArgumentException("charge must be >= 0 tokens (got " + tokens + " of " + resource + ")");
@@ -33,7 +46,12 @@ public final class Ledger {
         byTenant.computeIfAbsent(tenant, k -> new HashMap<>()).merge(resource, tokens, Long::sum);
     }
 
-    /** Tokens charged to {@code tenant} over all resources. */
+    /**
+     * Sums the tokens charged to a tenant over all resources.
+     *
+     * @param tenant the tenant
+     * @return tokens, 0 for a tenant never charged
+     */
     public long tokens(String tenant) {
         Map<String, Long> m = byTenant.get(tenant);
         long sum = 0;
@@ -45,18 +63,29 @@ public final class Ledger {
         return sum;
     }
 
-    /** Cost charged to {@code tenant} at the pool's prices. */
+    /**
+     * The cost of what a tenant was charged, at the ledger's prices.
+     *
+     * @param tenant the tenant
+     * @return the cost, 0 for a tenant never charged
+     */
     public double cost(String tenant) {
         Map<String, Long> m = byTenant.get(tenant);
         return m == null ? 0 : prices.cost(m);
     }
 
+    /**
+     * What a tenant was charged: tokens by resource, their total and their cost.
+     *
+     * @param tenant the tenant
+     * @return the spend, {@link Spend#ZERO} for a tenant never charged
+     */
     public Spend spend(String tenant) {
         Map<String, Long> m = byTenant.get(tenant);
         return m == null ? Spend.ZERO : Spend.of(m, prices);
     }
 
-    /** Every tenant charged so far, sorted by name. */
+    /** {@return every tenant charged so far with its spend, sorted by name, as a new map} */
     public Map<String, Spend> all() {
         Map<String, Spend> out = new TreeMap<>();
         byTenant.forEach((t, m) -> out.put(t, Spend.of(m, prices)));

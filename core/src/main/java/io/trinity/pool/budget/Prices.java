@@ -9,10 +9,17 @@ import java.util.TreeMap;
  */
 public final class Prices {
 
+    /** An empty price table: everything costs nothing. */
     public static final Prices NONE = new Prices(Map.of());
 
     private final Map<String, Double> per1k;
 
+    /**
+     * A price table.
+     *
+     * @param per1kTokens the price of 1,000 tokens by resource key, each finite and {@code >= 0}; copied
+     * @throws IllegalArgumentException naming the resource, if a price is negative or not finite
+     */
     public Prices(Map<String, Double> per1kTokens) {
         for (Map.Entry<String, Double> e : per1kTokens.entrySet()) {
             double p = e.getValue();
@@ -24,16 +31,33 @@ public final class Prices {
         this.per1k = Map.copyOf(per1kTokens);
     }
 
-    /** Price per 1,000 tokens of {@code resource}; 0 when it has none. */
+    /**
+     * The price of 1,000 tokens of a resource.
+     *
+     * @param resource the resource key
+     * @return the price, 0 when it has none
+     */
     public double per1k(String resource) {
         return per1k.getOrDefault(resource, 0.0);
     }
 
+    /**
+     * The cost of some tokens of one resource.
+     *
+     * @param resource the resource key
+     * @param tokens the tokens
+     * @return {@code tokens * per1k(resource) / 1000}
+     */
     public double cost(String resource, long tokens) {
         return tokens * per1k(resource) / 1000.0;
     }
 
-    /** Cost of tokens by resource, summed in key order so the result does not depend on map order. */
+    /**
+     * The cost of tokens by resource, summed in key order so the result does not depend on map order.
+     *
+     * @param tokensByResource tokens by resource key
+     * @return the total cost
+     */
     public double cost(Map<String, Long> tokensByResource) {
         double sum = 0;
         for (Map.Entry<String, Long> e : new TreeMap<>(tokensByResource).entrySet()) {
@@ -42,6 +66,7 @@ public final class Prices {
         return sum;
     }
 
+    /** {@return the price of 1,000 tokens by resource key, immutable} */
     public Map<String, Double> asMap() {
         return per1k;
     }

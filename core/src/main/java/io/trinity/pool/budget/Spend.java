@@ -14,13 +14,27 @@ import java.util.TreeMap;
  */
 public record Spend(long tokens, double cost, Map<String, Long> tokensByResource) {
 
+    /** Nothing spent. */
     public static final Spend ZERO = new Spend(0, 0, Map.of());
 
+    /**
+     * Copies the tokens by resource, sorted by key and immutable.
+     *
+     * @param tokens tokens over all resources
+     * @param cost tokens priced per resource
+     * @param tokensByResource tokens per resource key
+     */
     public Spend {
         tokensByResource = java.util.Collections.unmodifiableMap(new TreeMap<>(tokensByResource));
     }
 
-    /** Spend of {@code tokensByResource} priced by {@code prices}. */
+    /**
+     * The spend of some tokens, totalled and priced.
+     *
+     * @param tokensByResource tokens per resource key
+     * @param prices the price table
+     * @return the spend
+     */
     public static Spend of(Map<String, Long> tokensByResource, Prices prices) {
         long total = 0;
         for (long t : tokensByResource.values()) {

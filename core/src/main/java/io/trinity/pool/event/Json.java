@@ -3,19 +3,23 @@ package io.trinity.pool.event;
 import java.util.Collection;
 import java.util.Map;
 
-/** The few lines of JSON encoding the event log needs; core carries no JSON library. */
-public final class Json {
+/**
+ * The few lines of JSON encoding the event log needs; core carries no JSON library.
+ * Package-private on purpose: it is an implementation detail of {@link EventLogWriter}, not an
+ * API anyone should encode with (use a JSON library).
+ */
+final class Json {
 
     private Json() {
     }
 
-    public static String write(Object value) {
+    static String write(Object value) {
         StringBuilder sb = new StringBuilder(64);
         write(sb, value);
         return sb.toString();
     }
 
-    public static void write(StringBuilder sb, Object value) {
+    static void write(StringBuilder sb, Object value) {
         if (value == null) {
             sb.append("null");
         } else if (value instanceof String s) {

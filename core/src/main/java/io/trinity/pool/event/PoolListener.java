@@ -11,5 +11,10 @@ package io.trinity.pool.event;
  */
 @FunctionalInterface
 public interface PoolListener {
+    /**
+     * Receives one event.
+     *
+     * @param event the event, never null
+     */
     void onEvent(PoolEvent event);
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
  * Limits on one rate-limited resource shared by the whole pool, such as a provider's model
  * {@code openai:gpt-4o}. Register with {@code PoolConfig.Builder.resourceLimit}. A resource
  * tasks use without a registered limit is not paced, but still pauses on a provider's 429.
+ * Immutable; start from {@link #of(String)}.
  *
  * <h2>Tuning guide</h2>
  * <ul>
@@ -19,13 +20,35 @@ import java.time.Duration;
  *       freezing the pool.</li>
  *   <li><b>defaultPause</b>: the pause after a rejection that gave no (or no usable) hint.</li>
  * </ul>
+ *
+ * @param resource          the resource key, such as {@code openai:gpt-4o}
+ * @param requestsPerMinute requests in any rolling 60 s; 0 for no limit
+ * @param tokensPerMinute   tokens in any rolling 60 s; 0 for no limit
+ * @param maxConcurrent     requests in flight at once; 0 for no limit
+ * @param maxPause          the longest pause a provider's retry-after may impose
+ * @param defaultPause      the pause after a rejection without a usable hint
  */
 public record ResourceLimit(String resource, int requestsPerMinute, long tokensPerMinute, int maxConcurrent,
                             Duration maxPause, Duration defaultPause) {
 
+    /** Default of {@code maxPause}: 60 seconds. */
     public static final Duration DEFAULT_MAX_PAUSE = Duration.ofSeconds(60);
+    /** Default of {@code defaultPause}: 1 second. */
     public static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
 
+    /**
+     * Checks every component.
+     *
+     * @param resource the resource key, such as {@code openai:gpt-4o}, not blank
+     * @param requestsPerMinute requests in any rolling 60 s, {@code >= 0}; 0 for no limit
+     * @param tokensPerMinute tokens in any rolling 60 s, {@code >= 0}; 0 for no limit
+     * @param maxConcurrent requests in flight at once, {@code >= 0}; 0 for no limit
+     * @param maxPause the longest pause a provider's retry-after may impose, {@code > 0}
+     * @param defaultPause the pause after a rejection without a usable hint, {@code > 0} and at most {@code
+     *     maxPause}
+     * @throws IllegalArgumentException naming the resource, the component and its value, if one is out of
+     *     range
+     */
     public ResourceLimit {
         if (resource == null || resource.isBlank()) {
             throw new IllegalArgumentException("resource key must be non-blank, such as 'openai:gpt-4o' (got "
@@ -55,28 +78,64 @@ public record ResourceLimit(String resource, int requestsPerMinute, long tokensP
         }
     }
 
-    /** No limits; pauses on rejection with the default pause and cap. */
+    /**
+     * A resource without limits that pauses on rejection with the default pause and cap; start here and add
+     * limits with the {@code with...} methods.
+     *
+     * @param resource the resource key, not blank
+     * @return the limits
+     */
     public static ResourceLimit of(String resource) {
         return new ResourceLimit(resource, 0, 0, 0, DEFAULT_MAX_PAUSE, DEFAULT_PAUSE);
     }
 
+    /**
+     * A copy that admits at most {@code n} requests in any rolling 60 s.
+     *
+     * @param n requests, {@code >= 0}; 0 for no limit
+     * @return the changed copy
+     */
     public ResourceLimit withRequestsPerMinute(int n) {
         return new ResourceLimit(resource, n, tokensPerMinute, maxConcurrent, maxPause, defaultPause);
     }
 
+    /**
+     * A copy that admits at most {@code n} tokens in any rolling 60 s (estimates until reported).
+     *
+     * @param n tokens, {@code >= 0}; 0 for no limit
+     * @return the changed copy
+     */
     public ResourceLimit withTokensPerMinute(long n) {
         return new ResourceLimit(resource, requestsPerMinute, n, maxConcurrent, maxPause, defaultPause);
     }
 
+    /**
+     * A copy that admits at most {@code n} requests in flight at once.
+     *
+     * @param n requests, {@code >= 0}; 0 for no limit
+     * @return the changed copy
+     */
     public ResourceLimit withMaxConcurrent(int n) {
         return new ResourceLimit(resource, requestsPerMinute, tokensPerMinute, n, maxPause, defaultPause);
     }
 
+    /**
+     * A copy whose pauses last at most {@code d}; the default pause is lowered to {@code d} if it was longer.
+     *
+     * @param d the cap, {@code > 0}
+     * @return the changed copy
+     */
     public ResourceLimit withMaxPause(Duration d) {
         return new ResourceLimit(resource, requestsPerMinute, tokensPerMinute, maxConcurrent, d,
                 defaultPause != null && d != null && defaultPause.compareTo(d) > 0 ? d : defaultPause);
     }
 
+    /**
+     * A copy that pauses {@code d} after a rejection without a usable hint.
+     *
+     * @param d the pause, {@code > 0} and at most {@code maxPause}
+     * @return the changed copy
+     */
     public ResourceLimit withDefaultPause(Duration d) {
         return new ResourceLimit(resource, requestsPerMinute, tokensPerMinute, maxConcurrent, maxPause, d);
     }

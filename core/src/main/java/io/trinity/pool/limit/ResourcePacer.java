@@ -31,13 +31,21 @@ import java.util.Map;
  */
 public final class ResourcePacer {
 
+    /** The rolling window the per-minute limits hold in: 60 seconds, in nanoseconds. */
     public static final long WINDOW_NANOS = Duration.ofMinutes(1).toNanos();
 
     /** Why a task must wait for a resource. */
     public enum Reason {
-        PAUSED, REQUESTS_PER_MINUTE, TOKENS_PER_MINUTE, CONCURRENCY;
+        /** A provider's 429 paused the resource. */
+        PAUSED,
+        /** The last 60 s already hold {@code requestsPerMinute} requests. */
+        REQUESTS_PER_MINUTE,
+        /** The task's estimate would take the last 60 s past {@code tokensPerMinute}. */
+        TOKENS_PER_MINUTE,
+        /** {@code maxConcurrent} requests are in flight. */
+        CONCURRENCY;
 
-        /** The event-log spelling. */
+        /** {@return the event-log spelling: the name in lower case} */
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -46,8 +54,10 @@ public final class ResourcePacer {
     /**
      * A resource cannot take a task now.
      *
-     * @param until the earliest time it may, or {@link Long#MAX_VALUE} when that depends on a
-     *              running task ending (concurrency)
+     * @param resource the resource key
+     * @param reason which limit holds it
+     * @param until the earliest pool-clock time, in nanoseconds, it may; {@link Long#MAX_VALUE} when that
+     *     depends on a running task ending (concurrency)
      */
     public record Hold(String resource, Reason reason, long until) {
     }
@@ -55,16 +65,34 @@ public final class ResourcePacer {
     private final Map<String, ResourceLimit> limits;
     private final Map<String, Meter> meters = new HashMap<>();
 
+    /**
+     * A pacer for these limits; resources without one are not paced but still pause on a 429.
+     *
+     * @param limits the limits by resource key, copied
+     */
     public ResourcePacer(Map<String, ResourceLimit> limits) {
         this.limits = Map.copyOf(limits);
     }
 
+    /**
+     * The limits of a resource.
+     *
+     * @param resource the resource key
+     * @return its registered limits, or {@link ResourceLimit#of(String)} (no limits) if none
+     */
     public ResourceLimit limit(String resource) {
         ResourceLimit l = limits.get(resource);
         return l != null ? l : ResourceLimit.of(resource);
     }
 
-    /** Null when {@code resource} can take a request of {@code tokens} at {@code now}; else why not. */
+    /**
+     * Whether a resource can take one more request now.
+     *
+     * @param resource the resource key
+     * @param tokens the request's token estimate, {@code >= 0}
+     * @param now the pool clock's time, in nanoseconds
+     * @return null if it can; else the hold that says why not and until when
+     */
     public Hold check(String resource, long tokens, long now) {
         Meter m = meters.get(resource);
         if (m == null) {
@@ -77,7 +105,15 @@ public final class ResourcePacer {
         return m.check(tokens, now);
     }
 
-    /** Records a request of {@code tokens} (an estimate) starting now. Call only after {@link #check} passed. */
+    /**
+     * Records a request starting now, counting its estimate; call only after {@link #check} returned null at
+     * the same {@code now}.
+     *
+     * @param resource the resource key
+     * @param tokens the request's token estimate, {@code >= 0}
+     * @param now the pool clock's time, in nanoseconds
+     * @return the grant, to {@link #release} when the request ends
+     */
     public Grant acquire(String resource, long tokens, long now) {
         Meter m = meter(resource);
         m.evict(now);
@@ -89,8 +125,11 @@ public final class ResourcePacer {
     }
 
     /**
-     * The request ended: its concurrency slot is free and its tokens become {@code actualTokens}
-     * (when the agent reported usage; pass {@code -1} to keep the estimate).
+     * The request ended: its concurrency slot is free and, while it is still in the window, its tokens become
+     * the reported ones. Releasing a grant twice does nothing.
+     *
+     * @param g the grant from {@link #acquire}
+     * @param actualTokens the tokens the agent reported, or {@code -1} to keep the estimate
      */
     public void release(Grant g, long actualTokens) {
         if (g.released) {
@@ -108,8 +147,13 @@ public final class ResourcePacer {
     }
 
     /**
-     * The provider refused: holds {@code resource} for {@code hint} capped at its maxPause (its
-     * defaultPause when the hint is missing or not positive). Returns the pause applied, in ns.
+     * The provider refused: holds the resource for the hint, capped at its maxPause (its defaultPause when
+     * the hint is missing or not positive). A longer pause in force is kept.
+     *
+     * @param resource the resource key
+     * @param hint the provider's retry-after, or null
+     * @param now the pool clock's time, in nanoseconds
+     * @return the pause applied, in nanoseconds
      */
     public long pause(String resource, Duration hint, long now) {
         ResourceLimit l = limit(resource);
@@ -121,13 +165,25 @@ public final class ResourcePacer {
         return nanos;
     }
 
-    /** When a pause of {@code resource} ends; at most {@code now} when it is not paused. */
+    /**
+     * When a pause of a resource ends.
+     *
+     * @param resource the resource key
+     * @return the pool-clock time in nanoseconds; {@link Long#MIN_VALUE} if it was never paused, and in the
+     *     past once a pause is over
+     */
     public long pausedUntil(String resource) {
         Meter m = meters.get(resource);
         return m == null ? Long.MIN_VALUE : m.pausedUntil;
     }
 
-    /** Requests admitted in the window ending at {@code now}. */
+    /**
+     * Counts the requests admitted in the 60 s ending at {@code now}.
+     *
+     * @param resource the resource key
+     * @param now the pool clock's time, in nanoseconds
+     * @return requests, 0 or more
+     */
     public int requestsInWindow(String resource, long now) {
         Meter m = meters.get(resource);
         if (m == null) {
@@ -137,7 +193,14 @@ public final class ResourcePacer {
         return m.window.size();
     }
 
-    /** Tokens counted in the window ending at {@code now} (estimates for requests still running). */
+    /**
+     * Sums the tokens counted in the 60 s ending at {@code now}: estimates for requests still running,
+     * reported usage for ended ones.
+     *
+     * @param resource the resource key
+     * @param now the pool clock's time, in nanoseconds
+     * @return tokens, 0 or more
+     */
     public long tokensInWindow(String resource, long now) {
         Meter m = meters.get(resource);
         if (m == null) {
@@ -147,6 +210,12 @@ public final class ResourcePacer {
         return m.windowTokens;
     }
 
+    /**
+     * Counts a resource's requests that started and have not been released.
+     *
+     * @param resource the resource key
+     * @return requests in flight
+     */
     public int inFlight(String resource) {
         Meter m = meters.get(resource);
         return m == null ? 0 : m.inFlight;
@@ -170,10 +239,12 @@ public final class ResourcePacer {
             this.tokens = tokens;
         }
 
+        /** {@return the key of the resource the request used} */
         public String resource() {
             return resource;
         }
 
+        /** {@return the tokens it counts: the estimate until released, then the reported usage} */
         public long tokens() {
             return tokens;
         }

@@ -17,6 +17,19 @@ import java.util.Objects;
 public record SimProfile(Distribution duration, Duration spawnDelay, Duration heartbeat,
                          double failRate, double hangRate, double crashRate, double slowdown) {
 
+    /**
+     * Checks every component.
+     *
+     * @param duration task durations when a task does not give {@code duration_ms} itself, not null
+     * @param spawnDelay the cold start, {@code >= 0}
+     * @param heartbeat how often a running task reports progress, {@code > 0}
+     * @param failRate probability an attempt throws (a retryable task failure), 0 to 1
+     * @param hangRate probability an attempt goes silent and never returns, 0 to 1
+     * @param crashRate probability the agent breaks during an attempt (it is replaced), 0 to 1
+     * @param slowdown factor applied to every duration, {@code > 0}
+     * @throws IllegalArgumentException naming the component and its value, if one is out of range or the
+     *     three rates add up to more than 1
+     */
     public SimProfile {
         Objects.requireNonNull(duration, "duration");
         if (spawnDelay == null || spawnDelay.isNegative()) {
@@ -37,22 +50,54 @@ public record SimProfile(Distribution duration, Duration spawnDelay, Duration he
         }
     }
 
+    /**
+     * Well-behaved agents: a 500 ms cold start, a heartbeat every second, no faults, no slowdown.
+     *
+     * @param duration task durations
+     * @return the profile
+     */
     public static SimProfile of(Distribution duration) {
         return new SimProfile(duration, Duration.ofMillis(500), Duration.ofSeconds(1), 0, 0, 0, 1);
     }
 
+    /**
+     * A copy with another cold start.
+     *
+     * @param d the cold start, {@code >= 0}
+     * @return the changed copy
+     */
     public SimProfile withSpawnDelay(Duration d) {
         return new SimProfile(duration, d, heartbeat, failRate, hangRate, crashRate, slowdown);
     }
 
+    /**
+     * A copy with fault probabilities per attempt.
+     *
+     * @param fail probability an attempt throws, 0 to 1
+     * @param hang probability an attempt goes silent, 0 to 1
+     * @param crash probability the agent breaks, 0 to 1; the three add up to at most 1
+     * @return the changed copy
+     */
     public SimProfile withFaults(double fail, double hang, double crash) {
         return new SimProfile(duration, spawnDelay, heartbeat, fail, hang, crash, slowdown);
     }
 
+    /**
+     * A copy whose durations are multiplied by a factor (3.0 = a three times slower agent).
+     *
+     * @param factor the factor, {@code > 0}
+     * @return the changed copy
+     */
     public SimProfile withSlowdown(double factor) {
         return new SimProfile(duration, spawnDelay, heartbeat, failRate, hangRate, crashRate, factor);
     }
 
+    /**
+     * A copy that reports progress at another interval.
+     *
+     * @param d the interval, {@code > 0}
+     * @return the changed copy
+     */
     public SimProfile withHeartbeat(Duration d) {
         return new SimProfile(duration, spawnDelay, d, failRate, hangRate, crashRate, slowdown);
     }

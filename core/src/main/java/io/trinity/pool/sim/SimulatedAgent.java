@@ -28,7 +28,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class SimulatedAgent implements AsyncAgent {
 
-    /** Input field that fixes a task's duration, in milliseconds. */
+    /** Input field that fixes a task's duration, in milliseconds, instead of drawing it: {@value}. */
     public static final String DURATION_MS = "duration_ms";
 
     private final AgentInit init;
@@ -39,6 +39,14 @@ public final class SimulatedAgent implements AsyncAgent {
     private long tasksDone;
     private long busyNanos;
 
+    /**
+     * A simulated agent; a clone starts with its parent's counters.
+     *
+     * @param init the agent's id, type and, for a clone, the parent's snapshot
+     * @param clock the clock its work takes time on (the pool's)
+     * @param profile how it behaves
+     * @param seed the pool seed; mixed with the agent's id so each agent draws its own sequence
+     */
     public SimulatedAgent(AgentInit init, PoolClock clock, SimProfile profile, long seed) {
         this.init = init;
         this.clock = clock;
@@ -50,7 +58,14 @@ public final class SimulatedAgent implements AsyncAgent {
         });
     }
 
-    /** A factory of simulated agents on {@code clock}. */
+    /**
+     * A factory of simulated agents.
+     *
+     * @param clock the clock their work takes time on (the pool's)
+     * @param profile how they behave
+     * @param seed the pool seed
+     * @return the factory
+     */
     public static AgentFactory factory(PoolClock clock, SimProfile profile, long seed) {
         return init -> new SimulatedAgent(init, clock, profile, seed);
     }
@@ -111,7 +126,7 @@ public final class SimulatedAgent implements AsyncAgent {
         return true; // a simulated agent is type-agnostic: re-specializing is free
     }
 
-    /** Tasks completed, counting those inherited from a clone parent. */
+    /** {@return the tasks it completed, counting those inherited from a clone parent} */
     public synchronized long tasksDone() {
         return tasksDone;
     }

@@ -9,7 +9,12 @@ package io.trinity.pool.spawn;
  */
 public final class CloneSpawning implements SpawnStrategy {
 
+    /** The strategy's name, {@value}, as {@link SpawnStrategies#create(String)} and the CLI take it. */
     public static final String NAME = "clone";
+
+    /** Creates the strategy; it keeps no state between plans. */
+    public CloneSpawning() {
+    }
 
     @Override
     public String name() {

@@ -15,7 +15,12 @@ import java.util.Map;
  */
 public final class OnDemandSpawning implements SpawnStrategy {
 
+    /** The strategy's name, {@value}, as {@link SpawnStrategies#create(String)} and the CLI take it. */
     public static final String NAME = "on-demand";
+
+    /** Creates the strategy; it keeps no state between plans. */
+    public OnDemandSpawning() {
+    }
 
     @Override
     public String name() {

@@ -19,6 +19,7 @@ import java.util.Map;
  */
 public final class PredictiveSpawning implements SpawnStrategy {
 
+    /** The strategy's name, {@value}, as {@link SpawnStrategies#create(String)} and the CLI take it. */
     public static final String NAME = "predictive";
 
     private final long bucketNanos;
@@ -33,10 +34,13 @@ public final class PredictiveSpawning implements SpawnStrategy {
     }
 
     /**
-     * @param bucket   width of a time bucket
-     * @param period   length of the recurring pattern (a day, an hour, ...); a multiple of bucket
-     * @param decay    weight of the newest observation in each average (0..1]
-     * @param headroom agents per unit of forecast concurrency (1.0 = exactly the forecast)
+     * A forecaster with its own time grid and appetite.
+     *
+     * @param bucket width of a time bucket, {@code > 0}
+     * @param period length of the recurring pattern (a day, an hour, ...); a whole multiple of bucket
+     * @param decay weight of the newest observation in each average, in (0, 1]
+     * @param headroom agents per unit of forecast concurrency, {@code > 0} (1.0 = exactly the forecast)
+     * @throws IllegalArgumentException naming the parameter and its value, if one is out of range
      */
     public PredictiveSpawning(Duration bucket, Duration period, double decay, double headroom) {
         if (bucket == null || bucket.isZero() || bucket.isNegative()) {
@@ -92,7 +96,13 @@ public final class PredictiveSpawning implements SpawnStrategy {
         }
     }
 
-    /** Forecast arrivals per bucket of a type at absolute bucket {@code bucket}; for tests and tools. */
+    /**
+     * The forecast arrivals of a type in one bucket; for tests and tools.
+     *
+     * @param type the agent type
+     * @param bucket the absolute bucket number: pool clock nanoseconds divided by the bucket width
+     * @return the expected arrivals in that bucket, 0 for a type not seen yet
+     */
     public double forecast(String type, long bucket) {
         TypeModel m = models.get(type);
         return m == null ? 0 : m.forecast(bucket, bucketsPerPeriod);

@@ -3,62 +3,125 @@ package io.trinity.pool.spawn;
 import io.trinity.pool.event.PoolEvent.SpawnCause;
 import java.util.Collection;
 
-/** The engine's side of spawning, as strategies see it. Valid only during {@code plan}. */
+/**
+ * The engine's side of spawning, as strategies see it: counts of the pool's agents and tasks, smoothed rates
+ * and times, and the calls that spawn. Valid only during {@link SpawnStrategy#plan}, on the control loop;
+ * counts are read live, so they change as the strategy spawns. Type arguments are registered type names; an
+ * unknown type reads as 0.
+ */
 public interface SpawnPlanner {
 
+    /** {@return the pool clock's time, in nanoseconds} */
     long nanoTime();
 
-    /** Registered agent types. */
+    /** {@return the registered agent type names} */
     Collection<String> types();
 
-    /** Tasks of a type waiting in the queue. */
+    /**
+     * Counts the tasks of a type waiting in the queue.
+     *
+     * @param type the agent type
+     * @return waiting tasks, 0 or more
+     */
     int pending(String type);
 
-    /** Free task slots of a type on live agents (READY, IDLE, or BUSY under capacity). */
+    /**
+     * Counts free task slots of a type on live agents (READY, IDLE, or BUSY under capacity).
+     *
+     * @param type the agent type
+     * @return free slots, 0 or more
+     */
     int freeSlots(String type);
 
-    /** Agents of a type still spawning. */
+    /**
+     * Counts agents of a type still spawning.
+     *
+     * @param type the agent type
+     * @return agents in SPAWNING
+     */
     int spawning(String type);
 
-    /** Agents of a type, all states. */
+    /**
+     * Counts agents of a type in every state, as its cap counts them.
+     *
+     * @param type the agent type
+     * @return live agents of the type
+     */
     int alive(String type);
 
-    /** Agents of all types, all states (what the cap counts). */
+    /** {@return agents of all types in every state: what the pool cap counts} */
     int alive();
 
+    /** {@return the pool cap, {@link io.trinity.pool.PoolConfig#maxAgents()}} */
     int maxAgents();
 
-    /** READY or IDLE agents of a type with nothing running: what can take a task this instant. */
+    /**
+     * Counts READY or IDLE agents of a type with nothing running: what can take a task this instant.
+     *
+     * @param type the agent type
+     * @return such agents, 0 or more
+     */
     int readyNow(String type);
 
-    /** How many READY agents the warm pool wants of this type now (the engine adapts it). */
+    /**
+     * How many READY agents the warm pool wants of a type now; the engine adapts it between {@code
+     * warmPoolMin} and {@code warmPoolMax}.
+     *
+     * @param type the agent type
+     * @return the target, 0 or more
+     */
     int warmTarget(String type);
 
     /**
-     * Agents of the type the warm pool keeps alive: its share on top of the smoothed busy count,
-     * so READY agents are there on average without racing every momentary peak (which would
-     * spawn agents the scaler then removes).
+     * Agents of the type the warm pool keeps alive: its share on top of the smoothed busy count, so READY
+     * agents are there on average without racing every momentary peak (which would spawn agents the scaler
+     * then removes).
+     *
+     * @param type the agent type
+     * @return the floor, in agents; {@link #warmTarget} unless the engine knows better
      */
     default int warmFloor(String type) {
         return warmTarget(type);
     }
 
-    /** Tasks of a type submitted since the pool started (a counter strategies can difference). */
+    /**
+     * Counts tasks of a type submitted since the pool started, a counter strategies can difference.
+     *
+     * @param type the agent type
+     * @return submissions so far, never decreasing
+     */
     long arrivals(String type);
 
-    /** Smoothed time an attempt of this type takes, in seconds (0 before the first one). */
+    /**
+     * The smoothed time an attempt of a type takes.
+     *
+     * @param type the agent type
+     * @return seconds, 0 before the first attempt ends
+     */
     double serviceSeconds(String type);
 
-    /** Smoothed cold-start time of this type, in seconds (0 before the first spawn). */
+    /**
+     * The smoothed cold-start time of a type.
+     *
+     * @param type the agent type
+     * @return seconds, 0 before the first spawn completes
+     */
     double spawnSeconds(String type);
 
-    /** Tasks of a type running now. */
+    /**
+     * Counts the tasks of a type running now.
+     *
+     * @param type the agent type
+     * @return running attempts
+     */
     int inFlight(String type);
 
     /**
-     * Waiting tasks of a type that running work will have taken before a new agent could be
-     * ready: running tasks x (cold start / service time), by Little's law. 0 while either time
-     * is still unknown.
+     * Waiting tasks of a type that running work will have taken before a new agent could be ready: running
+     * tasks x (cold start / service time), by Little's law.
+     *
+     * @param type the agent type
+     * @return tasks, 0 while either time is still unknown
      */
     default int coveredBeforeASpawn(String type) {
         double service = serviceSeconds(type);
@@ -69,29 +132,48 @@ public interface SpawnPlanner {
         return (int) Math.floor(inFlight(type) * (spawn / service));
     }
 
-    /** Smoothed arrival rate of a type's tasks, per second. */
+    /**
+     * The smoothed arrival rate of a type's tasks.
+     *
+     * @param type the agent type
+     * @return tasks per second
+     */
     double arrivalRate(String type);
 
     /**
-     * Spawns one agent of a type, if the cap, the type's own cap, the rate limit and the
-     * type's restart backoff allow it now; otherwise returns false (the engine retries the
-     * plan when the limit lifts).
+     * Spawns one agent of a type, if the cap, the type's own cap, the rate limit and the type's restart
+     * backoff allow it now.
+     *
+     * @param type the agent type
+     * @param cause why, as the {@code agent.spawn} event will say
+     * @return true if an agent is spawning; false if a limit refused (the engine plans again when it lifts)
      */
     boolean spawn(String type, SpawnCause cause);
 
     /**
-     * Clones the live agent of a type that is busiest (or bound to {@code affinityKey} when
-     * non-null), seeding the new agent with its snapshot. Same limits as {@link #spawn}.
+     * Clones the live agent of a type that is busiest (or bound to {@code affinityKey} when non-null),
+     * seeding the new agent with its snapshot. Same limits as {@link #spawn}.
+     *
+     * @param type the agent type
+     * @param affinityKey prefer the agent bound to this key, or null for the busiest
+     * @return true if a clone is spawning; false if a limit refused or no agent can be cloned
      */
     boolean cloneBusiest(String type, String affinityKey);
 
-    /** The affinity key of the next waiting task of a type, or null if it has none. */
+    /**
+     * The affinity key of the next waiting task of a type.
+     *
+     * @param type the agent type
+     * @return the key, or null if the task has none or nothing waits
+     */
     String pendingAffinityKey(String type);
 
     /**
-     * Makes room at the cap for a type by reclaiming an IDLE agent of another type with no
-     * pending work: re-specialized if the agent supports it, destroyed otherwise. Returns true
-     * if room was made (or is being made).
+     * Makes room at the cap for a type by reclaiming an IDLE agent of another type with no pending work:
+     * re-specialized if the agent supports it, destroyed otherwise.
+     *
+     * @param type the type that needs room
+     * @return true if room was made (or is being made)
      */
     boolean reclaimFor(String type);
 }

@@ -10,6 +10,10 @@ public final class SpawnStrategies {
     private SpawnStrategies() {
     }
 
+    /**
+     * {@return the built-in strategies by name, in a stable order (on-demand, warm-pool, predictive, clone);
+     * a new mutable map each call, each supplier making a fresh instance}
+     */
     public static Map<String, Supplier<SpawnStrategy>> builtIn() {
         Map<String, Supplier<SpawnStrategy>> m = new LinkedHashMap<>();
         m.put(OnDemandSpawning.NAME, OnDemandSpawning::new);
@@ -19,7 +23,13 @@ public final class SpawnStrategies {
         return m;
     }
 
-    /** A new instance of the named strategy; the message lists the names when it is unknown. */
+    /**
+     * A new instance of a built-in strategy, with its default settings.
+     *
+     * @param name the strategy's name, such as {@code on-demand}
+     * @return the new strategy
+     * @throws IllegalArgumentException listing the names, if the name is unknown
+     */
     public static SpawnStrategy create(String name) {
         Supplier<SpawnStrategy> s = builtIn().get(name);
         if (s == null) {

@@ -8,16 +8,21 @@ package io.trinity.pool.spawn;
  */
 public interface SpawnStrategy {
 
-    /** The name used on the command line and in docs, such as {@code on-demand}. */
+    /** {@return the name used on the command line and in docs, such as {@code on-demand}} */
     String name();
 
-    /** Looks at the pool and asks for spawns. Called only on the control loop. */
+    /**
+     * Looks at the pool and asks for spawns. Called only on the control loop, so it must be quick and must
+     * not block; the planner is valid only during the call.
+     *
+     * @param planner the pool as strategies see it, and the way to spawn
+     */
     void plan(SpawnPlanner planner);
 
     /**
-     * True (the default) to be consulted after every dispatch round, for strategies that react
-     * to waiting tasks; false to be consulted only on the scale tick, which keeps per-task cost
-     * independent of the pool size for strategies that look at trends.
+     * {@return true (the default) to be consulted after every dispatch round, for strategies that react to
+     * waiting tasks; false to be consulted only on the scale tick} The latter keeps per-task cost independent
+     * of the pool size for strategies that look at trends.
      */
     default boolean reactive() {
         return true;

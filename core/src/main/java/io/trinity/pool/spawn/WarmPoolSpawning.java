@@ -11,7 +11,12 @@ import io.trinity.pool.event.PoolEvent.SpawnCause;
  */
 public final class WarmPoolSpawning implements SpawnStrategy {
 
+    /** The strategy's name, {@value}, as {@link SpawnStrategies#create(String)} and the CLI take it. */
     public static final String NAME = "warm-pool";
+
+    /** Creates the strategy; it keeps no state between plans. */
+    public WarmPoolSpawning() {
+    }
 
     @Override
     public String name() {

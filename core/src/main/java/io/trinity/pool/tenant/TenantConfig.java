@@ -28,9 +28,21 @@ import java.util.Objects;
  */
 public record TenantConfig(String name, double weight, int maxQueued, int maxRunning, Budget budget) {
 
+    /** No limit on queued or running tasks: {@link Integer#MAX_VALUE}. */
     public static final int UNLIMITED = Integer.MAX_VALUE;
+    /** The weight of a tenant nobody configured: {@value}. */
     public static final double DEFAULT_WEIGHT = 1.0;
 
+    /**
+     * Checks every component.
+     *
+     * @param name the tenant, as tasks name it, not blank
+     * @param weight share weight, finite and {@code > 0}
+     * @param maxQueued most tasks queued at once, {@code >= 1}, or {@link #UNLIMITED}
+     * @param maxRunning most tasks running at once, {@code >= 1}, or {@link #UNLIMITED}
+     * @param budget spending cap, not null; {@link Budget#NONE} for none
+     * @throws IllegalArgumentException naming the tenant, the component and its value, if one is out of range
+     */
     public TenantConfig {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("tenant name must be non-blank (got "
@@ -51,31 +63,63 @@ public record TenantConfig(String name, double weight, int maxQueued, int maxRun
         Objects.requireNonNull(budget, () -> "budget of tenant '" + name + "' (use Budget.NONE for none)");
     }
 
-    /** Weight 1, no limits, no budget. */
+    /**
+     * A tenant with weight 1, no limits and no budget; start here and add the rest with the {@code with...}
+     * methods.
+     *
+     * @param name the tenant, not blank
+     * @return the settings
+     */
     public static TenantConfig of(String name) {
         return new TenantConfig(name, DEFAULT_WEIGHT, UNLIMITED, UNLIMITED, Budget.NONE);
     }
 
+    /**
+     * A copy with another share weight.
+     *
+     * @param w the weight, finite and {@code > 0}
+     * @return the changed copy
+     */
     public TenantConfig withWeight(double w) {
         return new TenantConfig(name, w, maxQueued, maxRunning, budget);
     }
 
+    /**
+     * A copy that may have at most {@code n} tasks queued.
+     *
+     * @param n tasks, {@code >= 1}, or {@link #UNLIMITED}
+     * @return the changed copy
+     */
     public TenantConfig withMaxQueued(int n) {
         return new TenantConfig(name, weight, n, maxRunning, budget);
     }
 
+    /**
+     * A copy that may have at most {@code n} tasks running, over all agent types.
+     *
+     * @param n tasks, {@code >= 1}, or {@link #UNLIMITED}
+     * @return the changed copy
+     */
     public TenantConfig withMaxRunning(int n) {
         return new TenantConfig(name, weight, maxQueued, n, budget);
     }
 
+    /**
+     * A copy with a spending cap over the pool's life.
+     *
+     * @param b the budget, not null; {@link Budget#NONE} for none
+     * @return the changed copy
+     */
     public TenantConfig withBudget(Budget b) {
         return new TenantConfig(name, weight, maxQueued, maxRunning, b);
     }
 
+    /** {@return whether queued tasks are capped} */
     public boolean limitsQueued() {
         return maxQueued != UNLIMITED;
     }
 
+    /** {@return whether running tasks are capped} */
     public boolean limitsRunning() {
         return maxRunning != UNLIMITED;
     }

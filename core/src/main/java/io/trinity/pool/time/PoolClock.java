@@ -11,19 +11,30 @@ import java.time.Duration;
  */
 public interface PoolClock {
 
-    /** Monotonic nanoseconds; only differences are meaningful. */
+    /** {@return monotonic nanoseconds; only differences are meaningful} */
     long nanoTime();
 
-    /** Runs {@code action} once, no earlier than {@code delay} from now. */
+    /**
+     * Runs an action once, no earlier than a delay from now.
+     *
+     * @param delay the delay; zero or negative means as soon as possible
+     * @param action the action, short and not blocking
+     * @return the timer, to cancel it
+     */
     Timer schedule(Duration delay, Runnable action);
 
     /** A scheduled action that can be cancelled before it fires. */
     interface Timer {
-        /** Returns true if the action had not yet fired and now never will. */
+        /**
+         * {@return true if the action had not yet fired and now never will; false if it fired or was
+         * cancelled before}
+         */
         boolean cancel();
     }
 
-    /** The real clock, backed by {@link System#nanoTime()} and one daemon scheduler thread. */
+    /**
+     * {@return the real clock, backed by {@link System#nanoTime()} and one daemon scheduler thread; shared}
+     */
     static PoolClock system() {
         return SystemClock.INSTANCE;
     }

@@ -16,10 +16,16 @@ public final class VirtualClock implements PoolClock {
     private long now;
     private long sequence;
 
+    /** A clock at time 0 with no timers. */
     public VirtualClock() {
         this(0);
     }
 
+    /**
+     * A clock at a given time with no timers.
+     *
+     * @param startNanos the starting time, in nanoseconds
+     */
     public VirtualClock(long startNanos) {
         this.now = startNanos;
     }
@@ -37,7 +43,13 @@ public final class VirtualClock implements PoolClock {
         return entry;
     }
 
-    /** Moves time forward by {@code duration}, firing every timer that falls due on the way. */
+    /**
+     * Moves time forward, firing every timer that falls due on the way, in order, each with the clock at its
+     * due time; timers scheduled by those that fire run too if they fall due within the span.
+     *
+     * @param duration how far, {@code >= 0}; saturates at {@link Long#MAX_VALUE} nanoseconds
+     * @throws IllegalArgumentException if the duration is negative
+     */
     public void advance(Duration duration) {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("advance: duration must be >= 0 (got " + duration + ")");
@@ -45,7 +57,12 @@ public final class VirtualClock implements PoolClock {
         advanceTo(saturatedAdd(now, saturatedNanos(duration)));
     }
 
-    /** Moves time to {@code targetNanos} (not backwards), firing due timers in order. */
+    /**
+     * Moves time to an absolute reading, firing due timers in order.
+     *
+     * @param targetNanos the target, in nanoseconds, not before now
+     * @throws IllegalArgumentException if the target is before now
+     */
     public void advanceTo(long targetNanos) {
         if (targetNanos < now) {
             throw new IllegalArgumentException("advanceTo: cannot move time backwards (now=" + now
@@ -64,12 +81,12 @@ public final class VirtualClock implements PoolClock {
         now = targetNanos;
     }
 
-    /** Fires everything that is due now without moving time. */
+    /** Fires every timer that is due now, without moving time. */
     public void runDue() {
         advanceTo(now);
     }
 
-    /** Due time of the next live timer, or -1 when none is scheduled. */
+    /** {@return the due time of the next live timer, in nanoseconds, or -1 when none is scheduled} */
     public long nextDueNanos() {
         while (!timers.isEmpty() && timers.peek().cancelled) {
             timers.poll();
@@ -77,7 +94,7 @@ public final class VirtualClock implements PoolClock {
         return timers.isEmpty() ? -1 : timers.peek().due;
     }
 
-    /** Number of live timers; a quiescent simulation has only periodic ones left. */
+    /** {@return the number of live timers; a quiescent simulation has only periodic ones left} */
     public int pendingTimers() {
         int n = 0;
         for (Entry e : timers) {

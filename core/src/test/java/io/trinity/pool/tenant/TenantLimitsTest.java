@@ -9,7 +9,7 @@ import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskState;
 import io.trinity.pool.TenantLimitException;
-import io.trinity.pool.event.Json;
+import io.trinity.pool.event.EventLogWriter;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.sim.Distribution;
 import io.trinity.pool.sim.SimProfile;
@@ -50,7 +50,7 @@ class TenantLimitsTest {
         PoolEvent.TaskRejected reject = events.stream().filter(e -> e instanceof PoolEvent.TaskRejected)
                 .map(PoolEvent.TaskRejected.class::cast).findFirst().orElseThrow();
         assertThat(reject.reason()).isEqualTo(PoolEvent.RejectReason.TENANT_LIMIT);
-        assertThat(Json.write(reject.fields())).contains("\"reason\":\"tenant_limit\"");
+        assertThat(EventLogWriter.toLine(reject, 0)).contains("\"reason\":\"tenant_limit\"");
         assertThat(events).filteredOn(e -> e instanceof PoolEvent.TaskRejected).hasSize(1);
 
         // a permit comes back when one of acme's tasks leaves the queue to run

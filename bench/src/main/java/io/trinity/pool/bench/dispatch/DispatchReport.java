@@ -1,11 +1,11 @@
 package io.trinity.pool.bench.dispatch;
 
-import static io.trinity.pool.bench.report.Table.f;
+import static io.trinity.pool.report.Table.f;
 
-import io.trinity.pool.bench.report.Chart;
 import io.trinity.pool.bench.report.Report;
 import io.trinity.pool.bench.report.Stats;
-import io.trinity.pool.bench.report.Table;
+import io.trinity.pool.report.Chart;
+import io.trinity.pool.report.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.trinity.pool.bench.sched;
 
-import static io.trinity.pool.bench.report.Table.f;
+import static io.trinity.pool.report.Table.f;
 
 import io.trinity.pool.balance.Balancers;
-import io.trinity.pool.bench.report.Chart;
 import io.trinity.pool.bench.report.Report;
 import io.trinity.pool.bench.report.Stats;
-import io.trinity.pool.bench.report.Table;
+import io.trinity.pool.report.Chart;
+import io.trinity.pool.report.Table;
 import io.trinity.pool.sim.Distribution;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,28 +1,21 @@
-package io.trinity.pool.bench.report;
+package io.trinity.pool.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
- * Draws the report's charts with java.awt into PNG files, headless, so the figures in
- * docs/benchmarks.md come from the same run as the tables. Two shapes: a scatter of labelled
- * points (latency against cost) and grouped bars.
+ * Single-panel charts drawn with headless java.awt into PNG files, so a report's figures come
+ * from the same run as its tables. Two shapes: a scatter of labelled points (latency against
+ * cost) and grouped bars. Every method is stateless and safe to call from any thread; for one
+ * scatter panel per workload see {@link PanelChart}.
  */
 public final class Chart {
-
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
 
     private static final int W = 900;
     private static final int H = 560;
@@ -36,16 +29,39 @@ public final class Chart {
         new Color(0x17BECF), new Color(0xBCBD22)
     };
 
+    /**
+     * One data point.
+     *
+     * @param x the horizontal value, in the axis's unit, 0 or more (bars ignore it)
+     * @param y the vertical value, in the axis's unit, 0 or more; a bar with NaN is not drawn
+     * @param label drawn beside a scatter point, or null for none
+     */
     public record Point(double x, double y, String label) {
     }
 
+    /**
+     * A named group of points sharing one colour and one legend entry.
+     *
+     * @param name the legend text
+     * @param points the points; for bars, one per category in category order
+     */
     public record Series(String name, List<Point> points) {
     }
 
     private Chart() {
     }
 
-    /** A scatter chart; each series gets a colour and a legend entry, each point its label. */
+    /**
+     * Writes a scatter chart; each series gets a colour and a legend entry, each point its label.
+     * Both axes start at 0 and end at a round value above the largest point.
+     *
+     * @param file the PNG file to write, replaced if it exists; its folder must exist
+     * @param title the heading above the plot
+     * @param xLabel the horizontal axis title, with its unit
+     * @param yLabel the vertical axis title, with its unit
+     * @param series the data, one colour per series in order (ten colours, then they repeat)
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
     public static void scatter(Path file, String title, String xLabel, String yLabel, List<Series> series) {
         double maxX = 0;
         double maxY = 0;
@@ -55,9 +71,9 @@ public final class Chart {
                 maxY = Math.max(maxY, p.y());
             }
         }
-        maxX = nice(maxX * 1.1);
-        maxY = nice(maxY * 1.1);
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        maxX = Png.nice(maxX * 1.1);
+        maxY = Png.nice(maxY * 1.1);
+        BufferedImage img = Png.image(W, H);
         Graphics2D g = canvas(img, title);
         axes(g, xLabel, yLabel, maxX, maxY, true);
         for (int i = 0; i < series.size(); i++) {
@@ -77,7 +93,16 @@ public final class Chart {
         save(img, g, file);
     }
 
-    /** Grouped bars: one group per category, one bar per series. */
+    /**
+     * Writes grouped bars: one group per category, one bar per series.
+     *
+     * @param file the PNG file to write, replaced if it exists; its folder must exist
+     * @param title the heading above the plot
+     * @param yLabel the vertical axis title, with its unit
+     * @param categories the group labels along the horizontal axis, at least one
+     * @param series one colour each; point {@code i} of a series is its bar in category {@code i}
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
     public static void bars(Path file, String title, String yLabel, List<String> categories, List<Series> series) {
         double maxY = 0;
         for (Series s : series) {
@@ -85,8 +110,8 @@ public final class Chart {
                 maxY = Math.max(maxY, p.y());
             }
         }
-        maxY = nice(maxY * 1.1);
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        maxY = Png.nice(maxY * 1.1);
+        BufferedImage img = Png.image(W, H);
         Graphics2D g = canvas(img, title);
         axes(g, null, yLabel, 0, maxY, false);
         int plotW = W - LEFT - RIGHT;
@@ -116,9 +141,7 @@ public final class Chart {
     }
 
     private static Graphics2D canvas(BufferedImage img, String title) {
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        Graphics2D g = Png.graphics(img);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
         g.setColor(Color.BLACK);
@@ -178,20 +201,6 @@ public final class Chart {
         return H - BOTTOM - (int) Math.round((H - TOP - BOTTOM) * (max == 0 ? 0 : v / max));
     }
 
-    /** Rounds an axis maximum up to 1, 2 or 5 times a power of ten. */
-    static double nice(double v) {
-        if (v <= 0) {
-            return 1;
-        }
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * p >= v) {
-                return m * p;
-            }
-        }
-        return 10 * p;
-    }
-
     private static String tick(double v) {
         if (v >= 1e6) {
             return String.format(Locale.ROOT, "%.1fM", v / 1e6);
@@ -204,10 +213,6 @@ public final class Chart {
 
     private static void save(BufferedImage img, Graphics2D g, Path file) {
         g.dispose();
-        try {
-            ImageIO.write(img, "png", file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write chart " + file + ": " + e.getMessage(), e);
-        }
+        Png.save(img, file);
     }
 }
