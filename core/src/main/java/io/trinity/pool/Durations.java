@@ -37,9 +37,15 @@ public final class Durations {
     }
 
     /**
-     * Reads {@code text} in one of the accepted forms; surrounding spaces are ignored.
+     * Reads {@code text} in one of the accepted forms; surrounding spaces are ignored. A value
+     * with a unit is rounded to the nearest nanosecond ({@code 1.5s} is exactly 1,500 ms).
      *
-     * @throws IllegalArgumentException naming the text and the accepted forms
+     * @param text the duration as written, such as {@code 250ms} or {@code PT30S}; null is
+     *     refused like any other text that is not a duration
+     * @return the duration, never negative and never longer than {@code Long.MAX_VALUE}
+     *     nanoseconds
+     * @throws IllegalArgumentException naming the text and the accepted forms, if it is null,
+     *     blank, a bare number other than 0, negative, too long, or not a duration at all
      */
     public static Duration parse(String text) {
         String t = text == null ? "" : text.strip();
@@ -77,6 +83,10 @@ public final class Durations {
      * The shortest text {@link #parse} reads back to exactly {@code d}: {@code 250ms},
      * {@code 1.5s}, {@code 2m}, {@code 1h}, {@code 1d}, {@code 0}; sub-millisecond durations
      * in ISO-8601.
+     *
+     * @param d the duration, not null and not negative
+     * @return its shortest text in the accepted forms, never null
+     * @throws IllegalArgumentException if {@code d} is negative
      */
     public static String format(Duration d) {
         if (d.isNegative()) {

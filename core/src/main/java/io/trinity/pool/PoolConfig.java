@@ -413,15 +413,31 @@ public final class PoolConfig {
      * tenants} 0 is strict weighted fair queueing.
      */
     public Duration fairnessCredit() { return fairnessCredit; }
-    /** Events each listener may fall behind before events for it are dropped and counted. */
+    /**
+     * {@return the events each listener may fall behind before further events for it are dropped, {@code >= 1}}
+     * Dropped events are counted and warned about once; a slow listener never slows the pool.
+     */
     public int listenerBuffer() { return listenerBuffer; }
-    /** Most dead letters kept; the oldest is evicted beyond it. */
+    /**
+     * {@return the most dead letters kept, {@code >= 0}} Beyond it the oldest is evicted (event {@code
+     * deadletter.evict}, reason {@code count}); 0 keeps none.
+     */
     public int deadLetterMax() { return deadLetterMax; }
-    /** Age at which a dead letter is evicted. */
+    /**
+     * {@return the age at which a dead letter is evicted (event {@code deadletter.evict}, reason {@code age}),
+     * {@code > 0}}
+     */
     public Duration deadLetterRetention() { return deadLetterRetention; }
-    /** Provider refusals (429) a task may meet, each requeued without spending an attempt, before it fails. */
+    /**
+     * {@return the provider refusals (429) a task may meet before it fails with the provider's last answer,
+     * {@code >= 0}} Each refusal requeues the task without spending an attempt.
+     */
     public int maxRateLimitRequeues() { return maxRateLimitRequeues; }
-    /** In {@link CircuitMode#WAIT}, the longest a queued task waits on an open circuit before failing. */
+    /**
+     * {@return in {@link CircuitMode#WAIT}, the longest a queued task of a type that cannot start waits on its
+     * open circuit before it fails with the circuit's cause, {@code > 0}} Unused in {@link
+     * CircuitMode#FAIL_FAST}.
+     */
     public Duration circuitMaxWait() { return circuitMaxWait; }
 
     @Override
@@ -727,7 +743,7 @@ public final class PoolConfig {
          */
         public Builder restartWindow(Duration v) { restartWindow = positive("restartWindow", v); return this; }
         /**
-         * Sets what tasks of a type whose circuit is open do. Default {@link CircuitMode#FAIL_FAST}.
+         * Sets what tasks of a type whose circuit is open do. Default {@link CircuitMode#WAIT}.
          *
          * @param v the mode, not null
          * @return this builder
@@ -778,15 +794,47 @@ public final class PoolConfig {
          * @return this builder
          */
         public Builder seed(long v) { seed = v; return this; }
-        /** Events a listener may fall behind before further events for it are dropped (counted). */
+        /**
+         * Sets how many events each listener may fall behind before further events for it are dropped;
+         * dropped events are counted and warned about once, so a slow listener never slows the pool. Default
+         * {@value #DEFAULT_LISTENER_BUFFER}.
+         *
+         * @param v events, {@code >= 1}
+         * @return this builder
+         */
         public Builder listenerBuffer(int v) { listenerBuffer = atLeast("listenerBuffer", v, 1); return this; }
-        /** Most dead letters kept; 0 keeps none (each is evicted at once, with its event). */
+        /**
+         * Sets the most dead letters kept; beyond it the oldest is evicted (event {@code deadletter.evict}).
+         * Default {@value #DEFAULT_DEAD_LETTER_MAX}.
+         *
+         * @param v dead letters, {@code >= 0}; 0 keeps none (each is evicted at once, with its event)
+         * @return this builder
+         */
         public Builder deadLetterMax(int v) { deadLetterMax = atLeast("deadLetterMax", v, 0); return this; }
-        /** How long a dead letter is kept. */
+        /**
+         * Sets how long a dead letter is kept before it is evicted (event {@code deadletter.evict}). Default
+         * 24 h.
+         *
+         * @param v the age, {@code > 0}
+         * @return this builder
+         */
         public Builder deadLetterRetention(Duration v) { deadLetterRetention = positive("deadLetterRetention", v); return this; }
-        /** Provider refusals (429) a task may meet before it fails; 0 fails it at the first. */
+        /**
+         * Sets how many provider refusals (429) a task may meet, each requeued without spending an attempt,
+         * before it fails with the provider's last answer. Default {@value #DEFAULT_MAX_RATE_LIMIT_REQUEUES}.
+         *
+         * @param v refusals, {@code >= 0}; 0 fails the task at the first
+         * @return this builder
+         */
         public Builder maxRateLimitRequeues(int v) { maxRateLimitRequeues = atLeast("maxRateLimitRequeues", v, 0); return this; }
-        /** In {@link CircuitMode#WAIT}, the longest a queued task waits on an open circuit. */
+        /**
+         * Sets, in {@link CircuitMode#WAIT}, how long a queued task of a type that cannot start (its last
+         * spawn failed in init and no agent is up) waits on the open circuit before it fails with the
+         * circuit's cause. Default 60 s.
+         *
+         * @param v the wait, {@code > 0}
+         * @return this builder
+         */
         public Builder circuitMaxWait(Duration v) { circuitMaxWait = positive("circuitMaxWait", v); return this; }
 
         /**

@@ -75,21 +75,35 @@ public final class PoolConfigLoader {
     private PoolConfigLoader() {
     }
 
-    /** Every key, in the order of the documentation. */
+    /** {@return every key with its variable, kind and default, in the order of the documentation; immutable} */
     public static List<Key> keys() {
         return ENTRIES.values().stream().map(Entry::key).toList();
     }
 
-    /** The overriding variable of {@code key}: {@code trinity.pool.max-agents} gives {@code TRINITY_POOL_MAX_AGENTS}. */
+    /**
+     * Names the environment variable that overrides a key: upper case, with dots and dashes as
+     * underscores. The key is not checked against {@link #keys()}.
+     *
+     * @param key a key, such as {@code trinity.pool.max-agents}; not null
+     * @return its variable, such as {@code TRINITY_POOL_MAX_AGENTS}
+     */
     public static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /**
      * A builder from {@code properties}, with the {@code TRINITY_POOL_*} variables of {@code env}
-     * overriding them (a blank variable counts as unset).
+     * overriding them (a blank variable counts as unset), over the seed defaults.
      *
-     * @throws IllegalArgumentException for an unknown key or variable, or a bad value
+     * @param properties settings by key; keys outside {@code trinity.pool.} are ignored and a key
+     *     with a null value counts as unset; not null
+     * @param env        environment variables, such as {@code System.getenv()}; those outside
+     *     {@code TRINITY_POOL_} are ignored; not null
+     * @return a new builder holding the settings given, for further settings (tenants, limits,
+     *     prices) before {@link PoolConfig.Builder#build()}
+     * @throws IllegalArgumentException for an unknown key or variable (naming the closest valid
+     *     one), or a bad value (naming the key or variable and the value)
+     * @throws NullPointerException if {@code properties} or {@code env} is null
      */
     public static PoolConfig.Builder load(Map<String, String> properties, Map<String, String> env) {
         return load(PoolConfig.ofDefaults(), properties, env);
@@ -98,6 +112,14 @@ public final class PoolConfigLoader {
     /**
      * {@link #load(Map, Map)} over {@code base} instead of the seed defaults: the keys given
      * replace base's settings, the others keep base's values.
+     *
+     * @param base       the settings to start from, not null
+     * @param properties settings by key, as for {@link #load(Map, Map)}; not null
+     * @param env        environment variables, as for {@link #load(Map, Map)}; not null
+     * @return a new builder holding base's settings with the given ones applied
+     * @throws IllegalArgumentException for an unknown key or variable (naming the closest valid
+     *     one), or a bad value (naming the key or variable and the value)
+     * @throws NullPointerException if an argument is null
      */
     public static PoolConfig.Builder load(PoolConfig base, Map<String, String> properties, Map<String, String> env) {
         Objects.requireNonNull(base, "base");
@@ -143,7 +165,12 @@ public final class PoolConfigLoader {
         return t.builder;
     }
 
-    /** The string entries of {@code properties} (defaults included), for {@link #load}. */
+    /**
+     * Copies the string entries of a {@link Properties}, for {@link #load(Map, Map)}.
+     *
+     * @param properties the properties, its defaults included; null gives an empty map
+     * @return a new map of every entry whose key and value are strings
+     */
     public static Map<String, String> strings(Properties properties) {
         Map<String, String> m = new LinkedHashMap<>();
         if (properties != null) {

@@ -22,7 +22,14 @@ public final class QueueFullException extends PoolException {
         this(depth, capacity, null);
     }
 
-    /** With {@code detail}, such as the tenant's share of the full queue, said before the advice. */
+    /**
+     * Creates the exception with a detail, such as the tenant's share of the full queue, said
+     * before the advice.
+     *
+     * @param depth    tasks pending when the task was refused
+     * @param capacity the pool's {@link PoolConfig#queueCapacity()}
+     * @param detail   why this task was the one refused, or null for none
+     */
     public QueueFullException(int depth, int capacity, String detail) {
         super("task queue is full (depth=" + depth + ", capacity=" + capacity + ")"
                 + (detail == null ? "" : ": " + detail) + "; retry later, or raise queueCapacity");

@@ -172,10 +172,10 @@ public final class Task {
         return Optional.ofNullable(budget);
     }
 
- /**
-     * The submitter's idempotency key: submitting a task with the same tenant and key again
-     * returns the task already accepted (while it lives, and with a journal for its retention
-     * after it ended) instead of accepting a second one.
+    /**
+     * {@return the submitter's idempotency key, if any} Submitting a task with the same tenant
+     * and key again returns the task already accepted (while it lives, and with a journal for
+     * its retention after it ended) instead of accepting a second one.
      */
     public Optional<String> idempotencyKey() {
         return Optional.ofNullable(idempotencyKey);
@@ -185,6 +185,9 @@ public final class Task {
      * This task as plain data (maps, lists, strings, numbers, booleans), the form a journal or
      * the HTTP API stores and ships; {@link #fromPlainData} rebuilds an equal task. Attachments
      * travel as {@code {"mediaType": ..., "base64": ...}}.
+     *
+     * @return a new mutable map in a stable key order; optional fields that are unset (affinity,
+     *     timeout, budget, ...) are left out
      */
     public Map<String, Object> toPlainData() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -228,7 +231,19 @@ public final class Task {
         }
     }
 
-    /** Rebuilds a task from {@link #toPlainData()}; a bad field is refused naming it. */
+    /**
+     * Rebuilds a task from {@link #toPlainData()}, applying each field through its {@link Builder}
+     * setter so the same rules hold. Absent fields keep the builder's defaults.
+     *
+     * @param m the task's plain data, such as a journal or the HTTP API stored it; not null
+     * @return a new task with the settings the data holds
+     * @throws IllegalArgumentException if {@code type} is missing or blank, or a field breaks its
+     *     setter's rule (the message names the setting and the value)
+     * @throws ClassCastException if a field holds the wrong kind of value, such as a number where
+     *     a string belongs
+     * @throws java.time.format.DateTimeParseException if {@code timeout} is not an ISO-8601
+     *     duration
+     */
     @SuppressWarnings("unchecked")
     public static Task fromPlainData(Map<String, ?> m) {
         Builder b = builder((String) m.get("type"));

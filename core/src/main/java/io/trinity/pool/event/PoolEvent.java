@@ -336,6 +336,7 @@ public sealed interface PoolEvent {
     /**
      * The pool started from a journal: what it found and did.
      *
+     * @param nanos       the pool clock time, in nanoseconds
      * @param queued      tasks back in the queue, with their waiting time
      * @param interrupted of those, tasks whose attempt was running at the crash: it counts as
      *                    failed ("pool restarted during the attempt") and they are retried
@@ -355,6 +356,9 @@ public sealed interface PoolEvent {
     /**
      * A dead letter was dropped to keep the dead letters bounded.
      *
+     * @param nanos  the pool clock time, in nanoseconds
+     * @param task   the dead-lettered task's id
+     * @param type   its agent type
      * @param reason {@code count} (more than deadLetterMax) or {@code age} (older than deadLetterRetention)
      */
     record DeadLetterEvicted(long nanos, long task, String type, String reason) implements PoolEvent {

@@ -28,19 +28,58 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Journal extends AutoCloseable {
 
-    /** What the journal holds at start: the tasks to recover, in their enqueue order. */
+    /**
+     * Reads what the journal holds at start. Called once, on the thread that builds the pool,
+     * before the pool accepts any task.
+     *
+     * @return the tasks to recover (in their enqueue order), the dead letters, the highest task
+     *     id used and the count of final tasks held; {@link JournalState#empty()} for a new
+     *     journal, never null
+     * @throws JournalException if the journal cannot be opened or read; the pool is then not
+     *     built, since starting empty would silently drop the recorded tasks
+     */
     JournalState load();
 
-    /** Hands records over for writing, in order; see the class contract. Never blocks. */
+    /**
+     * Hands records over for writing, in order; see the class contract. Never blocks: the pool
+     * calls it from its control loop (and, for an accepted task, from the submitting thread,
+     * which then waits on the future), so the storing itself happens elsewhere.
+     *
+     * @param records the records to store, in the order they happened; not null, possibly
+     *     immutable
+     * @return a future that completes normally once these records and every record handed over
+     *     before them are durable, or exceptionally (typically with a {@link JournalException})
+     *     when they could not be stored; never null
+     */
     CompletableFuture<Void> write(List<JournalRecord> records);
 
-    /** A task as last stored (live or final within the retention), or empty. */
+    /**
+     * Looks a task up by id.
+     *
+     * @param taskId the id the pool gave the task at submit
+     * @return the task as last stored, live or final (a final one only within the journal's
+     *     retention), or empty if the journal holds no task with that id
+     */
     Optional<StoredTask> find(long taskId);
 
-    /** The task a tenant submitted with this idempotency key within the retention, or empty. */
+    /**
+     * Looks a task up by its submitter's idempotency key. Keys are scoped to a tenant: two
+     * tenants may use the same key for different tasks.
+     *
+     * @param tenant the task's tenant, not null
+     * @param key    the idempotency key given at submit, not null
+     * @return the task that tenant submitted with that key, live or final within the retention,
+     *     or empty if there is none
+     */
     Optional<StoredTask> findByIdempotencyKey(String tenant, String key);
 
-    /** The newest agent snapshot saved for a type, or empty. */
+    /**
+     * Finds the state to hand to the next agent of a type after a restart.
+     *
+     * @param type the agent type's name, not null
+     * @return the newest {@link JournalRecord.SnapshotSaved} written for that type, or empty if
+     *     none was
+     */
     Optional<JournalRecord.SnapshotSaved> latestSnapshot(String type);
 
     /** Flushes what was handed over and releases the journal. Idempotent. */

@@ -22,11 +22,31 @@ import java.util.Map;
 public record StoredTask(long taskId, Map<String, Object> task, String tenant, String idempotencyKey, String state,
                          int attempts, boolean running, long enqueuedAt, long startedAt, long endedAt,
                          Map<String, Object> result, List<String> reasons) {
+    /**
+     * Copies the reasons, so the record holds an immutable list.
+     *
+     * @param taskId         its id
+     * @param task           the task as plain data
+     * @param tenant         its tenant
+     * @param idempotencyKey the submitter's key, or null
+     * @param state          a {@code TaskState} name
+     * @param attempts       attempts spent
+     * @param running        an attempt had started and not ended when last written
+     * @param enqueuedAt     when it was accepted, epoch ms
+     * @param startedAt      when its last attempt started, epoch ms, or 0
+     * @param endedAt        when it reached its final state, epoch ms, or 0
+     * @param result         the result's data when SUCCEEDED, else null
+     * @param reasons        why attempts failed, oldest first; null reads as none
+     * @throws NullPointerException if {@code reasons} holds null
+     */
     public StoredTask {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }
 
-    /** True once the task is in a final state. */
+    /**
+     * {@return true once the task is in a final state (any {@code state} other than
+     * {@code QUEUED} and {@code RUNNING})}
+     */
     public boolean isFinal() {
         return !state.equals("QUEUED") && !state.equals("RUNNING");
     }
