@@ -54,6 +54,21 @@ class PostgresJournalTest extends JournalContract {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theInspectorReadsAPostgresJournal() throws Exception {
+        JdbcJournal j = open();
+        j.write(java.util.List.of(Records.accepted(1, T0), Records.accepted(2, T0 + 1))).get();
+        try (JournalInspector in = JournalInspector.open(url())) {
+            JournalStats s = in.stats();
+            org.assertj.core.api.Assertions.assertThat(s.byState()).containsEntry("QUEUED", 2L);
+            org.assertj.core.api.Assertions.assertThat(s.database()).isEqualTo("PostgreSQL");
+            org.assertj.core.api.Assertions.assertThat(s.sizeBytes()).isPositive();
+            org.assertj.core.api.Assertions.assertThat(s.databaseBytes()).isGreaterThanOrEqualTo(s.sizeBytes());
+            StringBuilder out = new StringBuilder();
+            org.assertj.core.api.Assertions.assertThat(in.export(out)).isEqualTo(2);
+        }
+    }
+
     @Override
     JdbcJournal.Builder builder() {
         return JdbcJournal.builder(url());
