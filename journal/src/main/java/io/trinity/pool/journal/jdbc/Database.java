@@ -45,8 +45,8 @@ final class Database implements AutoCloseable {
         SqliteFile lock = settings.exclusive() ? SqliteFile.lock(location.file(), location.name()) : null;
         HikariDataSource pool = null;
         try {
+            inspect(location);
             pool = new HikariDataSource(sqliteConfig(location, settings));
-            quickCheck(pool, location);
             int version = Migrations.migrate(pool, location);
             return new Database(location, pool, version, lock);
         } catch (RuntimeException e) {
@@ -157,15 +157,39 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** {@code quick_check} reads every page once: a damaged file is refused before anything runs on it. */
-    private static void quickCheck(HikariDataSource pool, Location location) {
+    /**
+     * Looks at an existing file through a plain connection before the pool opens it (the pool's
+     * connections switch the file to WAL, which would change another program's database):
+     * refuses a database with tables but no journal history, and runs {@code quick_check},
+     * which reads every page once, so a damaged file is refused before anything runs on it.
+     * Only SELECTs and the check run here, so a refused file is left as it was.
+     */
+    private static void inspect(Location location) {
+        if (!java.nio.file.Files.exists(location.file())) {
+            return;
+        }
+        List<String> tables = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
-            while (rs.next()) {
-                String row = rs.getString(1);
-                if (!"ok".equalsIgnoreCase(row)) {
-                    problems.add(row);
+        SQLiteDataSource plain = new SQLiteDataSource();
+        plain.setUrl(location.jdbcUrl());
+        try (Connection c = plain.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+                    + " AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            if (!tables.isEmpty() && !tables.contains(Migrations.HISTORY)) {
+                throw new JournalException("journal " + location.name() + " holds another program's database (tables: "
+                        + String.join(", ", tables.subList(0, Math.min(5, tables.size())))
+                        + "), not a Trinity journal; it was left untouched: point --journal elsewhere");
+            }
+            try (ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
+                while (rs.next()) {
+                    String row = rs.getString(1);
+                    if (!"ok".equalsIgnoreCase(row)) {
+                        problems.add(row);
+                    }
                 }
             }
         } catch (SQLException e) {

@@ -76,6 +76,22 @@ class SqliteJournalTest extends JournalContract {
     }
 
     @Test
+    void anotherProgramsDatabaseIsRefusedAndLeftUntouched() throws Exception {
+        Files.createDirectories(file().getParent());
+        try (Connection c = raw()) {
+            c.createStatement().execute("CREATE TABLE notes (x TEXT)");
+            c.createStatement().execute("INSERT INTO notes VALUES ('mine')");
+        }
+        byte[] before = Files.readAllBytes(file());
+        assertThatThrownBy(this::open)
+                .isInstanceOf(JournalException.class)
+                .hasMessageContaining(file().toString())
+                .hasMessageContaining("holds another program's database (tables: notes)")
+                .hasMessageContaining("point --journal elsewhere");
+        assertThat(Files.readAllBytes(file())).isEqualTo(before);
+    }
+
+    @Test
     void damagedPagesAreRefusedAndLeftUntouched() throws Exception {
         JdbcJournal j = open();
         List<JournalRecord> rs = new ArrayList<>();
