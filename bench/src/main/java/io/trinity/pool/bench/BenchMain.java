@@ -2,6 +2,7 @@ package io.trinity.pool.bench;
 
 import io.trinity.pool.bench.autoscale.AutoscalingReport;
 import io.trinity.pool.bench.dispatch.DispatchReport;
+import io.trinity.pool.bench.journal.JournalReport;
 import io.trinity.pool.bench.report.Report;
 import io.trinity.pool.bench.sched.SchedulingReport;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.List;
  *   <li>{@code dispatch [--quick]}: part 1, JMH throughput, idle-pool latency, 16 vs 10,000 agents</li>
  *   <li>{@code scheduling}: part 2, balancers vs a central-queue oracle on virtual time</li>
  *   <li>{@code autoscaling}: part 3, our auto-scaler vs fixed, HPA, Ray Serve, Pekko resizer</li>
+ *   <li>{@code journal [--quick] [--pg URL]}: journal throughput and write latency, SQLite and PostgreSQL</li>
  *   <li>{@code all [--quick]}: the three parts in order</li>
  *   <li>{@code jmh [JMH options]}: plain JMH (for example {@code jmh DispatchBench -p work=noop})</li>
  * </ul>
@@ -25,11 +27,23 @@ public final class BenchMain {
               dispatch [--quick]   part 1: throughput, idle-pool latency, 16 vs 10,000 agents (JMH; ~8 min)
               scheduling           part 2: balancers vs central-queue oracle, virtual time (~1 min)
               autoscaling          part 3: auto-scalers on steady, diurnal, spiky workloads, virtual time (~2 min)
+              journal [--quick] [--pg URL]
+                                   journal: raw records/s, tasks/s from N submitters, write p50/p99
+                                   at 1,000/s; SQLite FULL/NORMAL, and PostgreSQL with --pg URL or
+                                   TRINITY_TEST_PG_URL (~2 min)
               all [--quick]        parts 1, 2 and 3
               jmh [JMH options]    plain JMH over this jar's benchmarks (jmh -h lists options)
             results: bench/results/PART.md, charts: docs/img/*.png (see docs/benchmarks.md)""";
 
     private BenchMain() {
+    }
+
+    private static String pgUrl(List<String> rest) {
+        int i = rest.indexOf("--pg");
+        if (i >= 0 && i + 1 < rest.size()) {
+            return rest.get(i + 1);
+        }
+        return System.getenv("TRINITY_TEST_PG_URL");
     }
 
     public static void main(String[] args) throws Exception {
@@ -44,6 +58,7 @@ public final class BenchMain {
             case "dispatch" -> new DispatchReport(report, quick).run();
             case "scheduling" -> new SchedulingReport(report).run();
             case "autoscaling" -> new AutoscalingReport(report).run();
+            case "journal" -> new JournalReport(report, quick, pgUrl(rest)).run();
             case "all" -> {
                 new DispatchReport(report, quick).run();
                 new SchedulingReport(report).run();

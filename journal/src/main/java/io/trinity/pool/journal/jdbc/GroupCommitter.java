@@ -1,0 +1,340 @@
+package io.trinity.pool.journal.jdbc;
+
+import io.trinity.pool.journal.JournalException;
+import io.trinity.pool.journal.JournalRecord;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: callers hand records over without blocking; one writer thread takes everything
+ * pending, writes it in one transaction and commits, so a group of any size costs one sync.
+ *
+ * <p><b>Futures.</b> A call's future completes when its group commits. Groups commit in hand-over
+ * order, so by then every record handed over before it is durable too, unless an earlier group
+ * failed: that one's callers got the exception and nothing of it was stored. Futures are
+ * completed on a separate thread, in commit order, so a slow callback never stalls the writer.
+ *
+ * <p><b>Failure.</b> A failed commit is rolled back and fails only its own group, with a message
+ * naming the journal and the cause ("journal ./data/trinity.db is full: ..."); the writer goes
+ * on with later calls, so the journal recovers by itself once space is freed or the database
+ * is back.
+ *
+ * <p><b>Bound.</b> At most {@code maxPending} records wait; a call that would pass the bound is
+ * refused with a failed future (nothing of it stored) rather than letting memory grow while the
+ * database cannot keep up. A group holds at most about {@code maxGroup} records so one commit
+ * stays short.
+ *
+ * <p>The writer also runs the retention pass (see {@link Retention}) every {@code pruneEvery}.
+ */
+final class GroupCommitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+    private sealed interface Item permits Write, Prune, Stop {
+    }
+
+    private record Write(List<JournalRecord> records, CompletableFuture<Void> future) implements Item {
+    }
+
+    private record Prune(CompletableFuture<Retention.Pruned> future) implements Item {
+    }
+
+    private record Stop() implements Item {
+    }
+
+    private final Database db;
+    private final RecordWriter writer;
+    private final Retention retention;
+    private final Settings settings;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong pendingRecords = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong failedCommits = new AtomicLong();
+    private final AtomicLong recordsWritten = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final ExecutorService completer;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile CountDownLatch hold;
+    private String lastFailure;
+
+    GroupCommitter(Database db, Settings settings) {
+        this.db = db;
+        this.settings = settings;
+        this.writer = new RecordWriter(db.dialect());
+        this.retention = new Retention(settings.retain().toMillis(), settings.retainCount());
+        this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "trinity-journal-complete"));
+        this.thread = daemon(this::run, "trinity-journal-writer");
+        thread.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    CompletableFuture<Void> write(List<JournalRecord> records) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        List<JournalRecord> copy = List.copyOf(records);
+        long after = pendingRecords.addAndGet(copy.size());
+        if (after > settings.maxPending() && !copy.isEmpty()) {
+            pendingRecords.addAndGet(-copy.size());
+            return CompletableFuture.failedFuture(new JournalException("journal " + db.name() + " has " + (after - copy.size())
+                    + " records waiting to be written, and " + copy.size() + " more would pass maxPending="
+                    + settings.maxPending() + ": the database is not keeping up (slow disk, database down?);"
+                    + " nothing of this write was stored"));
+        }
+        Write w = new Write(copy, new CompletableFuture<>());
+        queue.add(w);
+        // close() may have drained the queue between the check above and the add.
+        if (closed && queue.remove(w)) {
+            pendingRecords.addAndGet(-copy.size());
+            w.future.completeExceptionally(closedError());
+        }
+        return w.future;
+    }
+
+    CompletableFuture<Retention.Pruned> prune() {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        Prune p = new Prune(new CompletableFuture<>());
+        queue.add(p);
+        if (closed && queue.remove(p)) {
+            p.future.completeExceptionally(closedError());
+        }
+        return p.future;
+    }
+
+    long commits() {
+        return commits.get();
+    }
+
+    long failedCommits() {
+        return failedCommits.get();
+    }
+
+    long recordsWritten() {
+        return recordsWritten.get();
+    }
+
+    long pendingRecords() {
+        return pendingRecords.get();
+    }
+
+    /** Test hook: the writer waits, after taking its next item, until {@link #release}. */
+    void hold() {
+        hold = new CountDownLatch(1);
+    }
+
+    void release() {
+        CountDownLatch h = hold;
+        hold = null;
+        if (h != null) {
+            h.countDown();
+        }
+    }
+
+    private void run() {
+        long pruneNanos = settings.pruneEvery().isZero() ? Long.MAX_VALUE : settings.pruneEvery().toNanos();
+        long nextPrune = System.nanoTime() + Math.min(pruneNanos, Long.MAX_VALUE / 2);
+        List<Item> group = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            Item first;
+            try {
+                first = queue.poll(Math.max(0, nextPrune - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (first != null) {
+                awaitHold();
+                group.clear();
+                stop = collect(first, group);
+                commit(group);
+                for (Item i : group) {
+                    if (i instanceof Prune p) {
+                        runPrune(p.future);
+                    }
+                }
+            }
+            if (System.nanoTime() - nextPrune >= 0) {
+                runPrune(null);
+                nextPrune = System.nanoTime() + Math.min(pruneNanos, Long.MAX_VALUE / 2);
+            }
+        }
+    }
+
+    /** Takes what is pending into {@code group}, up to about maxGroup records; true on Stop. */
+    private boolean collect(Item first, List<Item> group) {
+        long records = 0;
+        Item next = first;
+        while (next != null) {
+            group.add(next);
+            if (next instanceof Stop) {
+                return true;
+            }
+            if (next instanceof Write w) {
+                records += w.records.size();
+            }
+            if (records >= settings.maxGroup()) {
+                return false;
+            }
+            next = queue.poll();
+        }
+        return false;
+    }
+
+    private void awaitHold() {
+        CountDownLatch h = hold;
+        while (h != null) {
+            try {
+                h.await();
+                return;
+            } catch (InterruptedException e) {
+                // Only close() interrupts nothing here; keep waiting for the release.
+            }
+        }
+    }
+
+    private void commit(List<Item> group) {
+        List<Write> writes = new ArrayList<>();
+        List<JournalRecord> all = new ArrayList<>();
+        for (Item i : group) {
+            if (i instanceof Write w) {
+                writes.add(w);
+                all.addAll(w.records);
+            }
+        }
+        if (writes.isEmpty()) {
+            return;
+        }
+        try {
+            if (!all.isEmpty()) {
+                try (Connection c = db.connection()) {
+                    c.setAutoCommit(false);
+                    try {
+                        writer.write(c, all);
+                        c.commit();
+                    } catch (SQLException | RuntimeException e) {
+                        rollback(c);
+                        db.discard(c);
+                        throw e;
+                    }
+                }
+                commits.incrementAndGet();
+                recordsWritten.addAndGet(all.size());
+            }
+            pendingRecords.addAndGet(-all.size());
+            lastFailure = null;
+            completer.execute(() -> writes.forEach(w -> w.future.complete(null)));
+        } catch (SQLException | RuntimeException e) {
+            pendingRecords.addAndGet(-all.size());
+            failedCommits.incrementAndGet();
+            JournalException error = Failures.write(db.name(), e);
+            logOnce(error);
+            completer.execute(() -> writes.forEach(w -> w.future.completeExceptionally(error)));
+        }
+    }
+
+    private void runPrune(CompletableFuture<Retention.Pruned> future) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            Retention.Pruned pruned;
+            try {
+                pruned = retention.prune(c, settings.clock().millis());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                db.discard(c);
+                throw e;
+            }
+            if (pruned.tasks() + pruned.snapshots() > 0) {
+                LOG.debug("journal {}: retention dropped {} final tasks ({} by age, {} by count) and {} snapshots",
+                        db.name(), pruned.tasks(), pruned.byAge(), pruned.byCount(), pruned.snapshots());
+            }
+            if (future != null) {
+                completer.execute(() -> future.complete(pruned));
+            }
+        } catch (SQLException | RuntimeException e) {
+            JournalException error = new JournalException(Failures.describe(db.name(),
+                    "could not apply its retention", e), e);
+            if (future != null) {
+                completer.execute(() -> future.completeExceptionally(error));
+            } else {
+                logOnce(error);
+            }
+        }
+    }
+
+    /** One warning per distinct failure, so an outage logs once, not once per group. */
+    private void logOnce(JournalException error) {
+        if (!error.getMessage().equals(lastFailure)) {
+            lastFailure = error.getMessage();
+            LOG.warn(error.getMessage());
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the pool discards it and the group is reported failed.
+        }
+    }
+
+    private JournalException closedError() {
+        return new JournalException("journal " + db.name() + " is closed; nothing of this write was stored");
+    }
+
+    /** Writes everything handed over before this call, then stops the writer. Idempotent. */
+    void close() {
+        if (closing.compareAndSet(false, true)) {
+            closed = true;
+            release();
+            queue.add(new Stop());
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        for (Item left = queue.poll(); left != null; left = queue.poll()) {
+            if (left instanceof Write w) {
+                pendingRecords.addAndGet(-w.records.size());
+                w.future.completeExceptionally(closedError());
+            } else if (left instanceof Prune p) {
+                p.future.completeExceptionally(closedError());
+            }
+        }
+        completer.shutdown();
+        try {
+            if (!completer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("journal {}: callbacks of its futures still run 30 s after close", db.name());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.trinity.pool.journal.jdbc;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The contract on PostgreSQL, each test in a schema of its own (dropped after). Needs
+ * {@code TRINITY_TEST_PG_URL} ({@code .ci/postgres} prepares a local server and prints it);
+ * skipped with a message without it, except in CI ({@code CI=true}), where it must run.
+ */
+class PostgresJournalTest extends JournalContract {
+
+    static final String ENV = "TRINITY_TEST_PG_URL";
+
+    static String baseUrl;
+    String schema;
+
+    @BeforeAll
+    static void needsPostgres() {
+        baseUrl = System.getenv(ENV);
+        if (baseUrl == null || baseUrl.isBlank()) {
+            String why = ENV + " is not set; run .ci/postgres to start a local PostgreSQL and export what it prints";
+            if ("true".equals(System.getenv("CI"))) {
+                fail("PostgreSQL journal tests must run in CI: " + why);
+            }
+            System.err.println("PostgresJournalTest skipped: " + why);
+            Assumptions.abort("PostgreSQL journal tests skipped: " + why);
+        }
+    }
+
+    @BeforeEach
+    void ownSchema() {
+        schema = "journal_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+
+    String url() {
+        return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    @AfterEach
+    void dropSchema() throws Exception {
+        closeJournals();
+        try (Connection c = DriverManager.getConnection(baseUrl); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theInspectorReadsAPostgresJournal() throws Exception {
+        JdbcJournal j = open();
+        j.write(java.util.List.of(Records.accepted(1, T0), Records.accepted(2, T0 + 1))).get();
+        try (JournalInspector in = JournalInspector.open(url())) {
+            JournalStats s = in.stats();
+            org.assertj.core.api.Assertions.assertThat(s.byState()).containsEntry("QUEUED", 2L);
+            org.assertj.core.api.Assertions.assertThat(s.database()).isEqualTo("PostgreSQL");
+            org.assertj.core.api.Assertions.assertThat(s.sizeBytes()).isPositive();
+            org.assertj.core.api.Assertions.assertThat(s.databaseBytes()).isGreaterThanOrEqualTo(s.sizeBytes());
+            StringBuilder out = new StringBuilder();
+            org.assertj.core.api.Assertions.assertThat(in.export(out)).isEqualTo(2);
+        }
+    }
+
+    @Override
+    JdbcJournal.Builder builder() {
+        return JdbcJournal.builder(url());
+    }
+
+    @Override
+    Connection raw() throws Exception {
+        return DriverManager.getConnection(url());
+    }
+
+    @Override
+    String builderName() {
+        return Location.redact(url());
+    }
+}
