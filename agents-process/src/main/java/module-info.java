@@ -4,6 +4,8 @@ module io.trinity.pool.agents.process {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires static io.opentelemetry.api;
+    requires static io.opentelemetry.context;
 
     exports io.trinity.pool.agents.process;
 }

@@ -83,6 +83,7 @@ final class Protocol {
         ctx.input().attachments().forEach((name, a) -> attachments.putObject(name)
                 .put("mediaType", a.mediaType())
                 .put("base64", Base64.getEncoder().encodeToString(a.bytes())));
+        TraceContext.traceparent().ifPresent(tp -> line.put("traceparent", tp)); // the task's trace, when traced
         return write(line);
     }
 
