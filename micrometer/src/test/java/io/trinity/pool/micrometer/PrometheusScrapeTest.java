@@ -1,5 +1,6 @@
 package io.trinity.pool.micrometer;
 
+import io.trinity.pool.agents.testing.ScriptedAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -1,5 +1,6 @@
 package io.trinity.pool.micrometer;
 
+import io.trinity.pool.agents.testing.ScriptedAgent;
 import static io.trinity.pool.micrometer.TrinityPoolMetrics.AGENTS;
 import static io.trinity.pool.micrometer.TrinityPoolMetrics.DESTROYS;
 import static io.trinity.pool.micrometer.TrinityPoolMetrics.QUEUE_SIZE;

@@ -1,5 +1,6 @@
 package io.trinity.pool.opentelemetry;
 
+import io.trinity.pool.agents.testing.ScriptedAgent;
 import static io.trinity.pool.opentelemetry.TrinityAttributes.AGENT;
 import static io.trinity.pool.opentelemetry.TrinityAttributes.ATTEMPT;
 import static io.trinity.pool.opentelemetry.TrinityAttributes.ATTEMPTS;

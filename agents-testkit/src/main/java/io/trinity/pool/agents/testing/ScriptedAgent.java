@@ -1,4 +1,4 @@
-package io.trinity.pool.opentelemetry;
+package io.trinity.pool.agents.testing;
 
 import io.trinity.pool.Payload;
 import io.trinity.pool.agent.AgentBrokenException;
@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * {@code always} (every attempt fails retryably), {@code fatal} (non-retryable), {@code broken}
  * (the first attempt breaks the agent), {@code hang} (never answers, until cancelled).
  */
-final class ScriptedAgent implements AsyncAgent {
+public final class ScriptedAgent implements AsyncAgent {
 
     private final VirtualClock clock;
     private final int capacity;
@@ -29,11 +29,22 @@ final class ScriptedAgent implements AsyncAgent {
         this.capacity = capacity;
     }
 
-    static AgentFactory factory(VirtualClock clock) {
+    /**
+     * {@return a factory of scripted agents of capacity 1 on {@code clock}}
+     *
+     * @param clock the virtual clock
+     */
+    public static AgentFactory factory(VirtualClock clock) {
         return factory(clock, 1);
     }
 
-    static AgentFactory factory(VirtualClock clock, int capacity) {
+    /**
+     * {@return a factory of scripted agents on {@code clock}}
+     *
+     * @param clock the virtual clock
+     * @param capacity tasks each agent runs at once
+     */
+    public static AgentFactory factory(VirtualClock clock, int capacity) {
         return init -> new ScriptedAgent(clock, capacity);
     }
 
