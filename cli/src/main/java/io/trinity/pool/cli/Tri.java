@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tri", mixinStandardHelpOptions = true, version = "tri 0.1.0",
         description = "Trinity Agent Pool: elastic pools of typed agents.",
-        subcommands = {SpawnCommand.class, BenchCommand.class, SimulateCommand.class, RunCommand.class,
+        subcommands = {SpawnCommand.class, BenchCommand.class, SimulateCommand.class, RunCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 "  tri spawn-bench --report bench.md",
                 "  tri simulate traces/bursty.csv --max-agents 8",
                 "  tri run vision --input photo.png --op thumbnail --width 64",
+                "  tri serve --port 8080 --keys keys.json",
                 "",
                 "Durations are written 250ms, 3s, 2m. Exit codes: 0 ok, 1 the run failed,",
                 "2 a usage mistake. More in docs/cli.md."})
