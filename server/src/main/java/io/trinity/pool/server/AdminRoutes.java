@@ -109,12 +109,13 @@ final class AdminRoutes {
             throw Errors.draining();
         }
         TaskHandle h;
+        java.time.Instant at = index.now();
         try {
             h = pool.resubmit(id);
         } catch (IllegalArgumentException e) {
             throw ApiError.notFound("no dead letter " + Views.quote(raw) + "; GET /v1/dead-letters lists them");
         }
-        index.add(h, h.task().tenant());
+        index.add(h, h.task().tenant(), at);
         ctx.header("Location", "/v1/tasks/" + h.id());
         ctx.status(202).json(Views.accepted(h));
     }

@@ -75,15 +75,16 @@ final class Metrics implements AutoCloseable {
      * then this body becomes {@code new TrinityPoolMetrics(pool).bindTo(registry)}.
      */
     static void bindPool(AgentPool pool, MeterRegistry registry) {
+        // Gauges hold their state weakly; nothing else holds this supplier, hence strongReference.
         Supplier<PoolSnapshot> snapshot = memoized(pool::snapshot, Duration.ofMillis(500));
         for (AgentState state : AgentState.values()) {
-            Gauge.builder("trinity.pool.agents", snapshot, s -> s.get().count(state))
+            Gauge.builder("trinity.pool.agents", snapshot, s -> s.get().count(state)).strongReference(true)
                     .description("live agents by state").tag("state", state.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
-        Gauge.builder("trinity.pool.queue.size", snapshot, s -> s.get().queued())
+        Gauge.builder("trinity.pool.queue.size", snapshot, s -> s.get().queued()).strongReference(true)
                 .description("tasks waiting in the queue").register(registry);
-        Gauge.builder("trinity.pool.tasks.running", snapshot, s -> s.get().running())
+        Gauge.builder("trinity.pool.tasks.running", snapshot, s -> s.get().running()).strongReference(true)
                 .description("attempts in flight").register(registry);
     }
 

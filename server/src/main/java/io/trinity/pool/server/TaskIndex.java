@@ -61,8 +61,13 @@ final class TaskIndex {
                 .build();
     }
 
-    Tracked add(TaskHandle handle, String tenant) {
-        Tracked t = new Tracked(handle, tenant, time.now());
+    /** The time to record as a task's submission: read it before calling submit. */
+    Instant now() {
+        return time.now();
+    }
+
+    Tracked add(TaskHandle handle, String tenant, Instant submittedAt) {
+        Tracked t = new Tracked(handle, tenant, submittedAt);
         active.put(handle.id(), t);
         tasks.put(handle.id(), t);
         all.add(handle.id());

@@ -73,7 +73,8 @@ final class TaskRoutes {
     }
 
     private TaskIndex.Tracked submit(Task task, String tenant) {
-        return index.add(pool.submit(task), tenant);
+        java.time.Instant at = index.now();
+        return index.add(pool.submit(task), tenant, at);
     }
 
     void get(Context ctx) throws InterruptedException {

@@ -31,6 +31,12 @@ class MetricsHealthTest {
                     .contains("route=\"/v1/tasks/{id}\",status=\"404\"")
                     .contains("trinity_pool_agents{state=\"ready\"}", "trinity_pool_queue_size");
             assertThat(m.body()).doesNotContain("404404");
+            // the pool gauges keep their state after a collection (gauges hold it weakly unless told not to)
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            assertThat(http.get("/metrics", null).body()).containsPattern("trinity_pool_agents\\{state=\"ready\"\\} [0-9]")
+                    .containsPattern("trinity_pool_queue_size [0-9]");
 
             Http.Answer page = http.get("/", null);
             assertThat(page.status()).isEqualTo(200);

@@ -97,7 +97,11 @@ class TaskApiTest {
         java.time.Instant submitted = java.time.Instant.parse(t.get("submittedAt").asText());
         java.time.Instant ended = java.time.Instant.parse(t.get("endedAt").asText());
         assertThat(ended).isAfterOrEqualTo(submitted);
-        assertThat(t.has("startedAt")).isTrue();
+        // the start comes from the event stream, which may trail the result by a moment
+        if (!t.get("startedAt").isNull()) {
+            java.time.Instant started = java.time.Instant.parse(t.get("startedAt").asText());
+            assertThat(started).isBetween(submitted, ended);
+        }
     }
 
     @Test
