@@ -81,6 +81,14 @@ final class TaskIndex {
         return t;
     }
 
+    /** When the task ended: once its future is done, the first reading fixes it if the callback has not yet. */
+    Instant endedAt(Tracked t) {
+        if (t.endedAt == null && t.handle.result().isDone()) {
+            t.endedAt = time.now();
+        }
+        return t.endedAt;
+    }
+
     Tracked get(long id) {
         return tasks.getIfPresent(id);
     }

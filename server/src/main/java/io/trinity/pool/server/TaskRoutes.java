@@ -25,6 +25,7 @@ final class TaskRoutes {
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
     /** How long a cancel waits for the task to reach its final state before answering. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Duration.ofSeconds(1);
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
@@ -115,8 +116,19 @@ final class TaskRoutes {
         ctx.json(body);
     }
 
+    /**
+     * The task's view. Its state turns final on the pool's loop a moment before its future
+     * completes off the loop; waiting that moment out keeps state, result and end time agreeing.
+     */
     private Map<String, Object> view(TaskIndex.Tracked t) {
-        return Views.task(t, feed.startedAt(t.id()));
+        if (t.handle.state().isFinal() && !t.handle.result().isDone()) {
+            try {
+                awaitFinal(t, SETTLE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return Views.task(t, feed.startedAt(t.id()), index.endedAt(t));
     }
 
     /** The task of the path's id, if the caller may see it; 404 otherwise, whoever owns it. */

@@ -19,7 +19,7 @@ final class Views {
     }
 
     /** {@code {"id","type","tenant","state","attempts","submittedAt","startedAt","endedAt","result","error","reasons"}}. */
-    static Map<String, Object> task(TaskIndex.Tracked t, Instant startedAt) {
+    static Map<String, Object> task(TaskIndex.Tracked t, Instant startedAt, Instant endedAt) {
         TaskHandle h = t.handle;
         TaskState state = h.state();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -31,7 +31,7 @@ final class Views {
         m.put("priority", h.task().priority());
         m.put("submittedAt", iso(t.submittedAt));
         m.put("startedAt", iso(startedAt));
-        m.put("endedAt", state.isFinal() ? iso(t.endedAt) : null);
+        m.put("endedAt", state.isFinal() ? iso(endedAt) : null);
         CompletableFuture<Payload> f = h.result();
         Object result = null;
         String error = null;
