@@ -1,0 +1,74 @@
+package io.trinity.pool.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.trinity.pool.PoolShutdownException;
+import io.trinity.pool.QueueFullException;
+import io.trinity.pool.TaskRejectedException;
+import io.trinity.pool.TenantLimitException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error answer in one place: a JSON body {@code {"error": "...", "field": "..."}} and
+ * the right status. Client mistakes are 4xx; the pool's refusals map to 429 (queue full,
+ * tenant limit, both with {@code Retry-After}) and 503 (shutting down). Anything unexpected is
+ * logged and answered with a 500 that carries no stack trace.
+ */
+final class Errors {
+
+    private static final Logger log = LoggerFactory.getLogger(Errors.class);
+
+    /** Seconds a client should wait after a 429 or 503 from the pool before trying again. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
+    private Errors() {
+    }
+
+    static void register(RoutesConfig routes, long maxBody) {
+        routes.exception(ApiError.class, (e, ctx) -> send(ctx, e));
+        routes.exception(QueueFullException.class, (e, ctx) -> send(ctx, new ApiError(429, e.getMessage(), null)
+                .with("reason", "queue_full").with("depth", e.depth()).with("capacity", e.capacity())
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))));
+        routes.exception(TenantLimitException.class, (e, ctx) -> send(ctx, new ApiError(429, e.getMessage(), null)
+                .with("reason", "tenant_limit").with("tenant", e.tenant()).with("limit", e.limit())
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))));
+        routes.exception(PoolShutdownException.class, (e, ctx) -> send(ctx, draining()));
+        routes.exception(TaskRejectedException.class, (e, ctx) -> send(ctx, ApiError.badRequest("type", e.getMessage())));
+        routes.exception(JacksonException.class, (e, ctx) -> send(ctx, ApiError.badRequest("body",
+                "the body is not valid JSON: " + Views.quote(e.getOriginalMessage()))));
+        routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, new ApiError(e.getStatus(),
+                statusMessage(ctx, e.getStatus(), e.getMessage(), maxBody), null)));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            send(ctx, new ApiError(500, "internal error; the server log has the details", null));
+        });
+    }
+
+    static ApiError draining() {
+        return new ApiError(503, "the server is shutting down and accepts no new tasks; submit to another instance"
+                + " or retry after it restarts", null).with("reason", "shutdown")
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+    }
+
+    static void send(Context ctx, ApiError e) {
+        e.headers().forEach(ctx::header);
+        Map<String, Object> body = new LinkedHashMap<>(e.body());
+        ctx.status(e.status()).json(body);
+    }
+
+    private static String statusMessage(Context ctx, int status, String message, long maxBody) {
+        return switch (status) {
+            case 404 -> "no route " + ctx.method() + " " + Views.quote(ctx.path())
+                    + "; the routes are listed in /v1/openapi.json";
+            case 405 -> "method " + ctx.method() + " is not allowed on " + Views.quote(ctx.path());
+            case 413 -> "the body is larger than the limit of " + maxBody + " bytes; send less";
+            case 400 -> "bad request: " + Views.quote(message);
+            default -> message;
+        };
+    }
+}

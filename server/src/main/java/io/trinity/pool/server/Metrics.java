@@ -1,0 +1,82 @@
+package io.trinity.pool.server;
+
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trinity.pool.micrometer.TrinityPoolMetrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code GET /metrics} shows: JVM and process meters, one timer of HTTP requests by
+ * method, route template and status, and the pool's meters ({@link #poolMeters}).
+ */
+final class Metrics implements AutoCloseable {
+
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+
+    /** Records one request; the route is the matched template, so ids do not explode the series. */
+    void record(Context ctx, Float millis) {
+        Timer.builder("http.server.requests")
+                .description("HTTP requests served")
+                .tag("method", ctx.method().name())
+                .tag("route", route(ctx))
+                .tag("status", String.valueOf(ctx.statusCode()))
+                .register(registry)
+                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+    }
+
+    private static String route(Context ctx) {
+        try {
+            Endpoint e = ctx.endpoints().lastHttpEndpoint();
+            return e != null ? e.path : ctx.statusCode() == 404 ? "NOT_FOUND" : "static";
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * The pool's meters (docs/observability.md: {@code trinity.pool.agents{type,state}},
+     * {@code trinity.pool.queue.size{type}}, {@code trinity.pool.tasks{type,outcome}}, ...) bound
+     * to {@code registry}: the Micrometer binder, registered on the pool as a listener.
+     */
+    static TrinityPoolMetrics poolMeters(MeterRegistry registry) {
+        TrinityPoolMetrics meters = TrinityPoolMetrics.create();
+        meters.bindTo(registry);
+        return meters;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,294 @@
+package io.trinity.pool.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.trinity.pool.AgentPool;
+import io.trinity.pool.PoolBuilder;
+import io.trinity.pool.ShutdownReport;
+import io.trinity.pool.time.PoolClock;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The pool as a service: HTTP API v1, Server-Sent Events, the dashboard and {@code /metrics}
+ * over one {@link AgentPool}, built on the pool's public API only.
+ *
+ * <pre>{@code
+ * PoolBuilder pool = AgentPool.builder().config(config);
+ * List<String> types = ServerAgents.registerBuiltIns(pool);
+ * try (PoolServer server = PoolServer.builder().pool(pool, types).keys(ApiKeys.read(file)).build().start()) {
+ *     System.out.println(server.url());
+ *     server.stopped().join();
+ * }
+ * }</pre>
+ *
+ * <p>Life: {@link Builder#build()} builds the pool with the server's event listener on it;
+ * {@link #start()} binds; {@link #drain(Duration)} stops accepting tasks ({@code /readyz}
+ * answers 503, submissions 503), lets the pool finish for up to the drain, cancels the rest,
+ * ends the event streams and stops HTTP. Reads keep working while it drains.
+ */
+public final class PoolServer implements AutoCloseable {
+
+    /** Default drain of {@link #close()}: the seed default of {@code tri serve --drain}. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+
+    private final AgentPool pool;
+    private final Javalin app;
+    private final EventFeed feed;
+    private final Metrics metrics;
+    private final ApiKeys keys;
+    private final String host;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
+
+    private PoolServer(Builder b) {
+        this.keys = b.keys != null ? b.keys : ApiKeys.generated("admin");
+        this.host = b.bind;
+        PoolTime time = new PoolTime(b.clock, Instant.now());
+        TaskIndex index = new TaskIndex(b.retention, b.maxTasks, time);
+        this.feed = new EventFeed(time, b.eventBuffer, b.subscriberBuffer, b.maxTasks, b.retention);
+        this.metrics = new Metrics();
+        this.pool = b.pool.listener(feed).listener(Metrics.poolMeters(metrics.registry())).build();
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        Auth auth = new Auth(keys, new RateLimiter(b.ratePerSecond, b.rateBurst, System::nanoTime));
+        TaskRoutes tasks = new TaskRoutes(pool, index, feed, new Idempotency(b.retention, b.maxTasks),
+                new TaskRequests(mapper, b.types), mapper, draining::get);
+        AdminRoutes admin = new AdminRoutes(pool, index, feed, time, keys.tenants(), draining::get);
+        EventStream events = new EventStream(feed, b.heartbeat);
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.jetty.host = b.bind;
+            cfg.jetty.port = b.port;
+            cfg.http.maxRequestSize = b.maxBody;
+            cfg.jsonMapper(new JavalinJackson(mapper, false));
+            cfg.staticFiles.add(s -> {
+                s.hostedPath = "/";
+                s.directory = "/dashboard";
+                s.location = Location.CLASSPATH;
+            });
+            cfg.requestLogger.http(metrics::record);
+            Errors.register(cfg.routes, b.maxBody);
+            Routes.register(cfg.routes, auth, tasks, admin, events, metrics, draining::get);
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and serves; on failure the pool is shut down before the exception leaves. */
+    public PoolServer start() {
+        try {
+            app.start();
+            return this;
+        } catch (RuntimeException e) {
+            pool.shutdown(Duration.ZERO).join();
+            metrics.close();
+            throw e;
+        }
+    }
+
+    /** The port bound (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URL, such as {@code http://127.0.0.1:8080/}. */
+    public String url() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + h + ":" + port() + "/";
+    }
+
+    /** The HTTP app, for tests that compare its routes with the OpenAPI document. */
+    Javalin app() {
+        return app;
+    }
+
+    public AgentPool pool() {
+        return pool;
+    }
+
+    /** The admin key generated at start when no keys were given; print it once. */
+    public Optional<String> generatedAdminKey() {
+        return keys.generatedAdminKey();
+    }
+
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    /**
+     * Stops accepting, drains the pool for up to {@code drain}, cancels what is left, ends the
+     * event streams and stops HTTP. The first call does it; later ones wait for it.
+     */
+    public ShutdownReport drain(Duration drain) {
+        Objects.requireNonNull(drain, "drain");
+        if (draining.compareAndSet(false, true)) {
+            try {
+                ShutdownReport report = pool.shutdown(drain).join();
+                feed.close();
+                app.stop();
+                metrics.close();
+                stopped.complete(report);
+            } catch (RuntimeException | Error e) {
+                stopped.completeExceptionally(e);
+                throw e;
+            }
+        }
+        return stopped.join();
+    }
+
+    /** Completes with the pool's shutdown report once the server has stopped. */
+    public CompletableFuture<ShutdownReport> stopped() {
+        return stopped.copy();
+    }
+
+    /** {@link #drain} with {@link #DEFAULT_DRAIN}. */
+    @Override
+    public void close() {
+        drain(DEFAULT_DRAIN);
+    }
+
+    /** Settings of a server; {@link #pool} is required. */
+    public static final class Builder {
+        private PoolBuilder pool;
+        private Set<String> types;
+        private PoolClock clock = PoolClock.system();
+        private ApiKeys keys;
+        private String bind = "127.0.0.1";
+        private int port = 8080;
+        private double ratePerSecond = 50;
+        private int rateBurst = 100;
+        private long maxBody = 1 << 20;
+        private int eventBuffer = 10_000;
+        private int subscriberBuffer = 4_096;
+        private int maxTasks = 100_000;
+        private Duration retention = Duration.ofHours(24);
+        private Duration heartbeat = Duration.ofSeconds(15);
+
+        private Builder() {
+        }
+
+        /**
+         * The pool to serve, not yet built, and the agent types registered on it (the API
+         * accepts tasks of these types only). The server adds its event listener and builds it.
+         */
+        public Builder pool(PoolBuilder pool, Collection<String> types) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            if (types == null || types.isEmpty()) {
+                throw new IllegalArgumentException("types must name at least one registered agent type");
+            }
+            this.types = Set.copyOf(types);
+            return this;
+        }
+
+        /** The pool's clock, so event times and timestamps agree with it (default: the system clock). */
+        public Builder clock(PoolClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The accepted keys; without them one admin key is generated ({@link #generatedAdminKey()}). */
+        public Builder keys(ApiKeys keys) {
+            this.keys = Objects.requireNonNull(keys, "keys");
+            return this;
+        }
+
+        /** Address to bind (default 127.0.0.1). Anything but loopback needs {@link #keys}. */
+        public Builder bind(String host) {
+            this.bind = Objects.requireNonNull(host, "bind");
+            return this;
+        }
+
+        /** Port (default 8080; 0 picks a free one). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535 (got " + port + ")");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Requests a second per key, with bursts (default 50/s, burst 100); 0 per second turns it off. */
+        public Builder rateLimit(double perSecond, int burst) {
+            new RateLimiter(perSecond, burst, System::nanoTime);
+            this.ratePerSecond = perSecond;
+            this.rateBurst = burst;
+            return this;
+        }
+
+        /** Largest request body in bytes (default 1 MiB); larger ones get 413. */
+        public Builder maxBody(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxBody must be >= 1024 bytes (got " + bytes + ")");
+            }
+            this.maxBody = bytes;
+            return this;
+        }
+
+        /** Events kept for {@code Last-Event-ID} resumption (default 10,000). */
+        public Builder eventBuffer(int events) {
+            if (events < 16) {
+                throw new IllegalArgumentException("eventBuffer must be >= 16 (got " + events + ")");
+            }
+            this.eventBuffer = events;
+            return this;
+        }
+
+        /**
+         * How long tasks and idempotency keys are remembered (default 24 h) and at most how
+         * many (default 100,000); the oldest go first.
+         */
+        public Builder retention(Duration retention, int maxTasks) {
+            if (retention == null || retention.isNegative() || retention.isZero() || maxTasks < 1) {
+                throw new IllegalArgumentException("retention must be > 0 with maxTasks >= 1 (got " + retention
+                        + ", " + maxTasks + ")");
+            }
+            this.retention = retention;
+            this.maxTasks = maxTasks;
+            return this;
+        }
+
+        /** Interval of the keep-alive comment on event streams (default 15 s). */
+        public Builder heartbeat(Duration heartbeat) {
+            if (heartbeat == null || heartbeat.toMillis() < 1) {
+                throw new IllegalArgumentException("heartbeat must be >= 1ms (got " + heartbeat + ")");
+            }
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        /** Builds the pool and the server (not yet bound); refuses a non-loopback bind without keys. */
+        public PoolServer build() {
+            if (pool == null) {
+                throw new IllegalStateException("pool(builder, types) is required");
+            }
+            if (keys == null && !isLoopback(bind)) {
+                throw new IllegalStateException("refusing to bind " + bind + " without a keys file: anyone who can"
+                        + " reach it could use the pool. Give --keys FILE, or bind 127.0.0.1");
+            }
+            return new PoolServer(this);
+        }
+
+        private static boolean isLoopback(String host) {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("bind address " + host + " does not resolve (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.trinity.pool.server;
+
+import io.trinity.pool.AgentType;
+import io.trinity.pool.PoolBuilder;
+import io.trinity.pool.agent.AgentTypes;
+import io.trinity.pool.agents.BuiltInAgents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one place the server touches the agent modules: {@code tri serve} runs the built-in
+ * agents, from {@code trinity-pool-agents-all}.
+ */
+public final class ServerAgents {
+
+    private ServerAgents() {
+    }
+
+    /** Registers the seven built-in agent types on {@code builder} and returns their names. */
+    public static List<String> registerBuiltIns(PoolBuilder builder) {
+        return registerBuiltIns(builder, UnaryOperator.identity());
+    }
+
+    /**
+     * Registers the built-in types, each as {@code adjust} changes it (resources it uses, a
+     * stuck threshold...), and returns their names. The coordinator is not preemptible:
+     * preempting it would cancel the subtasks it waits for.
+     */
+    public static List<String> registerBuiltIns(PoolBuilder builder, UnaryOperator<AgentType> adjust) {
+        List<String> names = new ArrayList<>();
+        BuiltInAgents.factories().forEach((name, factory) -> {
+            AgentType type = AgentType.of(name, factory).withPreemptible(!name.equals(AgentTypes.COORDINATOR));
+            builder.register(adjust.apply(type));
+            names.add(name);
+        });
+        return List.copyOf(names);
+    }
+}

@@ -1,0 +1,209 @@
+package io.trinity.pool.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.trinity.pool.AgentPool;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskHandle;
+import io.trinity.pool.TaskState;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/** {@code /v1/tasks}: submit, read (with long-poll), cancel, list. A tenant sees only its own tasks. */
+final class TaskRoutes {
+
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    /** How long a cancel waits for the task to reach its final state before answering. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Duration.ofSeconds(1);
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final AgentPool pool;
+    private final TaskIndex index;
+    private final EventFeed feed;
+    private final Idempotency idempotency;
+    private final TaskRequests requests;
+    private final ObjectMapper mapper;
+    private final BooleanSupplier draining;
+
+    TaskRoutes(AgentPool pool, TaskIndex index, EventFeed feed, Idempotency idempotency, TaskRequests requests,
+               ObjectMapper mapper, BooleanSupplier draining) {
+        this.pool = pool;
+        this.index = index;
+        this.feed = feed;
+        this.idempotency = idempotency;
+        this.requests = requests;
+        this.mapper = mapper;
+        this.draining = draining;
+    }
+
+    void submit(Context ctx) throws Exception {
+        Principal p = Auth.principal(ctx);
+        if (draining.getAsBoolean()) {
+            throw Errors.draining();
+        }
+        Task task = requests.parse(json(ctx), p.tenant());
+        String key = ctx.header("Idempotency-Key");
+        TaskHandle handle;
+        boolean created = true;
+        if (key == null) {
+            handle = submit(task, p.tenant()).handle;
+        } else {
+            // the key travels with the task too: with a journal the pool itself keeps it across restarts
+            Task keyed = withKey(task, key);
+            Idempotency.Outcome o = idempotency.submitOnce(p.tenant(), key, () -> submit(keyed, p.tenant()).id());
+            TaskIndex.Tracked t = index.get(o.taskId());
+            if (t == null) {
+                throw new ApiError(409, "Idempotency-Key " + Views.quote(key) + " named task " + o.taskId()
+                        + ", which is no longer kept; use a new key", "Idempotency-Key");
+            }
+            handle = t.handle;
+            created = o.created();
+        }
+        ctx.header("Location", "/v1/tasks/" + handle.id());
+        ctx.status(created ? 202 : 200).json(Views.accepted(handle));
+    }
+
+    private static Task withKey(Task task, String key) {
+        try {
+            return task.toBuilder().idempotencyKey(key).build();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Idempotency-Key", "Idempotency-Key must be 1..200 characters and not blank");
+        }
+    }
+
+    private TaskIndex.Tracked submit(Task task, String tenant) {
+        java.time.Instant at = index.now();
+        return index.add(pool.submit(task), tenant, at);
+    }
+
+    void get(Context ctx) throws InterruptedException {
+        TaskIndex.Tracked t = visible(ctx);
+        String wait = ctx.queryParam("wait");
+        if (wait != null) {
+            Duration d = Durations.parse("wait", wait, Duration.ZERO, MAX_WAIT);
+            awaitFinal(t, d);
+        }
+        ctx.json(view(t));
+    }
+
+    void cancel(Context ctx) throws InterruptedException {
+        TaskIndex.Tracked t = visible(ctx);
+        TaskState state = t.handle.state();
+        if (state.isFinal()) {
+            throw new ApiError(409, "task " + t.id() + " is already " + state + "; only a queued or running task can"
+                    + " be cancelled", null).with("state", state.name());
+        }
+        t.handle.cancel();
+        awaitFinal(t, CANCEL_WAIT);
+        ctx.json(view(t));
+    }
+
+    void list(Context ctx) {
+        Principal p = Auth.principal(ctx);
+        TaskState state = state(ctx.queryParam("state"));
+        String type = ctx.queryParam("type");
+        int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        long before = number(ctx, "after", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+        String tenant = p.isAdmin() ? ctx.queryParam("tenant") : p.tenant();
+        Predicate<TaskIndex.Tracked> filter = t -> (state == null || t.handle.state() == state)
+                && (type == null || t.handle.task().type().equals(type));
+        List<TaskIndex.Tracked> page = index.list(tenant, before, limit, filter);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tasks", page.stream().map(this::view).toList());
+        body.put("next", page.size() == limit ? String.valueOf(page.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    /**
+     * The task's view. Its state turns final on the pool's loop a moment before its future
+     * completes off the loop; waiting that moment out keeps state, result and end time agreeing.
+     */
+    private Map<String, Object> view(TaskIndex.Tracked t) {
+        if (t.handle.state().isFinal() && !t.handle.result().isDone()) {
+            try {
+                awaitFinal(t, SETTLE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return Views.task(t, feed.startedAt(t.id()), index.endedAt(t));
+    }
+
+    /** The task of the path's id, if the caller may see it; 404 otherwise, whoever owns it. */
+    private TaskIndex.Tracked visible(Context ctx) {
+        String raw = ctx.pathParam("id");
+        TaskIndex.Tracked t = null;
+        try {
+            long id = Long.parseLong(raw);
+            t = index.get(id);
+            if (t == null) {
+                // not in this process's index: a task from before a restart, kept by the pool's journal
+                t = pool.task(id).map(h -> index.add(h, h.task().tenant(), index.now())).orElse(null);
+            }
+        } catch (NumberFormatException ignored) {
+            // not an id we hand out: the same answer as an unknown one
+        }
+        if (t == null || !Auth.principal(ctx).canSee(t.tenant)) {
+            throw ApiError.notFound("no task " + Views.quote(raw) + " for this key");
+        }
+        return t;
+    }
+
+    private static void awaitFinal(TaskIndex.Tracked t, Duration d) throws InterruptedException {
+        try {
+            t.handle.result().get(d.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+            // the view reports the state, whatever it is
+        }
+    }
+
+    private JsonNode json(Context ctx) throws java.io.IOException {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0) {
+            throw ApiError.badRequest("body", "the body is empty; send a JSON object such as {\"type\": \"generic\","
+                    + " \"input\": {...}}");
+        }
+        return mapper.readTree(bytes);
+    }
+
+    private static TaskState state(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        try {
+            return TaskState.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("state", "state must be one of " + Arrays.toString(TaskState.values())
+                    + " (got " + Views.quote(raw) + ")");
+        }
+    }
+
+    private static long number(Context ctx, String name, long dflt, long min, long max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(raw);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below says what is allowed
+        }
+        throw ApiError.badRequest(name, name + " must be a whole number from " + min + " to " + max + " (got "
+                + Views.quote(raw) + ")");
+    }
+}

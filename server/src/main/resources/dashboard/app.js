@@ -1,0 +1,308 @@
+// The dashboard: asks for a key once (kept for this tab), then follows GET /v1/events (the
+// event-log objects, read with fetch so the key goes in a header, not the URL) and refreshes
+// GET /v1/pool on events and every 2 s. Everything shown is written with textContent.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const STATES = ['SPAWNING', 'READY', 'BUSY', 'IDLE', 'DESTROYING', 'FAILED'];
+  const FINAL = { succeeded: 'SUCCEEDED', failed: 'FAILED', timed_out: 'TIMED_OUT', cancelled: 'CANCELLED' };
+  let key = sessionStorage.getItem('trinity.key');
+  let admin = false;
+  let lastEventId = 0;
+  let abort = null;
+  let refreshTimer = null;
+
+  const submittedAt = new Map();           // task -> t of task.submit (ms since pool start)
+  const recent = new Map();                // task -> {type, tenant, state}
+  const seconds = [];                      // per-second buckets: {sec, done, waits: []}
+  let throughputPlot, waitPlot;
+
+  function api(path, options = {}) {
+    const headers = Object.assign({ 'Authorization': 'Bearer ' + key }, options.headers || {});
+    return fetch(path, Object.assign({}, options, { headers }));
+  }
+
+  function setStatus(on, text) {
+    $('status').textContent = text;
+    $('status').className = 'status ' + (on ? 'on' : 'off');
+  }
+
+  async function connect() {
+    const me = await api('/v1/me');
+    if (me.status !== 200) {
+      sessionStorage.removeItem('trinity.key');
+      $('login-error').textContent = me.status === 401 ? 'That key is not known.' : 'The server answered ' + me.status + '.';
+      showLogin();
+      return;
+    }
+    const who = await me.json();
+    admin = who.role === 'admin';
+    $('who').textContent = who.tenant + ' (' + who.role + ')';
+    $('login').hidden = true;
+    $('main').hidden = false;
+    $('logout').hidden = false;
+    $('admin-only').hidden = admin;
+    $('dead-section').hidden = !admin;
+    makeCharts();
+    await refresh();
+    if (!admin) {
+      await loadOwnTasks();
+    }
+    follow();
+    setInterval(refresh, 2000);
+    setInterval(tick, 1000);
+  }
+
+  function showLogin() {
+    $('main').hidden = true;
+    $('login').hidden = false;
+    $('logout').hidden = true;
+    $('key').focus();
+  }
+
+  $('login-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    key = $('key').value.trim();
+    if (!key) return;
+    sessionStorage.setItem('trinity.key', key);
+    $('login-error').textContent = '';
+    connect();
+  });
+  $('logout').addEventListener('click', () => {
+    sessionStorage.removeItem('trinity.key');
+    location.reload();
+  });
+
+  // ---- the event stream ---------------------------------------------------------------------
+
+  async function follow() {
+    abort = new AbortController();
+    try {
+      const res = await api('/v1/events', {
+        headers: { 'Accept': 'text/event-stream', 'Last-Event-ID': String(lastEventId) },
+        signal: abort.signal
+      });
+      if (res.status !== 200) throw new Error('events: ' + res.status);
+      setStatus(true, 'live');
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          dispatch(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+        }
+      }
+    } catch (e) {
+      // reconnects below, resuming after the last event seen
+    }
+    setStatus(false, 'reconnecting');
+    setTimeout(follow, 1000);
+  }
+
+  function dispatch(block) {
+    let id = null;
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('id:')) id = line.slice(3).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trim());
+    }
+    if (!data.length) return;
+    if (id !== null) lastEventId = Number(id);
+    try {
+      onEvent(JSON.parse(data.join('\n')));
+    } catch (e) {
+      console.warn('bad event', e);
+    }
+  }
+
+  function onEvent(e) {
+    switch (e.ev) {
+      case 'task.submit':
+        submittedAt.set(e.task, e.t);
+        remember(e.task, { type: e.type, tenant: e.tenant, state: 'QUEUED' });
+        break;
+      case 'task.dispatch': {
+        const at = submittedAt.get(e.task);
+        if (at !== undefined) {
+          bucket().waits.push(e.t - at);
+          submittedAt.delete(e.task);
+        }
+        remember(e.task, { state: 'RUNNING' });
+        break;
+      }
+      case 'task.end':
+        if (FINAL[e.outcome]) {
+          bucket().done++;
+          remember(e.task, { state: FINAL[e.outcome] });
+        }
+        break;
+      case 'task.retry':
+        remember(e.task, { state: 'QUEUED' });
+        break;
+      case 'task.deadletter':
+        remember(e.task, { state: 'DEAD_LETTERED' });
+        if (admin) loadDeadLetters();
+        break;
+      case 'scale.decision':
+        timeline(e, e.type + ' target ' + e.from + ' \u2192 ' + e.to + ' (' + e.reason + ', queue ' + e.queue + ')');
+        break;
+      default:
+        if (e.ev.startsWith('health.')) {
+          timeline(e, e.ev + ' ' + (e.type || e.agent || '') + (e.reason ? ' (' + e.reason + ')' : '')
+              + (e.cause ? ': ' + e.cause : ''));
+        }
+    }
+    if (submittedAt.size > 10000) submittedAt.delete(submittedAt.keys().next().value);
+    scheduleRefresh();
+  }
+
+  function remember(task, fields) {
+    const row = Object.assign(recent.get(task) || { type: '?', tenant: '?', state: '?' }, fields);
+    recent.delete(task);
+    recent.set(task, row);
+    while (recent.size > 30) recent.delete(recent.keys().next().value);
+    renderRecent();
+  }
+
+  function renderRecent() {
+    const body = $('recent').tBodies[0];
+    body.replaceChildren(...[...recent.entries()].reverse().map(([task, r]) => {
+      const tr = row([task, r.type, r.tenant, r.state]);
+      tr.dataset.task = String(task);
+      tr.dataset.state = r.state;
+      return tr;
+    }));
+  }
+
+  function timeline(e, text) {
+    const li = document.createElement('li');
+    li.textContent = (e.t / 1000).toFixed(1) + ' s  ' + text;
+    li.dataset.ev = e.ev;
+    $('timeline').prepend(li);
+    while ($('timeline').children.length > 200) $('timeline').lastChild.remove();
+  }
+
+  // ---- the pool -----------------------------------------------------------------------------
+
+  function scheduleRefresh() {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 200);
+  }
+
+  async function refresh() {
+    if (!admin) return;
+    const res = await api('/v1/pool');
+    if (res.status !== 200) return;
+    const p = await res.json();
+    $('agent-total').textContent = p.agents.total;
+    $('agents').tBodies[0].replaceChildren(...Object.entries(p.agents.byType).map(([type, byState]) => {
+      const tr = row([type, ...STATES.map((s) => byState[s] || 0)]);
+      tr.dataset.type = type;
+      return tr;
+    }));
+    $('queue-depth').textContent = p.queue.depth;
+    $('queue-type').tBodies[0].replaceChildren(...Object.entries(p.queue.byType).map(([k, v]) => row([k, v])));
+    $('queue-tenant').tBodies[0].replaceChildren(...Object.entries(p.queue.byTenant).map(([k, v]) => row([k, v])));
+    const t = p.tasks;
+    $('counters').textContent = 'running ' + p.running + ' \u00b7 succeeded ' + (t.SUCCEEDED || 0) + ' \u00b7 failed '
+        + (t.FAILED || 0) + ' \u00b7 dead-lettered ' + (t.DEAD_LETTERED || 0) + ' \u00b7 spawns ' + p.spawns
+        + ' \u00b7 destroys ' + p.destroys + (p.accepting ? '' : ' \u00b7 DRAINING');
+    const open = Object.entries(p.circuits).filter(([, c]) => c.state === 'open').map(([type]) => type);
+    $('circuits').textContent = open.length ? 'open circuits: ' + open.join(', ') : '';
+    if (Number(p.deadLetters) !== Number($('dead-count').textContent)) loadDeadLetters();
+  }
+
+  async function loadDeadLetters() {
+    const res = await api('/v1/dead-letters');
+    if (res.status !== 200) return;
+    const list = (await res.json()).deadLetters;
+    $('dead-count').textContent = list.length;
+    $('dead').tBodies[0].replaceChildren(...list.slice(-50).reverse().map((d) => {
+      const tr = row([d.id, d.type, d.tenant, d.attempts, d.reasons[d.reasons.length - 1] || '']);
+      const td = document.createElement('td');
+      const b = document.createElement('button');
+      b.textContent = 'resubmit';
+      b.addEventListener('click', async () => {
+        b.disabled = true;
+        await api('/v1/dead-letters/' + encodeURIComponent(d.id) + '/resubmit', { method: 'POST' });
+        loadDeadLetters();
+      });
+      td.append(b);
+      tr.append(td);
+      return tr;
+    }));
+  }
+
+  async function loadOwnTasks() {
+    const res = await api('/v1/tasks?limit=30');
+    if (res.status !== 200) return;
+    const page = await res.json();
+    for (const t of page.tasks.reverse()) {
+      remember(Number(t.id), { type: t.type, tenant: t.tenant, state: t.state });
+    }
+  }
+
+  function row(cells) {
+    const tr = document.createElement('tr');
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = String(c);
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  // ---- charts -------------------------------------------------------------------------------
+
+  function bucket() {
+    const sec = Math.floor(Date.now() / 1000);
+    let b = seconds[seconds.length - 1];
+    if (!b || b.sec !== sec) {
+      b = { sec, done: 0, waits: [] };
+      seconds.push(b);
+      while (seconds.length > 300) seconds.shift();
+    }
+    return b;
+  }
+
+  function percentile(sorted, p) {
+    if (!sorted.length) return null;
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  }
+
+  function makeCharts() {
+    if (throughputPlot || typeof uPlot === 'undefined') return;
+    const width = () => Math.max(300, $('chart-throughput').clientWidth || 400);
+    throughputPlot = new uPlot({ width: width(), height: 180, series: [{}, { label: 'tasks/s', stroke: '#2e6fd8', fill: 'rgba(46,111,216,.1)' }] },
+        [[], []], $('chart-throughput'));
+    waitPlot = new uPlot({ width: width(), height: 180, series: [{}, { label: 'p50 ms', stroke: '#2e8b57' }, { label: 'p95 ms', stroke: '#d8822e' }] },
+        [[], [], []], $('chart-wait'));
+  }
+
+  function tick() {
+    bucket();
+    const xs = [], done = [], p50 = [], p95 = [];
+    for (let i = 0; i < seconds.length; i++) {
+      const b = seconds[i];
+      const window = seconds.slice(Math.max(0, i - 9), i + 1).flatMap((w) => w.waits).sort((a, c) => a - c);
+      xs.push(b.sec);
+      done.push(b.done);
+      p50.push(percentile(window, 0.5));
+      p95.push(percentile(window, 0.95));
+    }
+    if (throughputPlot) {
+      throughputPlot.setData([xs, done]);
+      waitPlot.setData([xs, p50, p95]);
+    }
+  }
+
+  if (key) {
+    connect();
+  } else {
+    showLogin();
+  }
+})();

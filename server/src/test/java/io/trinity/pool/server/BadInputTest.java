@@ -1,0 +1,117 @@
+package io.trinity.pool.server;
+
+import static io.trinity.pool.server.TestServers.ACME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad input is a 400 naming the field (or 413 for a body over the limit), never a 500. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest {
+
+    private PoolServer server;
+    private Http http;
+
+    @BeforeAll
+    void start() {
+        server = TestServers.start(2, 100);
+        http = new Http(server.url());
+    }
+
+    @AfterAll
+    void stop() {
+        server.drain(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest(name = "{0} -> field {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"type": "echo"                                        | body
+            [1, 2, 3]                                              | body
+            "echo"                                                 | body
+            {"type": "echo"} trailing                              | body
+            {}                                                     | type
+            {"type": 42}                                           | type
+            {"type": "summarize-the-internet"}                     | type
+            {"type": "echo", "priority": "high"}                   | priority
+            {"type": "echo", "priority": 5000}                     | priority
+            {"type": "echo", "priority": 1.5}                      | priority
+            {"type": "echo", "priority": 99999999999999999999999}  | priority
+            {"type": "echo", "timeout": "30 parsecs"}              | timeout
+            {"type": "echo", "timeout": 30}                        | timeout
+            {"type": "echo", "timeout": "0s"}                      | timeout
+            {"type": "echo", "timeout": "PT-5S"}                   | timeout
+            {"type": "echo", "maxAttempts": 0}                     | maxAttempts
+            {"type": "echo", "maxAttempts": 101}                   | maxAttempts
+            {"type": "echo", "input": [1]}                         | input
+            {"type": "echo", "input": "text"}                      | input
+            {"type": "echo", "input": {"x": 1e400}}                | input
+            {"type": "echo", "affinity": ""}                       | affinity
+            {"type": "echo", "affinity": 7}                        | affinity
+            {"type": "echo", "skills": "code"}                     | skills
+            {"type": "echo", "skills": ["a", "b"]}                 | skills
+            {"type": "echo", "skills": [1]}                        | skills[0]
+            {"type": "echo", "colour": "blue"}                     | colour
+            {"type": "echo", "tenant": "globex"}                   | tenant
+            {"type": "echo", "attachments": []}                    | attachments
+            {"type": "echo", "attachments": {"a": {"mediaType": "x/y", "base64": "%%%"}}} | attachments.a.base64
+            {"type": "echo", "attachments": {"a": {"mediaType": "nope", "base64": "AA=="}}} | attachments.a.mediaType
+            """)
+    void badBodiesAre400NamingTheField(String body, String field) {
+        Http.Answer a = http.post("/v1/tasks", ACME, body);
+        assertThat(a.status()).as(a.toString()).isEqualTo(400);
+        assertThat(a.json().get("field").asText()).isEqualTo(field);
+        assertThat(a.json().get("error").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void theTypeErrorListsTheAllowedTypes() {
+        Http.Answer a = http.post("/v1/tasks", ACME, "{\"type\": \"nope\"}");
+        assertThat(a.json().get("error").asText()).contains("echo", "gate", "fail", "reject").contains("'nope'");
+    }
+
+    @Test
+    void anEmptyBodyIs400() {
+        Http.Answer a = http.post("/v1/tasks", ACME, "");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.json().get("field").asText()).isEqualTo("body");
+    }
+
+    @Test
+    void invalidUtf8Is400() {
+        byte[] body = "{\"type\": \"echo\", \"input\": {\"s\": \"__\"}}".getBytes(StandardCharsets.UTF_8);
+        body[30] = (byte) 0xC3;
+        body[31] = (byte) 0x28;
+        Http.Answer a = http.postBytes("/v1/tasks", ACME, body);
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.json().get("field").asText()).isEqualTo("body");
+    }
+
+    @Test
+    void deepNestingIs400() {
+        String deep = "{\"type\": \"echo\", \"input\": {\"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}}";
+        Http.Answer a = http.post("/v1/tasks", ACME, deep);
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.json().get("field").asText()).isEqualTo("body");
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIs413() {
+        String big = "{\"type\": \"echo\", \"input\": {\"x\": \"" + "a".repeat(1 << 20) + "\"}}";
+        Http.Answer a = http.post("/v1/tasks", ACME, big);
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.json().get("error").asText()).contains("larger than the limit");
+        // just under the limit is fine
+        String fits = "{\"type\": \"echo\", \"input\": {\"x\": \"" + "a".repeat((1 << 20) - 100) + "\"}}";
+        assertThat(http.post("/v1/tasks", ACME, fits).status()).isEqualTo(202);
+    }
+}

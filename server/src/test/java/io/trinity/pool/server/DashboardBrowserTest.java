@@ -1,0 +1,150 @@
+package io.trinity.pool.server;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.trinity.pool.server.TestServers.ACME;
+import static io.trinity.pool.server.TestServers.ADMIN;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard in a real browser: Debian's chromium driven by Playwright (no browser download).
+ * The page asks for the key, shows the pool, and a task submitted over the API appears within
+ * 2 s. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
+ * in CI ({@code CI=true}) it must run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final LocatorAssertions.HasTextOptions TWO_SECONDS = new LocatorAssertions.HasTextOptions().setTimeout(2_000);
+    private static final LocatorAssertions.IsVisibleOptions VISIBLE_IN_TWO_SECONDS =
+            new LocatorAssertions.IsVisibleOptions().setTimeout(2_000);
+
+    private PoolServer server;
+    private Http http;
+    private Playwright playwright;
+    private Browser browser;
+
+    @BeforeAll
+    void start() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            String message = "browser test skipped: " + CHROMIUM + " is missing (apt-get install -y chromium; .ci/run"
+                    + " installs it)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message.replace("skipped", "cannot run in CI"));
+            }
+            System.err.println(message);
+            Assumptions.abort(message);
+        }
+        server = TestServers.start(4, 100);
+        http = new Http(server.url());
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update")));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (server != null) {
+            server.drain(Duration.ofSeconds(5));
+        }
+    }
+
+    private Page login(String key) {
+        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000)).newPage();
+        page.navigate(server.url());
+        assertThat(page.locator("#login")).isVisible();
+        page.locator("#key").fill(key);
+        page.locator("#connect").click();
+        assertThat(page.locator("#status")).hasText("live", new LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        return page;
+    }
+
+    private String submit(String key, String body) {
+        Http.Answer a = http.post("/v1/tasks", key, body);
+        org.assertj.core.api.Assertions.assertThat(a.status()).as(a.toString()).isEqualTo(202);
+        return a.json().get("id").asText();
+    }
+
+    @Test
+    void thePageShowsThePoolAndFollowsASubmitWithinTwoSeconds() throws Exception {
+        Page page = login(ADMIN);
+        assertThat(page.locator("#who")).hasText("ops (admin)");
+        assertThat(page.locator("#agents")).isVisible();
+        assertThat(page.locator("#dead-section")).isVisible();
+
+        String id = submit(ACME, "{\"type\": \"echo\", \"input\": {\"text\": \"from the browser test\"}}");
+        Locator row = page.locator("#recent tr[data-task='" + id + "']");
+        assertThat(row).isVisible(VISIBLE_IN_TWO_SECONDS);
+        assertThat(row.locator("td").nth(1)).hasText("echo");
+        assertThat(row.locator("td").nth(2)).hasText("acme");
+        assertThat(row.locator("td").nth(3)).hasText("SUCCEEDED", TWO_SECONDS);
+        // the agent that ran it is in the agents table, from /v1/pool
+        assertThat(page.locator("#agents tr[data-type='echo']")).isVisible(VISIBLE_IN_TWO_SECONDS);
+        assertThat(page.locator("#counters")).containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(2_000));
+
+        Files.createDirectories(Path.of("target"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard.png")).setFullPage(true));
+        org.assertj.core.api.Assertions.assertThat(Path.of("target", "dashboard.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void deadLettersCanBeResubmittedFromThePage() {
+        Page page = login(ADMIN);
+        String id = submit(ACME, "{\"type\": \"fail\"}");
+        Locator letter = page.locator("#dead tr", new Page.LocatorOptions().setHasText("fails on purpose"))
+                .filter(new Locator.FilterOptions().setHas(page.locator("td:text-is('" + id + "')")));
+        assertThat(letter).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(5_000));
+        letter.locator("button").click();
+        assertThat(letter).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(5_000));
+        // the resubmitted task is a new task of the same tenant, seen live
+        assertThat(page.locator("#recent tr[data-state='DEAD_LETTERED']")).not().hasCount(0);
+    }
+
+    @Test
+    void aTenantKeySeesItsOwnTasksAndNoAdminData() {
+        Page page = login(ACME);
+        assertThat(page.locator("#who")).hasText("acme (tenant)");
+        assertThat(page.locator("#admin-only")).isVisible();
+        assertThat(page.locator("#dead-section")).isHidden();
+        String id = submit(ACME, "{\"type\": \"echo\"}");
+        assertThat(page.locator("#recent tr[data-task='" + id + "']")).isVisible(VISIBLE_IN_TWO_SECONDS);
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedOnThePage() {
+        Page page = browser.newPage();
+        page.navigate(server.url());
+        page.locator("#key").fill("wrong-key");
+        page.locator("#connect").click();
+        assertThat(page.locator("#login-error")).hasText("That key is not known.",
+                new LocatorAssertions.HasTextOptions().setTimeout(5_000));
+    }
+}
