@@ -36,7 +36,7 @@ public final class BenchMain {
                                    TRINITY_TEST_PG_URL (~2 min)
               journal-pool [--quick] [--pg URL] [--only off,full,normal,pg]
                                    the journal end to end through a pool of 16 no-op agents:
-                                   tasks/s from 1, 8, 64 submitters, submit and result p50/p99
+                                   tasks/s from 1, 8, 64, 256 submitters, submit and result p50/p99
                                    at 1,000 submits/s; no journal, SQLite FULL/NORMAL, PostgreSQL
                                    (~5 min)
               all [--quick]        parts 1, 2 and 3

@@ -69,8 +69,13 @@ final class PoolRun {
         }
     }
 
+    /**
+     * {@code acceptedWrite}: the journal write each submit waits for, write() to durable;
+     * {@code loopWrite}: the control loop's per-batch writes, which results wait for (both zero
+     * without a journal).
+     */
     record Paced(int rate, long tasks, long failed, Latency call, Latency scheduled, Latency result, long commits,
-                 double seconds) {
+                 double seconds, Latency acceptedWrite, Latency loopWrite, double recordsPerLoopWrite) {
     }
 
     private static final Task NOOP = Task.builder("noop").build();
@@ -82,7 +87,7 @@ final class PoolRun {
         this.target = target;
     }
 
-    private record Opened(AgentPool pool, JdbcJournal journal) {
+    private record Opened(AgentPool pool, JdbcJournal journal, TimedJournal timed) {
         long commits() {
             return journal == null ? 0 : journal.commits();
         }
@@ -102,12 +107,13 @@ final class PoolRun {
         Agent noop = ctx -> Payload.EMPTY;
         PoolBuilder b = AgentPool.builder().config(config).register("noop", init -> noop);
         JdbcJournal journal = target == null ? null : target.open();
-        if (journal != null) {
-            b.journal(journal);
+        TimedJournal timed = journal == null ? null : new TimedJournal(journal);
+        if (timed != null) {
+            b.journal(timed);
         }
         AgentPool pool = b.build();
         Warmup.awaitReady(pool, AGENTS, Duration.ofSeconds(120));
-        return new Opened(pool, journal);
+        return new Opened(pool, journal, timed);
     }
 
     Throughput throughput(int threads, double warmupSeconds, double seconds) throws Exception {
@@ -202,6 +208,9 @@ final class PoolRun {
                 }
                 if (i == warm) {
                     commitsAtStart.set(o.commits());
+                    if (o.timed != null) {
+                        o.timed.reset();
+                    }
                 }
                 boolean record = i >= warm;
                 clients.execute(() -> {
@@ -233,8 +242,12 @@ final class PoolRun {
                 throw new IllegalStateException(done.getCount() + " paced tasks did not complete within 120 s");
             }
             double took = (System.nanoTime() - measuredFrom) / 1e9;
+            Histogram none = new Histogram(3);
             return new Paced(rate, call.getTotalCount(), failed.sum(), Latency.of(call), Latency.of(scheduled),
-                    Latency.of(result), o.commits() - commitsAtStart.get(), took);
+                    Latency.of(result), o.commits() - commitsAtStart.get(), took,
+                    Latency.of(o.timed == null ? none : o.timed.accepted()),
+                    Latency.of(o.timed == null ? none : o.timed.batches()),
+                    o.timed == null ? 0 : o.timed.recordsPerBatch());
         } finally {
             clients.shutdownNow();
             o.close();
