@@ -2,6 +2,7 @@ package io.trinity.pool.bench;
 
 import io.trinity.pool.bench.autoscale.AutoscalingReport;
 import io.trinity.pool.bench.dispatch.DispatchReport;
+import io.trinity.pool.bench.journal.JournalPoolReport;
 import io.trinity.pool.bench.journal.JournalReport;
 import io.trinity.pool.bench.report.Report;
 import io.trinity.pool.bench.sched.SchedulingReport;
@@ -15,6 +16,8 @@ import java.util.List;
  *   <li>{@code scheduling}: part 2, balancers vs a central-queue oracle on virtual time</li>
  *   <li>{@code autoscaling}: part 3, our auto-scaler vs fixed, HPA, Ray Serve, Pekko resizer</li>
  *   <li>{@code journal [--quick] [--pg URL]}: journal throughput and write latency, SQLite and PostgreSQL</li>
+ *   <li>{@code journal-pool [--quick] [--pg URL] [--only off,full,normal,pg]}: the journal end to end
+ *       through a pool of no-op agents: tasks/s from N submitters, submit latency at 1,000/s</li>
  *   <li>{@code all [--quick]}: the three parts in order</li>
  *   <li>{@code jmh [JMH options]}: plain JMH (for example {@code jmh DispatchBench -p work=noop})</li>
  * </ul>
@@ -31,6 +34,11 @@ public final class BenchMain {
                                    journal: raw records/s, tasks/s from N submitters, write p50/p99
                                    at 1,000/s; SQLite FULL/NORMAL, and PostgreSQL with --pg URL or
                                    TRINITY_TEST_PG_URL (~2 min)
+              journal-pool [--quick] [--pg URL] [--only off,full,normal,pg]
+                                   the journal end to end through a pool of 16 no-op agents:
+                                   tasks/s from 1, 8, 64, 256 submitters, submit and result p50/p99
+                                   at 1,000 submits/s; no journal, SQLite FULL/NORMAL, PostgreSQL
+                                   (~5 min)
               all [--quick]        parts 1, 2 and 3
               jmh [JMH options]    plain JMH over this jar's benchmarks (jmh -h lists options)
             results: bench/results/PART.md, charts: docs/img/*.png (see docs/benchmarks.md)""";
@@ -46,6 +54,14 @@ public final class BenchMain {
         return System.getenv("TRINITY_TEST_PG_URL");
     }
 
+    private static List<String> only(List<String> rest) {
+        int i = rest.indexOf("--only");
+        if (i >= 0 && i + 1 < rest.size()) {
+            return List.of(rest.get(i + 1).split(","));
+        }
+        return List.of();
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.out.println(USAGE);
@@ -59,6 +75,7 @@ public final class BenchMain {
             case "scheduling" -> new SchedulingReport(report).run();
             case "autoscaling" -> new AutoscalingReport(report).run();
             case "journal" -> new JournalReport(report, quick, pgUrl(rest)).run();
+            case "journal-pool" -> new JournalPoolReport(report, quick, pgUrl(rest), only(rest)).run();
             case "all" -> {
                 new DispatchReport(report, quick).run();
                 new SchedulingReport(report).run();

@@ -5,13 +5,13 @@ import io.trinity.pool.agent.AgentState;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
-/** Waits for a pool's agents to be spawned before anything is measured. */
-final class Warmup {
+/** Waits for a pool's agents to be spawned before anything is measured (also used by the journal bench). */
+public final class Warmup {
 
     private Warmup() {
     }
 
-    static void awaitReady(AgentPool pool, int agents, Duration limit) {
+    public static void awaitReady(AgentPool pool, int agents, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         long ready = 0;
         while (System.nanoTime() < deadline) {
