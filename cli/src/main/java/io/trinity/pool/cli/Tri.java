@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tri", mixinStandardHelpOptions = true, version = "tri 0.1.0",
         description = "Trinity Agent Pool: elastic pools of typed agents.",
         subcommands = {SpawnCommand.class, BenchCommand.class, SimulateCommand.class, RunCommand.class, ServeCommand.class,
-                CheckEventsCommand.class, JournalCommand.class,
+                CheckEventsCommand.class, JournalCommand.class, ChaosCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
                 "  tri --config pool.properties simulate traces/bursty.csv",
                 "  tri journal stats ./data/trinity.db",
                 "  tri serve --port 8080 --keys keys.json",
+                "  tri chaos kill9 --cycles 20",
                 "",
                 "Durations are written 250ms, 1.5s, 2m or PT30S. Exit codes: 0 ok, 1 the run failed,",
                 "2 a usage mistake. More in docs/cli.md."})

@@ -1,0 +1,310 @@
+package io.trinity.pool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of {@code tri chaos kill9}: owns the child {@code tri serve} processes and
+ * what the client was told. The record is the client's view only (acknowledged keys and their
+ * ids, every final state any answer showed), because that is the promise under test: what a
+ * client was told stays true across any number of kills.
+ */
+final class ChaosCampaign {
+
+    private static final String KEY = "chaos-secret";
+    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "DEAD_LETTERED");
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration FINISH_DEADLINE = Duration.ofMinutes(5);
+
+    /** The campaign's verdict. */
+    record Outcome(int acknowledged, int finals, Map<String, Integer> finalByState, int lost, int disagreements,
+                   String kills, List<String> problems) {
+    }
+
+    private enum Moment { SUBMITS, RUNNING, DRAIN }
+
+    private final Path dir;
+    private final String journal;
+    private final Random random;
+    private final PrintWriter out;
+    private final Path keysFile;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final List<String> pending = new ArrayList<>();          // keys not yet acknowledged
+    private final Map<String, String> idByKey = new LinkedHashMap<>();
+    private final Map<String, Set<String>> finalsById = new ConcurrentHashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Map<Moment, Integer> kills = new TreeMap<>();
+    private int disagreements;
+    private int nextKey;
+
+    ChaosCampaign(Path dir, String journal, Random random, PrintWriter out) throws IOException {
+        this.dir = dir;
+        this.journal = journal;
+        this.random = random;
+        this.out = out;
+        this.keysFile = Files.writeString(dir.resolve("keys.json"),
+                "{\"keys\": [{\"key\": \"" + KEY + "\", \"tenant\": \"chaos\", \"role\": \"tenant\"}]}");
+    }
+
+    /** One start that ends in {@code kill -9} at a random moment. */
+    void crashCycle(int cycle, int newTasks) throws Exception {
+        for (int i = 0; i < newTasks; i++) {
+            pending.add("chaos-" + (nextKey++));
+        }
+        Moment moment = Moment.values()[random.nextInt(Moment.values().length)];
+        Server server = start();
+        try {
+            recheckSomeAcknowledged(server);
+            List<String> toSubmit = new ArrayList<>(pending);
+            int killAt = moment == Moment.SUBMITS ? random.nextInt(toSubmit.size()) : -1;
+            long killDelayMs = random.nextInt(moment == Moment.SUBMITS ? 20 : 400);
+            for (int i = 0; i < toSubmit.size() && server.process.isAlive(); i++) {
+                if (i == killAt) {
+                    Thread.ofVirtual().start(() -> killAfter(server, killDelayMs));
+                }
+                submit(server, toSubmit.get(i));
+            }
+            if (moment == Moment.RUNNING) {
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(killDelayMs);
+                // read states while tasks run, so a final state reported before the kill is on record
+                for (String id : new ArrayList<>(idByKey.values())) {
+                    if (System.nanoTime() > until) {
+                        break;
+                    }
+                    observe(server, id, null);
+                }
+                killAfter(server, Math.max(0, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+            } else if (moment == Moment.DRAIN) {
+                server.process.destroy(); // SIGTERM: the server starts draining
+                killAfter(server, killDelayMs);
+            }
+        } finally {
+            server.process.destroyForcibly();
+            server.process.waitFor();
+        }
+        kills.merge(moment, 1, Integer::sum);
+        out.println("cycle " + cycle + ": killed " + describe(moment) + "; acknowledged " + idByKey.size()
+                + ", not yet " + pending.size());
+        out.flush();
+    }
+
+    /** A last start without a kill: submits what is left and waits for every acknowledged task to end. */
+    Outcome finish() throws Exception {
+        Server server = start();
+        int lost = 0;
+        try {
+            recheckSomeAcknowledged(server);
+            for (String k : new ArrayList<>(pending)) {
+                if (!submit(server, k)) {
+                    problems.add("key " + k + " was never acknowledged, even by the last start");
+                }
+            }
+            long deadline = System.nanoTime() + FINISH_DEADLINE.toNanos();
+            for (Map.Entry<String, String> e : idByKey.entrySet()) {
+                String state = null;
+                while (state == null || !FINAL.contains(state)) {
+                    if (System.nanoTime() > deadline) {
+                        break;
+                    }
+                    state = observe(server, e.getValue(), "30s");
+                }
+                if (state == null || !FINAL.contains(state)) {
+                    lost++;
+                    problems.add("lost: key " + e.getKey() + ", task " + e.getValue() + " answers " + state);
+                }
+            }
+        } finally {
+            server.process.destroy();
+            if (!server.process.waitFor(60, TimeUnit.SECONDS)) {
+                server.process.destroyForcibly().waitFor();
+            }
+        }
+        Map<String, Integer> byState = new TreeMap<>();
+        int finals = 0;
+        for (Map.Entry<String, String> e : idByKey.entrySet()) {
+            Set<String> seen = finalsById.getOrDefault(e.getValue(), Set.of());
+            if (seen.size() > 1) {
+                disagreements++;
+                problems.add("disagreement: task " + e.getValue() + " (key " + e.getKey() + ") reported " + seen);
+            }
+            if (!seen.isEmpty()) {
+                finals++;
+                byState.merge(seen.iterator().next(), 1, Integer::sum);
+            }
+        }
+        StringBuilder k = new StringBuilder();
+        kills.forEach((m, n) -> k.append(k.isEmpty() ? "" : ", ").append(n).append(' ').append(describe(m)));
+        return new Outcome(idByKey.size(), finals, byState, lost + pending.size(), disagreements, k.toString(),
+                problems);
+    }
+
+    private static String describe(Moment m) {
+        return switch (m) {
+            case SUBMITS -> "during submits";
+            case RUNNING -> "while tasks run";
+            case DRAIN -> "while draining";
+        };
+    }
+
+    /** Idempotency across kills: a repeated acknowledged key must name the task it named before. */
+    private void recheckSomeAcknowledged(Server server) throws Exception {
+        List<String> acked = new ArrayList<>(idByKey.keySet());
+        for (int i = 0; i < Math.min(3, acked.size()); i++) {
+            submit(server, acked.get(random.nextInt(acked.size()))); // a different id counts as a disagreement
+        }
+    }
+
+    /**
+     * Submits {@code key}, retrying connection errors and 429/503 while the server lives.
+     * Returns whether it was acknowledged.
+     */
+    private boolean submit(Server server, String key) throws Exception {
+        String body = json.writeValueAsString(Map.of("type", "data", "input", Map.of("op", "stats", "csv", csv(key))));
+        for (int attempt = 0; attempt < 50; attempt++) {
+            HttpResponse<String> r;
+            try {
+                r = http.send(request(server, "v1/tasks").header("Idempotency-Key", key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (!server.process.isAlive()) {
+                    return false; // killed: the next start retries this key
+                }
+                Thread.sleep(50);
+                continue;
+            }
+            if (r.statusCode() == 429 || r.statusCode() == 503) {
+                Thread.sleep(50);
+                continue;
+            }
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("POST /v1/tasks with Idempotency-Key " + key + " answered "
+                        + r.statusCode() + ": " + r.body());
+            }
+            JsonNode node = json.readTree(r.body());
+            String id = node.path("id").asText();
+            String before = idByKey.putIfAbsent(key, id);
+            pending.remove(key);
+            if (before != null && !before.equals(id)) {
+                disagreements++;
+                problems.add("disagreement: key " + key + " named task " + before + ", now " + id);
+            }
+            record(id, node.path("state").asText());
+            return true;
+        }
+        return false;
+    }
+
+    /** GETs a task (long-polling when {@code wait} is set) and records a final state; null when unanswered. */
+    private String observe(Server server, String id, String wait) throws Exception {
+        try {
+            HttpResponse<String> r = http.send(request(server, "v1/tasks/" + id + (wait == null ? "" : "?wait=" + wait))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return "HTTP " + r.statusCode();
+            }
+            String state = json.readTree(r.body()).path("state").asText();
+            record(id, state);
+            return state;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void record(String id, String state) {
+        if (FINAL.contains(state)) {
+            finalsById.computeIfAbsent(id, i -> ConcurrentHashMap.newKeySet()).add(state);
+        }
+    }
+
+    private HttpRequest.Builder request(Server server, String path) {
+        return HttpRequest.newBuilder(URI.create(server.url + path)).timeout(Duration.ofSeconds(45))
+                .header("Authorization", "Bearer " + KEY);
+    }
+
+    /** Some rows so the stats agent does real work; the key makes each task's input its own. */
+    private static String csv(String key) {
+        StringBuilder b = new StringBuilder("key,n,x\n");
+        int h = key.hashCode();
+        for (int i = 0; i < 200; i++) {
+            b.append(key).append(',').append(i).append(',').append((h ^ (i * 31)) % 997).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static void killAfter(Server server, long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.process.destroyForcibly(); // SIGKILL on Linux and macOS
+    }
+
+    private record Server(Process process, String url) {
+    }
+
+    /** Starts {@code tri serve} as a child JVM and waits until /healthz answers; retried if it dies at once. */
+    private Server start() throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), Tri.class.getName(), "serve",
+                    "--port", String.valueOf(port), "--bind", "127.0.0.1", "--keys", keysFile.toString(),
+                    "--journal", journal, "--warm", "1", "--rate-limit", "0")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
+            String url = "http://127.0.0.1:" + port + "/";
+            long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return new Server(p, url);
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            p.destroyForcibly().waitFor();
+            // a port taken between our probe and its bind, or a journal lock not yet released by the killed one
+            if (attempt == 3) {
+                throw new IllegalStateException("tri serve did not come up on port " + port + " within "
+                        + START_DEADLINE.toSeconds() + " s after 3 tries (exit " + p.exitValue() + "); see "
+                        + dir.resolve("serve.log"));
+            }
+            Thread.sleep(1000);
+        }
+    }
+}
