@@ -136,4 +136,21 @@ public final class Durations {
     private static String quote(String text) {
         return text == null ? "null" : "'" + text + "'";
     }
+
+    /**
+     * The nanoseconds of {@code d}, saturating instead of overflowing: a duration of about 292
+     * years or more (such as {@code ChronoUnit.FOREVER.getDuration()}) gives
+     * {@link Long#MAX_VALUE} ({@link Long#MIN_VALUE} when negative). Timers and limits use it so
+     * an enormous setting means "never" rather than an {@link ArithmeticException}.
+     *
+     * @param d the duration, not null
+     * @return its nanoseconds, clamped to the range of {@code long}
+     */
+    public static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
 }

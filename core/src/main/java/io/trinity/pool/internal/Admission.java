@@ -89,10 +89,13 @@ final class Admission {
 
     /** Takes a permit whatever the limits: a task recovered from a journal was accepted before. */
     void restore(TenantConfig tenant) {
-        byTenant.merge(tenant.name(), 1, (a, b) -> a + b);
-        if (byTenant.get(tenant.name()) == 1) {
-            activeWeight.add(tenant.weight());
-        }
+        byTenant.compute(tenant.name(), (k, v) -> {
+            if (v == null) {
+                activeWeight.add(tenant.weight());
+                return 1;
+            }
+            return v + 1;
+        });
         permits.incrementAndGet();
     }
 

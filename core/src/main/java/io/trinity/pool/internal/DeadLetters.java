@@ -22,7 +22,6 @@ final class DeadLetters {
     private final long retentionNanos;
     private final Events events;
     private final java.util.function.LongConsumer onEvict;
-    private long evicted;
 
     DeadLetters(int max, long retentionNanos, Events events, java.util.function.LongConsumer onEvict) {
         this.max = max;
@@ -53,7 +52,6 @@ final class DeadLetters {
         Iterator<DeadLetter> it = letters.values().iterator();
         DeadLetter gone = it.next();
         it.remove();
-        evicted++;
         onEvict.accept(gone.taskId());
         events.emit(() -> new PoolEvent.DeadLetterEvicted(now, gone.taskId(), gone.task().type(), why));
     }
@@ -72,9 +70,5 @@ final class DeadLetters {
 
     int size() {
         return letters.size();
-    }
-
-    long evicted() {
-        return evicted;
     }
 }

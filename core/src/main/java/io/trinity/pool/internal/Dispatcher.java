@@ -130,7 +130,7 @@ final class Dispatcher {
         if (config.circuitMode() != PoolConfig.CircuitMode.WAIT) {
             return;
         }
-        long max = Engine.saturatedNanos(config.circuitMaxWait());
+        long max = io.trinity.pool.Durations.saturatedNanos(config.circuitMaxWait());
         for (TypeState ts : s.byType.values()) {
             if (!ts.restart.isOpen() || !ts.startFailing || s.queue.size(ts.name) == 0
                     || ts.slots.size() > ts.spawning) {
@@ -225,7 +225,7 @@ final class Dispatcher {
         s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number));
         engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
         Duration limit = r.task.timeout().orElse(null);
-        if (limit != null && Engine.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none
+        if (limit != null && io.trinity.pool.Durations.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none
             a.timeoutTimer = engine.clock.schedule(limit, () -> engine.post(() -> timedOut(a, limit)));
         }
         run(a);

@@ -50,12 +50,10 @@ final class Durability {
         }
     }
 
-    /** Hands this batch's records to the journal; called after every loop batch. */
-    void flush() {
-        flushNow();
-    }
-
-    /** Hands this batch's records over now; the future completes once they are durable. */
+    /**
+     * Hands this batch's records to the journal (after every loop batch, and at termination);
+     * the future completes once they are durable.
+     */
     java.util.concurrent.CompletableFuture<Void> flushNow() {
         if (journal == null || (batch.isEmpty() && completions.isEmpty())) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);

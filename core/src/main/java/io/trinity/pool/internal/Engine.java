@@ -411,14 +411,6 @@ public final class Engine implements AgentPool {
         return done.copy();
     }
 
-    /** A duration in nanoseconds, saturating at Long.MAX_VALUE (~292 years) instead of overflowing. */
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
 
     /** Events dropped because a listener fell too far behind (see {@link PoolConfig#listenerBuffer()}). */
     public long droppedEvents() {
@@ -477,7 +469,7 @@ public final class Engine implements AgentPool {
 
     private void afterBatch() {
         dispatcher.dispatchIfNeeded();
-        durability.flush();
+        durability.flushNow();
     }
 
     /**

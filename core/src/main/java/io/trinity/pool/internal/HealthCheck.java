@@ -60,7 +60,7 @@ final class HealthCheck {
         if (slot.state != AgentState.BUSY) {
             return false;
         }
-        long threshold = Engine.saturatedNanos(slot.type.stuckAfter().orElse(config.stuckAfter()));
+        long threshold = io.trinity.pool.Durations.saturatedNanos(slot.type.stuckAfter().orElse(config.stuckAfter()));
         for (Attempt a : List.copyOf(slot.running)) {
             String reason = null;
             long silent = now - a.lastProgressNanos;

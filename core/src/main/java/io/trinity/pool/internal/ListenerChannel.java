@@ -60,10 +60,6 @@ final class ListenerChannel {
         return dropped.get();
     }
 
-    PoolListener listener() {
-        return listener;
-    }
-
     private void schedule() {
         if (wip.getAndIncrement() == 0) {
             executor.execute(drainTask);

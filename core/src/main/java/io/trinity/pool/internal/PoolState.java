@@ -49,7 +49,7 @@ final class PoolState {
         long startNanos = clock.nanoTime();
         this.balancers = balancers;
         this.events = events;
-        this.deadLetters = new DeadLetters(config.deadLetterMax(), Engine.saturatedNanos(config.deadLetterRetention()),
+        this.deadLetters = new DeadLetters(config.deadLetterMax(), io.trinity.pool.Durations.saturatedNanos(config.deadLetterRetention()),
                 events, onEvict);
         this.startNanos = startNanos;
         this.random = random;

@@ -31,9 +31,8 @@ final class Recovery {
         this.loaded = loaded;
     }
 
-    /** Off the loop, before it starts: builds the records and registers them; returns the queue permits they hold. */
-    int prepare() {
-        int permits = 0;
+    /** Off the loop, before it starts: builds the records, registers them and takes their queue permits. */
+    void prepare() {
         for (StoredTask st : loaded.pending()) {
             Task task = Task.fromPlainData(st.task());
             String lane = engine.laneFor(task.type());
@@ -44,13 +43,11 @@ final class Recovery {
             r.holdsPermit = lane != null;
             if (r.holdsPermit) {
                 engine.admission.restore(engine.config.tenant(r.tenant()));
-                permits++;
             }
             engine.remember(r);
             records.add(r);
             stored.add(st);
         }
-        return permits;
     }
 
     /** On the loop, first thing. */

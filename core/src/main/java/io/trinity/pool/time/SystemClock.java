@@ -32,21 +32,12 @@ public final class SystemClock implements PoolClock {
 
     @Override
     public Timer schedule(Duration delay, Runnable action) {
-        ScheduledFuture<?> future = scheduler.schedule(action, Math.max(0, saturatedNanos(delay)), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> future = scheduler.schedule(action, Math.max(0, io.trinity.pool.Durations.saturatedNanos(delay)), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
     }
 
     @Override
     public String toString() {
         return "SystemClock";
-    }
-
-    /** Nanoseconds of {@code d}, saturating at Long.MAX_VALUE (about 292 years) instead of overflowing. */
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 }

@@ -37,7 +37,7 @@ public final class VirtualClock implements PoolClock {
 
     @Override
     public Timer schedule(Duration delay, Runnable action) {
-        long nanos = Math.max(0, saturatedNanos(delay));
+        long nanos = Math.max(0, io.trinity.pool.Durations.saturatedNanos(delay));
         Entry entry = new Entry(saturatedAdd(now, nanos), sequence++, action);
         timers.add(entry);
         return entry;
@@ -54,7 +54,7 @@ public final class VirtualClock implements PoolClock {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("advance: duration must be >= 0 (got " + duration + ")");
         }
-        advanceTo(saturatedAdd(now, saturatedNanos(duration)));
+        advanceTo(saturatedAdd(now, io.trinity.pool.Durations.saturatedNanos(duration)));
     }
 
     /**
@@ -141,15 +141,6 @@ public final class VirtualClock implements PoolClock {
         public int compareTo(Entry o) {
             int c = Long.compare(due, o.due);
             return c != 0 ? c : Long.compare(seq, o.seq);
-        }
-    }
-
-    /** Nanoseconds of {@code d}, saturating at Long.MAX_VALUE (about 292 years) instead of overflowing. */
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 }
