@@ -12,27 +12,61 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a group of records inside the caller's transaction: each record is exactly one
- * statement (an INSERT for a new task or snapshot, an UPDATE for every other transition), sent
- * as JDBC batches, one per statement kind.
+ * Writes a group of records inside the caller's transaction, as JDBC batches, one per statement
+ * kind.
  *
- * <p><b>Order.</b> Only records about the same task depend on each other (an UPDATE must find
- * its INSERT; a later UPDATE must win over an earlier one). So a record's <em>round</em> is the
- * number of records about its task before it in the group; rounds run in order, and inside a
- * round each task appears at most once, so its records can be batched by kind in any order. In
- * the usual group (many tasks accepted, others started or finished) everything is round 0: one
- * batch per kind.
+ * <p><b>Two halves.</b> {@link #encode} turns records into {@link Row}s (JSON written, values in
+ * bind order) on the thread that calls {@code write}, so the one writer thread, whose time is
+ * the journal's throughput, only binds and executes; a value that cannot be stored fails its own
+ * call there and never the group it would have joined. {@link #write} runs on the writer.
+ *
+ * <p><b>Merging.</b> A task whose attempt starts and ends within one group (the usual case for
+ * short tasks) has its Started and Finished rows written as one UPDATE that sets both, so such a
+ * task costs two statements (its INSERT, committed when it was submitted, and that UPDATE)
+ * instead of three. What is stored is the same as writing both.
+ *
+ * <p><b>Order.</b> Only rows about the same task depend on each other (an UPDATE must find its
+ * INSERT; a later UPDATE must win over an earlier one). So a row's <em>round</em> is the number
+ * of rows about its task before it in the group; rounds run in order, and inside a round each
+ * task appears at most once, so its rows can be batched by kind in any order. In the usual group
+ * (many tasks accepted, others finished) everything is round 0: one batch per kind.
  */
 final class RecordWriter {
 
     /** The statement kinds, in the order a round runs them (any order is correct within a round). */
-    enum Kind { ACCEPTED, STARTED, REQUEUED_SPENT, REQUEUED_UNSPENT, FINISHED, DEAD_LETTER_CLEARED, SNAPSHOT }
+    enum Kind {
+        ACCEPTED, STARTED, REQUEUED_SPENT, REQUEUED_UNSPENT, FINISHED, STARTED_AND_FINISHED, DEAD_LETTER_CLEARED,
+        SNAPSHOT
+    }
+
+    /**
+     * One record ready to bind: its statement kind, its task (0 for none) and the statement's
+     * parameters in order ({@code Long}, {@code Integer}, {@code String}, {@code Boolean} or
+     * null, which binds as a NULL string).
+     */
+    record Row(Kind kind, long taskId, Object[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Row r && r.kind == kind && r.taskId == taskId && Arrays.equals(r.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * kind.hashCode() + Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return kind + Arrays.toString(values);
+        }
+    }
 
     private final Map<Kind, String> sql = new EnumMap<>(Kind.class);
 
@@ -47,26 +81,85 @@ final class RecordWriter {
         sql.put(Kind.REQUEUED_UNSPENT, "UPDATE tasks SET state = 'QUEUED', running = FALSE, attempts = ? WHERE id = ?");
         sql.put(Kind.FINISHED, "UPDATE tasks SET state = ?, running = FALSE, attempts = ?, result_json = " + json
                 + ", reasons_json = " + json + ", ended_at = ?, dead_letter = ? WHERE id = ?");
+        sql.put(Kind.STARTED_AND_FINISHED, "UPDATE tasks SET agent = ?, started_at = ?, state = ?, running = FALSE,"
+                + " attempts = ?, result_json = " + json + ", reasons_json = " + json + ", ended_at = ?,"
+                + " dead_letter = ? WHERE id = ?");
         sql.put(Kind.DEAD_LETTER_CLEARED, "UPDATE tasks SET dead_letter = FALSE WHERE id = ?");
         sql.put(Kind.SNAPSHOT, "INSERT INTO snapshots (type, agent, state_json, saved_at) VALUES (?, ?, " + json + ", ?)");
     }
 
-    static Kind kind(JournalRecord r) {
-        return switch (r) {
-            case Accepted a -> Kind.ACCEPTED;
-            case Started s -> Kind.STARTED;
-            case Requeued q -> q.spent() ? Kind.REQUEUED_SPENT : Kind.REQUEUED_UNSPENT;
-            case Finished f -> Kind.FINISHED;
-            case DeadLetterCleared d -> Kind.DEAD_LETTER_CLEARED;
-            case SnapshotSaved s -> Kind.SNAPSHOT;
+    /**
+     * Prepares records for {@link #write}, on the caller's thread.
+     *
+     * @throws IllegalArgumentException if a record holds a value JSON cannot store
+     */
+    static List<Row> encode(List<JournalRecord> records) {
+        List<Row> rows = new ArrayList<>(records.size());
+        for (JournalRecord r : records) {
+            rows.add(encode(r));
+        }
+        return rows;
+    }
+
+    static Row encode(JournalRecord record) {
+        return switch (record) {
+            case Accepted a -> new Row(Kind.ACCEPTED, a.taskId(), new Object[] {a.taskId(), a.tenant(),
+                String.valueOf(a.task().get("type")), a.idempotencyKey(), Json.write(a.task()), a.enqueuedAt()});
+            // The attempt in progress counts as spent: if a crash interrupts it, it failed.
+            case Started s -> new Row(Kind.STARTED, s.taskId(), new Object[] {s.attempt(), s.agent(), s.at(),
+                s.taskId()});
+            case Requeued q when q.spent() -> new Row(Kind.REQUEUED_SPENT, q.taskId(), new Object[] {q.attempt(),
+                q.reason() == null ? "" : q.reason(), q.taskId()});
+            // Preempted or refused by a provider: the attempt is given back.
+            case Requeued q -> new Row(Kind.REQUEUED_UNSPENT, q.taskId(), new Object[] {Math.max(0, q.attempt() - 1),
+                q.taskId()});
+            case Finished f -> new Row(Kind.FINISHED, f.taskId(), new Object[] {f.state(), f.attempts(),
+                f.result() == null ? null : Json.write(f.result()), Json.write(f.reasons()), f.at(),
+                f.state().equals("DEAD_LETTERED"), f.taskId()});
+            case DeadLetterCleared d -> new Row(Kind.DEAD_LETTER_CLEARED, d.taskId(), new Object[] {d.taskId()});
+            case SnapshotSaved s -> new Row(Kind.SNAPSHOT, 0, new Object[] {s.type(), s.agent(),
+                Json.write(s.state() == null ? Map.of() : s.state()), s.at()});
         };
     }
 
-    /** Splits a group into rounds (see the class comment), each record in its arrival order. */
-    static List<List<JournalRecord>> rounds(List<JournalRecord> records) {
-        List<List<JournalRecord>> rounds = new ArrayList<>();
+    /**
+     * Folds each Started row directly followed (among its task's rows) by a Finished row into one
+     * {@link Kind#STARTED_AND_FINISHED} row in the Finished row's place; everything else is kept
+     * in order.
+     */
+    static List<Row> merge(List<Row> rows) {
+        Map<Long, Integer> startedAt = new HashMap<>();
+        Row[] out = rows.toArray(new Row[0]);
+        for (int i = 0; i < out.length; i++) {
+            Row r = out[i];
+            if (r.taskId == 0) {
+                continue;
+            }
+            Integer s = startedAt.remove(r.taskId);
+            if (r.kind == Kind.STARTED) {
+                startedAt.put(r.taskId, i);
+            } else if (r.kind == Kind.FINISHED && s != null) {
+                Object[] st = out[s].values;
+                Object[] f = r.values;
+                out[i] = new Row(Kind.STARTED_AND_FINISHED, r.taskId,
+                        new Object[] {st[1], st[2], f[0], f[1], f[2], f[3], f[4], f[5], f[6]});
+                out[s] = null;
+            }
+        }
+        List<Row> merged = new ArrayList<>(out.length);
+        for (Row r : out) {
+            if (r != null) {
+                merged.add(r);
+            }
+        }
+        return merged;
+    }
+
+    /** Splits a group into rounds (see the class comment), each row in its arrival order. */
+    static List<List<Row>> rounds(List<Row> rows) {
+        List<List<Row>> rounds = new ArrayList<>();
         Map<Long, Integer> seen = new HashMap<>();
-        for (JournalRecord r : records) {
+        for (Row r : rows) {
             int round = r.taskId() == 0 ? 0 : seen.merge(r.taskId(), 1, Integer::sum) - 1;
             while (rounds.size() <= round) {
                 rounds.add(new ArrayList<>());
@@ -76,23 +169,22 @@ final class RecordWriter {
         return rounds;
     }
 
-    /** Writes the records; the caller commits. Returns the number of JDBC batches sent. */
-    int write(Connection c, List<JournalRecord> records) throws SQLException {
+    /** Writes the rows (merged first); the caller commits. Returns the number of JDBC batches sent. */
+    int write(Connection c, List<Row> rows) throws SQLException {
         Map<Kind, PreparedStatement> statements = new EnumMap<>(Kind.class);
         int batches = 0;
         try {
-            for (List<JournalRecord> round : rounds(records)) {
+            for (List<Row> round : rounds(merge(rows))) {
                 Map<Kind, Integer> pending = new EnumMap<>(Kind.class);
-                for (JournalRecord r : round) {
-                    Kind k = kind(r);
-                    PreparedStatement ps = statements.get(k);
+                for (Row r : round) {
+                    PreparedStatement ps = statements.get(r.kind);
                     if (ps == null) {
-                        ps = c.prepareStatement(sql.get(k));
-                        statements.put(k, ps);
+                        ps = c.prepareStatement(sql.get(r.kind));
+                        statements.put(r.kind, ps);
                     }
-                    bind(ps, r);
+                    bind(ps, r.values);
                     ps.addBatch();
-                    pending.merge(k, 1, Integer::sum);
+                    pending.merge(r.kind, 1, Integer::sum);
                 }
                 for (Kind k : pending.keySet()) {
                     statements.get(k).executeBatch();
@@ -107,52 +199,16 @@ final class RecordWriter {
         return batches;
     }
 
-    private static void bind(PreparedStatement ps, JournalRecord record) throws SQLException {
-        switch (record) {
-            case Accepted a -> {
-                ps.setLong(1, a.taskId());
-                ps.setString(2, a.tenant());
-                ps.setString(3, String.valueOf(a.task().get("type")));
-                ps.setString(4, a.idempotencyKey());
-                ps.setString(5, Json.write(a.task()));
-                ps.setLong(6, a.enqueuedAt());
-            }
-            case Started s -> {
-                // The attempt in progress counts as spent: if a crash interrupts it, it failed.
-                ps.setInt(1, s.attempt());
-                ps.setString(2, s.agent());
-                ps.setLong(3, s.at());
-                ps.setLong(4, s.taskId());
-            }
-            case Requeued q when q.spent() -> {
-                ps.setInt(1, q.attempt());
-                ps.setString(2, q.reason() == null ? "" : q.reason());
-                ps.setLong(3, q.taskId());
-            }
-            case Requeued q -> {
-                // Preempted or refused by a provider: the attempt is given back.
-                ps.setInt(1, Math.max(0, q.attempt() - 1));
-                ps.setLong(2, q.taskId());
-            }
-            case Finished f -> {
-                ps.setString(1, f.state());
-                ps.setInt(2, f.attempts());
-                if (f.result() == null) {
-                    ps.setNull(3, Types.VARCHAR);
-                } else {
-                    ps.setString(3, Json.write(f.result()));
-                }
-                ps.setString(4, Json.write(f.reasons()));
-                ps.setLong(5, f.at());
-                ps.setBoolean(6, f.state().equals("DEAD_LETTERED"));
-                ps.setLong(7, f.taskId());
-            }
-            case DeadLetterCleared d -> ps.setLong(1, d.taskId());
-            case SnapshotSaved s -> {
-                ps.setString(1, s.type());
-                ps.setString(2, s.agent());
-                ps.setString(3, Json.write(s.state() == null ? Map.of() : s.state()));
-                ps.setLong(4, s.at());
+    private static void bind(PreparedStatement ps, Object[] values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            int at = i + 1;
+            switch (values[i]) {
+                case null -> ps.setNull(at, Types.VARCHAR);
+                case Long l -> ps.setLong(at, l);
+                case Integer n -> ps.setInt(at, n);
+                case Boolean b -> ps.setBoolean(at, b);
+                case String str -> ps.setString(at, str);
+                default -> throw new IllegalStateException("journal: cannot bind " + values[i].getClass().getName());
             }
         }
     }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /** A journal's settings, validated by {@link JdbcJournal.Builder}. */
 record Settings(Duration retain, int retainCount, int maxPending, int maxGroup, Duration pruneEvery, Clock clock,
-                String synchronous, Map<String, String> pragmas, boolean exclusive, int readConnections) {
+                String synchronous, Map<String, String> pragmas, boolean exclusive, int readConnections,
+                Duration commitDelay) {
     Settings {
         pragmas = Map.copyOf(pragmas);
     }

@@ -233,6 +233,93 @@ abstract class JournalContract {
     }
 
     @Test
+    void anAttemptThatStartsAndEndsInOneGroupIsStoredAsWhenWrittenApart() throws Exception {
+        JdbcJournal j = open();
+        await(j.write(List.of(accepted(1, T0), accepted(2, T0))));
+        Finished end1 = new Finished(1, "SUCCEEDED", 1, Map.of("ok", true), List.of(), T0 + 9);
+        Finished end2 = new Finished(2, "SUCCEEDED", 1, Map.of("ok", true), List.of(), T0 + 9);
+        // Task 1: start and end in one group (written as one UPDATE); task 2: in two groups.
+        await(j.write(List.of(new JournalRecord.Started(1, 1, "code-7", T0 + 5), end1)));
+        await(j.write(List.of(new JournalRecord.Started(2, 1, "code-7", T0 + 5))));
+        await(j.write(List.of(end2)));
+        StoredTask one = j.find(1).orElseThrow();
+        StoredTask two = j.find(2).orElseThrow();
+        assertThat(one).usingRecursiveComparison().ignoringFields("taskId", "task").isEqualTo(two);
+        assertThat(one.startedAt()).isEqualTo(T0 + 5);
+        assertThat(one.endedAt()).isEqualTo(T0 + 9);
+        j.close();
+        try (Connection c = raw(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT id, agent FROM tasks ORDER BY id")) {
+            List<String> agents = new ArrayList<>();
+            while (rs.next()) {
+                agents.add(rs.getLong(1) + "=" + rs.getString(2));
+            }
+            assertThat(agents).containsExactly("1=code-7", "2=code-7");
+        }
+    }
+
+    @Test
+    void aValueJsonCannotStoreFailsOnlyItsOwnWrite() throws Exception {
+        JdbcJournal j = open();
+        j.committer().hold();
+        CompletableFuture<Void> good = j.write(List.of(accepted(1, T0)));
+        Map<String, Object> odd = new java.util.HashMap<>(Records.task("code", 2));
+        odd.put("handle", new Object());
+        CompletableFuture<Void> bad = j.write(List.of(accepted(3, T0),
+                new JournalRecord.Accepted(2, odd, "default", null, T0)));
+        assertThat(bad).isCompletedExceptionally();
+        assertThat(failure(bad)).isInstanceOf(JournalException.class).hasMessageContaining(j.name())
+                .hasMessageContaining("java.lang.Object").hasMessageContaining("nothing of this write was stored");
+        j.committer().release();
+        await(good);
+        assertThat(j.find(1)).isPresent();
+        assertThat(j.find(2)).isEmpty();
+        assertThat(j.find(3)).isEmpty();
+        assertThat(j.failedCommits()).isZero();
+    }
+
+    @Test
+    void aCommitDelayOutsideItsRangeIsRefusedWithTheValue() {
+        assertThatThrownBy(() -> builder().commitDelay(Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("commitDelay").hasMessageContaining("PT2S");
+        assertThatThrownBy(() -> builder().commitDelay(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-0.001S");
+    }
+
+    @Test
+    void onlyAGroupAfterABusyOneWaitsForMoreWriters() throws Exception {
+        JdbcJournal j = open();
+        for (int n = 1; n <= 3; n++) {
+            await(j.write(List.of(accepted(n, T0)))); // one writer at a time: never held open
+        }
+        assertThat(j.committer().heldOpen()).isZero();
+        j.committer().hold();
+        List<CompletableFuture<Void>> busy = new ArrayList<>();
+        for (int n = 10; n < 30; n++) {
+            busy.add(j.write(List.of(accepted(n, T0))));
+        }
+        j.committer().release();
+        await(CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new)));
+        await(j.write(List.of(accepted(40, T0)))); // follows a group of 20 writes
+        assertThat(j.committer().heldOpen()).isPositive();
+        assertThat(j.recordsWritten()).isEqualTo(24);
+
+        j.close();
+
+        JdbcJournal off = track(builder().clock(clock).commitDelay(Duration.ZERO).open());
+        off.committer().hold();
+        busy.clear();
+        for (int n = 50; n < 70; n++) {
+            busy.add(off.write(List.of(accepted(n, T0))));
+        }
+        off.committer().release();
+        await(CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new)));
+        await(off.write(List.of(accepted(80, T0))));
+        assertThat(off.committer().heldOpen()).isZero();
+        assertThat(off.find(80)).isPresent();
+    }
+
+    @Test
     void retentionDropsFinalsOlderThanRetainAndKeepsTheHighestId() throws Exception {
         JdbcJournal j = track(builder().clock(clock).retain(Duration.ofHours(24)).open());
         long now = T0 + 100 * HOUR;

@@ -21,7 +21,25 @@ class RecordWriterTest {
         JournalRecord f1 = succeeded(1, 2);
         JournalRecord s3 = started(3, 1, 1);
         JournalRecord snap = new SnapshotSaved("code", "code-1", Map.of(), 3);
-        List<List<JournalRecord>> rounds = RecordWriter.rounds(List.of(a1, s1, a2, s3, f1, snap));
-        assertThat(rounds).containsExactly(List.of(a1, a2, s3, snap), List.of(s1), List.of(f1));
+        List<List<RecordWriter.Row>> rounds = RecordWriter.rounds(RecordWriter.encode(List.of(a1, s1, a2, s3, f1, snap)));
+        assertThat(rounds).containsExactly(RecordWriter.encode(List.of(a1, a2, s3, snap)),
+                RecordWriter.encode(List.of(s1)), RecordWriter.encode(List.of(f1)));
+    }
+
+    @Test
+    void aStartFollowedByItsEndBecomesOneRowAndARequeuedAttemptStaysApart() {
+        JournalRecord s1 = started(1, 1, 1);
+        JournalRecord q1 = new JournalRecord.Requeued(1, 1, true, "boom", 2);
+        JournalRecord s2 = started(1, 2, 3);
+        JournalRecord a2 = accepted(2, 3);
+        JournalRecord f1 = succeeded(1, 4);
+        JournalRecord s3 = started(3, 1, 5);
+        List<RecordWriter.Row> merged = RecordWriter.merge(RecordWriter.encode(List.of(s1, q1, s2, a2, f1, s3)));
+        assertThat(merged).extracting(RecordWriter.Row::kind).containsExactly(RecordWriter.Kind.STARTED,
+                RecordWriter.Kind.REQUEUED_SPENT, RecordWriter.Kind.ACCEPTED, RecordWriter.Kind.STARTED_AND_FINISHED,
+                RecordWriter.Kind.STARTED);
+        // agent and start time from the second Started, the rest from the Finished
+        assertThat(merged.get(3).values()).containsExactly("code-2", 3L, "SUCCEEDED", 1, "{\"ok\":true}", "[]", 4L,
+                false, 1L);
     }
 }
