@@ -152,6 +152,22 @@ final class Governor {
             return false;
         }
 
+        /**
+         * When tasks that use exactly {@code resources} could start again, if this pass found
+         * every one of them held by a provider window or pause (a time, not a running task's
+         * end); else -1.
+         */
+        long liftOf(Map<String, Long> resources) {
+            long lift = -1;
+            for (String resource : resources.keySet()) {
+                Hold h = holds.get(resource);
+                if (h != null && h.reason() != ResourcePacer.Reason.CONCURRENCY && h.until() != Long.MAX_VALUE) {
+                    lift = Math.max(lift, h.until());
+                }
+            }
+            return lift;
+        }
+
         private void announce(TaskRecord r, Hold h) {
             String key = h.resource() + "/" + h.reason();
             if (key.equals(r.announcedHold)) {

@@ -14,6 +14,7 @@ import io.trinity.pool.event.PoolEvent.SpawnCause;
 import io.trinity.pool.spawn.SpawnStrategy;
 import io.trinity.pool.time.PoolClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -107,7 +108,7 @@ final class Lifecycle {
                         boolean permitHeld) {
         TypeState ts = s.type(type);
         long now = clock.nanoTime();
-        if (s.shuttingDown || s.alive() >= config.maxAgents() || ts.slots.size() >= ts.type.maxAgents()) {
+        if (s.shuttingDown || s.alive() >= config.maxAgents() || ts.slots.size() >= ts.agentCap()) {
             if (reuse != null) {
                 engine.offLoop(() -> closeQuietly(type, reuse));
             }
@@ -227,6 +228,46 @@ final class Lifecycle {
     // ---- leaving ----------------------------------------------------------------------------
 
     /** Destroys a READY or IDLE agent: DESTROYING, snapshot offered, closed, removed. */
+    /**
+     * Every waiting task of a paced type is held by its provider until {@code lift}: free agents
+     * of the type can do nothing until then. When that is longer than twice an agent's start
+     * (at least a second), they cost more waiting than a new start: they are reclaimed (down to
+     * the type's minAgents), and spawning resumes so that new agents are ready as the window
+     * reopens. See {@link PacedSizing}.
+     */
+    void parkForWindow(TypeState ts, long now, long lift) {
+        ts.heldUntil = lift;
+        long spawnNanos = (long) ts.spawnTimeEwmaNanos;
+        wakeAt(lift - spawnNanos);
+        if (lift - now < Math.max(java.util.concurrent.TimeUnit.SECONDS.toNanos(1), 2 * spawnNanos)) {
+            return;
+        }
+        List<AgentSlot> idle = new ArrayList<>();
+        for (AgentSlot slot : ts.free) {
+            if ((slot.state == AgentState.READY || slot.state == AgentState.IDLE) && slot.running.isEmpty()
+                    && slot.handOverTo == null) {
+                idle.add(slot);
+            }
+        }
+        int alive = 0;
+        for (AgentSlot slot : ts.slots) {
+            if (slot.state != AgentState.DESTROYING && !slot.state.isTerminal()) {
+                alive++;
+            }
+        }
+        int n = Math.min(idle.size(), alive - ts.type.minAgents());
+        if (n <= 0) {
+            return;
+        }
+        int from = alive;
+        long waitMs = (lift - now) / 1_000_000;
+        s.events.emit(() -> new PoolEvent.ScaleDecision(now, ts.name, from, from - n, "provider window closed for "
+                + waitMs + " ms: idle agents of a paced type reclaimed until it reopens", s.queue.size(ts.name), 0));
+        for (int i = 0; i < n; i++) {
+            destroy(idle.get(i), DestroyReason.SCALE_DOWN);
+        }
+    }
+
     void destroy(AgentSlot slot, DestroyReason reason) {
         transition(slot, AgentState.DESTROYING, reason.name().toLowerCase(java.util.Locale.ROOT));
         unannounce(slot);

@@ -83,7 +83,7 @@ final class Planner implements SpawnPlanner {
     public boolean reclaimFor(String type) {
         TypeState target = s.type(type);
         long now = clock.nanoTime();
-        if (s.shuttingDown || target.slots.size() + incoming(target) >= target.type.maxAgents()
+        if (s.shuttingDown || target.slots.size() + incoming(target) >= target.agentCap()
                 || !target.restart.maySpawn(now)) {
             return false; // the agent given up could not become one of this type: keep it
         }
@@ -198,7 +198,7 @@ final class Planner implements SpawnPlanner {
         TypeState target = s.type(slot.handOverTo);
         long now = clock.nanoTime();
         boolean stillWanted = !s.shuttingDown && s.queue.size(target.name) > 0
-                && target.slots.size() + target.incoming < target.type.maxAgents() && target.restart.maySpawn(now)
+                && target.slots.size() + target.incoming < target.agentCap() && target.restart.maySpawn(now)
                 && (slot.state == AgentState.READY || slot.state == AgentState.IDLE);
         if (stillWanted && !s.limiter.tryAcquire(now)) {
             lifecycle.wakeAt(s.limiter.nextPermitNanos(now)); // stays promised and out of work until then
@@ -272,7 +272,11 @@ final class Planner implements SpawnPlanner {
     @Override public long nanoTime() { return clock.nanoTime(); }
     @Override public Collection<String> types() { return s.byType.keySet(); }
     /** Waiting tasks that an agent could start: those held by a limit do not call for agents. */
-    @Override public int pending(String type) { return Math.max(0, s.queue.size(type) - s.type(type).held); }
+    @Override
+    public int pending(String type) {
+        TypeState ts = s.type(type);
+        return ts.parked(clock.nanoTime()) ? 0 : Math.max(0, s.queue.size(type) - ts.held);
+    }
     @Override public int freeSlots(String type) { return s.type(type).freeSlots(); }
     /** Agents starting, counting those on their way from another type. */
     @Override public int spawning(String type) { return s.type(type).spawning + incoming(s.type(type)); }
@@ -281,7 +285,11 @@ final class Planner implements SpawnPlanner {
     @Override public int alive() { return s.alive(); }
     @Override public int maxAgents() { return config.maxAgents(); }
     @Override public double arrivalRate(String type) { return s.type(type).arrivalRate; }
-    @Override public int warmTarget(String type) { return s.type(type).warmTarget; }
+    @Override
+    public int warmTarget(String type) {
+        TypeState ts = s.type(type);
+        return ts.parked(clock.nanoTime()) ? 0 : ts.warmTarget;
+    }
     @Override
     public String pendingAffinityKey(String type) {
         TaskRecord head = s.queue.peek(type);
@@ -291,7 +299,7 @@ final class Planner implements SpawnPlanner {
     @Override
     public int warmFloor(String type) {
         TypeState ts = s.type(type);
-        return ts.warmTarget == 0 ? 0 : (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget;
+        return ts.warmTarget == 0 || ts.parked(clock.nanoTime()) ? 0 : (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget;
     }
 
     @Override public int inFlight(String type) { return s.type(type).inFlight; }

@@ -54,12 +54,14 @@ final class ScaleController {
     void tick(long now) {
         sizeWarmPool();
         for (TypeState ts : s.byType.values()) {
+            ts.pacedCap = PacedSizing.cap(ts, engine.governor.pacer);
             scale(ts, now);
         }
     }
 
     private void scale(TypeState ts, long now) {
-        int queued = Math.max(0, s.queue.size(ts.name) - ts.held);
+        boolean parked = ts.parked(now);
+        int queued = parked ? 0 : Math.max(0, s.queue.size(ts.name) - ts.held);
         double serviceSec = ts.serviceEwmaNanos / 1e9;
         double forecast = ts.arrivalRate * serviceSec;
         // Queued tasks that running work will take before a new agent could start do not call
@@ -77,19 +79,20 @@ final class ScaleController {
         // Work already here needs one slot per task and no more; headroom (target utilization) is
         // for the steady flow the forecast expects.
         int forPresent = (int) Math.ceil(present / (double) capacity);
-        int forFlow = (int) Math.ceil(forecast / (capacity * config.targetUtilization()) - 1e-9);
+        // A provider window that holds the queue admits no flow until it reopens.
+        int forFlow = parked ? 0 : (int) Math.ceil(forecast / (capacity * config.targetUtilization()) - 1e-9);
         if (forFlow > current && forecast <= current * capacity * config.targetUtilization() * (1 + TOLERANCE)) {
             forFlow = current; // within tolerance of the target, as the HPA does: noise is not demand
         }
         double demand = Math.max(present, forecast);
-        int cap = Math.min(ts.type.maxAgents(), config.maxAgents());
+        int cap = Math.min(ts.agentCap(), config.maxAgents());
         // Scale up only for work that waits or a flow that is forecast; the warm pool spawns its
         // own agents. A momentary peak of busy agents is not a reason to buy more of them.
         int desired = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlow)));
         // Scale down never below what the warm pool would spawn straight back: the smoothed busy
         // count (not the momentary one, which makes every random peak stick) plus its share.
         ts.busyEwma = ts.busyEwma * 0.8 + ts.inFlight / (double) capacity * 0.2;
-        int keep = Math.min(cap, Math.max(desired, (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget));
+        int keep = Math.min(cap, Math.max(desired, (int) Math.ceil(ts.busyEwma - 1e-9) + (parked ? 0 : ts.warmTarget)));
 
         ArrayDeque<long[]> window = recommendations.computeIfAbsent(ts.name, k -> new ArrayDeque<>());
         window.addLast(new long[] {now, keep});

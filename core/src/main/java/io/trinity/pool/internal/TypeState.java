@@ -48,11 +48,29 @@ final class TypeState {
     int stabilizedTarget;
     /** Warm agents the warm pool wants of this type now. */
     int warmTarget;
+    /** The most agents the type's provider limits can keep busy ({@link PacedSizing}); MAX_VALUE if unpaced. */
+    int pacedCap = Integer.MAX_VALUE;
+    /** Until when a provider window holds every waiting task of this type (pool clock); MIN_VALUE if none. */
+    long heldUntil = Long.MIN_VALUE;
 
     TypeState(AgentType type, RestartPolicy restart) {
         this.type = type;
         this.name = type.name();
         this.restart = restart;
+    }
+
+    /** The most agents this type may have: its own maxAgents, and what its provider limits can use. */
+    int agentCap() {
+        return Math.min(type.maxAgents(), pacedCap);
+    }
+
+    /**
+     * Whether a provider window holds this type's queue for longer than it takes to start an
+     * agent: its waiting tasks call for no agents (and no warm ones) until an agent started
+     * now would be ready just as the window reopens.
+     */
+    boolean parked(long now) {
+        return heldUntil != Long.MIN_VALUE && now < heldUntil - (long) spawnTimeEwmaNanos;
     }
 
     /** Sets how many task slots the agent has free (0 takes it off the candidate list). O(1). */
