@@ -5,8 +5,11 @@ import io.trinity.pool.journal.JournalRecord.Accepted;
 import io.trinity.pool.journal.JournalRecord.DeadLetterCleared;
 import io.trinity.pool.journal.JournalRecord.Finished;
 import io.trinity.pool.journal.JournalRecord.Requeued;
+import io.trinity.pool.journal.JournalRecord.ResourceUsed;
 import io.trinity.pool.journal.JournalRecord.SnapshotSaved;
+import io.trinity.pool.journal.JournalRecord.SpendTotal;
 import io.trinity.pool.journal.JournalRecord.Started;
+import io.trinity.pool.journal.JournalRecord.StrategySaved;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -32,7 +35,8 @@ import java.util.Map;
 final class RecordWriter {
 
     /** The statement kinds, in the order a round runs them (any order is correct within a round). */
-    enum Kind { ACCEPTED, STARTED, REQUEUED_SPENT, REQUEUED_UNSPENT, FINISHED, DEAD_LETTER_CLEARED, SNAPSHOT }
+    enum Kind { ACCEPTED, STARTED, REQUEUED_SPENT, REQUEUED_UNSPENT, FINISHED, DEAD_LETTER_CLEARED, SNAPSHOT,
+        SPEND_TOTAL, RESOURCE_USED, STRATEGY_SAVED }
 
     private final Map<Kind, String> sql = new EnumMap<>(Kind.class);
 
@@ -49,6 +53,16 @@ final class RecordWriter {
                 + ", reasons_json = " + json + ", ended_at = ?, dead_letter = ? WHERE id = ?");
         sql.put(Kind.DEAD_LETTER_CLEARED, "UPDATE tasks SET dead_letter = FALSE WHERE id = ?");
         sql.put(Kind.SNAPSHOT, "INSERT INTO snapshots (type, agent, state_json, saved_at) VALUES (?, ?, " + json + ", ?)");
+        // Pool state (schema 2). The upserts take their new values as parameters after VALUES on
+        // purpose: the PostgreSQL driver then does not rewrite the batch into one multi-row INSERT,
+        // which would fail when a group holds two totals of the same key ("ON CONFLICT DO UPDATE
+        // command cannot affect row a second time"); run one by one, the later total wins.
+        sql.put(Kind.SPEND_TOTAL, "INSERT INTO tenant_spend (tenant, resource, tokens, updated_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (tenant, resource) DO UPDATE SET tokens = ?, updated_at = ?");
+        sql.put(Kind.RESOURCE_USED, "INSERT INTO resource_use (resource, at, requests, tokens) VALUES (?, ?, ?, ?)");
+        sql.put(Kind.STRATEGY_SAVED, "INSERT INTO strategy_state (strategy, state_json, clock_nanos, saved_at)"
+                + " VALUES (?, " + json + ", ?, ?) ON CONFLICT (strategy) DO UPDATE SET state_json = " + json
+                + ", clock_nanos = ?, saved_at = ?");
     }
 
     static Kind kind(JournalRecord r) {
@@ -59,6 +73,9 @@ final class RecordWriter {
             case Finished f -> Kind.FINISHED;
             case DeadLetterCleared d -> Kind.DEAD_LETTER_CLEARED;
             case SnapshotSaved s -> Kind.SNAPSHOT;
+            case SpendTotal s -> Kind.SPEND_TOTAL;
+            case ResourceUsed u -> Kind.RESOURCE_USED;
+            case StrategySaved s -> Kind.STRATEGY_SAVED;
         };
     }
 
@@ -153,6 +170,30 @@ final class RecordWriter {
                 ps.setString(2, s.agent());
                 ps.setString(3, Json.write(s.state() == null ? Map.of() : s.state()));
                 ps.setLong(4, s.at());
+            }
+            case SpendTotal s -> {
+                ps.setString(1, s.tenant());
+                ps.setString(2, s.resource());
+                ps.setLong(3, s.tokens());
+                ps.setLong(4, s.at());
+                ps.setLong(5, s.tokens());
+                ps.setLong(6, s.at());
+            }
+            case ResourceUsed u -> {
+                ps.setString(1, u.resource());
+                ps.setLong(2, u.at());
+                ps.setInt(3, u.requests());
+                ps.setLong(4, u.tokens());
+            }
+            case StrategySaved s -> {
+                String state = Json.write(s.state());
+                ps.setString(1, s.strategy());
+                ps.setString(2, state);
+                ps.setLong(3, s.clockNanos());
+                ps.setLong(4, s.at());
+                ps.setString(5, state);
+                ps.setLong(6, s.clockNanos());
+                ps.setLong(7, s.at());
             }
         }
     }

@@ -330,7 +330,7 @@ abstract class JournalContract {
         assertThatThrownBy(this::open)
                 .isInstanceOf(JournalException.class)
                 .hasMessageContaining(builderName())
-                .hasMessageContaining("schema version 99, newer than this build's 1")
+                .hasMessageContaining("schema version 99, newer than this build's 2")
                 .hasMessageContaining("upgrade trinity-pool");
     }
 
