@@ -118,9 +118,11 @@ public final class PredictiveSpawning implements SpawnStrategy {
     }
 
     /**
-     * The model of every type seen, once a bucket closed since the last call: bucket grid,
-     * and per type its profile (null for a slot never seen), short-term rate, first and current
-     * bucket (on this pool's clock) and the arrivals counted so far in the current bucket.
+     * The model of every type seen, once a bucket closed since the last call.
+     *
+     * @return the bucket grid, and per type its profile (null for a slot never seen), short-term
+     *     rate, first and current bucket (on this pool's clock) and the arrivals counted so far
+     *     in the current bucket; null when no bucket closed since the last call
      */
     @Override
     public Map<String, Object> changedState() {
@@ -152,6 +154,9 @@ public final class PredictiveSpawning implements SpawnStrategy {
     /**
      * Takes back a model saved before a restart, shifted onto this pool's clock (rounded to
      * whole buckets). Ignored if it was saved with another bucket width or period.
+     *
+     * @param state what {@link #changedState()} returned before the restart
+     * @param clockShiftNanos add this to a time of the previous run's clock to get this run's
      */
     @Override
     public void restoreState(Map<String, Object> state, long clockShiftNanos) {
