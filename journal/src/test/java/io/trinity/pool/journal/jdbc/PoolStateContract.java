@@ -127,6 +127,22 @@ abstract class PoolStateContract {
         clock.advance(Duration.ofSeconds(1));
     }
 
+    @org.junit.jupiter.api.Test
+    void plainTasksWriteNoPoolState() {
+        JdbcJournal first = open();
+        AgentPool pool = budgetPool(first, T0);
+        for (int i = 0; i < 20; i++) {
+            pool.submit(Task.builder("llm").tenant(i % 2 == 0 ? "acme" : "other").build());
+        }
+        clock.advance(Duration.ofSeconds(5));
+        stop(pool, first, true);
+        io.trinity.pool.journal.JournalState state = open().load();
+        assertThat(state.finals()).isEqualTo(20);
+        assertThat(state.spend()).isEmpty();
+        assertThat(state.resourceUse()).isEmpty();
+        assertThat(state.strategies()).isEmpty();
+    }
+
     // ---- pacing windows ---------------------------------------------------------------------
 
     static final int RPM = 60;
