@@ -47,6 +47,49 @@ public final class Ledger {
     }
 
     /**
+     * Sets what a tenant was charged for a resource, replacing the count: how a restarted pool
+     * takes back the totals its journal kept.
+     *
+     * @param tenant the tenant
+     * @param resource the resource key
+     * @param tokens tokens charged so far, {@code >= 0}; 0 forgets the resource
+     * @throws IllegalArgumentException if {@code tokens < 0}
+     */
+    public void restore(String tenant, String resource, long tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("restored spend must be >= 0 tokens (got " + tokens + " of " + resource
+                    + " for tenant " + tenant + ")");
+        }
+        if (tokens == 0) {
+            Map<String, Long> m = byTenant.get(tenant);
+            if (m != null) {
+                m.remove(resource);
+                if (m.isEmpty()) {
+                    byTenant.remove(tenant);
+                }
+            }
+            return;
+        }
+        byTenant.computeIfAbsent(tenant, k -> new HashMap<>()).put(resource, tokens);
+    }
+
+    /**
+     * The tokens of one resource charged to a tenant.
+     *
+     * @param tenant the tenant
+     * @param resource the resource key
+     * @return tokens, 0 if none were charged
+     */
+    public long tokens(String tenant, String resource) {
+        Map<String, Long> m = byTenant.get(tenant);
+        if (m == null) {
+            return 0;
+        }
+        Long t = m.get(resource);
+        return t == null ? 0 : t;
+    }
+
+    /**
      * Sums the tokens charged to a tenant over all resources.
      *
      * @param tenant the tenant

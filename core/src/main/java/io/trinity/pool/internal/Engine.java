@@ -78,6 +78,8 @@ public final class Engine implements AgentPool {
     final Housekeeper housekeeper;
     final Journal journal;
     final Durability durability;
+    /** Spend, pacing and strategy state kept across restarts (with a journal that keeps them). */
+    final StateKeeper keeper;
     /** Wall-clock ms at the pool clock's start, so journal times survive a restart. */
     private final long wallAtStartMillis;
     private final long clockAtStartNanos;
@@ -129,7 +131,8 @@ public final class Engine implements AgentPool {
         }
         this.journal = journal;
         this.durability = new Durability(journal, callbacks);
-        this.wallAtStartMillis = System.currentTimeMillis();
+        this.keeper = new StateKeeper(this, journal != null && journal.keepsPoolState());
+        this.wallAtStartMillis = clock.epochMillis();
         this.clockAtStartNanos = clock.nanoTime();
         SplittableRandom random = new SplittableRandom(config.seed());
         Map<String, LoadBalancer> balancers = new LinkedHashMap<>();
@@ -189,7 +192,7 @@ public final class Engine implements AgentPool {
                     RejectReason.SHUTDOWN, null, task.tenant())));
             throw new PoolShutdownException("pool is shutting down; task of type '" + task.type() + "' was not accepted");
         }
-        Map<String, Long> resources = task.resources().isEmpty() ? types.get(lane).resources() : task.resources();
+        Map<String, Long> resources = resourcesOf(task, lane);
         String tooBig = tooBigForLimits(resources);
         if (tooBig != null) {
             post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), id, task.type(),
@@ -308,6 +311,11 @@ public final class Engine implements AgentPool {
         return clockAtStartNanos + (millis - wallAtStartMillis) * 1_000_000;
     }
 
+    /** The rate-limited resources a task uses with their estimates: its own, else its lane's type's. */
+    Map<String, Long> resourcesOf(Task task, String lane) {
+        return task.resources().isEmpty() ? types.get(lane).resources() : task.resources();
+    }
+
     String laneFor(String type) {
         if (types.containsKey(type)) {
             return type;
@@ -395,7 +403,7 @@ public final class Engine implements AgentPool {
         // The loop completes 'terminated' (on the loop: the last records are handed to the journal
         // there); the journal is closed once they are durable, and the caller's future completes
         // off the loop once every listener has received every event.
-        terminated.thenAccept(report -> durability.flushNow().handle((v, e) -> null).thenRunAsync(() -> {
+        terminated.thenAccept(report -> flushRecords().handle((v, e) -> null).thenRunAsync(() -> {
             durability.close();
             state.events.afterDelivered(() -> callbacks.execute(() -> {
                 if (ownedAgentExecutor != null) {
@@ -469,7 +477,13 @@ public final class Engine implements AgentPool {
 
     private void afterBatch() {
         dispatcher.dispatchIfNeeded();
-        durability.flushNow();
+        flushRecords();
+    }
+
+    /** Hands the batch's records, with the pool state it changed, to the journal. */
+    private CompletableFuture<Void> flushRecords() {
+        keeper.flush();
+        return durability.flushNow();
     }
 
     /**

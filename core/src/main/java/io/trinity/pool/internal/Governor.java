@@ -225,7 +225,10 @@ final class Governor {
         runningByTenant.merge(r.tenant(), 1, Integer::sum);
         if (!r.resources.isEmpty()) {
             List<ResourcePacer.Grant> grants = new ArrayList<>(r.resources.size());
-            r.resources.forEach((res, tokens) -> grants.add(pacer.acquire(res, tokens, now)));
+            r.resources.forEach((res, tokens) -> {
+                grants.add(pacer.acquire(res, tokens, now));
+                engine.keeper.acquired(pacer, res, tokens, now);
+            });
             r.grants = grants;
             double[] res = reserved.computeIfAbsent(r.tenant(), k -> new double[2]);
             res[0] += total(r.resources);
@@ -251,6 +254,7 @@ final class Governor {
         for (ResourcePacer.Grant g : r.grants) {
             Long reported = used.get(g.resource());
             long actual = reported != null ? reported : refused ? 0 : g.tokens();
+            engine.keeper.extraTokens(pacer, g.resource(), actual - g.tokens(), clock.nanoTime());
             pacer.release(g, actual);
             used.put(g.resource(), actual);
         }
@@ -265,6 +269,9 @@ final class Governor {
         long tokens = 0;
         for (Map.Entry<String, Long> e : used.entrySet()) {
             ledger.charge(tenant, e.getKey(), e.getValue());
+            if (e.getValue() > 0) {
+                engine.keeper.charged(tenant, e.getKey());
+            }
             r.spent.merge(e.getKey(), e.getValue(), Long::sum);
             tokens += e.getValue();
         }

@@ -42,6 +42,7 @@ final class Housekeeper {
                 ? List.of(new OnDemandSpawning(), new WarmPoolSpawning())
                 : strategies;
         engine.lifecycle.strategies(chosen);
+        engine.keeper.strategies(chosen);
     }
 
     void start() {
@@ -105,6 +106,7 @@ final class Housekeeper {
         scaler.tick(now);
         reclaimIdle(now);
         engine.lifecycle.planSpawns(true);
+        engine.keeper.afterScaleTick(now);
         engine.dispatcher.markNeeded();
     }
 

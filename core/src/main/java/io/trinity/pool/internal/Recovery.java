@@ -8,14 +8,16 @@ import io.trinity.pool.journal.JournalState;
 import io.trinity.pool.journal.StoredTask;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rebuilds the pool's work from a journal at start. Queued tasks come back in their order with
  * their waiting time; a task whose attempt was running at the crash counts that attempt as
  * failed ("pool restarted during the attempt") and is retried under its attempt limit, so
  * execution is at-least-once, and a task with {@code maxAttempts 1} ends FAILED instead of
- * running twice. Dead letters are offered again. One {@code pool.recovered} event and one log
- * line sum it up.
+ * running twice. Dead letters are offered again. With a journal that keeps pool state, tenant
+ * spend, the pacing windows and the strategies' models are handed back too ({@link StateKeeper}).
+ * One {@code pool.recovered} event and one log line sum it up.
  */
 final class Recovery {
 
@@ -25,6 +27,7 @@ final class Recovery {
     private final JournalState loaded;
     private final List<TaskRecord> records = new ArrayList<>();
     private final List<StoredTask> stored = new ArrayList<>();
+    private String keptState;
 
     Recovery(Engine engine, JournalState loaded) {
         this.engine = engine;
@@ -33,6 +36,7 @@ final class Recovery {
 
     /** Off the loop, before it starts: builds the records, registers them and takes their queue permits. */
     void prepare() {
+        keptState = engine.keeper.restore(loaded);
         for (StoredTask st : loaded.pending()) {
             Task task = Task.fromPlainData(st.task());
             String lane = engine.laneFor(task.type());
@@ -40,6 +44,8 @@ final class Recovery {
                     engine.nanosOfWall(st.enqueuedAt()));
             r.attempts = st.attempts();
             st.reasons().forEach(r::addReason);
+            // paced and budgeted like at submit (before, a recovered task skipped both)
+            r.resources = lane == null ? Map.of() : engine.resourcesOf(task, lane);
             r.holdsPermit = lane != null;
             if (r.holdsPermit) {
                 engine.admission.restore(engine.config.tenant(r.tenant()));
@@ -98,7 +104,7 @@ final class Recovery {
         int d = loaded.deadLetters().size();
         s.events.emit(() -> new PoolEvent.PoolRecovered(now, q, in, f, d, loaded.finals()));
         Engine.LOG.info("journal: recovered {} queued tasks ({} interrupted by the restart and retried), {} failed"
-                + " (their interrupted attempt was the last), {} dead letters, {} ended tasks readable", q, in - f, f, d,
-                loaded.finals());
+                + " (their interrupted attempt was the last), {} dead letters, {} ended tasks readable{}", q, in - f, f, d,
+                loaded.finals(), keptState == null ? "" : "; restored " + keptState);
     }
 }

@@ -82,6 +82,23 @@ public interface Journal extends AutoCloseable {
      */
     Optional<JournalRecord.SnapshotSaved> latestSnapshot(String type);
 
+    /**
+     * Whether this journal keeps pool state besides tasks: tenant spend
+     * ({@link JournalRecord.SpendTotal}), paced resources' use ({@link JournalRecord.ResourceUsed})
+     * and spawning strategies' learned state ({@link JournalRecord.StrategySaved}), and returns
+     * them from {@link #load}. The pool writes those records only to a journal that says so, so
+     * an implementation written before they existed keeps working (the pool then resets that
+     * state at a restart, as without a journal).
+     *
+     * @return false by default; true if {@link #write} stores these records and {@link #load}
+     *     returns them: the newest {@code SpendTotal} per tenant and resource, the
+     *     {@code ResourceUsed} of at least the last 60 s (oldest first), and the newest
+     *     {@code StrategySaved} per strategy
+     */
+    default boolean keepsPoolState() {
+        return false;
+    }
+
     /** Flushes what was handed over and releases the journal. Idempotent. */
     @Override
     void close();

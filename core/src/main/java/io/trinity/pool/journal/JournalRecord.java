@@ -13,7 +13,8 @@ public sealed interface JournalRecord {
 
     /**
      * {@return the id of the task this record is about, as the pool gave it at submit; 0 for
-     * records about no task ({@link SnapshotSaved})}
+     * records about no task ({@link SnapshotSaved}, and the pool-state records {@link SpendTotal},
+     * {@link ResourceUsed}, {@link StrategySaved})}
      */
     long taskId();
 
@@ -122,6 +123,119 @@ public sealed interface JournalRecord {
      * @param at    when it was saved, epoch ms
      */
     record SnapshotSaved(String type, String agent, Map<String, Object> state, long at) implements JournalRecord {
+        @Override
+        public long taskId() {
+            return 0;
+        }
+    }
+
+    /**
+     * What one tenant has been charged for one resource so far: a running total, so the newest
+     * record per tenant and resource is all a journal must keep. The pool writes one per tenant
+     * and resource charged in a loop batch (never one per task), and only to a journal that
+     * {@linkplain Journal#keepsPoolState() keeps pool state}. After a restart the tenant's spend,
+     * and so what is left of its budget, counts from these totals.
+     *
+     * @param tenant   the tenant
+     * @param resource the resource key, such as {@code openai:gpt-4o}
+     * @param tokens   tokens of that resource charged to the tenant over the journal's life, {@code >= 0}
+     * @param at       when the total was last changed, epoch ms
+     */
+    record SpendTotal(String tenant, String resource, long tokens, long at) implements JournalRecord {
+        /**
+         * Checks the components.
+         *
+         * @param tenant   the tenant, not null
+         * @param resource the resource key, not null
+         * @param tokens   the total, {@code >= 0}
+         * @param at       when it was last changed, epoch ms
+         * @throws NullPointerException if {@code tenant} or {@code resource} is null
+         * @throws IllegalArgumentException if {@code tokens < 0}
+         */
+        public SpendTotal {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(resource, "resource");
+            if (tokens < 0) {
+                throw new IllegalArgumentException("SpendTotal tokens must be >= 0 (got " + tokens + " of " + resource
+                        + " for tenant " + tenant + ")");
+            }
+        }
+
+        @Override
+        public long taskId() {
+            return 0;
+        }
+    }
+
+    /**
+     * Requests admitted to a paced resource, and tokens counted against it, at one moment: what
+     * a restarted pool counts in the resource's rolling window, so a restart cannot exceed the
+     * provider's limit. The pool writes at most one per paced resource and loop batch, summing
+     * the batch's starts; {@code at} is the batch's latest start rounded up, so a restored
+     * request leaves the window no earlier than the real one. Tokens reported beyond an
+     * estimate are written as a record with {@code requests = 0} at the time they were
+     * reported; tokens reported below an estimate are not given back (a restart counts the
+     * estimate). A journal needs to keep these only for the 60 s window
+     * ({@code ResourcePacer.WINDOW_NANOS}).
+     *
+     * @param resource the resource key
+     * @param requests requests admitted, {@code >= 0}
+     * @param tokens   tokens counted (estimates, plus reported usage beyond them), {@code >= 0}
+     * @param at       when, epoch ms
+     */
+    record ResourceUsed(String resource, int requests, long tokens, long at) implements JournalRecord {
+        /**
+         * Checks the components.
+         *
+         * @param resource the resource key, not null
+         * @param requests requests admitted, {@code >= 0}
+         * @param tokens   tokens counted, {@code >= 0}
+         * @param at       when, epoch ms
+         * @throws NullPointerException if {@code resource} is null
+         * @throws IllegalArgumentException if {@code requests} or {@code tokens} is negative
+         */
+        public ResourceUsed {
+            Objects.requireNonNull(resource, "resource");
+            if (requests < 0 || tokens < 0) {
+                throw new IllegalArgumentException("ResourceUsed of " + resource + " needs requests >= 0 and tokens >= 0"
+                        + " (got requests=" + requests + ", tokens=" + tokens + ")");
+            }
+        }
+
+        @Override
+        public long taskId() {
+            return 0;
+        }
+    }
+
+    /**
+     * The learned state of a spawning strategy (such as the predictive strategy's arrival
+     * history), saved when it changed so a restarted pool forecasts as before. The newest
+     * record per strategy is all a journal must keep. Times inside {@code state} are on the
+     * saving pool's clock; {@code clockNanos} and {@code at} are one reading of that clock and
+     * of the wall clock, which lets the next pool shift them onto its own clock.
+     *
+     * @param strategy   the strategy's name ({@code SpawnStrategy.name()})
+     * @param state      the state as plain data ({@code SpawnStrategy.changedState()})
+     * @param clockNanos the saving pool's clock when it was saved, nanoseconds
+     * @param at         the wall clock at the same moment, epoch ms
+     */
+    record StrategySaved(String strategy, Map<String, Object> state, long clockNanos, long at)
+            implements JournalRecord {
+        /**
+         * Checks the components.
+         *
+         * @param strategy   the strategy's name, not null
+         * @param state      the state as plain data, not null
+         * @param clockNanos the saving pool's clock, nanoseconds
+         * @param at         the wall clock at the same moment, epoch ms
+         * @throws NullPointerException if {@code strategy} or {@code state} is null
+         */
+        public StrategySaved {
+            Objects.requireNonNull(strategy, "strategy");
+            Objects.requireNonNull(state, "state");
+        }
+
         @Override
         public long taskId() {
             return 0;

@@ -117,11 +117,60 @@ public final class ResourcePacer {
     public Grant acquire(String resource, long tokens, long now) {
         Meter m = meter(resource);
         m.evict(now);
-        Grant g = new Grant(resource, now, tokens);
+        Grant g = new Grant(resource, now, tokens, 1);
         m.window.addLast(g);
+        m.windowRequests++;
         m.windowTokens += tokens;
         m.inFlight++;
         return g;
+    }
+
+    /**
+     * Counts requests and tokens a previous run of the pool recorded (read back from a journal),
+     * as ended requests that started at {@code startNanos}: they hold the window until
+     * {@code startNanos + 60 s}, like requests admitted in this run. Call before any
+     * {@link #acquire}, oldest first; a record older than the window is ignored.
+     *
+     * @param resource the resource key
+     * @param startNanos when they started, on this pool's clock (may be in the past)
+     * @param requests requests to count, {@code >= 0}
+     * @param tokens tokens to count, {@code >= 0}
+     * @param now the pool clock's time, in nanoseconds
+     * @throws IllegalArgumentException if {@code requests} or {@code tokens} is negative
+     */
+    public void restore(String resource, long startNanos, int requests, long tokens, long now) {
+        if (requests < 0 || tokens < 0) {
+            throw new IllegalArgumentException("restore of '" + resource + "' needs requests >= 0 and tokens >= 0 (got"
+                    + " requests=" + requests + ", tokens=" + tokens + ")");
+        }
+        if ((requests == 0 && tokens == 0) || startNanos + WINDOW_NANOS <= now) {
+            return;
+        }
+        Meter m = meter(resource);
+        Grant g = new Grant(resource, startNanos, tokens, requests);
+        g.released = true;
+        // the window must stay in start order for eviction: insert behind the last one not later
+        java.util.ArrayList<Grant> later = new java.util.ArrayList<>();
+        while (!m.window.isEmpty() && m.window.peekLast().startNanos > startNanos) {
+            later.add(m.window.pollLast());
+        }
+        m.window.addLast(g);
+        for (int i = later.size() - 1; i >= 0; i--) {
+            m.window.addLast(later.get(i));
+        }
+        m.windowRequests += requests;
+        m.windowTokens += tokens;
+    }
+
+    /**
+     * Whether a resource has a per-minute limit, the state a restart must not forget.
+     *
+     * @param resource the resource key
+     * @return true if it has a requests or tokens per minute limit
+     */
+    public boolean pacesPerMinute(String resource) {
+        ResourceLimit l = limits.get(resource);
+        return l != null && (l.requestsPerMinute() > 0 || l.tokensPerMinute() > 0);
     }
 
     /**
@@ -190,7 +239,7 @@ public final class ResourcePacer {
             return 0;
         }
         m.evict(now);
-        return m.window.size();
+        return m.windowRequests;
     }
 
     /**
@@ -229,14 +278,17 @@ public final class ResourcePacer {
     public static final class Grant {
         final String resource;
         final long startNanos;
+        /** 1 for a request of this run; what a journal recorded for a restored one (0 for tokens alone). */
+        final int requests;
         long tokens;
         boolean inWindow = true;
         boolean released;
 
-        Grant(String resource, long startNanos, long tokens) {
+        Grant(String resource, long startNanos, long tokens, int requests) {
             this.resource = resource;
             this.startNanos = startNanos;
             this.tokens = tokens;
+            this.requests = requests;
         }
 
         /** {@return the key of the resource the request used} */
@@ -253,6 +305,7 @@ public final class ResourcePacer {
     private static final class Meter {
         final ResourceLimit limit;
         final ArrayDeque<Grant> window = new ArrayDeque<>();
+        int windowRequests;
         long windowTokens;
         int inFlight;
         long pausedUntil = Long.MIN_VALUE;
@@ -267,6 +320,7 @@ public final class ResourcePacer {
             while ((g = window.peekFirst()) != null && g.startNanos + WINDOW_NANOS <= now) {
                 window.pollFirst();
                 g.inWindow = false;
+                windowRequests -= g.requests;
                 windowTokens -= g.tokens;
             }
         }
@@ -280,12 +334,12 @@ public final class ResourcePacer {
                 return new Hold(limit.resource(), Reason.CONCURRENCY, Long.MAX_VALUE);
             }
             int rpm = limit.requestsPerMinute();
-            if (rpm > 0 && window.size() >= rpm) {
+            if (rpm > 0 && windowRequests >= rpm) {
                 // room comes when enough of the oldest grants leave the window
-                int leave = window.size() - rpm + 1;
+                int leave = windowRequests - rpm + 1;
                 Iterator<Grant> it = window.iterator();
                 Grant g = null;
-                for (int i = 0; i < leave; i++) {
+                for (int left = 0; left < leave; left += g.requests) {
                     g = it.next();
                 }
                 return new Hold(limit.resource(), Reason.REQUESTS_PER_MINUTE, g.startNanos + WINDOW_NANOS);

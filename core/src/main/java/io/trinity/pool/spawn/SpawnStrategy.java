@@ -27,4 +27,30 @@ public interface SpawnStrategy {
     default boolean reactive() {
         return true;
     }
+
+    /**
+     * State this strategy learned that a restarted pool should take back (with a journal that
+     * {@linkplain io.trinity.pool.journal.Journal#keepsPoolState() keeps pool state}). Called on
+     * the control loop after each scale tick's {@link #plan}, so it must be quick; the pool
+     * writes what it returns under {@link #name()}, so return it only when it changed
+     * materially since the last call.
+     *
+     * @return the state as plain data (maps, lists, strings, numbers, booleans, null), or null
+     *     when nothing worth saving changed; the default keeps nothing
+     */
+    default java.util.Map<String, Object> changedState() {
+        return null;
+    }
+
+    /**
+     * Takes back state a previous run saved through {@link #changedState()}. Called once, on
+     * the thread that builds the pool, before the first {@link #plan}.
+     *
+     * @param state what {@link #changedState()} returned before the restart, as read back from
+     *     the journal (numbers may come back as other {@link Number} types)
+     * @param clockShiftNanos add this to a time of the previous run's pool clock to get the
+     *     same moment on this run's clock (the two clocks have different origins)
+     */
+    default void restoreState(java.util.Map<String, Object> state, long clockShiftNanos) {
+    }
 }

@@ -15,6 +15,16 @@ public interface PoolClock {
     long nanoTime();
 
     /**
+     * {@return wall-clock time, epoch milliseconds} The pool reads it once at start to map its
+     * clock to the time base of journal records, which must mean the same after a restart.
+     * Defaults to {@link System#currentTimeMillis()}; a {@link VirtualClock} given a wall-clock
+     * origin derives it from virtual time, so restarts on virtual time are exact too.
+     */
+    default long epochMillis() {
+        return System.currentTimeMillis();
+    }
+
+    /**
      * Runs an action once, no earlier than a delay from now.
      *
      * @param delay the delay; zero or negative means as soon as possible

@@ -15,6 +15,9 @@ public final class VirtualClock implements PoolClock {
     private final PriorityQueue<Entry> timers = new PriorityQueue<>();
     private long now;
     private long sequence;
+    /** Wall-clock ms at virtual time {@code wallAtNanos}, or {@link Long#MIN_VALUE} to read the real wall clock. */
+    private final long wallMillis;
+    private final long wallAtNanos;
 
     /** A clock at time 0 with no timers. */
     public VirtualClock() {
@@ -28,6 +31,33 @@ public final class VirtualClock implements PoolClock {
      */
     public VirtualClock(long startNanos) {
         this.now = startNanos;
+        this.wallMillis = Long.MIN_VALUE;
+        this.wallAtNanos = startNanos;
+    }
+
+    /**
+     * A clock at a given time whose wall-clock time moves with virtual time: {@link #epochMillis()}
+     * is {@code epochMillisAtStart} plus the virtual time passed since {@code startNanos}. Two pools
+     * run one after the other on the same journal see one consistent timeline this way (a restart
+     * after a simulated downtime is a second clock whose wall-clock start is later).
+     *
+     * @param startNanos the starting time, in nanoseconds
+     * @param epochMillisAtStart the wall-clock time at {@code startNanos}, epoch milliseconds
+     */
+    public VirtualClock(long startNanos, long epochMillisAtStart) {
+        this.now = startNanos;
+        this.wallMillis = epochMillisAtStart;
+        this.wallAtNanos = startNanos;
+    }
+
+    /**
+     * {@return the wall-clock origin plus the virtual time passed, when the clock was given one;
+     * else the real wall clock}
+     */
+    @Override
+    public long epochMillis() {
+        return wallMillis == Long.MIN_VALUE ? System.currentTimeMillis()
+                : wallMillis + Math.floorDiv(now - wallAtNanos, 1_000_000L);
     }
 
     @Override

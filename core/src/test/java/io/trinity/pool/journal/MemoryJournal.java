@@ -105,6 +105,10 @@ public final class MemoryJournal implements Journal {
                     f.reasons()));
             case JournalRecord.DeadLetterCleared c -> cleared.add(c.taskId());
             case JournalRecord.SnapshotSaved s -> snapshots.put(s.type(), s);
+            // pool state: this journal does not keep it (keepsPoolState() stays false)
+            case JournalRecord.SpendTotal s -> { }
+            case JournalRecord.ResourceUsed u -> { }
+            case JournalRecord.StrategySaved s -> { }
         }
     }
 

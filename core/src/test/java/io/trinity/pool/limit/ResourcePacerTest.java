@@ -26,6 +26,29 @@ class ResourcePacerTest {
     }
 
     @Test
+    void restoredRequestsHoldTheWindowUntilTheyLeaveIt() {
+        ResourcePacer p = new ResourcePacer(Map.of("m", ResourceLimit.of("m").withRequestsPerMinute(5)
+                .withTokensPerMinute(1000)));
+        long now = 100 * S;
+        p.restore("m", now - 70 * S, 5, 900, now); // older than the window: ignored
+        p.restore("m", now - 50 * S, 3, 600, now);
+        p.restore("m", now - 55 * S, 0, 300, now); // out of order, tokens only
+        p.restore("m", now - 20 * S, 1, 0, now);
+        assertThat(p.requestsInWindow("m", now)).isEqualTo(4);
+        assertThat(p.tokensInWindow("m", now)).isEqualTo(900);
+        assertThat(p.check("m", 100, now)).isNull();
+        p.acquire("m", 100, now);
+        Hold h = p.check("m", 0, now);
+        assertThat(h.reason()).isEqualTo(Reason.REQUESTS_PER_MINUTE);
+        assertThat(h.until()).as("the three restored together leave together").isEqualTo(now + 10 * S);
+        assertThat(p.tokensInWindow("m", now + 5 * S)).as("the tokens-only record left first").isEqualTo(700);
+        assertThat(p.requestsInWindow("m", now + 10 * S)).isEqualTo(2);
+        assertThat(p.check("m", 0, now + 10 * S)).isNull();
+        assertThat(p.pacesPerMinute("m")).isTrue();
+        assertThat(p.pacesPerMinute("other")).isFalse();
+    }
+
+    @Test
     void tokensAreCorrectedByActualUseAndTheWaitIsExact() {
         ResourcePacer p = new ResourcePacer(Map.of("m", ResourceLimit.of("m").withTokensPerMinute(1000)));
         ResourcePacer.Grant a = p.acquire("m", 600, 0);

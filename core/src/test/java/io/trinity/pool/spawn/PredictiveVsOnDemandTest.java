@@ -95,6 +95,38 @@ class PredictiveVsOnDemandTest {
         assertThat(p.forecast("vision", burstBucket + 5)).isLessThan(1.0);
     }
 
+    @Test
+    void aSavedModelForecastsTheSameOnAShiftedClockAndIsSavedOnlyWhenABucketCloses() {
+        PredictiveSpawning p = new PredictiveSpawning(Duration.ofSeconds(30), PERIOD, 0.5, 1.0);
+        FakePlanner planner = new FakePlanner();
+        for (long s = 0; s < 2 * PERIOD.toSeconds() + 40; s++) {
+            planner.now = s * 1_000_000_000L;
+            if (s % PERIOD.toSeconds() < 30) {
+                planner.arrivals += 2;
+            }
+            p.plan(planner);
+        }
+        java.util.Map<String, Object> saved = p.changedState();
+        assertThat(saved).isNotNull();
+        assertThat(p.changedState()).as("nothing closed since").isNull();
+        planner.now += 1_000_000_000L;
+        p.plan(planner);
+        assertThat(p.changedState()).as("same bucket").isNull();
+
+        // the same moment is 95 s earlier on the new clock: rounds to 3 buckets of 30 s
+        long shift = -95_000_000_000L;
+        PredictiveSpawning restored = new PredictiveSpawning(Duration.ofSeconds(30), PERIOD, 0.5, 1.0);
+        restored.restoreState(saved, shift);
+        long nowBucket = (2 * PERIOD.toSeconds() + 40) / 30;
+        for (long b = nowBucket; b < nowBucket + 40; b++) {
+            assertThat(restored.forecast("vision", b - 3)).as("bucket " + b).isEqualTo(p.forecast("vision", b));
+        }
+        // another grid's model does not fit: ignored
+        PredictiveSpawning other = new PredictiveSpawning(Duration.ofSeconds(60), PERIOD, 0.5, 1.0);
+        other.restoreState(saved, shift);
+        assertThat(other.forecast("vision", nowBucket)).isZero();
+    }
+
     /** Just enough of a planner to feed arrivals to the model. */
     static final class FakePlanner implements SpawnPlanner {
         long now;

@@ -74,6 +74,7 @@ final class GroupCommitter {
     private final AtomicLong heldOpen = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final ExecutorService completer;
+    private volatile Thread completerThread;
     private final Thread thread;
     private volatile boolean closed;
     private volatile CountDownLatch hold;
@@ -85,7 +86,7 @@ final class GroupCommitter {
         this.settings = settings;
         this.writer = new RecordWriter(db.dialect());
         this.retention = new Retention(settings.retain().toMillis(), settings.retainCount());
-        this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "trinity-journal-complete"));
+        this.completer = Executors.newSingleThreadExecutor(r -> completerThread = daemon(r, "trinity-journal-complete"));
         this.thread = daemon(this::run, "trinity-journal-writer");
         thread.start();
     }
@@ -382,7 +383,8 @@ final class GroupCommitter {
         }
         completer.shutdown();
         try {
-            if (!completer.awaitTermination(30, TimeUnit.SECONDS)) {
+            // closed from one of its own callbacks (a pool's shutdown): it ends after that one
+            if (Thread.currentThread() != completerThread && !completer.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("journal {}: callbacks of its futures still run 30 s after close", db.name());
             }
         } catch (InterruptedException e) {

@@ -52,10 +52,12 @@ public final class JdbcJournal implements Journal {
     private final Database db;
     private final GroupCommitter committer;
     private final TaskReader reader;
+    private final PoolStateReader poolState;
 
     private JdbcJournal(Database db, Settings settings) {
         this.db = db;
         this.reader = new TaskReader(db);
+        this.poolState = new PoolStateReader(db);
         this.committer = new GroupCommitter(db, settings);
     }
 
@@ -68,7 +70,14 @@ public final class JdbcJournal implements Journal {
     @Override
     public JournalState load() {
         join(committer.prune());
-        return new JournalState(reader.pending(), reader.deadLetters(), reader.maxTaskId(), reader.finals());
+        return new JournalState(reader.pending(), reader.deadLetters(), reader.maxTaskId(), reader.finals(),
+                poolState.spend(), poolState.resourceUse(), poolState.strategies());
+    }
+
+    /** Yes: tenant spend, pacing windows and strategy state (schema 2), see {@code docs/durability.md}. */
+    @Override
+    public boolean keepsPoolState() {
+        return true;
     }
 
     @Override

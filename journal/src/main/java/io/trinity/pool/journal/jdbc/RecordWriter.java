@@ -5,8 +5,11 @@ import io.trinity.pool.journal.JournalRecord.Accepted;
 import io.trinity.pool.journal.JournalRecord.DeadLetterCleared;
 import io.trinity.pool.journal.JournalRecord.Finished;
 import io.trinity.pool.journal.JournalRecord.Requeued;
+import io.trinity.pool.journal.JournalRecord.ResourceUsed;
 import io.trinity.pool.journal.JournalRecord.SnapshotSaved;
+import io.trinity.pool.journal.JournalRecord.SpendTotal;
 import io.trinity.pool.journal.JournalRecord.Started;
+import io.trinity.pool.journal.JournalRecord.StrategySaved;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,7 +46,7 @@ final class RecordWriter {
     /** The statement kinds, in the order a round runs them (any order is correct within a round). */
     enum Kind {
         ACCEPTED, STARTED, REQUEUED_SPENT, REQUEUED_UNSPENT, FINISHED, STARTED_AND_FINISHED, DEAD_LETTER_CLEARED,
-        SNAPSHOT
+        SNAPSHOT, SPEND_TOTAL, RESOURCE_USED, STRATEGY_SAVED
     }
 
     /**
@@ -86,6 +89,16 @@ final class RecordWriter {
                 + " dead_letter = ? WHERE id = ?");
         sql.put(Kind.DEAD_LETTER_CLEARED, "UPDATE tasks SET dead_letter = FALSE WHERE id = ?");
         sql.put(Kind.SNAPSHOT, "INSERT INTO snapshots (type, agent, state_json, saved_at) VALUES (?, ?, " + json + ", ?)");
+        // Pool state (schema 2). The upserts take their new values as parameters after VALUES on
+        // purpose: the PostgreSQL driver then does not rewrite the batch into one multi-row INSERT,
+        // which would fail when a group holds two totals of the same key ("ON CONFLICT DO UPDATE
+        // command cannot affect row a second time"); run one by one, the later total wins.
+        sql.put(Kind.SPEND_TOTAL, "INSERT INTO tenant_spend (tenant, resource, tokens, updated_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (tenant, resource) DO UPDATE SET tokens = ?, updated_at = ?");
+        sql.put(Kind.RESOURCE_USED, "INSERT INTO resource_use (resource, at, requests, tokens) VALUES (?, ?, ?, ?)");
+        sql.put(Kind.STRATEGY_SAVED, "INSERT INTO strategy_state (strategy, state_json, clock_nanos, saved_at)"
+                + " VALUES (?, " + json + ", ?, ?) ON CONFLICT (strategy) DO UPDATE SET state_json = " + json
+                + ", clock_nanos = ?, saved_at = ?");
     }
 
     /**
@@ -119,6 +132,15 @@ final class RecordWriter {
             case DeadLetterCleared d -> new Row(Kind.DEAD_LETTER_CLEARED, d.taskId(), new Object[] {d.taskId()});
             case SnapshotSaved s -> new Row(Kind.SNAPSHOT, 0, new Object[] {s.type(), s.agent(),
                 Json.write(s.state() == null ? Map.of() : s.state()), s.at()});
+            case SpendTotal t -> new Row(Kind.SPEND_TOTAL, 0, new Object[] {t.tenant(), t.resource(), t.tokens(),
+                t.at(), t.tokens(), t.at()});
+            case ResourceUsed u -> new Row(Kind.RESOURCE_USED, 0, new Object[] {u.resource(), u.at(), u.requests(),
+                u.tokens()});
+            case StrategySaved t -> {
+                String state = Json.write(t.state());
+                yield new Row(Kind.STRATEGY_SAVED, 0, new Object[] {t.strategy(), state, t.clockNanos(), t.at(),
+                    state, t.clockNanos(), t.at()});
+            }
         };
     }
 

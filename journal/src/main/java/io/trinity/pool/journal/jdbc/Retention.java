@@ -12,8 +12,12 @@ import java.sql.SQLException;
  *   <li>final tasks (SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, and DEAD_LETTERED ones no longer
  *       offered) that ended more than {@code retain} ago;</li>
  *   <li>beyond that, all but the newest {@code retainCount} such tasks, oldest end first;</li>
- *   <li>agent snapshots older than {@code retain}, except the newest of each type.</li>
+ *   <li>agent snapshots older than {@code retain}, except the newest of each type;</li>
+ *   <li>paced resources' use older than twice the 60 s pacing window (the margin covers clocks of
+ *       two machines that disagree a little).</li>
  * </ul>
+ * Tenant spend (one row per tenant and resource, a budget counts over the journal's life) and
+ * strategy state (one row per strategy) are kept.
  * Never dropped: queued and running tasks, dead letters still offered (the pool bounds those
  * and writes {@code DeadLetterCleared} when it lets one go), the newest snapshot of each type,
  * and the highest task id (kept in {@code journal_meta} so ids are never reused).
@@ -26,6 +30,9 @@ final class Retention {
             return byAge + byCount;
         }
     }
+
+    /** The pacing window (ResourcePacer's rolling minute), in ms. */
+    static final long RESOURCE_WINDOW_MILLIS = io.trinity.pool.limit.ResourcePacer.WINDOW_NANOS / 1_000_000;
 
     private static final String DROPPABLE = "ended_at > 0 AND dead_letter = FALSE";
 
@@ -70,6 +77,10 @@ final class Retention {
                 + " AND id NOT IN (SELECT MAX(id) FROM snapshots GROUP BY type)")) {
             ps.setLong(1, cutoff);
             snapshots = ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM resource_use WHERE at < ?")) {
+            ps.setLong(1, nowMillis - 2 * RESOURCE_WINDOW_MILLIS);
+            ps.executeUpdate();
         }
         return new Pruned(byAge, byCount, snapshots);
     }

@@ -77,6 +77,37 @@ abstract class JournalContract {
     }
 
     @Test
+    void poolStateKeepsTheNewestTotalsAndTheRecentPacingWindow() throws Exception {
+        JdbcJournal j = open();
+        assertThat(j.keepsPoolState()).isTrue();
+        long now = clock.millis();
+        // one group holding two totals of one key and two states of one strategy: the later wins
+        await(j.write(List.of(
+                new JournalRecord.SpendTotal("acme", "m", 100, now - 10),
+                new JournalRecord.ResourceUsed("api", 3, 30, now - 3 * 60_000),
+                new JournalRecord.StrategySaved("predictive", Map.of("v", 1L), 5, now - 10),
+                new JournalRecord.SpendTotal("acme", "m", 300, now - 5),
+                new JournalRecord.SpendTotal("acme", "n", 7, now - 5),
+                new JournalRecord.ResourceUsed("api", 2, 0, now - 1_000),
+                new JournalRecord.StrategySaved("predictive", Map.of("v", 2L, "p", List.of(1.5, "x")), 9, now - 5),
+                new JournalRecord.ResourceUsed("tok", 0, 400, now - 500))));
+        await(j.write(List.of(new JournalRecord.SpendTotal("other", "m", 1, now))));
+        j.close();
+
+        JdbcJournal again = open();
+        JournalState s = again.load(); // applies the retention: pacing rows older than two windows go
+        assertThat(s.spend()).containsExactly(new JournalRecord.SpendTotal("acme", "m", 300, now - 5),
+                new JournalRecord.SpendTotal("acme", "n", 7, now - 5), new JournalRecord.SpendTotal("other", "m", 1, now));
+        assertThat(s.resourceUse()).containsExactly(new JournalRecord.ResourceUsed("api", 2, 0, now - 1_000),
+                new JournalRecord.ResourceUsed("tok", 0, 400, now - 500));
+        assertThat(s.strategies()).singleElement().satisfies(st -> {
+            assertThat(st.state()).isEqualTo(Map.of("v", 2L, "p", List.of(1.5, "x")));
+            assertThat(st.clockNanos()).isEqualTo(9);
+            assertThat(st.at()).isEqualTo(now - 5);
+        });
+    }
+
+    @Test
     void everyRecordKindSurvivesCloseAndReopen() throws Exception {
         JdbcJournal j = open();
         List<JournalRecord> records = List.of(
@@ -417,7 +448,7 @@ abstract class JournalContract {
         assertThatThrownBy(this::open)
                 .isInstanceOf(JournalException.class)
                 .hasMessageContaining(builderName())
-                .hasMessageContaining("schema version 99, newer than this build's 1")
+                .hasMessageContaining("schema version 99, newer than this build's 2")
                 .hasMessageContaining("upgrade trinity-pool");
     }
 

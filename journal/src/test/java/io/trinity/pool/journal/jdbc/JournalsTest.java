@@ -31,7 +31,7 @@ class JournalsTest {
         assertThat(Files.exists(file)).isTrue();
         try (Journal j = Journals.open("jdbc:sqlite:" + file).orElseThrow()) {
             assertThat(((JdbcJournal) j).name()).isEqualTo(file.toString());
-            assertThat(((JdbcJournal) j).schemaVersion()).isEqualTo(1);
+            assertThat(((JdbcJournal) j).schemaVersion()).isEqualTo(2);
         }
     }
 
