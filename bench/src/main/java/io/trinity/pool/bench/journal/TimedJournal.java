@@ -82,6 +82,11 @@ final class TimedJournal implements Journal {
     }
 
     @Override
+    public boolean keepsPoolState() {
+        return delegate.keepsPoolState();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
