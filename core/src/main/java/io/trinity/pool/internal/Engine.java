@@ -126,7 +126,8 @@ public final class Engine implements AgentPool {
         } else if (deterministic) {
             this.callbacks = loop::defer; // same thread, after the batch: exact replay, never inside the loop
         } else {
-            java.util.concurrent.ThreadFactory vt = Thread.ofVirtual().name("trinity-callback-", 0).factory();
+            // One name for all: a numbered name is built per thread, on the loop, for every task's callback.
+            java.util.concurrent.ThreadFactory vt = Thread.ofVirtual().name("trinity-callback").factory();
             this.callbacks = r -> vt.newThread(r).start();
         }
         this.journal = journal;
