@@ -212,6 +212,11 @@ final class RunMetrics implements PoolListener {
         return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Per-task and per-agent entries held now: bounded by the tasks and agents in flight. For tests. */
+    synchronized int entriesHeld() {
+        return submitNanos.size() + affinityOfTask.size() + spawnNanos.size();
+    }
+
     synchronized long submitted() { return submitted; }
     synchronized long completed() { return completed; }
     synchronized boolean allFinal() { return completed == submitted; }
