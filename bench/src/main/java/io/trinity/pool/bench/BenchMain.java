@@ -4,6 +4,7 @@ import io.trinity.pool.bench.autoscale.AutoscalingReport;
 import io.trinity.pool.bench.dispatch.DispatchReport;
 import io.trinity.pool.bench.journal.JournalPoolReport;
 import io.trinity.pool.bench.journal.JournalReport;
+import io.trinity.pool.bench.memory.QueuedTaskMemory;
 import io.trinity.pool.bench.report.Report;
 import io.trinity.pool.bench.sched.SchedulingReport;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.List;
  *   <li>{@code journal [--quick] [--pg URL]}: journal throughput and write latency, SQLite and PostgreSQL</li>
  *   <li>{@code journal-pool [--quick] [--pg URL] [--only off,full,normal,pg]}: the journal end to end
  *       through a pool of no-op agents: tasks/s from N submitters, submit latency at 1,000/s</li>
+ *   <li>{@code memory [--tasks N]}: heap per queued task, from class histograms before and after N submits</li>
  *   <li>{@code all [--quick]}: the three parts in order</li>
  *   <li>{@code jmh [JMH options]}: plain JMH (for example {@code jmh DispatchBench -p work=noop})</li>
  * </ul>
@@ -39,6 +41,8 @@ public final class BenchMain {
                                    tasks/s from 1, 8, 64, 256 submitters, submit and result p50/p99
                                    at 1,000 submits/s; no journal, SQLite FULL/NORMAL, PostgreSQL
                                    (~5 min)
+              memory [--tasks N]   heap per queued task beyond its input: class histograms of the
+                                   live heap before and after N (default 200,000) submits (~10 s)
               all [--quick]        parts 1, 2 and 3
               jmh [JMH options]    plain JMH over this jar's benchmarks (jmh -h lists options)
             results: bench/results/PART.md, charts: docs/img/*.png (see docs/benchmarks.md)""";
@@ -76,6 +80,7 @@ public final class BenchMain {
             case "autoscaling" -> new AutoscalingReport(report).run();
             case "journal" -> new JournalReport(report, quick, pgUrl(rest)).run();
             case "journal-pool" -> new JournalPoolReport(report, quick, pgUrl(rest), only(rest)).run();
+            case "memory" -> new QueuedTaskMemory(report, QueuedTaskMemory.tasksOption(rest)).run();
             case "all" -> {
                 new DispatchReport(report, quick).run();
                 new SchedulingReport(report).run();

@@ -6,12 +6,10 @@ import io.trinity.pool.report.Table;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,15 +23,34 @@ final class FairnessReport implements PoolListener {
     private static final long MINUTE = 60_000_000_000L;
 
     private final Map<String, Map<String, Long>> typeResources;
-    private final Map<Long, String> tenantOf = new HashMap<>();
-    private final Map<Long, String> typeOf = new HashMap<>();
-    private final Map<Long, Long> submittedAt = new HashMap<>();
+    /** Tasks not yet final: what their later events need. Bounded by the tasks in flight. */
+    private final Map<Long, Live> live = new HashMap<>();
+    /**
+     * Tasks whose attempt just failed or timed out: a retry or dead letter at the same instant
+     * keeps or ends them; none by the next instant means that end was final.
+     */
+    private final Map<Long, Long> endedAt = new HashMap<>();
     private final Map<String, Tenant> tenants = new TreeMap<>();
     private final Map<String, Resource> resources = new TreeMap<>();
 
+    private static final class Live {
+        final String tenant;
+        final String type;
+        /** Submit time until the first dispatch, then -1. */
+        long submittedAt;
+        /** Resources it was counted as held on, or null. */
+        List<String> heldOn;
+
+        Live(String tenant, String type, long submittedAt) {
+            this.tenant = tenant;
+            this.type = type;
+            this.submittedAt = submittedAt;
+        }
+    }
+
     private static final class Tenant {
         long tasks;
-        final List<Double> waitsMs = new ArrayList<>();
+        final WaitPercentiles waits = new WaitPercentiles();
         double agentSeconds;
         long tokens;
         double cost;
@@ -50,7 +67,8 @@ final class FairnessReport implements PoolListener {
         long windowTokens;
         long peakCalls;
         long peakTokens;
-        final Set<Long> held = new HashSet<>();
+        /** Distinct tasks held back on it. */
+        long held;
         long pauses;
         long pausedMs;
 
@@ -73,32 +91,50 @@ final class FairnessReport implements PoolListener {
 
     @Override
     public void onEvent(PoolEvent event) {
+        settleEnds(event.nanos());
         switch (event) {
             case PoolEvent.TaskSubmitted s -> {
-                tenantOf.put(s.task(), s.tenant());
-                typeOf.put(s.task(), s.type());
-                submittedAt.put(s.task(), s.nanos());
+                live.put(s.task(), new Live(s.tenant(), s.type(), s.nanos()));
                 tenant(s.tenant()).tasks++;
             }
             case PoolEvent.TaskRejected r when r.reason() == PoolEvent.RejectReason.SHED -> tenant(r.tenant()).shed++;
             case PoolEvent.TaskRejected r when r.reason() == PoolEvent.RejectReason.TENANT_LIMIT
                     || r.reason() == PoolEvent.RejectReason.QUEUE_FULL -> tenant(r.tenant()).rejected++;
             case PoolEvent.TaskDispatched d -> {
-                Long at = submittedAt.remove(d.task());
-                if (at != null) {
-                    tenant(tenantOf.get(d.task())).waitsMs.add((d.nanos() - at) / 1e6);
+                Live t = live.get(d.task());
+                if (t == null) {
+                    return;
                 }
-                typeResources.getOrDefault(typeOf.get(d.task()), Map.of())
+                if (t.submittedAt >= 0) {
+                    tenant(t.tenant).waits.record(d.nanos() - t.submittedAt);
+                    t.submittedAt = -1;
+                }
+                typeResources.getOrDefault(t.type, Map.of())
                         .forEach((res, tokens) -> resource(res).call(d.nanos(), tokens));
             }
-            case PoolEvent.TaskEnded e when e.agent() != null -> tenant(tenantOf.get(e.task())).agentSeconds += e.ms() / 1000.0;
+            case PoolEvent.TaskEnded e -> {
+                Live t = live.get(e.task());
+                if (e.agent() != null) {
+                    tenant(t == null ? null : t.tenant).agentSeconds += e.ms() / 1000.0;
+                }
+                switch (e.outcome()) {
+                    case SUCCEEDED, CANCELLED -> live.remove(e.task());
+                    case FAILED, TIMED_OUT -> endedAt.put(e.task(), e.nanos());
+                    default -> { } // preempted, rate limited: back in the queue
+                }
+            }
+            case PoolEvent.TaskRetried r -> endedAt.remove(r.task());
+            case PoolEvent.TaskDeadLettered d -> {
+                endedAt.remove(d.task());
+                live.remove(d.task());
+            }
             case PoolEvent.TenantSpent s -> {
                 Tenant t = tenant(s.tenant());
                 t.tokens = s.totalTokens();
                 t.cost = s.totalCost();
             }
             case PoolEvent.BudgetStop b -> tenant(b.tenant()).budgetStops++;
-            case PoolEvent.ResourceWait w -> resource(w.resource()).held.add(w.task());
+            case PoolEvent.ResourceWait w -> held(w.task(), w.resource());
             case PoolEvent.ResourcePause p -> {
                 Resource r = resource(p.resource());
                 r.pauses++;
@@ -106,6 +142,38 @@ final class FairnessReport implements PoolListener {
             }
             default -> { }
         }
+    }
+
+    /** Failed ends that no retry or dead letter followed at their instant were final. */
+    private void settleEnds(long now) {
+        if (!endedAt.isEmpty()) {
+            endedAt.entrySet().removeIf(e -> {
+                if (e.getValue() < now) {
+                    live.remove(e.getKey());
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    private void held(long task, String resource) {
+        Live t = live.get(task);
+        if (t == null) {
+            return;
+        }
+        if (t.heldOn == null) {
+            t.heldOn = new ArrayList<>(1);
+        }
+        if (!t.heldOn.contains(resource)) {
+            t.heldOn.add(resource);
+            resource(resource).held++;
+        }
+    }
+
+    /** Tasks the report still follows (those not yet final). For tests. */
+    int tasksFollowed() {
+        return live.size();
     }
 
     private Tenant tenant(String name) {
@@ -124,7 +192,7 @@ final class FairnessReport implements PoolListener {
         double total = tenants.values().stream().mapToDouble(t -> t.agentSeconds).sum();
         Table t = new Table("tenant", "tasks", "wait p50", "wait p95", "agent-s", "share", "tokens", "cost",
                 "budget stops", "refused", "shed");
-        tenants.forEach((name, v) -> t.row(name, v.tasks, ms(percentile(v.waitsMs, 50)), ms(percentile(v.waitsMs, 95)),
+        tenants.forEach((name, v) -> t.row(name, v.tasks, ms(v.waits.percentileMs(50)), ms(v.waits.percentileMs(95)),
                 String.format(Locale.ROOT, "%.1f", v.agentSeconds),
                 String.format(Locale.ROOT, "%.1f%%", total == 0 ? 0 : 100 * v.agentSeconds / total), v.tokens,
                 String.format(Locale.ROOT, "%.4f", v.cost), v.budgetStops, v.rejected, v.shed));
@@ -134,7 +202,7 @@ final class FairnessReport implements PoolListener {
     Table resourceTable() {
         Table t = new Table("resource", "calls", "peak calls/60s", "peak est. tokens/60s", "tasks held", "pauses",
                 "paused");
-        resources.forEach((name, r) -> t.row(name, r.calls, r.peakCalls, r.peakTokens, r.held.size(), r.pauses,
+        resources.forEach((name, r) -> t.row(name, r.calls, r.peakCalls, r.peakTokens, r.held, r.pauses,
                 r.pausedMs + " ms"));
         return t;
     }
@@ -142,12 +210,12 @@ final class FairnessReport implements PoolListener {
     Map<String, Object> json() {
         Map<String, Object> doc = new LinkedHashMap<>();
         Map<String, Object> ts = new LinkedHashMap<>();
-        tenants.forEach((name, v) -> ts.put(name, Map.of("tasks", v.tasks, "waitP50Ms", percentile(v.waitsMs, 50),
-                "waitP95Ms", percentile(v.waitsMs, 95), "agentSeconds", v.agentSeconds, "tokens", v.tokens,
+        tenants.forEach((name, v) -> ts.put(name, Map.of("tasks", v.tasks, "waitP50Ms", v.waits.percentileMs(50),
+                "waitP95Ms", v.waits.percentileMs(95), "agentSeconds", v.agentSeconds, "tokens", v.tokens,
                 "cost", v.cost, "budgetStops", v.budgetStops, "refused", v.rejected, "shed", v.shed)));
         Map<String, Object> rs = new LinkedHashMap<>();
         resources.forEach((name, r) -> rs.put(name, Map.of("calls", r.calls, "peakCallsPer60s", r.peakCalls,
-                "peakEstimatedTokensPer60s", r.peakTokens, "tasksHeld", r.held.size(), "pauses", r.pauses,
+                "peakEstimatedTokensPer60s", r.peakTokens, "tasksHeld", r.held, "pauses", r.pauses,
                 "pausedMs", r.pausedMs)));
         doc.put("tenants", ts);
         doc.put("resources", rs);
@@ -156,14 +224,5 @@ final class FairnessReport implements PoolListener {
 
     private static String ms(double v) {
         return String.format(Locale.ROOT, "%.1f ms", v);
-    }
-
-    static double percentile(List<Double> values, double p) {
-        if (values.isEmpty()) {
-            return 0;
-        }
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(Math.max(0, (int) Math.ceil(p / 100 * sorted.size()) - 1));
     }
 }

@@ -57,6 +57,7 @@ final class RunMetrics implements PoolListener {
     private final Deque<String> recentScale = new ArrayDeque<>();
     private final Deque<String> recentHealth = new ArrayDeque<>();
     private final long startNanos;
+    private final boolean trackAffinity;
     private long submitted;
     private long completed;
     private long firstSubmit = -1;
@@ -73,7 +74,17 @@ final class RunMetrics implements PoolListener {
     private long lastChange;
 
     RunMetrics(LongSupplier clock) {
+        this(clock, true);
+    }
+
+    /**
+     * @param agentsByAffinity whether to remember every agent each affinity key ran on (for
+     *                         {@link #agentsByAffinity()}): it grows with the agents ever spawned,
+     *                         so a long simulation that does not show it leaves it off
+     */
+    RunMetrics(LongSupplier clock, boolean agentsByAffinity) {
         this.clock = clock;
+        this.trackAffinity = agentsByAffinity;
         this.startNanos = clock.getAsLong();
         this.lastChange = startNanos;
     }
@@ -120,11 +131,12 @@ final class RunMetrics implements PoolListener {
             }
             case PoolEvent.AgentDestroyed d -> {
                 destroysByReason.merge(wire(d.reason()), 1L, Long::sum);
+                spawnNanos.remove(d.agent()); // destroyed before its first task
                 alive(d.nanos(), -1, d.agent());
             }
             case PoolEvent.TaskSubmitted t -> {
                 submitNanos.put(t.task(), t.nanos());
-                if (t.affinity() != null) {
+                if (trackAffinity && t.affinity() != null) {
                     affinityOfTask.put(t.task(), t.affinity());
                 }
             }
@@ -144,6 +156,8 @@ final class RunMetrics implements PoolListener {
                 preemptions++;
                 remember(recentHealth, e, "task " + e.task() + " preempted on " + e.agent());
             }
+            case PoolEvent.TaskEnded e when e.agent() == null -> forget(e.task()); // ended while queued: never dispatched
+            case PoolEvent.TaskRejected r when r.reason() == PoolEvent.RejectReason.SHED -> forget(r.task());
             case PoolEvent.TaskRetried r -> retries++;
             case PoolEvent.ScaleDecision s -> {
                 scaleDecisions++;
@@ -170,6 +184,11 @@ final class RunMetrics implements PoolListener {
         }
     }
 
+    private void forget(long task) {
+        submitNanos.remove(task);
+        affinityOfTask.remove(task);
+    }
+
     private void alive(long nanos, int delta, String agent) {
         agentNanos += (long) liveAgents.size() * Math.max(0, nanos - lastChange);
         lastChange = Math.max(lastChange, nanos);
@@ -191,6 +210,11 @@ final class RunMetrics implements PoolListener {
 
     private static String wire(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Per-task and per-agent entries held now: bounded by the tasks and agents in flight. For tests. */
+    synchronized int entriesHeld() {
+        return submitNanos.size() + affinityOfTask.size() + spawnNanos.size();
     }
 
     synchronized long submitted() { return submitted; }

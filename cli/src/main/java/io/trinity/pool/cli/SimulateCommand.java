@@ -111,15 +111,20 @@ final class SimulateCommand implements Callable<Integer> {
         PoolConfig config = limits.applyTo(pool.toConfig(defaults));
         List<String> strategies = pool.strategyNames(SpawnStrategies.POOL_DEFAULT);
         SpawnStrategies.create(strategies);
-        List<Arrival> arrivals = Trace.read(trace);
-        if (arrivals.isEmpty()) {
+        // two passes, so that a trace of any length is checked whole before the run and then
+        // replayed a line at a time instead of held
+        Trace.Stats stats = Trace.scan(trace);
+        if (stats.tasks() == 0) {
             throw new UserError(trace + ": the trace has a header but no tasks");
         }
         SimProfile profile = SimProfile.of(Distribution.fixed(Duration.ofMillis(100))).withSpawnDelay(spawnDelay)
                 .withFaults(failRate, hangRate, crashRate);
         FairnessReport fairness = new FairnessReport(limits.typeResources());
-        VirtualRun.Result r = VirtualRun.run(new VirtualRun.Setup(config, strategies, type -> profile, eventsOut,
-                limits.typeResources(), List.of(fairness)), arrivals);
+        VirtualRun.Result r;
+        try (Trace.Reader arrivals = Trace.open(trace)) {
+            r = VirtualRun.run(new VirtualRun.Setup(config, strategies, type -> profile, eventsOut,
+                    limits.typeResources(), List.of(fairness)), stats.tasksByType().keySet(), arrivals);
+        }
         boolean showFairness = !limits.isEmpty() || fairness.hasContent();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -132,8 +137,8 @@ final class SimulateCommand implements Callable<Integer> {
             }
             o.println(SummaryReport.json(doc));
         } else {
-            o.println("tri simulate " + trace + ": " + arrivals.size() + " tasks over "
-                    + seconds(arrivals.get(arrivals.size() - 1).atMs()) + " of arrivals, types " + types(arrivals));
+            o.println("tri simulate " + trace + ": " + stats.tasks() + " tasks over "
+                    + seconds(stats.lastArrivalMs()) + " of arrivals, types " + SummaryReport.counts(new TreeMap<>(stats.tasksByType())));
             o.printf(Locale.ROOT, "faults per attempt: fail %.3f, hang %.3f, crash %.3f; cold start %s%n%n",
                     failRate, hangRate, crashRate, DurationConverter.format(spawnDelay));
             o.print(new Table("setting", "value", "seed default", "from")
@@ -185,11 +190,5 @@ final class SimulateCommand implements Callable<Integer> {
 
     private static String seconds(long ms) {
         return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-    }
-
-    private static String types(List<Arrival> arrivals) {
-        Map<String, Long> n = new TreeMap<>();
-        arrivals.forEach(a -> n.merge(a.type(), 1L, Long::sum));
-        return SummaryReport.counts(n);
     }
 }

@@ -16,6 +16,8 @@ import io.trinity.pool.time.VirtualClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +62,21 @@ final class VirtualRun {
     }
 
     static Result run(Setup setup, List<Arrival> arrivals) {
-        VirtualClock clock = new VirtualClock();
-        RunMetrics metrics = new RunMetrics(clock::nanoTime);
-        PoolBuilder builder = AgentPool.builder().config(setup.config()).deterministic(clock).listener(metrics);
         Set<String> types = new LinkedHashSet<>();
         arrivals.forEach(a -> types.add(a.type()));
+        return run(setup, types, arrivals.iterator());
+    }
+
+    /**
+     * Replays arrivals read lazily: each is taken from {@code arrivals} only when virtual time
+     * reaches it, so a trace of any length runs in the memory of the tasks in flight.
+     *
+     * @param types every type the arrivals name (agent types must be registered before the pool starts)
+     */
+    static Result run(Setup setup, Collection<String> types, Iterator<Arrival> arrivals) {
+        VirtualClock clock = new VirtualClock();
+        RunMetrics metrics = new RunMetrics(clock::nanoTime, false);
+        PoolBuilder builder = AgentPool.builder().config(setup.config()).deterministic(clock).listener(metrics);
         for (String type : types) {
             AgentType t = AgentType.of(type, SimulatedAgent.factory(clock, setup.profiles().apply(type), setup.config().seed()));
             for (Map.Entry<String, Long> r : setup.typeResources().getOrDefault(type, Map.of()).entrySet()) {
@@ -83,7 +95,8 @@ final class VirtualRun {
             throw new UserError("the workload has no tasks; nothing to run");
         }
         AgentPool pool = builder.build();
-        for (Arrival a : arrivals) {
+        while (arrivals.hasNext()) {
+            Arrival a = arrivals.next();
             clock.advanceTo(Math.max(clock.nanoTime(), a.atMs() * 1_000_000));
             submit(pool, metrics, clock, a);
         }

@@ -65,4 +65,18 @@ class RunMetricsTest {
         // the scaler's removals of idle agents are idle removals too; respecialize and failed are not
         assertThat(m.idleRemovals()).isEqualTo(3);
     }
+
+    @Test
+    void forgetsTasksThatEndWithoutADispatchAndAgentsDestroyedBeforeTheirFirstTask() {
+        RunMetrics m = new RunMetrics(() -> 0, false);
+        m.onEvent(new PoolEvent.AgentSpawned(0, "a", "code", SpawnCause.WARM_POOL));
+        m.onEvent(new PoolEvent.TaskSubmitted(1, 1, "code", 0, "k", "default"));
+        m.onEvent(new PoolEvent.TaskSubmitted(1, 2, "code", 0, null, "default"));
+        m.onEvent(new PoolEvent.TaskRejected(2, 1, "code", PoolEvent.RejectReason.SHED, "shed", "default"));
+        m.onEvent(new PoolEvent.TaskEnded(2, 1, null, PoolEvent.TaskOutcome.CANCELLED, 0, "shed"));
+        m.onEvent(new PoolEvent.TaskEnded(3, 2, null, PoolEvent.TaskOutcome.CANCELLED, 0, "cancelled"));
+        m.onEvent(new PoolEvent.AgentDestroyed(4, "a", "code", PoolEvent.DestroyReason.SCALE_DOWN, null));
+        assertThat(m.entriesHeld()).isZero();
+        assertThat(m.agentsByAffinity()).isEmpty(); // not tracked when asked not to
+    }
 }

@@ -41,4 +41,42 @@ class TraceTest {
         assertThatThrownBy(() -> parse("time,type\n")).hasMessageStartingWith("t.csv:1: expected the header");
         assertThatThrownBy(() -> parse("")).hasMessageStartingWith("t.csv:1: the file is empty");
     }
+
+    @Test
+    void scanCountsTheWholeFileAndOpenReadsALineAtATime() throws IOException {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("trace", ".csv");
+        try {
+            java.nio.file.Files.writeString(f, "arrival_ms,type,duration_ms,priority,affinity,tenant\n"
+                    + "0,code,5,0,,acme\n3,vision,5,0,k,\n9,code,5,0,,acme\n");
+            Trace.Stats s = Trace.scan(f);
+            assertThat(s.tasks()).isEqualTo(3);
+            assertThat(s.tasksByType()).containsExactly(java.util.Map.entry("code", 2L), java.util.Map.entry("vision", 1L));
+            assertThat(s.lastArrivalMs()).isEqualTo(9);
+            try (Trace.Reader r = Trace.open(f)) {
+                Arrival first = r.next();
+                Arrival third = null;
+                r.next();
+                third = r.next();
+                assertThat(r.hasNext()).isFalse();
+                assertThat(first.tenant()).isSameAs(third.tenant()).isEqualTo("acme"); // one instance per name
+                assertThat(first.type()).isSameAs(third.type());
+            }
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    @Test
+    void aBadLineIsReportedWhenTheReaderReachesItNotBefore() {
+        StringBuilder text = new StringBuilder("arrival_ms,type,duration_ms,priority,affinity\n");
+        for (int i = 0; i < 1000; i++) {
+            text.append(i).append(",code,5,0,\n");
+        }
+        text.append("1000,code,oops,0,\n");
+        Trace.Reader r = new Trace.Reader("t.csv", new BufferedReader(new StringReader(text.toString())));
+        for (int i = 0; i < 1000; i++) {
+            assertThat(r.next().atMs()).isEqualTo(i);
+        }
+        assertThatThrownBy(r::hasNext).hasMessage("t.csv:1002: duration_ms must be a whole number, got 'oops'");
+    }
 }

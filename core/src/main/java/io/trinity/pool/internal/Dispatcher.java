@@ -67,7 +67,7 @@ final class Dispatcher {
             engine.releasePermit(r);
             String reason = "pool shut down before the task could start";
             r.addReason(reason);
-            s.live.put(r.id, r);
+            s.live.add(r);
             s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
                     r.task.affinityKey().orElse(null), r.task.tenant()));
             s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, TaskOutcome.CANCELLED, 0, reason));
@@ -76,7 +76,7 @@ final class Dispatcher {
         }
         r.sequence = ++s.sequence;
         r.enqueuedNanos = enqueuedNanos;
-        s.live.put(r.id, r);
+        s.live.add(r);
         TypeState ts = s.type(r.lane);
         ts.arrivalsThisTick++;
         ts.arrivals++;
@@ -381,7 +381,7 @@ final class Dispatcher {
 
     /** Cancels a task wherever it is. Loop only. */
     void cancel(TaskRecord r, String reason) {
-        if (r.state.isFinal() || !s.live.containsKey(r.id)) {
+        if (r.state.isFinal() || !s.live.contains(r)) {
             return;
         }
         long now = engine.clock.nanoTime();
@@ -480,7 +480,7 @@ final class Dispatcher {
             throw new IllegalStateException("task " + r.id + " would end twice: " + r.state + " then " + state);
         }
         r.state = state;
-        s.live.remove(r.id);
+        s.live.remove(r);
         s.finalCounts.merge(state, 1L, Long::sum);
         engine.complete(r, state, value, cause);
     }

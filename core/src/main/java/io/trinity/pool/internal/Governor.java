@@ -267,6 +267,9 @@ final class Governor {
         }
         r.grants = List.of();
         long tokens = 0;
+        if (!used.isEmpty() && r.spent.isEmpty()) {
+            r.spent = new HashMap<>();
+        }
         for (Map.Entry<String, Long> e : used.entrySet()) {
             ledger.charge(tenant, e.getKey(), e.getValue());
             if (e.getValue() > 0) {

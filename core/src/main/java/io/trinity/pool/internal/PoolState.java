@@ -12,8 +12,10 @@ import io.trinity.pool.spawn.SpawnLimiter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /** Everything the control loop owns. No synchronisation: only the loop reads or writes it. */
@@ -27,8 +29,11 @@ final class PoolState {
     final TaskQueue<TaskRecord> queue;
     final Map<String, TypeState> byType = new LinkedHashMap<>();
     final Map<String, AgentSlot> agents = new LinkedHashMap<>();
-    /** Accepted tasks not yet in a final state, by id. */
-    final Map<Long, TaskRecord> live = new LinkedHashMap<>();
+    /**
+     * Accepted tasks not yet in a final state, in acceptance order. A set of the records (identity
+     * hash) rather than a map by id: no boxed key per queued task.
+     */
+    final Set<TaskRecord> live = new LinkedHashSet<>();
     final EnumMap<TaskState, Long> finalCounts = Engine.emptyCounts();
     final DeadLetters deadLetters;
     final SpawnLimiter limiter;
@@ -79,7 +84,7 @@ final class PoolState {
         EnumMap<TaskState, Long> counts = new EnumMap<>(finalCounts);
         long queued = 0;
         long runningTasks = 0;
-        for (TaskRecord r : live.values()) {
+        for (TaskRecord r : live) {
             if (r.state == TaskState.RUNNING) {
                 runningTasks++;
             } else {

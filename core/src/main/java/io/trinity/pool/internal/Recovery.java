@@ -80,7 +80,7 @@ final class Recovery {
                 failed++;
                 String reason = end;
                 r.sequence = ++s.sequence;
-                s.live.put(r.id, r);
+                s.live.add(r);
                 s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
                         r.task.affinityKey().orElse(null), r.task.tenant()));
                 if (!reason.startsWith(RESTARTED + " (")) {

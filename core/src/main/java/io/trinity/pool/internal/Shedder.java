@@ -7,7 +7,6 @@ import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolEvent.RejectReason;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -27,10 +26,17 @@ import java.util.TreeSet;
  */
 final class Shedder {
 
-    private static final class Holder {
+    /**
+     * A tenant's permit-holding tasks, oldest first, as a list linked through the records
+     * themselves ({@link TaskRecord#shedPrev}/{@link TaskRecord#shedNext}): two references per
+     * queued task instead of a hash-set entry, and still O(1) to add, remove and find the newest.
+     */
+    static final class Holder {
         final String tenant;
         final double weight;
-        final LinkedHashSet<TaskRecord> tasks = new LinkedHashSet<>();
+        TaskRecord oldest;
+        TaskRecord newest;
+        int size;
 
         Holder(String tenant, double weight) {
             this.tenant = tenant;
@@ -38,7 +44,37 @@ final class Shedder {
         }
 
         double load() {
-            return tasks.size() / weight;
+            return size / weight;
+        }
+
+        void add(TaskRecord r) {
+            r.shedHolder = this;
+            r.shedPrev = newest;
+            r.shedNext = null;
+            if (newest == null) {
+                oldest = r;
+            } else {
+                newest.shedNext = r;
+            }
+            newest = r;
+            size++;
+        }
+
+        void remove(TaskRecord r) {
+            if (r.shedPrev == null) {
+                oldest = r.shedNext;
+            } else {
+                r.shedPrev.shedNext = r.shedNext;
+            }
+            if (r.shedNext == null) {
+                newest = r.shedPrev;
+            } else {
+                r.shedNext.shedPrev = r.shedPrev;
+            }
+            r.shedHolder = null;
+            r.shedPrev = null;
+            r.shedNext = null;
+            size--;
         }
     }
 
@@ -71,6 +107,9 @@ final class Shedder {
     }
 
     private void queued(TaskRecord r) {
+        if (r.shedHolder != null) {
+            return; // already listed
+        }
         Holder h = byTenant.get(r.tenant());
         if (h == null) {
             h = new Holder(r.tenant(), config.tenant(r.tenant()).weight());
@@ -79,19 +118,19 @@ final class Shedder {
         } else {
             fattest.remove(h);
         }
-        h.tasks.add(r);
+        h.add(r);
         fattest.add(h);
     }
 
     /** A task gave its permit back (started, cancelled, refused, shed). */
     void left(TaskRecord r) {
-        Holder h = byTenant.get(r.tenant());
-        if (h == null || !h.tasks.contains(r)) {
+        Holder h = r.shedHolder;
+        if (h == null) {
             return;
         }
         fattest.remove(h);
-        h.tasks.remove(r);
-        if (h.tasks.isEmpty()) {
+        h.remove(r);
+        if (h.size == 0) {
             byTenant.remove(h.tenant);
             totalWeight = byTenant.isEmpty() ? 0 : totalWeight - h.weight; // no rounding residue left behind
         } else {
@@ -111,14 +150,14 @@ final class Shedder {
         Holder top = fattest.first();
         Holder own = byTenant.get(arriving.tenant());
         Holder v = own != null && own.load() >= top.load() ? own : top;
-        TaskRecord r = v.tasks.getLast();
+        TaskRecord r = v.newest;
         int capacity = config.queueCapacity();
         String share = format(capacity * v.weight / Math.max(v.weight, totalWeight));
         String reason = r == arriving
-                ? "shed: queue full (" + capacity + " slots) and tenant '" + v.tenant + "' holds " + v.tasks.size()
+                ? "shed: queue full (" + capacity + " slots) and tenant '" + v.tenant + "' holds " + v.size
                         + " of them, at or above its weighted share of " + share + "; resubmit later, or raise"
                         + " queueCapacity"
-                : "shed: queue full and tenant '" + v.tenant + "' holds " + v.tasks.size() + " of " + capacity
+                : "shed: queue full and tenant '" + v.tenant + "' holds " + v.size + " of " + capacity
                         + " queued slots, above its weighted share of " + share + "; its newest task gave way to task "
                         + arriving.id + " of tenant '" + arriving.tenant() + "', below its share; resubmit later, lower"
                         + " the rate of tenant '" + v.tenant + "', or raise queueCapacity";

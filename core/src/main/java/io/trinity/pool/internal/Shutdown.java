@@ -68,7 +68,7 @@ final class Shutdown {
             return;
         }
         deadlinePassed = true;
-        for (TaskRecord r : List.copyOf(s.live.values())) {
+        for (TaskRecord r : List.copyOf(s.live)) {
             engine.dispatcher.cancel(r, "cancelled: pool shutdown drain deadline passed");
             cancelledAtDeadline++;
         }

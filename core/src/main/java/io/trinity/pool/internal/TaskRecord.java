@@ -50,10 +50,18 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     String idempotencyIndex;
     /** Provider refusals (429) it met, each requeued without spending an attempt. */
     int rateLimitedRequeues;
+    /** The {@link Shedder}'s holder of its tenant while it holds a queue permit there, else null. */
+    Shedder.Holder shedHolder;
+    /** Its neighbours in that holder's list, oldest to newest. */
+    TaskRecord shedPrev;
+    TaskRecord shedNext;
     /** Fair-queue cost charged to its tenant when the running attempt started. */
     double fairCharge;
-    /** Tokens its finished attempts used, by resource: what its own budget is checked against. */
-    final Map<String, Long> spent = new java.util.HashMap<>();
+    /**
+     * Tokens its finished attempts used, by resource: what its own budget is checked against.
+     * Empty and shared until the first charge, so a queued task does not carry an empty map.
+     */
+    Map<String, Long> spent = Map.of();
 
     TaskRecord(Engine engine, long id, Task task, String lane, long now) {
         this.engine = engine;
