@@ -14,7 +14,8 @@ import io.trinity.pool.Task;
  * @param typeAgents    live agents of the task's type, or -1 when unknown; with
  *                      {@code typeInFlight} it gives the average load in O(1)
  * @param heldNanos     how long this attempt has been held back for an agent so far (see
- *                      {@link LoadBalancer#hold}), 0 when it is not held
+ *                      {@link LoadBalancer#hold}), 0 when it is not held, {@link Long#MAX_VALUE}
+ *                      once its hold is over: the pool will not hold it again, so place it
  */
 public record TaskRequest(long id, Task task, int attempt, String previousAgent, int typeInFlight, int typeAgents,
                           long heldNanos) {

@@ -190,7 +190,7 @@ final class Dispatcher {
             String balancerName = r.task.balancer().orElse(config.balancer());
             LoadBalancer balancer = s.balancers.get(balancerName);
             TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent, ts.inFlight,
-                    ts.slots.size() - ts.spawning, r.holdAgent == null ? 0 : pass.now - r.holdSinceNanos);
+                    ts.slots.size() - ts.spawning, heldNanos(r, pass.now));
             AgentSlot slot = (AgentSlot) balancer.select(request, ts.free);
             if (slot == null) {
                 if (pass.hold(r, ts, balancer.hold(request), balancerName)) {
@@ -310,6 +310,14 @@ final class Dispatcher {
             holdWakeAt = Long.MAX_VALUE;
             needed = true;
         }));
+    }
+
+    /** What a balancer is told of a task's hold: its length so far, or MAX_VALUE once it is over. */
+    private static long heldNanos(TaskRecord r, long now) {
+        if (r.holdAgent == null) {
+            return 0;
+        }
+        return now >= r.holdUntilNanos ? Long.MAX_VALUE : now - r.holdSinceNanos;
     }
 
     /** The circuit of a type opened: in fail-fast mode its queued tasks end now. */
