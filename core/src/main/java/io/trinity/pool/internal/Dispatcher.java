@@ -341,6 +341,9 @@ final class Dispatcher {
         slot.running.add(a);
         engine.governor.started(a);
         slot.lastActiveNanos = now;
+        if (r.task.affinityKey().isPresent()) {
+            slot.lastKeyedNanos = now;
+        }
         if (slot.state != AgentState.BUSY) {
             engine.lifecycle.transition(slot, AgentState.BUSY, null);
         }
