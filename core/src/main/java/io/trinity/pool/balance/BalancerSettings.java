@@ -22,13 +22,13 @@ public record BalancerSettings(double affinityLoadFactor, Duration affinityTtl, 
                                double affinityDelayFactor, Duration affinityMaxDelay) {
 
     /** Default {@link #affinityDelayFactor()}: {@value}. */
-    public static final double DEFAULT_AFFINITY_DELAY_FACTOR = 2.0;
+    public static final double DEFAULT_AFFINITY_DELAY_FACTOR = 3.0;
     /** Default {@link #affinityMaxDelay()}: 5 seconds. */
     public static final Duration DEFAULT_AFFINITY_MAX_DELAY = Duration.ofSeconds(5);
 
     /**
      * The defaults: load factor 1.25, TTL 10 minutes, 10,000 bindings, power of two from 32 agents, skill
-     * half-life 5 minutes, exploration 0.05, affinity delay 2 x the mean run time up to 5 seconds.
+     * half-life 5 minutes, exploration 0.05, affinity delay 3 x the mean run time up to 5 seconds.
      */
     public static final BalancerSettings DEFAULTS = new BalancerSettings(1.25, Duration.ofMinutes(10), 10_000,
             32, Duration.ofMinutes(5), 0.05, DEFAULT_AFFINITY_DELAY_FACTOR, DEFAULT_AFFINITY_MAX_DELAY);
