@@ -303,30 +303,42 @@ public final class PoolConfigLoader {
         add(l, "affinity-load-factor", "balancerSettings.affinityLoadFactor", "decimal", fmt(bd.affinityLoadFactor()),
                 "affinity: an agent takes at most this times the average load",
                 (t, v) -> t.balancer(new BalancerSettings(parseDouble(v), t.balancer.affinityTtl(), t.balancer.affinityMaxBindings(),
-                        t.balancer.powerOfTwoThreshold(), t.balancer.skillHalfLife(), t.balancer.skillExploration())));
+                        t.balancer.powerOfTwoThreshold(), t.balancer.skillHalfLife(), t.balancer.skillExploration(),
+                        t.balancer.affinityDelayFactor(), t.balancer.affinityMaxDelay())));
         add(l, "affinity-ttl", "balancerSettings.affinityTtl", "duration", Durations.format(bd.affinityTtl()),
                 "affinity: a binding unused this long is forgotten",
                 (t, v) -> t.balancer(new BalancerSettings(t.balancer.affinityLoadFactor(), Durations.parse(v),
                         t.balancer.affinityMaxBindings(), t.balancer.powerOfTwoThreshold(), t.balancer.skillHalfLife(),
-                        t.balancer.skillExploration())));
+                        t.balancer.skillExploration(),
+                        t.balancer.affinityDelayFactor(), t.balancer.affinityMaxDelay())));
         add(l, "affinity-max-bindings", "balancerSettings.affinityMaxBindings", "integer", String.valueOf(bd.affinityMaxBindings()),
                 "affinity: most bindings kept; least recently used go first",
                 (t, v) -> t.balancer(new BalancerSettings(t.balancer.affinityLoadFactor(), t.balancer.affinityTtl(), parseInt(v),
-                        t.balancer.powerOfTwoThreshold(), t.balancer.skillHalfLife(), t.balancer.skillExploration())));
+                        t.balancer.powerOfTwoThreshold(), t.balancer.skillHalfLife(), t.balancer.skillExploration(),
+                        t.balancer.affinityDelayFactor(), t.balancer.affinityMaxDelay())));
         add(l, "power-of-two-threshold", "balancerSettings.powerOfTwoThreshold", "integer", String.valueOf(bd.powerOfTwoThreshold()),
                 "least-loaded: sample two agents once this many are eligible",
                 (t, v) -> t.balancer(new BalancerSettings(t.balancer.affinityLoadFactor(), t.balancer.affinityTtl(),
-                        t.balancer.affinityMaxBindings(), parseInt(v), t.balancer.skillHalfLife(), t.balancer.skillExploration())));
+                        t.balancer.affinityMaxBindings(), parseInt(v), t.balancer.skillHalfLife(), t.balancer.skillExploration(),
+                        t.balancer.affinityDelayFactor(), t.balancer.affinityMaxDelay())));
         add(l, "skill-half-life", "balancerSettings.skillHalfLife", "duration", Durations.format(bd.skillHalfLife()),
                 "skill-aware: observations lose half their weight after this long",
                 (t, v) -> t.balancer(new BalancerSettings(t.balancer.affinityLoadFactor(), t.balancer.affinityTtl(),
                         t.balancer.affinityMaxBindings(), t.balancer.powerOfTwoThreshold(), Durations.parse(v),
-                        t.balancer.skillExploration())));
+                        t.balancer.skillExploration(),
+                        t.balancer.affinityDelayFactor(), t.balancer.affinityMaxDelay())));
         add(l, "skill-exploration", "balancerSettings.skillExploration", "decimal", fmt(bd.skillExploration()),
                 "skill-aware: chance of trying a random agent, 0 to 0.5",
                 (t, v) -> t.balancer(new BalancerSettings(t.balancer.affinityLoadFactor(), t.balancer.affinityTtl(),
                         t.balancer.affinityMaxBindings(), t.balancer.powerOfTwoThreshold(), t.balancer.skillHalfLife(),
-                        parseDouble(v))));
+                        parseDouble(v),
+                        t.balancer.affinityDelayFactor(), t.balancer.affinityMaxDelay())));
+        add(l, "affinity-delay-factor", "balancerSettings.affinityDelayFactor", "decimal", fmt(bd.affinityDelayFactor()),
+                "affinity: a keyed task waits for its busy agent up to this many mean run times; 0 never waits",
+                (t, v) -> t.balancer(t.balancer.withAffinityDelay(parseDouble(v), t.balancer.affinityMaxDelay())));
+        add(l, "affinity-max-delay", "balancerSettings.affinityMaxDelay", "duration", Durations.format(bd.affinityMaxDelay()),
+                "affinity: the longest wait for a key's busy agent; 0 never waits",
+                (t, v) -> t.balancer(t.balancer.withAffinityDelay(t.balancer.affinityDelayFactor(), Durations.parse(v))));
         Map<String, Entry> m = new LinkedHashMap<>();
         l.forEach(e -> m.put(e.key().name(), e));
         return m;

@@ -27,6 +27,7 @@ final class EventContract {
             Map.entry("task.submit", List.of("task", "type", "priority")),
             Map.entry("task.reject", List.of("task", "reason")),
             Map.entry("task.dispatch", List.of("task", "agent", "balancer", "attempt")),
+            Map.entry("task.hold", List.of("task", "agent", "balancer", "waitMs")),
             Map.entry("task.end", List.of("task", "outcome", "ms")),
             Map.entry("task.retry", List.of("task", "attempt", "reason")),
             Map.entry("task.deadletter", List.of("task", "attempt", "reason")),
@@ -92,6 +93,12 @@ final class EventContract {
                 }
             }
             case "resource.wait" -> oneOf(out, e, "reason", WAIT_REASONS);
+            case "task.hold" -> {
+                JsonNode w = e.get("waitMs");
+                if (w != null && !w.isNull() && !(w.isIntegralNumber() && w.asLong() >= 0)) {
+                    out.add("\"waitMs\" must be a whole number >= 0 (got " + w + ")");
+                }
+            }
             case "budget.stop" -> {
                 oneOf(out, e, "scope", BUDGET_SCOPES);
                 oneOf(out, e, "unit", BUDGET_UNITS);

@@ -84,7 +84,7 @@ final class EventLogCheck {
 
     /** Lifecycle events: after a task's final state none of these may name it. */
     private static final Set<String> LIFECYCLE = Set.of("task.submit", "task.reject", "task.dispatch", "task.end",
-            "task.retry", "task.deadletter", "resource.wait");
+            "task.retry", "task.deadletter", "resource.wait", "task.hold");
     private static final Set<String> FINAL_OUTCOMES = Set.of("succeeded", "failed", "timed_out", "cancelled");
 
     /** What the checker remembers per task id. */

@@ -29,7 +29,7 @@ class CheckEventsCommandTest {
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("""
                 note: 1 events of kinds the contract does not list (allowed): something.new 1
-                events 28, tasks 5, violations 0
+                events 29, tasks 5, violations 0
                 """);
     }
 

@@ -19,6 +19,7 @@ class EventLogCheckTest {
             {"t":1450,"ev":"tenant.spend","tenant":"default","task":1,"tokens":5,"cost":0.1,"totalTokens":5,"totalCost":0.1}
             {"t":1450,"ev":"task.end","task":1,"agent":"code-1","outcome":"succeeded","ms":250}
             {"t":1500,"ev":"task.submit","task":2,"type":"code","priority":0}
+            {"t":1500,"ev":"task.hold","task":2,"agent":"code-1","balancer":"affinity","waitMs":2000}
             {"t":1500,"ev":"task.dispatch","task":2,"agent":"code-1","balancer":"least-loaded","attempt":1}
             {"t":1600,"ev":"task.end","task":2,"agent":"code-1","outcome":"failed","ms":100,"reason":"boom"}
             {"t":1600,"ev":"task.retry","task":2,"attempt":1,"reason":"boom","backoffMs":100}
@@ -62,7 +63,7 @@ class EventLogCheckTest {
 
         assertThat(r.violations()).isEmpty();
         assertThat(r.ok()).isTrue();
-        assertThat(r.events()).isEqualTo(28);
+        assertThat(r.events()).isEqualTo(29);
         assertThat(r.tasks()).isEqualTo(5);
         assertThat(r.unknownEvents()).isEqualTo(Map.of("something.new", 1L));
     }
@@ -118,6 +119,8 @@ class EventLogCheckTest {
                 {"t":1,"ev":"task.submit","task":1,"type":"code","priority":0}
                 {"t":2,"ev":"task.end","task":1,"outcome":"succeeded","ms":3}
                 {"t":3,"ev":"task.reject","task":2,"reason":"bored"}
+                {"t":4,"ev":"task.hold","task":1,"agent":"a-1","balancer":"affinity","waitMs":-5}
+                {"t":4,"ev":"task.hold","task":1,"agent":"a-1","waitMs":5}
                 """, new Options(true, true, 50));
 
         assertThat(r.violations()).extracting(EventLogCheck.Violation::toString).containsExactly(
@@ -128,7 +131,9 @@ class EventLogCheckTest {
                 "line 4: task.submit: \"task\" must be an integer (got \"one\")",
                 "line 6: task.end: missing field \"agent\" (only a cancelled or failed task may end without one)",
                 "line 7: task.reject: \"reason\" must be one of " + sorted(EventContract.REJECT_REASONS)
-                        + " (got \"bored\")");
+                        + " (got \"bored\")",
+                "line 8: task.hold: \"waitMs\" must be a whole number >= 0 (got -5)",
+                "line 9: task.hold: missing field \"balancer\"");
         // The allowed values follow the core's enums, so a value added there is accepted here.
         assertThat(EventContract.CAUSES).contains("on_demand", "replace");
         assertThat(EventContract.REJECT_REASONS).contains("queue_full", "invalid", "shutdown");

@@ -32,10 +32,20 @@ import java.util.TreeMap;
  * {@link BalancerSettings#affinityMaxBindings()} the head is evicted. Removing an agent
  * drops its bindings (one scan of the bindings; removals are rare).
  *
- * <p>Overflow choice: when a key's bound agent is alive but full or at the load bound (or is
- * the agent a retry avoids), this one task walks on clockwise to an agent under the bound and
- * the binding stays put, so the key's later tasks go back to their agent as soon as it has
- * room. The balancer never holds a task back: when no candidate is under the bound (the pool
+ * <p>Delay scheduling (Zaharia et al., EuroSys 2010). When a key's bound agent is alive but
+ * full or at the load bound, spilling at once would keep the key local only as often as its
+ * agent happens to be free. Instead the task waits for its agent: {@link #select} returns null
+ * and {@link #hold} names the agent and the rest of the delay, and the pool skips the task
+ * (the tasks behind it still start) until the agent has room or the delay is over. The delay is
+ * {@link BalancerSettings#affinityDelayFactor()} times the type's mean observed run time (an
+ * agent frees within about one run time), capped by {@link BalancerSettings#affinityMaxDelay()},
+ * which is also the delay before any run time is known. A task never waits for an agent that is
+ * leaving, that is over the load bound (more than its share already: waiting would only pile
+ * more on it), or that its retry avoids.
+ *
+ * <p>Overflow choice: once the delay is over (or waiting is not allowed), this one task walks
+ * on clockwise to an agent under the bound and the binding stays put, so the key's later tasks
+ * go back to their agent as soon as it has room. When no candidate is under the bound (the pool
  * passed only agents near capacity) or the type has no ring, it takes the least-loaded
  * candidate. Tasks without a key go to the least-loaded candidate too.
  *
@@ -53,6 +63,13 @@ final class AffinityBalancer implements LoadBalancer {
     private final LeastLoadedBalancer unkeyed;
     private final Map<String, Ring> rings = new HashMap<>();
     private final LinkedHashMap<BindingKey, Binding> bindings;
+    private final double delayFactor;
+    private final long maxDelayNanos;
+    /** Mean run time per type (an EWMA of every attempt that ended), for the delay. */
+    private final Map<String, double[]> runTime = new HashMap<>();
+    /** The hold decided by the last select that returned null, for {@link #hold}. */
+    private Hold pendingHold;
+    private long pendingTask;
 
     AffinityBalancer(BalancerContext context) {
         this.largeAt = context.settings().powerOfTwoThreshold();
@@ -60,6 +77,8 @@ final class AffinityBalancer implements LoadBalancer {
         this.loadFactor = context.settings().affinityLoadFactor();
         this.ttlNanos = context.settings().affinityTtl().toNanos();
         this.unkeyed = new LeastLoadedBalancer(context);
+        this.delayFactor = context.settings().affinityDelayFactor();
+        this.maxDelayNanos = io.trinity.pool.Durations.saturatedNanos(context.settings().affinityMaxDelay());
         int maxBindings = context.settings().affinityMaxBindings();
         this.bindings = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -101,7 +120,49 @@ final class AffinityBalancer implements LoadBalancer {
     }
 
     @Override
+    public Hold hold(TaskRequest task) {
+        Hold h = pendingHold;
+        pendingHold = null;
+        return h != null && pendingTask == task.id() ? h : null;
+    }
+
+    @Override
+    public void taskEnded(AgentView agent, TaskRequest task, Outcome outcome) {
+        double[] mean = runTime.computeIfAbsent(agent.type(), t -> new double[] {-1});
+        double took = Math.max(0, outcome.latencyNanos());
+        mean[0] = mean[0] < 0 ? took : mean[0] * (1 - RUN_TIME_WEIGHT) + took * RUN_TIME_WEIGHT;
+    }
+
+    /** Weight of the newest run time in the mean: about the last 20 attempts count. */
+    private static final double RUN_TIME_WEIGHT = 0.05;
+
+    /** The longest a keyed task of this type waits for its busy agent, in nanoseconds. */
+    long delayNanos(String type) {
+        if (delayFactor == 0 || maxDelayNanos == 0) {
+            return 0;
+        }
+        double[] mean = runTime.get(type);
+        if (mean == null || mean[0] < 0) {
+            return maxDelayNanos;
+        }
+        return (long) Math.min((double) maxDelayNanos, delayFactor * mean[0]);
+    }
+
+    /**
+     * The hold of a keyed task whose agent cannot take it now, or null to place it elsewhere at
+     * once: the agent is leaving, over the load bound, avoided by the retry, or the delay is over.
+     */
+    private Hold holdFor(TaskRequest task, AgentView home, long limit) {
+        if (!home.state().isAvailable() || home.inFlight() > limit || home.id().equals(task.previousAgent())) {
+            return null;
+        }
+        long left = delayNanos(task.type()) - task.heldNanos();
+        return left > 0 ? new Hold(home.id(), java.time.Duration.ofNanos(left)) : null;
+    }
+
+    @Override
     public AgentView select(TaskRequest task, List<? extends AgentView> candidates) {
+        pendingHold = null;
         if (candidates.isEmpty()) {
             return null;
         }
@@ -145,6 +206,12 @@ final class AffinityBalancer implements LoadBalancer {
                 AgentView bound = eligible.apply(binding.agentId);
                 if (bound != null && bound.inFlight() < limit) {
                     return bound;
+                }
+                Hold wait = holdFor(task, ring.agents.get(binding.agentId), limit);
+                if (wait != null) {
+                    pendingHold = wait;
+                    pendingTask = task.id();
+                    return null;
                 }
             }
         }

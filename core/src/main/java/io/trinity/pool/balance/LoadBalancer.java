@@ -23,9 +23,25 @@ public interface LoadBalancer {
      * @param candidates the agents of the task's type with spare capacity; never empty, random-access, valid
      *     only during the call
      * @return one of the candidates, or null to leave the task queued for now (an affinity balancer waiting
-     *     for its agent)
+     *     for its agent, see {@link #hold})
      */
     AgentView select(TaskRequest task, List<? extends AgentView> candidates);
+
+    /**
+     * Asked right after {@link #select} returned null for the same request: whether the task waits
+     * for one particular agent, and for how long at most. With a hold the pool skips the task and
+     * goes on with the tasks behind it (no head-of-line blocking), and asks {@link #select} about it
+     * again when that agent has room, leaves, or the hold ends; {@link TaskRequest#heldNanos()}
+     * then says how long it has waited, and a balancer should place it once that reaches its
+     * delay. Without a hold (the default) the pool stops dispatching the task's type until the
+     * next change, as it always did for a null choice.
+     *
+     * @param task the request select just returned null for
+     * @return the agent the task waits for and the longest further wait, or null
+     */
+    default Hold hold(TaskRequest task) {
+        return null;
+    }
 
     /**
      * An agent of some type became live (READY for the first time); the default ignores it.

@@ -220,6 +220,24 @@ public sealed interface PoolEvent {
     }
 
     /**
+     * A balancer holds a queued task back for one busy agent (log {@code task.hold}): delay
+     * scheduling for affinity. Emitted when the hold starts; the task's {@code task.dispatch} shows
+     * where it ran (on that agent, or on another once the wait ran out or the agent left).
+     *
+     * @param nanos the pool clock time, in nanoseconds
+     * @param task the task's id
+     * @param agent the agent it waits for
+     * @param balancer the name of the balancer that holds it
+     * @param waitMs the longest it waits for that agent, in milliseconds
+     */
+    record TaskHeld(long nanos, long task, String agent, String balancer, long waitMs) implements PoolEvent {
+        public String name() { return "task.hold"; }
+        public Map<String, Object> fields() {
+            return map("task", task, "agent", agent, "balancer", balancer, "waitMs", waitMs);
+        }
+    }
+
+    /**
      * An attempt ended, or a queued task was cancelled (log {@code task.end}).
      *
      * @param nanos the pool clock time, in nanoseconds

@@ -30,6 +30,8 @@ final class AgentSlot implements AgentView {
     long latencyEwmaNanos;
     long completed;
     boolean warm;
+    /** When it last started a task with an affinity key (a session is on it), or Long.MIN_VALUE. */
+    long lastKeyedNanos = Long.MIN_VALUE;
     /** The type this busy agent is promised to at the cap: it takes no new task and is respecialized when free. */
     String handOverTo;
     /** Set once the agent has been announced to the balancers. */

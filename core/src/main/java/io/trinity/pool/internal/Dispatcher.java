@@ -9,12 +9,15 @@ import io.trinity.pool.agent.AgentState;
 import io.trinity.pool.agent.AsyncAgent;
 import io.trinity.pool.agent.NonRetryableException;
 import io.trinity.pool.agent.RateLimitedException;
+import io.trinity.pool.balance.Hold;
 import io.trinity.pool.balance.LoadBalancer;
 import io.trinity.pool.balance.Outcome;
 import io.trinity.pool.balance.TaskRequest;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolEvent.TaskOutcome;
 import io.trinity.pool.journal.JournalRecord;
+import io.trinity.pool.queue.TaskQueue;
+import io.trinity.pool.time.PoolClock;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -153,15 +156,17 @@ final class Dispatcher {
         }
         needed = false;
         Governor.Pass pass = engine.governor.pass();
+        holds.start(pass);
         for (TypeState ts : s.byType.values()) {
-            dispatchLane(ts, pass);
+            dispatchLane(ts, holds);
         }
         pass.done();
+        holds.done();
         engine.lifecycle.planSpawns();
         engine.lifecycle.checkShutdownProgress();
     }
 
-    private void dispatchLane(TypeState ts, Governor.Pass pass) {
+    private void dispatchLane(TypeState ts, HoldGate pass) {
         ts.held = 0;
         while (!ts.free.isEmpty() && s.queue.size(ts.name) > 0) {
             if (ts.restart.isOpen() && config.circuitMode() == PoolConfig.CircuitMode.FAIL_FAST) {
@@ -169,11 +174,12 @@ final class Dispatcher {
                 return;
             }
             TaskRecord r = s.queue.next(ts.name, pass);
-            if (!pass.refused.isEmpty()) {
-                for (TaskRecord over : pass.refused) {
-                    refuse(over, pass.refusals.get(over));
+            Governor.Pass gov = pass.governor;
+            if (!gov.refused.isEmpty()) {
+                for (TaskRecord over : gov.refused) {
+                    refuse(over, gov.refusals.get(over));
                 }
-                pass.refused.clear();
+                gov.refused.clear();
             }
             if (r == null) {
                 // agents are free yet nothing may start: every waiting task is held by a limit,
@@ -188,17 +194,134 @@ final class Dispatcher {
             String balancerName = r.task.balancer().orElse(config.balancer());
             LoadBalancer balancer = s.balancers.get(balancerName);
             TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent, ts.inFlight,
-                    ts.slots.size() - ts.spawning);
+                    ts.slots.size() - ts.spawning, heldNanos(r, pass.now));
             AgentSlot slot = (AgentSlot) balancer.select(request, ts.free);
             if (slot == null) {
+                if (pass.hold(r, ts, balancer.hold(request), balancerName)) {
+                    continue; // skipped for now: the tasks behind it may still start
+                }
                 return;
             }
+            r.holdAgent = null;
             // the tenant pays the expected run time now, corrected by the actual time at the end
             double cost = ts.serviceEwmaNanos > 0 ? ts.serviceEwmaNanos : DEFAULT_FAIR_COST_NANOS;
             s.queue.take(r, cost);
             r.fairCharge = cost;
             start(r, slot, balancerName);
         }
+    }
+
+    private final HoldGate holds = new HoldGate();
+    private PoolClock.Timer holdWake;
+    private long holdWakeAt = Long.MAX_VALUE;
+
+    /**
+     * One dispatch pass's gate: the governor's, plus delay scheduling. A task a balancer holds for
+     * a busy agent ({@link LoadBalancer#hold}) is skipped, so it never blocks the tasks behind it,
+     * until that agent has room, leaves the pool, or the hold ends; one coalesced clock timer
+     * re-runs dispatch at the earliest end, so no hold outlasts its wait. A pass asks about a
+     * held task at most once. Reused every pass: it allocates nothing.
+     */
+    private final class HoldGate implements TaskQueue.Gate<TaskRecord> {
+        Governor.Pass governor;
+        long now;
+        private long number;
+        private long earliest = Long.MAX_VALUE;
+
+        void start(Governor.Pass pass) {
+            governor = pass;
+            now = pass.now;
+            number++;
+            earliest = Long.MAX_VALUE;
+        }
+
+        @Override
+        public boolean tenantOpen(String tenant) {
+            return governor.tenantOpen(tenant);
+        }
+
+        @Override
+        public boolean admit(TaskRecord r) {
+            if (r.holdAgent != null) {
+                if (r.holdPass == number) {
+                    return false;
+                }
+                AgentSlot home = r.holdAgent;
+                boolean gone = home.state.isTerminal() || s.agents.get(home.id) != home;
+                if (now < r.holdUntilNanos && !gone && home.freeIndex < 0) {
+                    earliest = Math.min(earliest, r.holdUntilNanos);
+                    return false;
+                }
+            }
+            return governor.admit(r);
+        }
+
+        /**
+         * Applies a balancer's hold to a task it left queued; false when there is none to apply (no
+         * hold, its agent unknown, or the task's wait already over), and the lane stops as before.
+         */
+        boolean hold(TaskRecord r, TypeState ts, Hold h, String balancerName) {
+            if (h == null) {
+                return false;
+            }
+            AgentSlot home = s.agents.get(h.agentId());
+            if (home == null || !home.type().equals(ts.name) || home.state.isTerminal()) {
+                return false;
+            }
+            long until = now + io.trinity.pool.Durations.saturatedNanos(h.maxWait());
+            if (until < now) {
+                until = Long.MAX_VALUE; // overflow: the wait is effectively unbounded
+            }
+            boolean fresh = r.holdAgent == null;
+            if (fresh) {
+                r.holdSinceNanos = now;
+                r.holdUntilNanos = until;
+            } else if (now >= r.holdUntilNanos) {
+                return false; // a hold never lengthens: the balancer must place it now
+            } else {
+                r.holdUntilNanos = Math.min(r.holdUntilNanos, until);
+            }
+            if (fresh || r.holdAgent != home) {
+                long waitMs = (r.holdUntilNanos - now) / 1_000_000;
+                long at = now;
+                s.events.emit(() -> new PoolEvent.TaskHeld(at, r.id, home.id, balancerName, waitMs));
+            }
+            r.holdAgent = home;
+            r.holdPass = number;
+            earliest = Math.min(earliest, r.holdUntilNanos);
+            return true;
+        }
+
+        /** Wakes dispatch when the earliest hold seen in this pass runs out. */
+        void done() {
+            if (earliest != Long.MAX_VALUE) {
+                wakeHoldsAt(earliest);
+            }
+        }
+    }
+
+    private void wakeHoldsAt(long nanos) {
+        long now = engine.clock.nanoTime();
+        if (holdWake != null && holdWakeAt <= nanos && holdWakeAt > now) {
+            return;
+        }
+        if (holdWake != null) {
+            holdWake.cancel();
+        }
+        holdWakeAt = nanos;
+        holdWake = engine.clock.schedule(Duration.ofNanos(Math.max(0, nanos - now)), () -> engine.post(() -> {
+            holdWake = null;
+            holdWakeAt = Long.MAX_VALUE;
+            needed = true;
+        }));
+    }
+
+    /** What a balancer is told of a task's hold: its length so far, or MAX_VALUE once it is over. */
+    private static long heldNanos(TaskRecord r, long now) {
+        if (r.holdAgent == null) {
+            return 0;
+        }
+        return now >= r.holdUntilNanos ? Long.MAX_VALUE : now - r.holdSinceNanos;
     }
 
     /** The circuit of a type opened: in fail-fast mode its queued tasks end now. */
@@ -222,6 +345,9 @@ final class Dispatcher {
         slot.running.add(a);
         engine.governor.started(a);
         slot.lastActiveNanos = now;
+        if (r.task.affinityKey().isPresent()) {
+            slot.lastKeyedNanos = now;
+        }
         if (slot.state != AgentState.BUSY) {
             engine.lifecycle.transition(slot, AgentState.BUSY, null);
         }

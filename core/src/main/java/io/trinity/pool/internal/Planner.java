@@ -130,6 +130,10 @@ final class Planner implements SpawnPlanner {
             if (!idleEnough || s.queue.size(slot.type()) > 0) {
                 continue;
             }
+            if (slot.lastKeyedNanos != Long.MIN_VALUE
+                    && clock.nanoTime() - slot.lastKeyedNanos < config.idleTimeout().toNanos()) {
+                continue; // a session's agent: its key's next task is expected, keep it its idle timeout
+            }
             TypeState owner = s.type(slot.type());
             if (staying(owner) <= Math.max(owner.type.minAgents(), expectsWork(owner) ? 1 : 0)) {
                 continue;

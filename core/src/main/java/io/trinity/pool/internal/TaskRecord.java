@@ -57,6 +57,13 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     TaskRecord shedNext;
     /** Fair-queue cost charged to its tenant when the running attempt started. */
     double fairCharge;
+    /** The agent a balancer holds this attempt back for (delay scheduling), or null when not held. */
+    AgentSlot holdAgent;
+    /** When the hold of this attempt started, and when it ends at the latest. */
+    long holdSinceNanos;
+    long holdUntilNanos;
+    /** The dispatch pass that last held it: one pass asks the balancer about it once. */
+    long holdPass = -1;
     /**
      * Tokens its finished attempts used, by resource: what its own budget is checked against.
      * Empty and shared until the first charge, so a queued task does not carry an empty map.

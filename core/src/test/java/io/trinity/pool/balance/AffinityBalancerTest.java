@@ -73,7 +73,7 @@ class AffinityBalancerTest {
     }
 
     @Test
-    void aFullBoundAgentIsNotWaitedFor() {
+    void withoutDelayAFullBoundAgentIsNotWaitedFor() {
         List<TestAgent> all = agents("code", 3, 2);
         var b = balancer(all, 1.25, 1000);
         TestAgent owner = (TestAgent) b.select(keyed("code", "k"), all);

@@ -21,10 +21,11 @@ final class Fixtures {
         return new BalancerContext(clock, new SplittableRandom(seed), settings);
     }
 
+    /** Affinity settings without delay scheduling: placement alone, the ring and the load bound. */
     static BalancerSettings affinity(double loadFactor, Duration ttl, int maxBindings) {
         BalancerSettings d = BalancerSettings.DEFAULTS;
         return new BalancerSettings(loadFactor, ttl, maxBindings, d.powerOfTwoThreshold(), d.skillHalfLife(),
-                d.skillExploration());
+                d.skillExploration(), 0, Duration.ZERO);
     }
 
     static BalancerSettings powerOfTwo(int threshold) {
@@ -51,6 +52,12 @@ final class Fixtures {
 
     static TaskRequest skilled(String type, String skill) {
         return new TaskRequest(IDS.incrementAndGet(), Task.builder(type).skill(skill).build(), 1, null);
+    }
+
+    /** The same request after it has been held back for {@code heldNanos}. */
+    static TaskRequest held(TaskRequest first, long heldNanos) {
+        return new TaskRequest(first.id(), first.task(), first.attempt(), first.previousAgent(), first.typeInFlight(),
+                first.typeAgents(), heldNanos);
     }
 
     static TaskRequest retry(TaskRequest first, String previousAgent) {

@@ -174,6 +174,30 @@ class SkillAwareBalancerTest {
     }
 
     @Test
+    void learnsSpeedPerTaskKindWhenAgentsAreFastAtDifferentKinds() {
+        // Issue 16 (a): one agent 3x faster at 'x' and 3x slower at 'y', the other the reverse;
+        // equally reliable, so only per-(agent, kind) latency can tell them apart.
+        var b = balancer(Duration.ofMinutes(5), 0.05);
+        TestAgent xFast = TestAgent.of("x-fast");
+        TestAgent yFast = TestAgent.of("y-fast");
+        List<TestAgent> both = List.of(xFast, yFast);
+        List<String> xPicks = new ArrayList<>();
+        List<String> yPicks = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String kind = i % 2 == 0 ? "x" : "y";
+            TaskRequest req = skilled("code", kind);
+            AgentView chosen = b.select(req, both);
+            (kind.equals("x") ? xPicks : yPicks).add(chosen.id());
+            boolean fast = (chosen == xFast) == kind.equals("x");
+            clock.advance(Duration.ofSeconds(1));
+            b.taskEnded(chosen, req, new Outcome(true, fast ? 100 * MS : 900 * MS, Double.NaN));
+        }
+        assertThat(share(xPicks.subList(100, 200), "x-fast")).as("kind x").isGreaterThan(0.85);
+        assertThat(share(yPicks.subList(100, 200), "y-fast")).as("kind y").isGreaterThan(0.85);
+        assertThat(b.profile("x-fast", "x").meanLatency()).isLessThan(b.profile("x-fast", "y").meanLatency());
+    }
+
+    @Test
     void eachSkillGoesToTheAgentGoodAtIt() {
         var b = balancer(Duration.ofMinutes(5), 0);
         TestAgent sqlExpert = TestAgent.of("sql-expert");

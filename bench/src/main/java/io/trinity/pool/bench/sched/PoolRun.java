@@ -28,8 +28,13 @@ final class PoolRun {
     }
 
     static Outcome run(List<Job> jobs, int agents, int capacity, Speeds speeds, String balancer, long seed) {
+        return run(jobs, agents, capacity, speeds, balancer, seed, BalancerSettings.DEFAULTS);
+    }
+
+    static Outcome run(List<Job> jobs, int agents, int capacity, Speeds speeds, String balancer, long seed,
+                       BalancerSettings settings) {
         VirtualClock clock = new VirtualClock();
-        PoolConfig config = PoolConfig.custom().maxAgents(agents).warmPool(agents).warmPoolMin(agents)
+        PoolConfig config = PoolConfig.custom().balancerSettings(settings).maxAgents(agents).warmPool(agents).warmPoolMin(agents)
                 .warmPoolMax(agents).spawnRate(agents).queueCapacity(jobs.size() + 1).balancer(balancer)
                 .idleTimeout(Duration.ofDays(1)).stuckAfter(Duration.ofDays(1)).healthInterval(Duration.ofHours(1))
                 .statsInterval(Duration.ofHours(1)).maxAttempts(1).seed(seed).build();
