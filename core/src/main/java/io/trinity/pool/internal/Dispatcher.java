@@ -185,7 +185,7 @@ final class Dispatcher {
                 // agents are free yet nothing may start: every waiting task is held by a limit,
                 // and more agents would not help (the spawner and scaler discount these)
                 ts.held = s.queue.size(ts.name);
-                long lift = ts.type.resources().isEmpty() ? -1 : pass.liftOf(ts.type.resources());
+                long lift = ts.type.resources().isEmpty() ? -1 : gov.liftOf(ts.type.resources());
                 if (lift > pass.now) {
                     engine.lifecycle.parkForWindow(ts, pass.now, lift);
                 }
