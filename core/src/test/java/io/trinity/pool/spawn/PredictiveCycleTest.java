@@ -117,8 +117,30 @@ class PredictiveCycleTest {
         }
     }
 
+    /** What a run cost and how long its tasks waited for an agent (submit to first dispatch). */
+    record Outcome(RunMetrics metrics, double p95WaitMs, double p99WaitMs) {
+    }
+
+    static Outcome outcome(List<PoolEvent> events, long end, long coldWaitNanos) {
+        Map<Long, Long> submitted = new java.util.HashMap<>();
+        List<Long> waits = new ArrayList<>();
+        for (PoolEvent e : events) {
+            if (e instanceof PoolEvent.TaskSubmitted t) {
+                submitted.put(t.task(), t.nanos());
+            } else if (e instanceof PoolEvent.TaskDispatched d && submitted.containsKey(d.task())) {
+                waits.add(d.nanos() - submitted.remove(d.task()));
+            }
+        }
+        waits.sort(null);
+        return new Outcome(RunMetrics.of(events, end, coldWaitNanos), percentileMs(waits, 0.95), percentileMs(waits, 0.99));
+    }
+
+    static double percentileMs(List<Long> sorted, double q) {
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)) / 1e6;
+    }
+
     /** A pool on virtual time replaying a cyclic load with the given strategies; its event log's figures. */
-    static RunMetrics run(boolean predictive, Duration period, int periods, long seed) {
+    static Outcome run(boolean predictive, Duration period, int periods, long seed) {
         VirtualClock clock = new VirtualClock();
         List<PoolEvent> events = new ArrayList<>();
         PoolConfig config = PoolConfig.custom().seed(seed).build(); // the seed defaults
@@ -150,22 +172,27 @@ class PredictiveCycleTest {
             pool.submit(Task.of("vision", Map.of()));
         }
         clock.advanceTo(end);
-        return RunMetrics.of(events, end, coldStart.toNanos() / 2);
+        return outcome(events, end, coldStart.toNanos() / 2);
     }
 
     @Test
     void theDefaultSetWithPredictiveHalvesColdStartsOnACycleAtAtMostTenPercentMoreAgentSeconds() {
         for (long seed : new long[] {1, 2}) {
             Duration period = seed == 1 ? Duration.ofMinutes(10) : Duration.ofMinutes(17);
-            RunMetrics onDemand = run(false, period, 12, seed);
-            RunMetrics withPredictive = run(true, period, 12, seed);
-            System.out.printf("cycle %s x12, seed %d: on-demand+warm-pool cold starts=%d agent-s=%.0f;"
-                            + " +predictive cold starts=%d agent-s=%.0f (%+.1f%%)%n",
-                    period, seed, onDemand.coldStarts(), onDemand.agentSeconds(), withPredictive.coldStarts(),
-                    withPredictive.agentSeconds(), 100 * (withPredictive.agentSeconds() / onDemand.agentSeconds() - 1));
-            assertThat(onDemand.coldStarts()).as("the load must make on-demand wait").isGreaterThan(20);
-            assertThat(withPredictive.coldStarts()).isLessThanOrEqualTo(onDemand.coldStarts() / 2);
-            assertThat(withPredictive.agentSeconds()).isLessThanOrEqualTo(onDemand.agentSeconds() * 1.10);
+            Outcome onDemand = run(false, period, 12, seed);
+            Outcome withPredictive = run(true, period, 12, seed);
+            RunMetrics a = onDemand.metrics();
+            RunMetrics b = withPredictive.metrics();
+            System.out.printf(java.util.Locale.ROOT, "cycle %s x12, seed %d: on-demand+warm-pool cold starts=%d agent-s=%.0f"
+                            + " wait p95/p99=%.0f/%.0f ms; +predictive cold starts=%d agent-s=%.0f (%+.1f%%) wait p95/p99=%.0f/%.0f ms%n",
+                    period, seed, a.coldStarts(), a.agentSeconds(), onDemand.p95WaitMs(), onDemand.p99WaitMs(),
+                    b.coldStarts(), b.agentSeconds(), 100 * (b.agentSeconds() / a.agentSeconds() - 1),
+                    withPredictive.p95WaitMs(), withPredictive.p99WaitMs());
+            assertThat(a.coldStarts()).as("the load must make on-demand wait").isGreaterThan(20);
+            assertThat(b.coldStarts()).isLessThanOrEqualTo(a.coldStarts() / 2);
+            assertThat(b.agentSeconds()).isLessThanOrEqualTo(a.agentSeconds() * 1.10);
+            assertThat(withPredictive.p95WaitMs()).isLessThanOrEqualTo(onDemand.p95WaitMs());
+            assertThat(withPredictive.p99WaitMs()).isLessThanOrEqualTo(onDemand.p99WaitMs());
         }
     }
 }
