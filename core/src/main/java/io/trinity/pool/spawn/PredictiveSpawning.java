@@ -12,20 +12,20 @@ import java.util.TreeMap;
  * Pre-spawns ahead of expected demand, for workloads that repeat.
  *
  * <p>Per type it counts arrivals in time buckets and keeps the last few periods of them (two
- * of the longest period looked for, or four of a given one). <b>The cycle</b> is either given (the four-argument constructor) or learned
- * ({@link #PredictiveSpawning()}, {@link #detecting}): whenever a bucket closes, the
- * autocorrelation of all types' counts together over the history picks the shortest lag that
- * is a clear peak (Pearson r of at least {@value #MIN_CORRELATION}), so a cycle is found as
- * soon as two of it have been seen, whatever its length up to the longest period. The forecast
+ * of the longest period looked for, or four of a given one). <b>The cycle</b> is either given
+ * (the four-argument constructor) or learned ({@link #PredictiveSpawning()}, {@link
+ * #detecting}): whenever a bucket closes, the autocorrelation of all types' counts together
+ * over the history picks the lag of its highest peak (Pearson r of at least {@value
+ * #MIN_CORRELATION}; a whole fraction of it if that peaks nearly as high, so a multiple of the
+ * cycle is not taken for it), so a cycle is found as soon as two of it have been seen, whatever
+ * its length up to the longest period. The forecast
  * for a bucket is then the decayed average of the same phase in past cycles (the newest weighs
  * {@code decay}). Before a cycle is known it falls back to a short-term rate (an exponentially
  * decayed average of recent buckets).
  *
  * <p><b>Sizing.</b> Over the next spawn-time window (the type's cold start plus one bucket) it
  * takes the highest forecast rate, turns it into concurrency by Little's law (rate x service
- * time), adds square-root headroom for the randomness of arrivals (a + sqrt(a) agents keep the
- * chance of waiting low, as in Erlang-C staffing), spawns up to that and asks the scaler to
- * keep that many ({@link SpawnPlanner#keepAtLeast}): agents spawned for a peak must not be
+ * time) times the headroom, spawns up to that and asks the scaler to keep that many ({@link SpawnPlanner#keepAtLeast}): agents spawned for a peak must not be
  * reclaimed as idle in the minute before it. It never destroys: once the forecast falls, the
  * idle timeout and the scaler reclaim what is left. With only the short-term rate it spawns
  * for that rate alone and holds nothing: following the present is the scaler's job.
@@ -81,7 +81,7 @@ public final class PredictiveSpawning implements SpawnStrategy {
      * @param bucket width of a time bucket, {@code > 0}
      * @param period length of the recurring pattern (a day, an hour, ...); a whole multiple of bucket
      * @param decay weight of the newest period in each average, in (0, 1]
-     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = forecast concurrency plus its square root)
+     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = exactly the forecast concurrency)
      * @throws IllegalArgumentException naming the parameter and its value, if one is out of range
      */
     public PredictiveSpawning(Duration bucket, Duration period, double decay, double headroom) {
@@ -96,7 +96,7 @@ public final class PredictiveSpawning implements SpawnStrategy {
      * @param longestPeriod the longest cycle to look for; a whole multiple of bucket, at least {@value
      *     #MIN_LAG} buckets. It keeps two of them of history per type.
      * @param decay weight of the newest cycle in each average, in (0, 1]
-     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = forecast concurrency plus its square root)
+     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = exactly the forecast concurrency)
      * @return the strategy
      * @throws IllegalArgumentException naming the parameter and its value, if one is out of range
      */
@@ -230,12 +230,7 @@ public final class PredictiveSpawning implements SpawnStrategy {
         period = detectPeriod();
     }
 
-    /**
-     * The lag whose autocorrelation of the summed counts is the highest local peak, if that reaches
-     * {@link #MIN_CORRELATION}, or a whole fraction of it nearly as high (the cycle, not a multiple
-     * of it); 0 if none. Costs history x lags: two
-     * longest-periods squared over two, a few milliseconds for a day of minutes, once per bucket.
-     */
+    /** The cycle of all types' counts together over the history kept, in buckets; 0 if none. */
     private int detectPeriod() {
         long end = Long.MIN_VALUE;
         long start = Long.MAX_VALUE;
@@ -244,9 +239,6 @@ public final class PredictiveSpawning implements SpawnStrategy {
             start = Math.min(start, Math.max(m.firstBucket, m.currentBucket - m.history.length));
         }
         int n = end == Long.MIN_VALUE ? 0 : (int) Math.min(ring, end - start);
-        if (n < 2 * MIN_LAG) {
-            return 0;
-        }
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
             long b = end - n + i;
@@ -264,65 +256,7 @@ public final class PredictiveSpawning implements SpawnStrategy {
             }
             x[i] = sum;
         }
-        int maxLag = Math.min(n / 2, bucketsPerPeriod);
-        // one lag further than a cycle may be long, so the longest is a peak only if it is one
-        double[] r = new double[maxLag + 2];
-        for (int lag = MIN_LAG - 1; lag <= maxLag + 1; lag++) {
-            r[lag] = correlation(x, lag);
-        }
-        // candidates are local peaks: a smooth load correlates highly at short lags without any
-        // cycle, but falls from the first lag on
-        boolean[] peak = new boolean[maxLag + 1];
-        int best = 0;
-        for (int lag = MIN_LAG; lag <= maxLag; lag++) {
-            peak[lag] = r[lag] >= r[lag - 1] && r[lag] >= r[lag + 1];
-            if (peak[lag] && (best == 0 || r[lag] > r[best])) {
-                best = lag;
-            }
-        }
-        if (best == 0 || !(r[best] >= MIN_CORRELATION)) {
-            return 0;
-        }
-        // with several cycles of history, whole multiples of the cycle correlate as well as the
-        // cycle itself: take the shortest fraction of the best lag that is nearly as good a peak
-        for (int k = best / MIN_LAG; k >= 2; k--) {
-            int guess = (int) Math.round(best / (double) k);
-            for (int lag = Math.max(MIN_LAG, guess - 1); lag <= Math.min(maxLag, guess + 1); lag++) {
-                if (peak[lag] && r[lag] >= 0.85 * r[best]) {
-                    return lag;
-                }
-            }
-        }
-        return best;
-    }
-
-    /** Pearson correlation of x[i] and x[i + lag] over the pairs both known; -inf if undefined. */
-    private static double correlation(double[] x, int lag) {
-        double sa = 0;
-        double sb = 0;
-        double saa = 0;
-        double sbb = 0;
-        double sab = 0;
-        int k = 0;
-        for (int i = 0; i + lag < x.length; i++) {
-            double a = x[i];
-            double b = x[i + lag];
-            if (Double.isNaN(a) || Double.isNaN(b)) {
-                continue;
-            }
-            sa += a;
-            sb += b;
-            saa += a * a;
-            sbb += b * b;
-            sab += a * b;
-            k++;
-        }
-        double va = saa - sa * sa / k;
-        double vb = sbb - sb * sb / k;
-        if (k < 2 || va <= 1e-9 || vb <= 1e-9) {
-            return Double.NEGATIVE_INFINITY; // a flat load has no cycle
-        }
-        return (sab - sa * sb / k) / Math.sqrt(va * vb);
+        return CycleFinder.period(x, MIN_LAG, bucketsPerPeriod, MIN_CORRELATION);
     }
 
     /**

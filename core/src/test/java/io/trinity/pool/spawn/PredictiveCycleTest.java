@@ -100,6 +100,20 @@ class PredictiveCycleTest {
     }
 
     @Test
+    void withManyCyclesInTheHistoryTheCycleIsFoundNotAMultipleOfIt() {
+        SplittableRandom random = new SplittableRandom(9);
+        double[] x = new double[8 * 12]; // eight cycles of 12 steps
+        for (int i = 0; i < x.length; i++) {
+            x[i] = poisson(20 + 100 * Math.pow(Math.sin(Math.PI * i / 12.0), 2), random);
+        }
+        assertThat(CycleFinder.period(x, 3, 48, 0.5)).isEqualTo(12);
+        x[30] = Double.NaN; // a bucket lost to a downtime does not hide the cycle
+        x[31] = Double.NaN;
+        assertThat(CycleFinder.period(x, 3, 48, 0.5)).isEqualTo(12);
+        assertThat(CycleFinder.period(x, 3, 10, 0.5)).as("longer than the longest looked for").isNotEqualTo(12);
+    }
+
+    @Test
     void theLearnedCycleSurvivesARestartWithTheModel() {
         Duration period = Duration.ofMinutes(30);
         PredictiveSpawning p = new PredictiveSpawning();
