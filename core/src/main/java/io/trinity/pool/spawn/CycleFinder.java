@@ -2,9 +2,9 @@ package io.trinity.pool.spawn;
 
 /**
  * Finds the period of a series of counts by autocorrelation: the lag at which the series best
- * matches itself shifted. Plain Pearson correlation of x[i] and x[i + lag] over the pairs both
- * known (NaN marks an unknown count); a lag counts only as a local peak, since a smooth series
- * correlates highly at short lags without any cycle. Costs length x lags.
+ * matches itself shifted, from the mean squared difference of x[i] and x[i + lag] over the
+ * pairs both known (NaN marks an unknown count), relative to the series' variance. A lag counts only as a local peak, since a smooth series correlates highly at short
+ * lags without any cycle. Costs length x lags.
  */
 final class CycleFinder {
 
@@ -20,18 +20,34 @@ final class CycleFinder {
      * @param x the series, oldest first; NaN where unknown
      * @param minLag the shortest period to consider, at least 2
      * @param longest the longest period to consider
-     * @param minCorrelation the correlation the peak needs, below which there is no cycle
+     * @param minCorrelation the correlation the peak needs, below which there is no cycle; with few
+     *     pairs at the peak's lag it needs 2 / sqrt(pairs) if that is more
      * @return the period, or 0 if none
      */
     static int period(double[] x, int minLag, int longest, double minCorrelation) {
         if (x.length < 2 * minLag + 2) {
             return 0;
         }
+        double sum = 0;
+        double squares = 0;
+        int known = 0;
+        for (double v : x) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                squares += v * v;
+                known++;
+            }
+        }
+        double mean = known == 0 ? 0 : sum / known;
+        double variance = known == 0 ? 0 : squares / known - mean * mean;
+        if (variance <= 1e-9) {
+            return 0; // a flat load has no cycle
+        }
         int maxLag = Math.min(x.length / 2, longest);
         // one lag further than a cycle may be long, so the longest is a peak only if it is one
         double[] r = new double[maxLag + 2];
         for (int lag = minLag - 1; lag <= maxLag + 1; lag++) {
-            r[lag] = correlation(x, lag);
+            r[lag] = correlation(x, lag, variance);
         }
         // candidates are local peaks: a smooth load correlates highly at short lags without any
         // cycle, but falls from the first lag on
@@ -43,7 +59,9 @@ final class CycleFinder {
                 best = lag;
             }
         }
-        if (best == 0 || !(r[best] >= minCorrelation)) {
+        // and it must stand out of the noise: uncorrelated counts reach 2 / sqrt(pairs) one time in
+        // twenty, which a few buckets of history easily do
+        if (best == 0 || !(r[best] >= Math.max(minCorrelation, 2 / Math.sqrt(x.length - best)))) {
             return 0;
         }
         // with several cycles of history, whole multiples of the cycle correlate as well as the
@@ -59,13 +77,15 @@ final class CycleFinder {
         return best;
     }
 
-    /** Pearson correlation of x[i] and x[i + lag] over the pairs both known; -inf if undefined. */
-    private static double correlation(double[] x, int lag) {
-        double sa = 0;
-        double sb = 0;
-        double saa = 0;
-        double sbb = 0;
-        double sab = 0;
+    /**
+     * The autocorrelation at a lag, from the variogram: 1 - mean((x[i] - x[i + lag])^2) / (2 x the
+     * series' variance), over the pairs both known. A trend moves further away with every lag, so
+     * a rising load is not taken for a cycle (as it is by a correlation of the two overlapping
+     * segments), and a lag a bucket off the cycle pays for the slope it misses, so the peak is
+     * sharp; -inf if undefined.
+     */
+    private static double correlation(double[] x, int lag, double variance) {
+        double sum = 0;
         int k = 0;
         for (int i = 0; i + lag < x.length; i++) {
             double a = x[i];
@@ -73,21 +93,9 @@ final class CycleFinder {
             if (Double.isNaN(a) || Double.isNaN(b)) {
                 continue;
             }
-            sa += a;
-            sb += b;
-            saa += a * a;
-            sbb += b * b;
-            sab += a * b;
+            sum += (a - b) * (a - b);
             k++;
         }
-        if (k < 2) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        double va = saa - sa * sa / k;
-        double vb = sbb - sb * sb / k;
-        if (va <= 1e-9 || vb <= 1e-9) {
-            return Double.NEGATIVE_INFINITY; // a flat load has no cycle
-        }
-        return (sab - sa * sb / k) / Math.sqrt(va * vb);
+        return k < 2 ? Double.NEGATIVE_INFINITY : 1 - sum / k / (2 * variance);
     }
 }

@@ -43,7 +43,11 @@ public final class PredictiveSpawning implements SpawnStrategy {
     /** The strategy's name, {@value}, as {@link SpawnStrategies#create(String)} and the CLI take it. */
     public static final String NAME = "predictive";
 
-    /** Autocorrelation a lag needs to count as the cycle: below it the load is noise around a trend. */
+    /**
+     * Autocorrelation a lag needs to count as the cycle: below it the load is noise around a trend.
+     * With little history the bar is higher (2 / sqrt(pairs)), so a cycle shorter than 16 buckets is
+     * found after a little more than two of it.
+     */
     public static final double MIN_CORRELATION = 0.5;
 
     /** The shortest cycle it looks for, in buckets: shorter ones are noise at the bucket's resolution. */
