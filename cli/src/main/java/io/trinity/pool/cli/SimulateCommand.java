@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
                 "  tri simulate traces/bursty.csv --hang-rate 0.01 --crash-rate 0.005 \\",
                 "      --events-out events.jsonl",
                 "  tri simulate --generate diurnal --tasks 3000 --seed 7 \\",
-                "      --out traces/diurnal.csv"})
+                "      --out traces/diurnal.csv",
+                "  tri simulate --generate cyclic --tasks 31680 --period 30m --out cyclic.csv"})
 final class SimulateCommand implements Callable<Integer> {
 
     @Spec
@@ -77,8 +78,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON instead of tables.")
     boolean json;
 
-    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal, bursty or fair-admission.")
+    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal, bursty, fair-admission or cyclic.")
     String generate;
+
+    @Option(names = "--period", paramLabel = "DURATION", defaultValue = "30m",
+            description = "With --generate cyclic: the cycle's length (default: ${DEFAULT-VALUE}).")
+    Duration period;
 
     @Option(names = "--out", paramLabel = "FILE", description = "With --generate: where to write the trace.")
     Path out;
@@ -175,7 +180,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         PoolOptions.positive("--tasks", tasks);
         long seed = pool.seed != null ? pool.seed : PoolConfig.ofDefaults().seed();
-        long span = TraceGenerator.write(generate, tasks, seed, out);
+        long span = TraceGenerator.write(generate, tasks, seed, period, out);
         o.println("wrote " + out + ": " + tasks + " tasks of kind " + generate + " over " + seconds(span)
                 + " (seed " + seed + ")");
         o.flush();

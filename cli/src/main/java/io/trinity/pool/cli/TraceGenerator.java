@@ -23,6 +23,10 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>{@code fair-admission}: two tenants on the same type mix, {@code quiet} at 3 tasks/s and
  *       {@code loud} at 36/s (12x), steady: about 1.3x what 16 agents can serve, so the queue
  *       stays full and the question is whose tasks it keeps (docs/fairness.md).</li>
+ *   <li>{@code cyclic}: a smooth recurring cycle (30 minutes unless {@code --period} says otherwise),
+ *       0.2 to 4.2 tasks/s as sin², over four types with the same work (lognormal, 3 s median, sigma
+ *       0.5), no priorities, affinity or second tenant: the load predictive spawning is for
+ *       (docs/benchmarks.md); 31,680 tasks are about four hours.</li>
  * </ul>
  */
 final class TraceGenerator {
@@ -42,10 +46,19 @@ final class TraceGenerator {
     private static final double QUIET_RATE = 3;
     private static final double LOUD_FACTOR = 12;
 
+    /** The cyclic kind: trough and peak rate (tasks/s), its types and their work. */
+    static final String CYCLIC = "cyclic";
+    static final Duration CYCLIC_PERIOD = Duration.ofMinutes(30);
+    private static final double CYCLIC_MIN = 0.2;
+    private static final double CYCLIC_MAX = 4.2;
+    private static final List<String> CYCLIC_TYPES = List.of("code", "data", "vision", "voice");
+    private static final Distribution CYCLIC_WORK = Distribution.lognormal(Duration.ofSeconds(3), 0.5);
+
     static {
         RATES.put("diurnal", ms -> 1 + 9 * Math.pow(Math.sin(Math.PI * (ms % 600_000) / 600_000.0), 2));
         RATES.put("bursty", ms -> (ms % 60_000) < 5_000 ? 60 : 3);
         RATES.put(FAIR_ADMISSION, ms -> QUIET_RATE * (1 + LOUD_FACTOR));
+        RATES.put(CYCLIC, null); // its rate depends on the period: see rate()
     }
 
     private TraceGenerator() {
@@ -57,12 +70,24 @@ final class TraceGenerator {
 
     /** Writes {@code tasks} lines of the named kind; returns the span in milliseconds. */
     static long write(String kind, int tasks, long seed, Path file) {
-        DoubleUnaryOperator rate = RATES.get(kind);
-        if (rate == null) {
+        return write(kind, tasks, seed, CYCLIC_PERIOD, file);
+    }
+
+    /** As above, with the cycle length of the {@code cyclic} kind (ignored by the others). */
+    static long write(String kind, int tasks, long seed, Duration period, Path file) {
+        if (!RATES.containsKey(kind)) {
             throw new UserError("--generate: unknown trace kind '" + kind + "'; choose from " + String.join(", ", kinds()));
         }
+        boolean cyclic = kind.equals(CYCLIC);
+        long periodMs = period.toMillis();
+        if (cyclic && periodMs < 1_000) {
+            throw new UserError("--period must be at least 1 s (got " + DurationConverter.format(period) + ")");
+        }
+        DoubleUnaryOperator rate = cyclic
+                ? ms -> CYCLIC_MIN + (CYCLIC_MAX - CYCLIC_MIN) * Math.pow(Math.sin(Math.PI * (ms % periodMs) / periodMs), 2)
+                : RATES.get(kind);
         double peak = 0;
-        for (long t = 0; t < 600_000; t += 100) {
+        for (long t = 0; t < Math.max(600_000, cyclic ? periodMs : 0); t += 100) {
             peak = Math.max(peak, rate.applyAsDouble(t));
         }
         SplittableRandom r = new SplittableRandom(seed ^ kind.hashCode());
@@ -71,6 +96,7 @@ final class TraceGenerator {
             BenchCommand.createParent(file);
             try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 w.write("# " + kind + " example trace: tri simulate --generate " + kind + " --tasks " + tasks
+                        + (cyclic ? " --period " + DurationConverter.format(period) : "")
                         + " --seed " + seed + " --out " + file.getFileName() + "\n");
                 w.write(Trace.HEADER_WITH_TENANT + "\n");
                 int written = 0;
@@ -79,12 +105,18 @@ final class TraceGenerator {
                     if (r.nextDouble() * peak > rate.applyAsDouble(t)) {
                         continue;
                     }
-                    int type = pick(r);
-                    long ms = Math.max(1, Math.min(120_000, WORK.get(type).sampleNanos(r) / 1_000_000));
+                    int type = cyclic ? r.nextInt(CYCLIC_TYPES.size()) : pick(r);
+                    Distribution work = cyclic ? CYCLIC_WORK : WORK.get(type);
+                    long ms = Math.max(1, Math.min(120_000, work.sampleNanos(r) / 1_000_000));
+                    String typeName = cyclic ? CYCLIC_TYPES.get(type) : TYPES.get(type);
                     int priority;
                     String affinity;
                     String tenant;
-                    if (kind.equals(FAIR_ADMISSION)) {
+                    if (cyclic) {
+                        priority = 0;
+                        affinity = "";
+                        tenant = "acme";
+                    } else if (kind.equals(FAIR_ADMISSION)) {
                         // one superposed Poisson stream: each arrival is the quiet tenant's with its share of the rate
                         priority = 0;
                         affinity = "";
@@ -94,7 +126,7 @@ final class TraceGenerator {
                         affinity = r.nextInt(3) == 0 ? "user-" + r.nextInt(40) : "";
                         tenant = r.nextInt(4) == 0 ? "globex" : "acme";
                     }
-                    w.write((long) t + "," + TYPES.get(type) + "," + ms + "," + priority + "," + affinity + ","
+                    w.write((long) t + "," + typeName + "," + ms + "," + priority + "," + affinity + ","
                             + tenant + "\n");
                     written++;
                 }

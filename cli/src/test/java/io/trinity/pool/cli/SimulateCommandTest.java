@@ -161,4 +161,31 @@ class SimulateCommandTest {
         assertThat(ends.values()).containsOnly(1);
         assertThat(shed).hasSize(loud.get("shed").asInt());
     }
+
+    @Test
+    void theCyclicTraceRisesAndFallsOverItsPeriodOnFourTypes() throws IOException {
+        Path file = dir.resolve("cyclic.csv");
+        Cli.Result r = Cli.run("simulate", "--generate", "cyclic", "--tasks", "4000", "--period", "10m", "--seed", "3",
+                "--out", file.toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        long peakThird = 0;
+        long troughThird = 0;
+        Set<String> types = new HashSet<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("#") || line.startsWith("arrival_ms")) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            long phase = Long.parseLong(f[0]) % 600_000;
+            types.add(f[1]);
+            if (phase >= 200_000 && phase < 400_000) {
+                peakThird++;
+            } else if (phase < 100_000 || phase >= 500_000) {
+                troughThird++;
+            }
+        }
+        // sin^2 from 0.2 to 4.2 tasks/s: about 3.8 tasks/s in the middle third of a cycle, 0.6 in the outer third
+        assertThat(types).containsExactlyInAnyOrder("code", "data", "vision", "voice");
+        assertThat(peakThird).isGreaterThan(3 * troughThird);
+    }
 }

@@ -307,6 +307,7 @@ final class Planner implements SpawnPlanner {
     }
 
     @Override public int inFlight(String type) { return s.type(type).inFlight; }
+    @Override public void keepAtLeast(String type, int agents) { s.type(type).strategyFloor = Math.max(0, agents); }
     @Override public long arrivals(String type) { return s.type(type).arrivals; }
     @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
     @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }

@@ -25,7 +25,7 @@ import java.util.Map;
  * for a window instead of moving back up (waiting tasks still get agents from on-demand
  * spawning), so it never reverses direction inside its stabilization window. The floor is the
  * busy agents plus the type's warm share, so the scaler never removes an agent the warm pool
- * would spawn straight back.
+ * would spawn straight back, nor one a strategy keeps for forecast demand ({@code keepAtLeast}).
  *
  * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
  * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
@@ -93,6 +93,9 @@ final class ScaleController {
         // count (not the momentary one, which makes every random peak stick) plus its share.
         ts.busyEwma = ts.busyEwma * 0.8 + ts.inFlight / (double) capacity * 0.2;
         int keep = Math.min(cap, Math.max(desired, (int) Math.ceil(ts.busyEwma - 1e-9) + (parked ? 0 : ts.warmTarget)));
+        // Nor below what a strategy spawned ahead of forecast demand: removing it before the demand
+        // arrives would only make the strategy spawn it again (churn, and a cold start if late).
+        keep = Math.max(keep, Math.min(cap, parked ? 0 : ts.strategyFloor));
 
         ArrayDeque<long[]> window = recommendations.computeIfAbsent(ts.name, k -> new ArrayDeque<>());
         window.addLast(new long[] {now, keep});

@@ -169,6 +169,17 @@ public interface SpawnPlanner {
     String pendingAffinityKey(String type);
 
     /**
+     * Asks the scaler and the idle reclaim to keep at least this many agents of a type until the strategy
+     * says otherwise, so that agents spawned ahead of forecast demand are not removed before it arrives. The
+     * latest call wins; a strategy that holds agents calls it on every plan, with 0 to let them go.
+     *
+     * @param type the agent type
+     * @param agents the agents to keep, 0 or more (capped by the type's and the pool's limits)
+     */
+    default void keepAtLeast(String type, int agents) {
+    }
+
+    /**
      * Makes room at the cap for a type by reclaiming an IDLE agent of another type with no pending work:
      * re-specialized if the agent supports it, destroyed otherwise.
      *
