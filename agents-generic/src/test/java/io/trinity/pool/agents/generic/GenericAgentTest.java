@@ -117,12 +117,51 @@ class GenericAgentTest {
         assertThatThrownBy(() -> run(agent, Map.of("op", "translate", "text", "hi")))
                 .isInstanceOf(NonRetryableException.class)
                 .hasMessage("input.op: unknown operation for agent generic-1; valid ops: count, keywords, summarize,"
-                        + " answer (got 'translate')");
+                        + " vocabulary, answer (got 'translate')");
         assertThatThrownBy(() -> run(agent, Map.of("op", "count")))
                 .isInstanceOf(NonRetryableException.class)
                 .hasMessage("input.text: a non-empty string is required (got nothing)");
         assertThatThrownBy(() -> run(agent, Map.of("op", "summarize", "text", "x", "sentences", 0L)))
                 .isInstanceOf(NonRetryableException.class)
                 .hasMessage("input.sentences: must be between 1 and 1000 (got 0)");
+    }
+
+    @Test
+    void theVocabularyCountsTextsPerWordAndIsHandedToTheNextAgentThroughItsSnapshot() throws Exception {
+        assertThat(agent.snapshot()).isEmpty(); // nothing read yet: nothing to hand on
+        run(agent, Map.of("op", "count", "text", "Cats chase mice. Cats sleep."));
+        run(agent, Map.of("op", "keywords", "text", "Cats and dogs share the garden."));
+        run(agent, Map.of("op", "summarize", "text", "Dogs bark at night. Dogs sleep by day."));
+        Map<String, Object> vocabulary = run(agent, Map.of("op", "vocabulary", "k", 2));
+        assertThat(vocabulary).containsEntry("documents", 3L);
+        // "cats" and "dogs" each appear in two of the three texts (counted once per text)
+        assertThat(vocabulary.get("common")).isEqualTo(List.of(Map.of("word", "cats", "documents", 2L),
+                Map.of("word", "dogs", "documents", 2L)));
+
+        var snapshot = agent.snapshot().orElseThrow();
+        assertThat(snapshot.type()).isEqualTo("generic");
+        GenericAgent next = new GenericAgent(new AgentInit("generic-2", "generic", Optional.of(snapshot)), Map.of());
+        run(next, Map.of("op", "count", "text", "Cats again."));
+        Map<String, Object> after = run(next, Map.of("op", "vocabulary", "k", 1));
+        assertThat(after).containsEntry("documents", 4L);
+        assertThat(after.get("common")).isEqualTo(List.of(Map.of("word", "cats", "documents", 3L)));
+    }
+
+    @Test
+    void aSnapshotItCannotReadIsIgnored() throws Exception {
+        var foreign = new io.trinity.pool.agent.AgentSnapshot("x-1", "generic", Map.of("documents", "many"));
+        GenericAgent a = new GenericAgent(new AgentInit("generic-3", "generic", Optional.of(foreign)), Map.of());
+        assertThat(run(a, Map.of("op", "vocabulary"))).containsEntry("documents", 0L);
+    }
+
+    @Test
+    void theVocabularyStaysBounded() throws Exception {
+        for (int i = 0; i < GenericAgent.MAX_VOCABULARY + 10; i++) {
+            run(agent, Map.of("op", "count", "text", "word" + i + " shared"));
+        }
+        Map<String, Object> v = run(agent, Map.of("op", "vocabulary", "k", 1));
+        assertThat((Long) v.get("words")).isLessThanOrEqualTo(GenericAgent.MAX_VOCABULARY);
+        assertThat(v.get("common")).isEqualTo(List.of(Map.of("word", "shared",
+                "documents", (long) GenericAgent.MAX_VOCABULARY + 10)));
     }
 }
