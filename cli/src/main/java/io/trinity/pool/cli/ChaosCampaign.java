@@ -39,10 +39,10 @@ final class ChaosCampaign {
 
     /** The campaign's verdict. */
     record Outcome(int acknowledged, int finals, Map<String, Integer> finalByState, int lost, int disagreements,
-                   String kills, List<String> problems) {
+                   String kills, List<String> problems, int snapshots, int snapshotsMissing) {
     }
 
-    private enum Moment { SUBMITS, RUNNING, DRAIN }
+    private enum Moment { SUBMITS, RUNNING, DRAIN, IDLE }
 
     private final Path dir;
     private final String journal;
@@ -60,6 +60,10 @@ final class ChaosCampaign {
     private final Map<Moment, Integer> kills = new TreeMap<>();
     private int disagreements;
     private int nextKey;
+    /** The newest agent snapshot id per agent type seen in the journal while a server lived. */
+    private final Map<String, Long> newestSnapshot = new TreeMap<>();
+    private final Set<Long> snapshotsSeen = new java.util.HashSet<>();
+    private int snapshotsMissing;
 
     ChaosCampaign(Path dir, String journal, Random random, PrintWriter out) throws IOException {
         this.dir = dir;
@@ -103,6 +107,7 @@ final class ChaosCampaign {
                 killAfter(server, killDelayMs);
             }
         } finally {
+            readSnapshots(null); // what is durable now was saved before the kill below
             server.process.destroyForcibly();
             server.process.waitFor();
         }
@@ -116,6 +121,7 @@ final class ChaosCampaign {
     Outcome finish() throws Exception {
         Server server = start();
         int lost = 0;
+        boolean killedAfterSnapshots = false;
         try {
             recheckSomeAcknowledged(server);
             for (String k : new ArrayList<>(pending)) {
@@ -136,6 +142,22 @@ final class ChaosCampaign {
                     lost++;
                     problems.add("lost: key " + e.getKey() + ", task " + e.getValue() + " answers " + state);
                 }
+            }
+            // Every task has ended: idle agents are reclaimed after the servers' 1 s idle timeout and
+            // save their snapshots. Wait for one, then kill -9 and check it survives the next start.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (newestSnapshot.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(200);
+                readSnapshots(null);
+            }
+            if (newestSnapshot.isEmpty()) {
+                problems.add("no agent snapshot was saved in 30 s after the tasks ended; the snapshot check had"
+                        + " nothing to check");
+            } else {
+                server.process.destroyForcibly();
+                server.process.waitFor();
+                killedAfterSnapshots = true;
+                server = start(); // checks the snapshots seen before that kill
             }
         } finally {
             server.process.destroy();
@@ -158,8 +180,12 @@ final class ChaosCampaign {
         }
         StringBuilder k = new StringBuilder();
         kills.forEach((m, n) -> k.append(k.isEmpty() ? "" : ", ").append(n).append(' ').append(describe(m)));
+        if (killedAfterSnapshots) {
+            kills.merge(Moment.IDLE, 1, Integer::sum);
+            k.append(k.isEmpty() ? "" : ", ").append(1).append(' ').append(describe(Moment.IDLE));
+        }
         return new Outcome(idByKey.size(), finals, byState, lost + pending.size(), disagreements, k.toString(),
-                problems);
+                problems, snapshotsSeen.size(), snapshotsMissing);
     }
 
     private static String describe(Moment m) {
@@ -167,6 +193,7 @@ final class ChaosCampaign {
             case SUBMITS -> "during submits";
             case RUNNING -> "while tasks run";
             case DRAIN -> "while draining";
+            case IDLE -> "after snapshots were saved";
         };
     }
 
@@ -183,7 +210,11 @@ final class ChaosCampaign {
      * Returns whether it was acknowledged.
      */
     private boolean submit(Server server, String key) throws Exception {
-        String body = json.writeValueAsString(Map.of("type", "data", "input", Map.of("op", "stats", "csv", csv(key))));
+        // Half the tasks go to the generic agent, whose snapshot (its vocabulary) the campaign checks.
+        String body = (key.hashCode() & 1) == 0
+                ? json.writeValueAsString(Map.of("type", "data", "input", Map.of("op", "stats", "csv", csv(key))))
+                : json.writeValueAsString(Map.of("type", "generic", "input", Map.of("op", "count", "text",
+                        "Task " + key + " reads a short text about pools, agents and journals.")));
         for (int attempt = 0; attempt < 50; attempt++) {
             HttpResponse<String> r;
             try {
@@ -256,6 +287,45 @@ final class ChaosCampaign {
         return b.toString();
     }
 
+    /**
+     * Reads the newest agent snapshot per type from the journal's own database (a plain JDBC
+     * read beside the server, as any reader may). With {@code mustKeep}, every type's newest
+     * snapshot seen before must still be there, or a newer one of its type (retention keeps the
+     * newest per type).
+     */
+    private void readSnapshots(Map<String, Long> mustKeep) {
+        String url = journal.startsWith("jdbc:") ? journal : "jdbc:sqlite:" + journal;
+        Map<String, Long> now = new TreeMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT type, MAX(id) FROM snapshots GROUP BY type")) {
+            while (rs.next()) {
+                now.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (java.sql.SQLException e) {
+            if ("42P01".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("no such table")) {
+                return; // the first server has not created the schema yet
+            }
+            snapshotsMissing++; // a check that cannot run must not pass
+            problems.add("could not read the journal's snapshots: " + e.getMessage());
+            return;
+        }
+        if (mustKeep != null) {
+            for (Map.Entry<String, Long> e : mustKeep.entrySet()) {
+                Long newest = now.get(e.getKey());
+                if (newest == null || newest < e.getValue()) {
+                    snapshotsMissing++;
+                    problems.add("snapshot " + e.getValue() + " of type " + e.getKey() + ", saved before a kill, is"
+                            + " gone after the restart (newest now: " + newest + ")");
+                }
+            }
+        }
+        now.forEach((type, id) -> {
+            newestSnapshot.merge(type, id, Math::max);
+            snapshotsSeen.add(id);
+        });
+    }
+
     private static void killAfter(Server server, long millis) {
         try {
             Thread.sleep(millis);
@@ -280,7 +350,7 @@ final class ChaosCampaign {
             Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"), Tri.class.getName(), "serve",
                     "--port", String.valueOf(port), "--bind", "127.0.0.1", "--keys", keysFile.toString(),
-                    "--journal", journal, "--warm", "1", "--rate-limit", "0")
+                    "--journal", journal, "--warm", "0", "--idle-timeout", "1s", "--rate-limit", "0")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
             String url = "http://127.0.0.1:" + port + "/";
@@ -290,6 +360,7 @@ final class ChaosCampaign {
                     HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "healthz"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() == 200) {
+                        readSnapshots(newestSnapshot); // recovered: what was saved before a kill must be there
                         return new Server(p, url);
                     }
                 } catch (IOException e) {

@@ -95,10 +95,11 @@ final class ChaosCommand implements Runnable {
             byState.forEach((k, v) -> states.append(states.isEmpty() ? "" : ", ").append(k.toLowerCase()).append(' ').append(v));
             out.println("kills: " + o.kills());
             out.println("cycles " + cycles + ", acknowledged " + o.acknowledged() + ", final " + o.finals() + " (" + states
-                    + "), lost " + o.lost() + ", disagreements " + o.disagreements());
+                    + "), lost " + o.lost() + ", disagreements " + o.disagreements() + ", snapshots " + o.snapshots()
+                    + " (missing after a restart " + o.snapshotsMissing() + ")");
             o.problems().stream().limit(20).forEach(p -> out.println("  " + p));
             out.flush();
-            return o.lost() == 0 && o.disagreements() == 0 ? 0 : 1;
+            return o.lost() == 0 && o.disagreements() == 0 && o.snapshotsMissing() == 0 && o.snapshots() > 0 ? 0 : 1;
         }
 
         private static String redact(String db) {

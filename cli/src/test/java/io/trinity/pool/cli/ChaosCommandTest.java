@@ -46,7 +46,8 @@ class ChaosCommandTest {
                 "--seed", "7");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).as(r.toString())
-                .containsPattern("cycles 3, acknowledged 60, final 60 \\(.*\\), lost 0, disagreements 0")
+                .containsPattern("cycles 3, acknowledged 60, final 60 \\(.*\\), lost 0, disagreements 0, snapshots [1-9][0-9]*"
+                        + " \\(missing after a restart 0\\)")
                 .contains("cycle 1: killed", "cycle 3: killed");
     }
 
