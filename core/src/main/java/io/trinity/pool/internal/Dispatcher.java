@@ -173,6 +173,7 @@ final class Dispatcher {
                 failLane(ts);
                 return;
             }
+            pass.startScan();
             TaskRecord r = s.queue.next(ts.name, pass);
             Governor.Pass gov = pass.governor;
             if (!gov.refused.isEmpty()) {
@@ -185,9 +186,14 @@ final class Dispatcher {
                 // agents are free yet nothing may start: every waiting task is held by a limit,
                 // and more agents would not help (the spawner and scaler discount these)
                 ts.held = s.queue.size(ts.name);
-                long lift = ts.type.resources().isEmpty() ? -1 : gov.liftOf(ts.type.resources());
+                // Park only when a provider window or pause alone holds every waiting task: a task
+                // held for its agent, its tenant, its budget or a concurrency slot may start sooner.
+                long lift = ts.type.resources().isEmpty() || pass.otherRefusals > 0 || pass.timedRefusals == 0 ? -1
+                        : gov.liftOf(ts.type.resources());
                 if (lift > pass.now) {
                     engine.lifecycle.parkForWindow(ts, pass.now, lift);
+                } else {
+                    ts.heldUntil = Long.MIN_VALUE;
                 }
                 return;
             }
@@ -207,6 +213,7 @@ final class Dispatcher {
             double cost = ts.serviceEwmaNanos > 0 ? ts.serviceEwmaNanos : DEFAULT_FAIR_COST_NANOS;
             s.queue.take(r, cost);
             r.fairCharge = cost;
+            ts.heldUntil = Long.MIN_VALUE; // a task started: no window holds the lane now
             start(r, slot, balancerName);
         }
     }
@@ -235,9 +242,22 @@ final class Dispatcher {
             earliest = Long.MAX_VALUE;
         }
 
+        /** This scan's refusals: by a provider window or pause alone, and for any other reason. */
+        int timedRefusals;
+        int otherRefusals;
+
+        void startScan() {
+            timedRefusals = 0;
+            otherRefusals = 0;
+        }
+
         @Override
         public boolean tenantOpen(String tenant) {
-            return governor.tenantOpen(tenant);
+            boolean open = governor.tenantOpen(tenant);
+            if (!open) {
+                otherRefusals++;
+            }
+            return open;
         }
 
         @Override
@@ -250,10 +270,19 @@ final class Dispatcher {
                 boolean gone = home.state.isTerminal() || s.agents.get(home.id) != home;
                 if (now < r.holdUntilNanos && !gone && home.freeIndex < 0) {
                     earliest = Math.min(earliest, r.holdUntilNanos);
+                    otherRefusals++;
                     return false;
                 }
             }
-            return governor.admit(r);
+            boolean ok = governor.admit(r);
+            if (!ok) {
+                if (governor.lastRefusalTimed) {
+                    timedRefusals++;
+                } else {
+                    otherRefusals++;
+                }
+            }
+            return ok;
         }
 
         /**

@@ -105,6 +105,8 @@ final class Governor {
         final List<TaskRecord> refused = new ArrayList<>();
         final Map<TaskRecord, String> refusals = new HashMap<>();
         private long earliest = Long.MAX_VALUE;
+        /** Whether the last refusal of {@link #admit} was a provider window or pause (it lifts with time alone). */
+        boolean lastRefusalTimed;
 
         /** Reused every dispatch round: a round is the hot path, so it allocates nothing. */
         private void reset(long now) {
@@ -123,6 +125,7 @@ final class Governor {
 
         @Override
         public boolean admit(TaskRecord r) {
+            lastRefusalTimed = false;
             if (refusals.containsKey(r)) {
                 return false;
             }
@@ -148,6 +151,7 @@ final class Governor {
                 holds.put(resource, h);
                 earliest = Math.min(earliest, h.until());
             }
+            lastRefusalTimed = h.reason() != ResourcePacer.Reason.CONCURRENCY && h.until() != Long.MAX_VALUE;
             announce(r, h);
             return false;
         }

@@ -149,6 +149,12 @@ public final class PredictiveSpawning implements SpawnStrategy {
     public void plan(SpawnPlanner p) {
         long now = p.nanoTime();
         long bucket = now / bucketNanos;
+        // A model restored for a type this pool no longer has would never advance, and its
+        // unknown buckets would hide the cycle from every other type's history.
+        if (models.keySet().retainAll(new java.util.HashSet<>(p.types()))) {
+            changed = true;
+            stale = true;
+        }
         for (String type : p.types()) {
             TypeModel m = models.computeIfAbsent(type, t -> new TypeModel(ring, bucket, p.arrivals(t)));
             if (m.observe(bucket, p.arrivals(type), decay)) {

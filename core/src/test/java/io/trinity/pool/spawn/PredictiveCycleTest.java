@@ -131,6 +131,26 @@ class PredictiveCycleTest {
         }
     }
 
+    @Test
+    void aModelRestoredForATypeThePoolNoLongerHasIsDroppedAndDoesNotHideTheCycle() {
+        // saved by a run that also had a type "retired", which this run's pool no longer registers
+        PredictiveSpawning before = new PredictiveSpawning();
+        feed(before, new PredictiveVsOnDemandTest.FakePlanner(), t -> 2.0, 0, 600, new SplittableRandom(3));
+        Map<String, Object> saved = new java.util.LinkedHashMap<>(before.changedState());
+        Map<String, Object> types = new java.util.TreeMap<>((Map<String, Object>) saved.get("types"));
+        types.put("retired", types.get("vision"));
+        saved.put("types", types);
+
+        Duration period = Duration.ofMinutes(30);
+        PredictiveSpawning p = new PredictiveSpawning();
+        p.restoreState(saved, 0);
+        feed(p, new PredictiveVsOnDemandTest.FakePlanner(), sinSquared(period, 0.2, 4.2), 600,
+                600 + 2 * period.toSeconds() + 90, new SplittableRandom(5));
+        assertThat(p.period()).as("the retired type's frozen model must not blank the history")
+                .isBetween(period.minus(BUCKET), period.plus(BUCKET));
+        assertThat((Map<String, Object>) p.changedState().get("types")).containsOnlyKeys("vision");
+    }
+
     /** What a run cost and how long its tasks waited for an agent (submit to first dispatch). */
     record Outcome(RunMetrics metrics, double p95WaitMs, double p99WaitMs) {
     }
