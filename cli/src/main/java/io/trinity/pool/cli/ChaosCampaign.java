@@ -124,7 +124,6 @@ final class ChaosCampaign {
     Outcome finish() throws Exception {
         Server server = start();
         int lost = 0;
-        boolean killedAfterSnapshots = false;
         try {
             recheckSomeAcknowledged(server);
             for (String k : new ArrayList<>(pending)) {
@@ -152,7 +151,7 @@ final class ChaosCampaign {
                 server.process.destroyForcibly().waitFor();
             }
         }
-        killedAfterSnapshots = snapshotsAcrossAKill();
+        boolean killedAfterSnapshots = snapshotsAcrossAKill();
         Map<String, Integer> byState = new TreeMap<>();
         int finals = 0;
         for (Map.Entry<String, String> e : idByKey.entrySet()) {

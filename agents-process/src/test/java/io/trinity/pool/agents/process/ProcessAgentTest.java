@@ -99,7 +99,7 @@ class ProcessAgentTest {
         CompletableFuture<Object> f = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                f.complete(agent.execute(ctx));
+                f.complete(agent.execute(ctx.fake));
             } catch (Throwable t) {
                 f.complete(t);
             }
@@ -325,7 +325,7 @@ class ProcessAgentTest {
         CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
         Thread runner = Thread.ofVirtual().start(() -> {
             try {
-                agent.execute(ctx);
+                agent.execute(ctx.fake);
                 failure.complete(null);
             } catch (Throwable t) {
                 failure.complete(t);

@@ -22,6 +22,8 @@ public final class FakeTaskContext implements TaskContext {
     private final List<Runnable> onCancel = new ArrayList<>();
     /** Handles subtasks for coordinator tests; null means subtasks are refused. */
     public volatile Function<Task, TaskHandle> submitter;
+    /** Runs on every progress report (its note, possibly null), so a test can act once the agent is inside the task. */
+    public volatile java.util.function.Consumer<String> onProgress = note -> { };
 
     public FakeTaskContext(Task task) {
         this.task = task;
@@ -43,6 +45,7 @@ public final class FakeTaskContext implements TaskContext {
         if (note != null) {
             notes.add(note);
         }
+        onProgress.accept(note);
     }
 
     @Override public boolean isCancelled() { return cancelled; }
