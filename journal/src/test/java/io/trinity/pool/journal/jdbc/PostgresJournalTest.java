@@ -62,6 +62,7 @@ class PostgresJournalTest extends JournalContract {
             JournalStats s = in.stats();
             org.assertj.core.api.Assertions.assertThat(s.byState()).containsEntry("QUEUED", 2L);
             org.assertj.core.api.Assertions.assertThat(s.database()).isEqualTo("PostgreSQL");
+            org.assertj.core.api.Assertions.assertThat(s.schemaVersion()).isEqualTo(3);
             org.assertj.core.api.Assertions.assertThat(s.sizeBytes()).isPositive();
             org.assertj.core.api.Assertions.assertThat(s.databaseBytes()).isGreaterThanOrEqualTo(s.sizeBytes());
             StringBuilder out = new StringBuilder();
@@ -82,5 +83,10 @@ class PostgresJournalTest extends JournalContract {
     @Override
     String builderName() {
         return Location.redact(url());
+    }
+
+    @Override
+    int schemaVersion() {
+        return 3;
     }
 }

@@ -50,6 +50,11 @@ class SqliteJournalTest extends JournalContract {
         return file().toString();
     }
 
+    @Override
+    int schemaVersion() {
+        return 2;
+    }
+
     @Test
     void opensInWalModeAndCreatesItsFolder() throws Exception {
         JdbcJournal j = open();
