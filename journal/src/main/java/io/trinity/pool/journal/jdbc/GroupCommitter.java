@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * database cannot keep up. A group holds at most about {@code maxGroup} records so one commit
  * stays short.
  *
+ * <p><b>Fencing.</b> A journal opened with {@code fencedBy(epoch)} checks the epoch first in each
+ * group's transaction and in each retention pass (one statement per transaction, see
+ * {@link Fence}); once it was refused, every later write and pass fails at once, without a
+ * round trip, with the same message.
+ *
  * <p>The writer also runs the retention pass (see {@link Retention}) every {@code pruneEvery}.
  */
 final class GroupCommitter {
@@ -66,6 +71,7 @@ final class GroupCommitter {
     private final RecordWriter writer;
     private final Retention retention;
     private final Settings settings;
+    private final Fence fence;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final AtomicLong pendingRecords = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
@@ -84,6 +90,7 @@ final class GroupCommitter {
     GroupCommitter(Database db, Settings settings) {
         this.db = db;
         this.settings = settings;
+        this.fence = new Fence(db.name(), settings.fencedBy(), settings.onFenced());
         this.writer = new RecordWriter(db.dialect());
         this.retention = new Retention(settings.retain().toMillis(), settings.retainCount());
         this.completer = Executors.newSingleThreadExecutor(r -> completerThread = daemon(r, "trinity-journal-complete"));
@@ -100,6 +107,9 @@ final class GroupCommitter {
     CompletableFuture<Void> write(List<JournalRecord> records) {
         if (closed) {
             return CompletableFuture.failedFuture(closedError());
+        }
+        if (fence.isTripped()) {
+            return CompletableFuture.failedFuture(fence.tripped());
         }
         List<RecordWriter.Row> copy;
         try {
@@ -137,6 +147,11 @@ final class GroupCommitter {
             p.future.completeExceptionally(closedError());
         }
         return p.future;
+    }
+
+    /** Whether a write was refused because another scheduler took over; then every write fails. */
+    boolean fenced() {
+        return fence.isTripped();
     }
 
     long commits() {
@@ -280,18 +295,38 @@ final class GroupCommitter {
         if (writes.isEmpty()) {
             return;
         }
+        JournalException fenced = fence.tripped();
+        if (fenced != null) {
+            pendingRecords.addAndGet(-all.size());
+            completer.execute(() -> writes.forEach(w -> w.future.completeExceptionally(fenced)));
+            return;
+        }
+        JournalException refused = null;
         try {
             if (!all.isEmpty()) {
                 try (Connection c = db.connection()) {
                     c.setAutoCommit(false);
                     try {
-                        writer.write(c, all);
-                        c.commit();
+                        refused = fence.check(c);
+                        if (refused == null) {
+                            writer.write(c, all);
+                            c.commit();
+                        } else {
+                            c.rollback();
+                        }
                     } catch (SQLException | RuntimeException e) {
                         rollback(c);
                         db.discard(c);
                         throw e;
                     }
+                }
+                if (refused != null) {
+                    // Fence logged it once; every later group fails above without a round trip.
+                    pendingRecords.addAndGet(-all.size());
+                    failedCommits.incrementAndGet();
+                    JournalException error = refused;
+                    completer.execute(() -> writes.forEach(w -> w.future.completeExceptionally(error)));
+                    return;
                 }
                 commits.incrementAndGet();
                 recordsWritten.addAndGet(all.size());
@@ -309,10 +344,25 @@ final class GroupCommitter {
     }
 
     private void runPrune(CompletableFuture<Retention.Pruned> future) {
+        if (fence.isTripped()) {
+            if (future != null) {
+                JournalException error = fence.tripped();
+                completer.execute(() -> future.completeExceptionally(error));
+            }
+            return;
+        }
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             Retention.Pruned pruned;
             try {
+                JournalException refused = fence.check(c);
+                if (refused != null) {
+                    c.rollback();
+                    if (future != null) {
+                        completer.execute(() -> future.completeExceptionally(refused));
+                    }
+                    return;
+                }
                 pruned = retention.prune(c, settings.clock().millis());
                 c.commit();
             } catch (SQLException | RuntimeException e) {

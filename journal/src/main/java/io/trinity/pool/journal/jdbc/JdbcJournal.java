@@ -33,6 +33,12 @@ import java.util.concurrent.CompletionException;
  * {@code Retention}); {@code maxPending} bounds the records waiting for the writer;
  * {@code synchronous} picks what a SQLite commit survives: {@code FULL} (default) a power cut,
  * {@code NORMAL} a killed process only, for fewer syncs.
+ *
+ * <p><b>Fencing</b> (PostgreSQL): a cluster's scheduler opens the shared journal with
+ * {@link Builder#fencedBy} and the epoch {@link Fencing#takeOver} gave it. Every write
+ * transaction then checks that epoch first (one statement per group, not per record); once
+ * another scheduler took over, the group is rolled back and failed, the journal is
+ * {@link #fenced()} for good and every later write fails at once. {@link #load()} still reads.
  */
 public final class JdbcJournal implements Journal {
 
@@ -66,10 +72,16 @@ public final class JdbcJournal implements Journal {
         return new Builder(spec);
     }
 
-    /** Applies the retention, then reads what to recover. */
+    /** Applies the retention (skipped once {@link #fenced()}: reading needs no epoch), then reads what to recover. */
     @Override
     public JournalState load() {
-        join(committer.prune());
+        try {
+            join(committer.prune());
+        } catch (JournalException e) {
+            if (!fenced()) {
+                throw e;
+            }
+        }
         return new JournalState(reader.pending(), reader.deadLetters(), reader.maxTaskId(), reader.finals(),
                 poolState.spend(), poolState.resourceUse(), poolState.strategies());
     }
@@ -108,6 +120,14 @@ public final class JdbcJournal implements Journal {
     /** The schema version in force. */
     public int schemaVersion() {
         return db.schemaVersion();
+    }
+
+    /**
+     * Whether another scheduler took over this journal ({@link Builder#fencedBy}): a write was
+     * refused, and every later one fails without reaching the database. Never turns back.
+     */
+    public boolean fenced() {
+        return committer.fenced();
     }
 
     /** Transactions committed so far (each one group of write calls). */
@@ -173,6 +193,8 @@ public final class JdbcJournal implements Journal {
         private boolean exclusive = true;
         private int readConnections = 2;
         private Duration commitDelay = DEFAULT_COMMIT_DELAY;
+        private long fencedBy = Fence.NONE;
+        private Runnable onFenced;
 
         private Builder(String spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -286,12 +308,47 @@ public final class JdbcJournal implements Journal {
             return this;
         }
 
+        /**
+         * Fences this journal with {@code epoch}, the number {@link Fencing#takeOver} returned to
+         * this scheduler (PostgreSQL only): each write transaction first reads the journal's epoch
+         * ({@code FOR SHARE}) and, when it is no longer this one, rolls back and fails its writes
+         * with a {@link JournalException} saying this pool must stop; from then on the journal is
+         * {@link JdbcJournal#fenced()} and every write fails at once. Not set by default.
+         */
+        public Builder fencedBy(long epoch) {
+            if (epoch < 0) {
+                throw new IllegalArgumentException("fencedBy must be >= 0 (got " + epoch
+                        + "); pass the epoch Fencing.takeOver returned");
+            }
+            this.fencedBy = epoch;
+            return this;
+        }
+
+        /**
+         * Run once, on the journal's writer thread, when the journal gets fenced (see
+         * {@link #fencedBy}), so the cluster can abandon its pool. It must not block: hand the
+         * work to another thread. Needs {@code fencedBy}.
+         */
+        public Builder onFenced(Runnable onFenced) {
+            this.onFenced = Objects.requireNonNull(onFenced, "onFenced");
+            return this;
+        }
+
         /** Opens (creating or migrating as needed) the journal, or throws a {@link JournalException} that says why not. */
         public JdbcJournal open() {
             Location location = Location.parse(spec).orElseThrow(() -> new IllegalArgumentException(
                     "journal 'none' means in memory: there is nothing to open (Journals.open returns empty for it)"));
+            if (fencedBy != Fence.NONE && location.dialect() != Dialect.POSTGRESQL) {
+                throw new IllegalArgumentException("fencedBy(" + fencedBy + ") needs PostgreSQL: fencing guards a"
+                        + " journal several nodes share, and " + location.name() + " is a SQLite file one pool holds"
+                        + " by its lock; leave fencedBy out, or use a jdbc:postgresql:// journal");
+            }
+            if (onFenced != null && fencedBy == Fence.NONE) {
+                throw new IllegalArgumentException("onFenced is set but fencedBy is not, so it could never run;"
+                        + " set fencedBy(epoch) too, or leave onFenced out");
+            }
             Settings settings = new Settings(retain, retainCount, maxPending, maxGroup, pruneEvery, clock, synchronous,
-                    pragmas, exclusive, readConnections, commitDelay);
+                    pragmas, exclusive, readConnections, commitDelay, fencedBy, onFenced);
             return new JdbcJournal(Database.open(location, settings), settings);
         }
     }

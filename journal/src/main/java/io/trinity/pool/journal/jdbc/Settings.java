@@ -7,7 +7,7 @@ import java.util.Map;
 /** A journal's settings, validated by {@link JdbcJournal.Builder}. */
 record Settings(Duration retain, int retainCount, int maxPending, int maxGroup, Duration pruneEvery, Clock clock,
                 String synchronous, Map<String, String> pragmas, boolean exclusive, int readConnections,
-                Duration commitDelay) {
+                Duration commitDelay, long fencedBy, Runnable onFenced) {
     Settings {
         pragmas = Map.copyOf(pragmas);
     }
