@@ -336,8 +336,30 @@ public final class JdbcJournal implements Journal {
 
         /** Opens (creating or migrating as needed) the journal, or throws a {@link JournalException} that says why not. */
         public JdbcJournal open() {
-            Location location = Location.parse(spec).orElseThrow(() -> new IllegalArgumentException(
+            Location location = location();
+            Settings settings = settings(location);
+            return new JdbcJournal(Database.open(location, settings), settings);
+        }
+
+        /**
+         * Creates or migrates the journal's schema and closes it again, keeping no lock and
+         * starting no writer; returns the schema version in force. A cluster calls it before
+         * {@link Fencing#takeOver}, which needs the fencing table (PostgreSQL schema 3), and then
+         * opens the journal {@link #fencedBy} the epoch it took.
+         */
+        public int migrate() {
+            Location location = location();
+            try (Database db = Database.open(location, settings(location))) {
+                return db.schemaVersion();
+            }
+        }
+
+        private Location location() {
+            return Location.parse(spec).orElseThrow(() -> new IllegalArgumentException(
                     "journal 'none' means in memory: there is nothing to open (Journals.open returns empty for it)"));
+        }
+
+        private Settings settings(Location location) {
             if (fencedBy != Fence.NONE && location.dialect() != Dialect.POSTGRESQL) {
                 throw new IllegalArgumentException("fencedBy(" + fencedBy + ") needs PostgreSQL: fencing guards a"
                         + " journal several nodes share, and " + location.name() + " is a SQLite file one pool holds"
@@ -347,9 +369,8 @@ public final class JdbcJournal implements Journal {
                 throw new IllegalArgumentException("onFenced is set but fencedBy is not, so it could never run;"
                         + " set fencedBy(epoch) too, or leave onFenced out");
             }
-            Settings settings = new Settings(retain, retainCount, maxPending, maxGroup, pruneEvery, clock, synchronous,
+            return new Settings(retain, retainCount, maxPending, maxGroup, pruneEvery, clock, synchronous,
                     pragmas, exclusive, readConnections, commitDelay, fencedBy, onFenced);
-            return new JdbcJournal(Database.open(location, settings), settings);
         }
     }
 }

@@ -36,6 +36,21 @@ class JournalsTest {
     }
 
     @Test
+    void fencingIsRefusedOnSqliteAndWithoutAnEpoch() {
+        Path file = dir.resolve("fenced.db");
+        assertThatThrownBy(() -> JdbcJournal.builder(file.toString()).fencedBy(1).open())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fencedBy(1) needs PostgreSQL")
+                .hasMessageContaining(file.toString());
+        assertThat(Files.exists(file)).isFalse();
+        assertThatThrownBy(() -> JdbcJournal.builder(file.toString()).fencedBy(-1))
+                .hasMessageContaining("fencedBy must be >= 0 (got -1)");
+        assertThatThrownBy(() -> JdbcJournal.builder("jdbc:postgresql://127.0.0.1:1/x").onFenced(() -> { }).open())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("onFenced is set but fencedBy is not");
+    }
+
+    @Test
     void specsOfNoKnownFormAreRefusedNamingTheForms() {
         assertThatThrownBy(() -> Journals.open("  ")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("jdbc:postgresql://");
