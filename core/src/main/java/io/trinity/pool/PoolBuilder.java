@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 
 /**
  * Assembles an {@link AgentPool}: config, agent types, balancers, listeners, clock and executors; get one
@@ -32,6 +33,7 @@ public final class PoolBuilder {
     private Executor callbackExecutor;
     private boolean deterministic;
     private io.trinity.pool.journal.Journal journal;
+    private IntSupplier agentLimit;
 
     PoolBuilder() {
     }
@@ -176,6 +178,33 @@ public final class PoolBuilder {
     }
 
     /**
+     * Sets a live cap on the pool's agents beside {@link PoolConfig#maxAgents()}: the pool may have at most
+     * {@code min(maxAgents, limit.getAsInt())} agents, counting starting and leaving ones. A cluster uses it
+     * for the sum of its live nodes' capacities. The control loop reads it whenever it weighs a spawn, so it
+     * must be quick, thread-safe and must not block (read a volatile field). A value below the current
+     * count only stops spawns: no agent is removed for it (idle ones leave by their idle timeout as
+     * always); a raised value is seen at the next dispatch or scale tick. A negative value at run time
+     * counts as 0. Default: none (only {@code maxAgents}).
+     *
+     * @param limit the live cap, not null; it must not return a negative value now
+     * @return this builder
+     * @throws IllegalArgumentException if {@code limit} is null or returns a negative value
+     */
+    public PoolBuilder agentLimit(IntSupplier limit) {
+        if (limit == null) {
+            throw new IllegalArgumentException("agentLimit must not be null; omit agentLimit for no cap beyond"
+                    + " maxAgents");
+        }
+        int now = limit.getAsInt();
+        if (now < 0) {
+            throw new IllegalArgumentException("agentLimit must return >= 0 (got " + now + "); return 0 to stop"
+                    + " spawning, or omit agentLimit for no cap beyond maxAgents");
+        }
+        this.agentLimit = limit;
+        return this;
+    }
+
+    /**
      * Deterministic mode for tests and simulation: virtual time, and both the loop and agent work run on the
      * calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the simulated agent for work that
      * takes time). A run then replays exactly from its seed.
@@ -208,6 +237,6 @@ public final class PoolBuilder {
         }
         return new Engine(config, Map.copyOf(types), new LinkedHashMap<>(balancers), List.copyOf(listeners),
                 List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor, callbackExecutor,
-                deterministic, journal);
+                deterministic, journal, agentLimit);
     }
 }

@@ -26,6 +26,8 @@ public final class Task {
     public static final int MAX_PRIORITY = 1_000;
     /** The most attempts a task (or the pool default) may allow, {@value}. */
     public static final int MAX_ATTEMPTS_LIMIT = 100;
+    /** The longest origin node name a task may carry, {@value} characters. */
+    public static final int MAX_ORIGIN_LENGTH = 128;
 
     private final String type;
     private final Payload input;
@@ -39,6 +41,7 @@ public final class Task {
     private final Map<String, Long> resources;
     private final Budget budget;
     private final String idempotencyKey;
+    private final String origin;
 
     private Task(Builder b) {
         this.type = b.type;
@@ -53,6 +56,7 @@ public final class Task {
         this.resources = Map.copyOf(b.resources);
         this.budget = b.budget;
         this.idempotencyKey = b.idempotencyKey;
+        this.origin = b.origin;
     }
 
     /**
@@ -95,6 +99,7 @@ public final class Task {
         b.resources.putAll(resources);
         b.budget = budget;
         b.idempotencyKey = idempotencyKey;
+        b.origin = origin;
         return b;
     }
 
@@ -182,6 +187,15 @@ public final class Task {
     }
 
     /**
+     * {@return the node (machine) where this task was submitted, if known} A clustered pool prefers an agent
+     * on that node and falls back to the least-loaded agent on another one; a pool that is not clustered
+     * ignores it.
+     */
+    public Optional<String> origin() {
+        return Optional.ofNullable(origin);
+    }
+
+    /**
      * This task as plain data (maps, lists, strings, numbers, booleans), the form a journal or
      * the HTTP API stores and ships; {@link #fromPlainData} rebuilds an equal task. Attachments
      * travel as {@code {"mediaType": ..., "base64": ...}}.
@@ -222,6 +236,7 @@ public final class Task {
             m.put("budget", b);
         }
         putIf(m, "idempotencyKey", idempotencyKey);
+        putIf(m, "origin", origin);
         return m;
     }
 
@@ -279,6 +294,7 @@ public final class Task {
             b.budget(new Budget(tokens, cost));
         }
         b.idempotencyKey((String) m.get("idempotencyKey"));
+        b.origin((String) m.get("origin"));
         return b.build();
     }
 
@@ -305,6 +321,7 @@ public final class Task {
         private final Map<String, Long> resources = new LinkedHashMap<>();
         private Budget budget;
         private String idempotencyKey;
+        private String origin;
 
         private Builder(String type) {
             this.type = requireName("type", type);
@@ -484,6 +501,34 @@ public final class Task {
                         + (key.length() > 40 ? key.length() + " characters" : "'" + key + "'") + ")");
             }
             this.idempotencyKey = key;
+            return this;
+        }
+
+        /**
+         * Sets the node where the task was submitted (see {@link Task#origin()}); a cluster's front end sets
+         * it, a library user rarely needs to.
+         *
+         * @param node the node's name: 1 to {@link #MAX_ORIGIN_LENGTH} characters, not blank, without control
+         *     characters; null for unknown
+         * @return this builder
+         * @throws IllegalArgumentException if the name breaks one of those rules
+         */
+        public Builder origin(String node) {
+            if (node != null) {
+                String problem = node.isBlank() ? "must not be blank"
+                        : node.length() > MAX_ORIGIN_LENGTH ? "must be at most " + MAX_ORIGIN_LENGTH + " characters"
+                        : node.chars().anyMatch(Character::isISOControl) ? "must not contain control characters"
+                        : null;
+                if (problem != null) {
+                    String shown = node.length() > 40 ? node.length() + " characters" : "'" + node.chars()
+                            .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c)
+                                    : String.valueOf((char) c))
+                            .collect(java.util.stream.Collectors.joining()) + "'";
+                    throw new IllegalArgumentException("origin " + problem + " (got " + shown
+                            + "); give the submitting node's name, or null when unknown");
+                }
+            }
+            this.origin = node;
             return this;
         }
 

@@ -49,6 +49,16 @@ public interface Agent {
     }
 
     /**
+     * {@return the node (machine) this agent runs on, or null (the default) when the pool is not clustered}
+     * Read once, on the control loop, after {@link #init()}, like {@link #capacity()}: it must be quick and
+     * must not change. A clustered pool prefers, for a task, an agent on the node where the task was
+     * submitted ({@link io.trinity.pool.Task#origin()}).
+     */
+    default String node() {
+        return null;
+    }
+
+    /**
      * {@return state worth keeping when the agent is cloned or destroyed, as plain data; empty (the default)
      * if it has none} Called on the control loop when the agent is cloned, possibly while it runs tasks, so
      * it must be quick and thread-safe; a runtime exception is logged and counts as empty.

@@ -27,6 +27,14 @@ public interface AgentView {
     /** {@return the tasks it has completed, whatever their outcome} */
     long completed();
 
+    /**
+     * {@return the node (machine) it runs on, as its agent reported it ({@link Agent#node()}); null when the
+     * pool is not clustered, and before the agent started (the default)}
+     */
+    default String node() {
+        return null;
+    }
+
     /** {@return whether it can take one more task: {@code inFlight() < capacity()}} */
     default boolean hasSpareCapacity() {
         return inFlight() < capacity();

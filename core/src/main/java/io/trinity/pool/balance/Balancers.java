@@ -1,5 +1,7 @@
 package io.trinity.pool.balance;
 
+import io.trinity.pool.agent.AgentView;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,7 +16,18 @@ public final class Balancers {
     /** One agent per affinity key by consistent hashing with bounded load: {@value}. */
     public static final String AFFINITY = "affinity";
 
+    private static final Comparator<AgentView> BY_LOAD = Candidates::compareLoad;
+
     private Balancers() {
+    }
+
+    /**
+     * {@return the order the built-in balancers use for "least loaded": lightest first, by in-flight tasks
+     * relative to capacity (exactly: 1/3 ties with 2/6), then by lower recent latency} The pool uses it too
+     * when a task spills to another node. One shared instance; it allocates nothing.
+     */
+    public static Comparator<AgentView> byLoad() {
+        return BY_LOAD;
     }
 
     /**

@@ -211,11 +211,30 @@ public sealed interface PoolEvent {
      * @param agent the agent that runs it
      * @param balancer the name of the balancer that chose the agent
      * @param attempt the attempt's number, from 1
+     * @param node the node (machine) of the agent, or null when the pool is not clustered; the log writes
+     *     {@code node} and {@code remote} only when it is known
+     * @param remote true when the task's origin node and the agent's node are both known and differ
      */
-    record TaskDispatched(long nanos, long task, String agent, String balancer, int attempt) implements PoolEvent {
+    record TaskDispatched(long nanos, long task, String agent, String balancer, int attempt, String node,
+                          boolean remote) implements PoolEvent {
+
+        /**
+         * An attempt started in a pool that is not clustered (no node, not remote).
+         *
+         * @param nanos the pool clock time, in nanoseconds
+         * @param task the task's id
+         * @param agent the agent that runs it
+         * @param balancer the name of the balancer that chose the agent
+         * @param attempt the attempt's number, from 1
+         */
+        public TaskDispatched(long nanos, long task, String agent, String balancer, int attempt) {
+            this(nanos, task, agent, balancer, attempt, null, false);
+        }
+
         public String name() { return "task.dispatch"; }
         public Map<String, Object> fields() {
-            return map("task", task, "agent", agent, "balancer", balancer, "attempt", attempt);
+            return map("task", task, "agent", agent, "balancer", balancer, "attempt", attempt, "node", node,
+                    "remote", node == null ? null : remote);
         }
     }
 

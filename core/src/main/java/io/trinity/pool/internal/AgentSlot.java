@@ -21,6 +21,8 @@ final class AgentSlot implements AgentView {
     AgentState state = AgentState.SPAWNING;
     Agent agent;
     int capacity = 1;
+    /** The agent's node, read once when it started; null before that or when the pool is not clustered. */
+    String node;
     final List<Attempt> running = new ArrayList<>(1);
     /** Index in its type's free list, or -1 when not there. */
     int freeIndex = -1;
@@ -66,6 +68,7 @@ final class AgentSlot implements AgentView {
     @Override public int inFlight() { return running.size(); }
     @Override public long recentLatencyNanos() { return latencyEwmaNanos; }
     @Override public long completed() { return completed; }
+    @Override public String node() { return node; }
 
     @Override
     public String toString() {

@@ -201,7 +201,8 @@ final class Dispatcher {
             LoadBalancer balancer = s.balancers.get(balancerName);
             TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent, ts.inFlight,
                     ts.slots.size() - ts.spawning, heldNanos(r, pass.now));
-            AgentSlot slot = (AgentSlot) balancer.select(request, ts.free);
+            AgentSlot slot = s.nodesSeen ? routing.select(request, ts.free, balancer, balancerName)
+                    : (AgentSlot) balancer.select(request, ts.free);
             if (slot == null) {
                 if (pass.hold(r, ts, balancer.hold(request), balancerName)) {
                     continue; // skipped for now: the tasks behind it may still start
@@ -219,6 +220,7 @@ final class Dispatcher {
     }
 
     private final HoldGate holds = new HoldGate();
+    private final NodeRouting routing = new NodeRouting();
     private PoolClock.Timer holdWake;
     private long holdWakeAt = Long.MAX_VALUE;
 
@@ -381,7 +383,21 @@ final class Dispatcher {
             engine.lifecycle.transition(slot, AgentState.BUSY, null);
         }
         engine.lifecycle.updateFree(slot);
-        s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number));
+        String node = slot.node;
+        boolean remote = false;
+        if (node != null) {
+            String origin = r.task.origin().orElse(null);
+            if (origin != null) {
+                remote = !origin.equals(node);
+                if (remote) {
+                    s.remoteDispatches++;
+                } else {
+                    s.localDispatches++;
+                }
+            }
+        }
+        boolean isRemote = remote;
+        s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number, node, isRemote));
         engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
         Duration limit = r.task.timeout().orElse(null);
         if (limit != null && io.trinity.pool.Durations.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none

@@ -95,12 +95,27 @@ public final class Engine implements AgentPool {
     /** The loop's view of the permits, to choose what a full queue sheds. */
     final Shedder shedder;
     private volatile boolean accepting = true;
+    /** The live cap beside config.maxAgents(), or null; read on the loop whenever a spawn is weighed. */
+    private final java.util.function.IntSupplier agentLimit;
+
+    /**
+     * The most agents the pool may have now: {@code min(config.maxAgents(), agentLimit)}. Below the
+     * current count it only stops spawns; it never removes an agent. Loop only.
+     */
+    int maxAgents() {
+        if (agentLimit == null) {
+            return config.maxAgents();
+        }
+        int limit = agentLimit.getAsInt();
+        return Math.min(config.maxAgents(), Math.max(0, limit));
+    }
 
     public Engine(PoolConfig config, Map<String, AgentType> types, Map<String, LoadBalancer.Factory> balancerFactories,
                   List<PoolListener> listeners, List<SpawnStrategy> strategies, PoolClock clock,
                   Executor agentExecutor, Executor loopExecutor, Executor callbackExecutor, boolean deterministic,
-                  Journal journal) {
+                  Journal journal, java.util.function.IntSupplier agentLimit) {
         this.config = config;
+        this.agentLimit = agentLimit;
         this.types = types;
         this.clock = clock;
         if (agentExecutor == null) {

@@ -108,7 +108,10 @@ final class Lifecycle {
                         boolean permitHeld) {
         TypeState ts = s.type(type);
         long now = clock.nanoTime();
-        if (s.shuttingDown || s.alive() >= config.maxAgents() || ts.slots.size() >= ts.agentCap()) {
+        // a respecialized agent replaces one that left: it never adds to the count, so only the
+        // configured cap applies to it (a live limit below the count must not cost an agent)
+        int cap = reuse != null ? config.maxAgents() : engine.maxAgents();
+        if (s.shuttingDown || s.alive() >= cap || ts.slots.size() >= ts.agentCap()) {
             if (reuse != null) {
                 engine.offLoop(() -> closeQuietly(type, reuse));
             }
@@ -203,6 +206,10 @@ final class Lifecycle {
         }
         ts.startFailing = false;
         slot.capacity = Math.max(1, agent.capacity());
+        slot.node = agent.node();
+        if (slot.node != null) {
+            s.nodesSeen = true;
+        }
         long took = clock.nanoTime() - slot.createdNanos;
         ts.spawnTimeEwmaNanos = ts.spawnTimeEwmaNanos == 0 ? took : ts.spawnTimeEwmaNanos * 0.8 + took * 0.2;
         slot.lastActiveNanos = clock.nanoTime();
@@ -385,7 +392,7 @@ final class Lifecycle {
             return;
         }
         TypeState ts = s.type(r.lane);
-        if (!ts.free.isEmpty() || ts.spawning > 0 || s.alive() < config.maxAgents()) {
+        if (!ts.free.isEmpty() || ts.spawning > 0 || s.alive() < engine.maxAgents()) {
             return;
         }
         Attempt lowest = null;

@@ -84,7 +84,8 @@ final class Planner implements SpawnPlanner {
         TypeState target = s.type(type);
         long now = clock.nanoTime();
         if (s.shuttingDown || target.slots.size() + incoming(target) >= target.agentCap()
-                || !target.restart.maySpawn(now)) {
+                || !target.restart.maySpawn(now) || s.alive() > engine.maxAgents()) {
+            // (over a lowered live limit the agent given up could not be replaced: it would be lost)
             return false; // the agent given up could not become one of this type: keep it
         }
         AgentSlot victim = idleVictim(type);
@@ -287,7 +288,8 @@ final class Planner implements SpawnPlanner {
     /** Agents of the type, counting those on their way from another type. */
     @Override public int alive(String type) { return s.type(type).slots.size() + incoming(s.type(type)); }
     @Override public int alive() { return s.alive(); }
-    @Override public int maxAgents() { return config.maxAgents(); }
+    /** The cap now, with the live agent limit; spawn strategies compare {@link #alive()} with it. */
+    @Override public int maxAgents() { return engine.maxAgents(); }
     @Override public double arrivalRate(String type) { return s.type(type).arrivalRate; }
     @Override
     public int warmTarget(String type) {

@@ -40,6 +40,14 @@ final class PoolState {
     long sequence;
     long spawns;
     long destroys;
+    /**
+     * Whether any agent ever reported a node: until then dispatch skips node-aware routing
+     * entirely, so a pool that is not clustered pays one boolean test per dispatch.
+     */
+    boolean nodesSeen;
+    /** Attempts started on an agent on the task's origin node, and on another node (both known). */
+    long localDispatches;
+    long remoteDispatches;
     int waitingRetry;
     int running;
     boolean shuttingDown;
@@ -79,7 +87,8 @@ final class PoolState {
     PoolSnapshot snapshot() {
         List<PoolSnapshot.AgentInfo> infos = new ArrayList<>(agents.size());
         for (AgentSlot s : agents.values()) {
-            infos.add(new PoolSnapshot.AgentInfo(s.id, s.type.name(), s.state, s.running.size(), s.capacity, s.warm));
+            infos.add(new PoolSnapshot.AgentInfo(s.id, s.type.name(), s.state, s.running.size(), s.capacity, s.warm,
+                    s.node));
         }
         EnumMap<TaskState, Long> counts = new EnumMap<>(finalCounts);
         long queued = 0;
@@ -93,6 +102,7 @@ final class PoolState {
         }
         counts.put(TaskState.QUEUED, queued);
         counts.put(TaskState.RUNNING, runningTasks);
-        return new PoolSnapshot(clock.nanoTime(), infos, queue.size(), running, waitingRetry, counts, spawns, destroys);
+        return new PoolSnapshot(clock.nanoTime(), infos, queue.size(), running, waitingRetry, counts, spawns, destroys,
+                localDispatches, remoteDispatches);
     }
 }

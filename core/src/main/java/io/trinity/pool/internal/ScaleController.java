@@ -87,12 +87,15 @@ final class ScaleController {
         double demand = Math.max(present, forecast);
         int cap = Math.min(ts.agentCap(), config.maxAgents());
         // Scale up only for work that waits or a flow that is forecast; the warm pool spawns its
-        // own agents. A momentary peak of busy agents is not a reason to buy more of them.
-        int desired = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlow)));
+        // own agents. A momentary peak of busy agents is not a reason to buy more of them. The live
+        // agent limit bounds growth only: scale-down keeps to the configured cap, so lowering the
+        // limit never removes agents.
+        int wanted = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlow)));
+        int desired = Math.min(wanted, engine.maxAgents());
         // Scale down never below what the warm pool would spawn straight back: the smoothed busy
         // count (not the momentary one, which makes every random peak stick) plus its share.
         ts.busyEwma = ts.busyEwma * 0.8 + ts.inFlight / (double) capacity * 0.2;
-        int keep = Math.min(cap, Math.max(desired, (int) Math.ceil(ts.busyEwma - 1e-9) + (parked ? 0 : ts.warmTarget)));
+        int keep = Math.min(cap, Math.max(wanted, (int) Math.ceil(ts.busyEwma - 1e-9) + (parked ? 0 : ts.warmTarget)));
         // Nor below what a strategy spawned ahead of forecast demand: removing it before the demand
         // arrives would only make the strategy spawn it again (churn, and a cold start if late).
         keep = Math.max(keep, Math.min(cap, parked ? 0 : ts.strategyFloor));

@@ -52,7 +52,10 @@ public interface SpawnPlanner {
     /** {@return agents of all types in every state: what the pool cap counts} */
     int alive();
 
-    /** {@return the pool cap, {@link io.trinity.pool.PoolConfig#maxAgents()}} */
+    /**
+     * {@return the pool cap now: {@link io.trinity.pool.PoolConfig#maxAgents()}, or less while a live agent
+     * limit ({@code PoolBuilder.agentLimit}) is lower; {@link #alive()} may exceed it after the limit fell}
+     */
     int maxAgents();
 
     /**
