@@ -5,6 +5,8 @@ import io.trinity.pool.AgentType;
 import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.ShutdownReport;
+import io.trinity.pool.agent.AgentTypes;
+import io.trinity.pool.cluster.ClusterNode;
 import io.trinity.pool.server.ApiKeys;
 import io.trinity.pool.server.PoolServer;
 import io.trinity.pool.server.ServerAgents;
@@ -75,8 +77,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Requests a second each key may make, bursts of twice that (default: ${DEFAULT-VALUE}; 0: off).")
     double rateLimit;
 
+    @Option(names = "--node-id", paramLabel = "NAME",
+            description = "Join a cluster as this node: every node started with the same jdbc:postgresql:// --journal"
+                    + " forms one pool (docs/cluster.md). Needs --keys, the same file on every node.")
+    String nodeId;
+
+    @Option(names = "--node-timeout", defaultValue = "10s", paramLabel = "DURATION",
+            description = "With --node-id: a node silent this long is declared dead, its agents' tasks run elsewhere,"
+                    + " and a scheduler's lease is this long (default: ${DEFAULT-VALUE}).")
+    Duration nodeTimeout;
+
     @Override
     public Integer call() {
+        if (nodeId != null) {
+            return serveNode();
+        }
         PoolServer server = start();
         PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -146,6 +161,89 @@ final class ServeCommand implements Callable<Integer> {
         out.println("tri serve: Ctrl-C or SIGTERM drains for up to " + DurationConverter.format(drain) + " and stops");
         out.flush();
         return server;
+    }
+
+    private Integer serveNode() {
+        ClusterNode node = startNode();
+        PrintWriter out = spec.commandLine().getOut();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("tri serve: node " + node.node() + " leaving the cluster"
+                    + (node.isScheduler() ? "; another node takes over its queue" : ""));
+            out.flush();
+            node.close();
+            stopped.countDown();
+        }, "tri-serve-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Joins the cluster as {@code --node-id}; the caller owns the node's shutdown. */
+    ClusterNode startNode() {
+        if (port < 0 || port > 65_535) {
+            throw new UserError("--port must be between 0 and 65535 (got " + port + ")");
+        }
+        if (rateLimit < 0 || Double.isNaN(rateLimit)) {
+            throw new UserError("--rate-limit must be >= 0 (got " + rateLimit + ")");
+        }
+        if (!journal.startsWith("jdbc:postgresql:")) {
+            throw new UserError("--node-id needs a shared --journal jdbc:postgresql://... URL (got " + journal
+                    + "); every node of a cluster uses the same database");
+        }
+        if (keys == null) {
+            throw new UserError("--node-id needs --keys FILE, the same file on every node: a generated key would"
+                    + " change whenever another node takes over");
+        }
+        ApiKeys apiKeys;
+        try {
+            apiKeys = ApiKeys.read(keys);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--keys: " + e.getMessage(), e);
+        }
+        Limits l = limits == null ? Limits.NONE : Limits.read(limits);
+        PoolConfig settings = pool.toConfig(l.applyTo(PoolConfig.ofDefaults()));
+        // the node's --max-agents is what it hosts; the pool's cap is what the live nodes allow together
+        PoolConfig clusterConfig = PoolConfig.from(settings).maxAgents(Math.max(settings.maxAgents(), 4_096)).build();
+        List<AgentType> types = ServerAgents.builtIns(t -> withResources(t, l.typeResources()));
+        List<String> strategies = pool.strategyNames(SpawnStrategies.POOL_DEFAULT);
+        ClusterNode.Settings cs;
+        try {
+            cs = ClusterNode.Settings.builder(nodeId, journal).bind(bind).port(port).maxAgents(settings.maxAgents())
+                    .nodeTimeout(nodeTimeout).types(types).localOnly(java.util.Set.of(AgentTypes.COORDINATOR))
+                    .scheduler((j, placed, limit) -> {
+                        PoolBuilder b = AgentPool.builder().config(clusterConfig).journal(j).agentLimit(limit);
+                        PoolOptions.applyStrategies(b, strategies);
+                        List<String> names = new java.util.ArrayList<>();
+                        placed.forEach(t -> {
+                            b.register(t);
+                            names.add(t.name());
+                        });
+                        return PoolServer.builder().pool(b, names).bind(bind).port(0).keys(apiKeys)
+                                .rateLimit(rateLimit, (int) Math.max(1, Math.ceil(rateLimit * 2))).build();
+                    })
+                    .build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        ClusterNode node;
+        try {
+            node = ClusterNode.start(cs);
+        } catch (RuntimeException e) {
+            throw new UserError("node " + nodeId + ": " + rootMessage(e), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("tri serve: node " + nodeId + " of the cluster in " + journal.replaceAll("password=[^&]*", "password=***")
+                + ", hosts up to " + settings.maxAgents() + " agents of " + types.size() + " types, node timeout "
+                + DurationConverter.format(nodeTimeout));
+        out.println("tri serve: listening on " + node.url() + "  (API " + node.url() + "v1, cluster " + node.url()
+                + "v1/cluster, metrics " + node.url() + "metrics)");
+        out.println("tri serve: keys from " + keys);
+        out.flush();
+        return node;
     }
 
     private static AgentType withResources(AgentType t, Map<String, Map<String, Long>> typeResources) {

@@ -29,11 +29,21 @@ public final class ServerAgents {
      */
     public static List<String> registerBuiltIns(PoolBuilder builder, UnaryOperator<AgentType> adjust) {
         List<String> names = new ArrayList<>();
-        BuiltInAgents.factories().forEach((name, factory) -> {
-            AgentType type = AgentType.of(name, factory).withPreemptible(!name.equals(AgentTypes.COORDINATOR));
-            builder.register(adjust.apply(type));
-            names.add(name);
-        });
+        for (AgentType type : builtIns(adjust)) {
+            builder.register(type);
+            names.add(type.name());
+        }
         return List.copyOf(names);
+    }
+
+    /**
+     * The built-in types, each as {@code adjust} changes it, without registering them: a cluster
+     * node hosts them and its scheduler registers them with a placing factory.
+     */
+    public static List<AgentType> builtIns(UnaryOperator<AgentType> adjust) {
+        List<AgentType> types = new ArrayList<>();
+        BuiltInAgents.factories().forEach((name, factory) -> types.add(
+                adjust.apply(AgentType.of(name, factory).withPreemptible(!name.equals(AgentTypes.COORDINATOR)))));
+        return List.copyOf(types);
     }
 }

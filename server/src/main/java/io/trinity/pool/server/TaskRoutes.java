@@ -53,7 +53,7 @@ final class TaskRoutes {
         if (draining.getAsBoolean()) {
             throw Errors.draining();
         }
-        Task task = requests.parse(json(ctx), p.tenant());
+        Task task = withOrigin(requests.parse(json(ctx), p.tenant()), ctx.header(ORIGIN_HEADER));
         String key = ctx.header("Idempotency-Key");
         TaskHandle handle;
         boolean created = true;
@@ -73,6 +73,23 @@ final class TaskRoutes {
         }
         ctx.header("Location", "/v1/tasks/" + handle.id());
         ctx.status(created ? 202 : 200).json(Views.accepted(handle));
+    }
+
+    /**
+     * The node a cluster's front took the call on (docs/cluster.md): the pool prefers that node's
+     * agents. Only a routing preference, so any caller may set it.
+     */
+    static final String ORIGIN_HEADER = "X-Trinity-Origin";
+
+    private static Task withOrigin(Task task, String origin) {
+        if (origin == null) {
+            return task;
+        }
+        try {
+            return task.toBuilder().origin(origin).build();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(ORIGIN_HEADER, ORIGIN_HEADER + ": " + e.getMessage());
+        }
     }
 
     private static Task withKey(Task task, String key) {

@@ -1,0 +1,730 @@
+package io.trinity.pool.cluster;
+
+import io.trinity.pool.AgentType;
+import io.trinity.pool.agent.AgentFactory;
+import io.trinity.pool.journal.Journal;
+import io.trinity.pool.journal.jdbc.Fencing;
+import io.trinity.pool.journal.jdbc.JdbcJournal;
+import io.trinity.pool.server.PoolServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One machine of a cluster (docs/cluster.md). Every node registers in {@code cluster_nodes} and
+ * heartbeats there, hosts the agents the scheduler places on it ({@link NodeHost}), and serves
+ * the API through its {@link Front}, which passes calls on to the scheduler. One node at a time
+ * is the scheduler: it holds a session advisory lock, bumps the fencing epoch, opens the journal
+ * fenced by that epoch (recovery rebuilds the queue) and runs the ordinary pool.
+ *
+ * <p>Written here rather than taken from a library: the coordination itself is PostgreSQL's
+ * (advisory locks, row locks, LISTEN/NOTIFY), as in Quartz clustering or db-scheduler; what is
+ * ours is only the mapping of the pool's roles onto rows.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+    /** First key of the scheduler's advisory lock (the second is the schema's hash). */
+    private static final int LOCK_KEY = 0x7472_696E;
+
+    private final Settings settings;
+    private final ClusterDatabase db;
+    private final Placement placement;
+    private final NodeHost host;
+    private final Front front;
+    private final Thread beat;
+    private final AtomicLong incarnation = new AtomicLong();
+    private volatile long lastBeatNanos = System.nanoTime();
+    private volatile boolean closed;
+    private volatile Scheduler scheduler;
+    private volatile String schedulerUrl;
+    private volatile String schedulerNode;
+    private volatile long epoch;
+    private Connection election;
+
+    private ClusterNode(Settings s) {
+        this.settings = s;
+        this.db = new ClusterDatabase(s.journalUrl, s.node, 4, s.nodeTimeout.dividedBy(2));
+        this.placement = new Placement(s.node, s.localOnly);
+        Map<String, AgentFactory> factories = new LinkedHashMap<>();
+        s.types.forEach(t -> factories.put(t.name(), t.factory()));
+        this.host = new NodeHost(db, s.node, factories, s.poll.toMillis(), incarnation::get, this::leaseValid);
+        this.front = new Front(this, s.bind, s.port);
+        this.beat = Thread.ofPlatform().daemon().name("trinity-node-" + s.node + "-beat").unstarted(this::beatLoop);
+    }
+
+    /** Starts a node; see {@link Settings}. */
+    public static ClusterNode start(Settings settings) {
+        ClusterNode n = new ClusterNode(settings);
+        try {
+            // the journal's first (it refuses a schema with foreign tables but no journal history),
+            // and the fencing row must exist before anyone takes over
+            JdbcJournal.builder(settings.journalUrl).exclusive(false).migrate();
+            n.db.migrate();
+            n.front.start(); // first: the registry row carries its URL
+            n.register();
+            n.host.start();
+            n.beat.start();
+            return n;
+        } catch (RuntimeException e) {
+            n.close();
+            throw e;
+        } catch (SQLException e) {
+            n.close();
+            throw new IllegalStateException("cannot join the cluster at " + settings.journalUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String node() {
+        return settings.node;
+    }
+
+    /** This node's own URL (its front). */
+    public String url() {
+        return front.url();
+    }
+
+    public boolean isScheduler() {
+        return scheduler != null;
+    }
+
+    /** The URL of the scheduler's API as the registry last said, or null during a takeover. */
+    String schedulerUrl() {
+        Scheduler s = scheduler;
+        if (s == null) {
+            return schedulerUrl;
+        }
+        PoolServer server = s.server;
+        return server == null ? null : server.url(); // null while it recovers
+    }
+
+    /** The local pool server while this node schedules. */
+    PoolServer localServer() {
+        Scheduler s = scheduler;
+        return s == null ? null : s.server;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    ClusterDatabase database() {
+        return db;
+    }
+
+    long incarnation() {
+        return incarnation.get();
+    }
+
+    int hostedAgents() {
+        return host.agentCount() + (scheduler == null ? 0 : placement.placedOn(settings.node));
+    }
+
+    int busy() {
+        return host.busy();
+    }
+
+    /** Calls this node has run, on hosted agents and (while it schedules) on its own. */
+    long calls() {
+        return host.calls() + placement.localCalls();
+    }
+
+    /**
+     * Whether this node may start work: its last heartbeat began less than 80% of the node
+     * timeout ago. The scheduler declares it dead only a whole timeout after that heartbeat
+     * landed, so a cut-off node has stopped before its agents' tasks run elsewhere.
+     */
+    boolean leaseValid() {
+        return System.nanoTime() - lastBeatNanos < settings.nodeTimeout.toNanos() * 4 / 5;
+    }
+
+    /** Placed counts per node as the scheduler sees them (empty on other nodes). */
+    Map<String, Integer> placed(List<String> nodes) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        if (scheduler != null) {
+            nodes.forEach(n -> m.put(n, placement.placedOn(n)));
+        }
+        return m;
+    }
+
+    private void register() throws SQLException {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO cluster_nodes (node, url, max_agents, incarnation, state, started_at, heartbeat_at)"
+                        + " VALUES (?, ?, ?, 1, 'up', now(), now()) ON CONFLICT (node) DO UPDATE SET url = excluded.url,"
+                        + " max_agents = excluded.max_agents, incarnation = cluster_nodes.incarnation + 1, state = 'up',"
+                        + " started_at = now(), heartbeat_at = now(), reason = NULL RETURNING incarnation")) {
+            ps.setString(1, settings.node);
+            ps.setString(2, front.url());
+            ps.setInt(3, settings.maxAgents);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                incarnation.set(rs.getLong(1));
+            }
+        }
+        lastBeatNanos = System.nanoTime();
+        Events.record(db, "node.joined", settings.node, -1, "incarnation " + incarnation.get() + ", max agents "
+                + settings.maxAgents + ", " + front.url());
+        LOG.info("node {}: joined the cluster (incarnation {}, max {} agents, {})", settings.node, incarnation.get(),
+                settings.maxAgents, front.url());
+    }
+
+    private void beatLoop() {
+        while (!closed) {
+            long started = System.nanoTime();
+            try {
+                heartbeat();
+                Scheduler s = scheduler;
+                if (s != null) {
+                    s.tick();
+                } else {
+                    elect();
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("node {}: heartbeat failed ({})", settings.node, e.getMessage());
+                }
+            }
+            Scheduler s = scheduler;
+            if (s != null && System.nanoTime() - s.renewedNanos > settings.lease().toNanos() * 4 / 5) {
+                s.abandon("its lease ran out (no renewal for " + settings.lease().toMillis() * 4 / 5 + " ms)");
+            }
+            long left = settings.heartbeat.toNanos() - (System.nanoTime() - started);
+            if (left > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void heartbeat() throws SQLException {
+        long began = System.nanoTime();
+        String progress = host.takeProgressed().stream().map(String::valueOf)
+                .reduce((a, b) -> a + "," + b).orElse(null);
+        int updated;
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("UPDATE cluster_nodes SET"
+                + " heartbeat_at = now(), agents = ?, busy = ?, calls = ?, progress = ? WHERE node = ? AND incarnation = ?"
+                + " AND state = 'up'")) {
+            ps.setInt(1, hostedAgents());
+            ps.setInt(2, host.busy());
+            ps.setLong(3, calls());
+            ps.setString(4, progress);
+            ps.setString(5, settings.node);
+            ps.setLong(6, incarnation.get());
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            LOG.warn("node {}: the cluster declared this node dead; dropping its agents and joining again",
+                    settings.node);
+            host.reset("declared dead by the scheduler");
+            Scheduler s = scheduler;
+            if (s != null) {
+                s.abandon("this node was declared dead");
+            }
+            register();
+            return;
+        }
+        lastBeatNanos = began;
+    }
+
+    private void elect() throws SQLException {
+        if (election == null || !election.isValid(2)) {
+            closeQuietly(election);
+            election = db.session();
+        }
+        boolean locked;
+        try (PreparedStatement ps = election.prepareStatement(
+                "SELECT pg_try_advisory_lock(?, hashtext(current_schema()))")) {
+            ps.setInt(1, LOCK_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                locked = rs.getBoolean(1);
+            }
+        }
+        if (!locked) {
+            followLeader();
+            return;
+        }
+        if (!leaseOver()) {
+            return; // the lock is free (the scheduler died or let go), but its lease may still hold: wait it out
+        }
+        try {
+            takeOver();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("node {}: taking over as scheduler failed ({}); giving the lock back", settings.node, e.getMessage());
+            closeQuietly(election);
+            election = null;
+            Scheduler s = scheduler;
+            if (s != null) {
+                s.abandon("its start failed");
+            }
+        }
+    }
+
+    /** Whether the last scheduler's lease has ended (or it gave the role up, or there was none). */
+    private boolean leaseOver() throws SQLException {
+        try (PreparedStatement ps = election.prepareStatement("SELECT node IS NULL OR lease_until IS NULL"
+                + " OR lease_until <= now() FROM cluster_leader WHERE id = 1"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Learns who schedules, and ends a silent scheduler's sessions once its lease is long over. */
+    private void followLeader() throws SQLException {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT node, url, epoch,"
+                + " extract(epoch FROM (now() - lease_until)) * 1000 FROM cluster_leader WHERE id = 1")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                schedulerNode = rs.getString(1);
+                schedulerUrl = rs.getString(2);
+                epoch = rs.getLong(3);
+                double overdue = rs.getDouble(4);
+                if (schedulerNode != null && !rs.wasNull() && overdue > settings.lease().toMillis()) {
+                    // its lease ran out a whole timeout ago: it has stopped by its own clock, but its
+                    // sessions (with the lock) may live on in a cut-off or frozen process
+                    try (PreparedStatement kill = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
+                            + " FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+                        kill.setString(1, "trinity-" + schedulerNode);
+                        try (ResultSet k = kill.executeQuery()) {
+                            k.next();
+                            if (k.getInt(1) > 0) {
+                                LOG.warn("node {}: ended {} database sessions of scheduler {}, whose lease ran out {} ms ago",
+                                        settings.node, k.getInt(1), schedulerNode, (long) overdue);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void takeOver() throws SQLException {
+        long begun = System.nanoTime();
+        String previous;
+        double silentMillis;
+        long newEpoch;
+        election.setAutoCommit(false);
+        try {
+            newEpoch = Fencing.takeOver(election, settings.node);
+            try (PreparedStatement ps = election.prepareStatement("SELECT node, extract(epoch FROM (now() - lease_until))"
+                    + " * 1000 FROM cluster_leader WHERE id = 1 FOR UPDATE"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                previous = rs.getString(1);
+                double overdue = rs.getDouble(2);
+                // the old scheduler last renewed one lease before its lease_until
+                silentMillis = rs.wasNull() ? -1 : overdue + settings.lease().toMillis();
+            }
+            try (PreparedStatement ps = election.prepareStatement("UPDATE cluster_leader SET node = ?, url = NULL,"
+                    + " epoch = ?, pid = pg_backend_pid(), since = now(), lease_until = now() + ? * interval '1 millisecond'"
+                    + " WHERE id = 1")) {
+                ps.setString(1, settings.node);
+                ps.setLong(2, newEpoch);
+                ps.setLong(3, settings.lease().toMillis());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = election.prepareStatement("UPDATE cluster_assignments SET state = 'cancelled'"
+                    + " WHERE epoch < ? AND state IN ('assigned', 'running')")) {
+                ps.setLong(1, newEpoch);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = election.prepareStatement("DELETE FROM cluster_agents WHERE epoch < ?")) {
+                ps.setLong(1, newEpoch);
+                ps.executeUpdate();
+            }
+            try (var s = election.createStatement()) {
+                s.execute("SELECT pg_notify('" + "trinity_node_' || node, 'gc') FROM cluster_nodes");
+            }
+            election.commit();
+        } catch (SQLException | RuntimeException e) {
+            election.rollback();
+            throw e;
+        } finally {
+            election.setAutoCommit(true);
+        }
+        epoch = newEpoch;
+        Scheduler s = new Scheduler(newEpoch);
+        scheduler = s;
+        s.start();
+        long tookMillis = (System.nanoTime() - begun) / 1_000_000;
+        schedulerNode = settings.node;
+        schedulerUrl = s.server.url();
+        String detail = "epoch " + newEpoch + (previous == null ? ", first scheduler"
+                : ", after " + previous + (previous.equals(settings.node) ? " (itself)" : "")
+                + (silentMillis >= 0 ? " went silent " + Math.round(silentMillis) + " ms before" : ""))
+                + "; recovery and start took " + tookMillis + " ms";
+        // from the old scheduler's last renewal to this one serving
+        long failover = tookMillis + (previous == null || silentMillis < 0 ? 0 : Math.round(silentMillis));
+        Events.record(db, "scheduler.takeover", settings.node, failover, detail);
+        LOG.warn("node {}: now the scheduler ({}; failover {} ms)", settings.node, detail, failover);
+    }
+
+    /** The scheduler role: the pool, its journal, its remote calls, the registry monitor. */
+    private final class Scheduler {
+        final long epoch;
+        final RemoteCalls calls;
+        volatile PoolServer server;
+        volatile JdbcJournal journal;
+        volatile long renewedNanos = System.nanoTime(); // when the last successful renewal began
+        volatile boolean abandoned;
+
+        Scheduler(long epoch) {
+            this.epoch = epoch;
+            this.calls = new RemoteCalls(db, epoch, settings.poll.toMillis(),
+                    () -> Thread.ofVirtual().start(() -> abandon("another node took over (epoch moved past " + epoch + ")")));
+        }
+
+        void start() throws SQLException {
+            calls.start();
+            placement.use(calls);
+            refreshNodes();
+            // not exclusive: the cluster's lock and the epoch keep other schedulers away
+            journal = JdbcJournal.builder(withApplicationName(settings.journalUrl)).exclusive(false)
+                    .fencedBy(epoch)
+                    .onFenced(() -> Thread.ofVirtual().start(() -> abandon("its journal was fenced off")))
+                    .open();
+            List<AgentType> placed = new ArrayList<>();
+            settings.types.forEach(t -> placed.add(placement.place(t)));
+            IntSupplier limit = () -> Math.max(1, placement.limit());
+            server = settings.scheduler.create(journal, placed, limit);
+            server.start();
+            try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE cluster_leader SET url = ? WHERE id = 1 AND epoch = ?")) {
+                ps.setString(1, server.url());
+                ps.setLong(2, epoch);
+                ps.executeUpdate();
+            }
+        }
+
+        void tick() throws SQLException {
+            long began = System.nanoTime();
+            try (Connection c = db.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    Fences.check(c, epoch);
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_leader SET lease_until = now() + ?"
+                            + " * interval '1 millisecond' WHERE id = 1 AND epoch = ?")) {
+                        ps.setLong(1, settings.lease().toMillis());
+                        ps.setLong(2, epoch);
+                        if (ps.executeUpdate() == 0) {
+                            throw new RemoteCalls.Fenced("the leader row names another epoch");
+                        }
+                    }
+                    List<String> dead = new ArrayList<>();
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_nodes SET state = 'dead',"
+                            + " reason = 'silent for more than ' || ? || ' ms' WHERE state = 'up' AND node <> ?"
+                            + " AND heartbeat_at < now() - ? * interval '1 millisecond' RETURNING node,"
+                            + " (extract(epoch FROM (now() - heartbeat_at)) * 1000)::bigint")) {
+                        ps.setLong(1, settings.nodeTimeout.toMillis());
+                        ps.setString(2, settings.node);
+                        ps.setLong(3, settings.nodeTimeout.toMillis());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                dead.add(rs.getString(1) + "\t" + rs.getLong(2));
+                            }
+                        }
+                    }
+                    c.commit();
+                    renewedNanos = began;
+                    for (String d : dead) {
+                        String node = d.substring(0, d.indexOf('\t'));
+                        long silent = Long.parseLong(d.substring(d.indexOf('\t') + 1));
+                        int failed = calls.nodeDied(node, "was silent for " + silent + " ms");
+                        Events.record(db, "node.failed", node, silent, "silent for " + silent + " ms; "
+                                + failed + " running calls failed over to other nodes");
+                        LOG.warn("node {}: node {} silent for {} ms, declared dead; {} running calls retried elsewhere",
+                                settings.node, node, silent, failed);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (RemoteCalls.Fenced e) {
+                abandon(e.getMessage());
+                return;
+            }
+            refreshNodes();
+        }
+
+        private void refreshNodes() throws SQLException {
+            List<Placement.NodeView> nodes = new ArrayList<>();
+            List<Long> progressed = new ArrayList<>();
+            try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT node, url,"
+                    + " max_agents, incarnation, state = 'up' AND heartbeat_at >= now() - ? * interval '1 millisecond',"
+                    + " progress FROM cluster_nodes")) {
+                // new agents go only to nodes heard from lately: one that missed a few beats is
+                // likely gone, though it is declared dead only after the node timeout
+                ps.setLong(1, Math.min(settings.nodeTimeout.toMillis(), Math.max(2_000, 3 * settings.heartbeat.toMillis())));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean self = rs.getString(1).equals(settings.node);
+                        nodes.add(new Placement.NodeView(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                                self || rs.getBoolean(5)));
+                        String p = rs.getString(6);
+                        if (p != null && !p.isEmpty()) {
+                            for (String id : p.split(",")) {
+                                progressed.add(Long.parseLong(id));
+                            }
+                        }
+                    }
+                }
+            }
+            placement.update(nodes);
+            calls.progressed(progressed);
+        }
+
+        synchronized void abandon(String why) {
+            if (abandoned) {
+                return;
+            }
+            abandoned = true;
+            if (scheduler == this) {
+                scheduler = null;
+            }
+            LOG.warn("node {}: stops scheduling: {}", settings.node, why);
+            Events.recordQuietly(db, "scheduler.stopped", settings.node, -1, why);
+            release(epoch);
+            calls.close();
+            // the journal first: nothing this pool does from now on is written, so the next
+            // scheduler recovers every task this one held
+            if (journal != null) {
+                journal.close();
+            }
+            if (server != null) {
+                try {
+                    server.drain(Duration.ZERO);
+                } catch (RuntimeException e) {
+                    LOG.debug("stopping the abandoned pool: {}", e.toString());
+                }
+            }
+            closeQuietly(election);
+            election = null;
+        }
+    }
+
+    /** Ends this scheduler's lease at once, so another node need not wait it out (best effort). */
+    private void release(long epoch) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE cluster_leader SET lease_until = now() WHERE id = 1 AND epoch = ? AND node = ?")) {
+            ps.setLong(1, epoch);
+            ps.setString(2, settings.node);
+            ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("node {}: could not release the lease: {}", settings.node, e.toString());
+        }
+    }
+
+    private String withApplicationName(String url) {
+        return url + (url.contains("?") ? "&" : "?") + "ApplicationName=trinity-" + settings.node;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        beat.interrupt();
+        Scheduler s = scheduler;
+        if (s != null) {
+            s.abandon("the node is stopping");
+        }
+        front.close();
+        host.close();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE cluster_nodes SET state = 'left', reason = 'stopped' WHERE node = ? AND incarnation = ?")) {
+            ps.setString(1, settings.node);
+            ps.setLong(2, incarnation.get());
+            ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("node {}: could not record leaving: {}", settings.node, e.toString());
+        }
+        closeQuietly(election);
+        db.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing: {}", e.toString());
+            }
+        }
+    }
+
+    /** Builds the scheduler's pool server around the fenced journal and the placed agent types. */
+    @FunctionalInterface
+    public interface SchedulerFactory {
+        /**
+         * @param journal the journal, fenced by this scheduler's epoch
+         * @param types the node's agent types with factories that place each new agent on a node
+         * @param agentLimit how many agents the live nodes allow together, for {@code PoolBuilder.agentLimit}
+         * @return a server not yet started, on a port of its own (0 picks one); the cluster starts it
+         */
+        PoolServer create(Journal journal, List<AgentType> types, IntSupplier agentLimit);
+    }
+
+    /** What a node needs; build with {@link #builder}. */
+    public static final class Settings {
+        final String node;
+        final String journalUrl;
+        final String bind;
+        final int port;
+        final int maxAgents;
+        final Duration nodeTimeout;
+        final Duration heartbeat;
+        final Duration poll;
+        final List<AgentType> types;
+        final Set<String> localOnly;
+        final SchedulerFactory scheduler;
+
+        private Settings(Builder b) {
+            node = b.node;
+            journalUrl = b.journalUrl;
+            bind = b.bind;
+            port = b.port;
+            maxAgents = b.maxAgents;
+            nodeTimeout = b.nodeTimeout;
+            heartbeat = b.heartbeat != null ? b.heartbeat
+                    : Duration.ofMillis(Math.max(100, Math.min(1_000, b.nodeTimeout.toMillis() / 5)));
+            poll = b.poll;
+            types = List.copyOf(b.types);
+            localOnly = Set.copyOf(b.localOnly);
+            scheduler = b.scheduler;
+        }
+
+        public static Builder builder(String node, String journalUrl) {
+            return new Builder(node, journalUrl);
+        }
+
+        public Duration nodeTimeout() {
+            return nodeTimeout;
+        }
+
+        /**
+         * The scheduler's lease: half the node timeout. The scheduler stops at 80% of it without
+         * a renewal; another node takes over only once it has ended, so the two never overlap.
+         */
+        public Duration lease() {
+            return nodeTimeout.dividedBy(2);
+        }
+    }
+
+    /** Settings of a node; the node id and a PostgreSQL journal URL are required. */
+    public static final class Builder {
+        private final String node;
+        private final String journalUrl;
+        private String bind = "127.0.0.1";
+        private int port = 8080;
+        private int maxAgents = 16;
+        private Duration nodeTimeout = Duration.ofSeconds(10);
+        private Duration heartbeat;
+        private Duration poll = Duration.ofMillis(500);
+        private List<AgentType> types = List.of();
+        private Set<String> localOnly = Set.of();
+        private SchedulerFactory scheduler;
+
+        private Builder(String node, String journalUrl) {
+            if (node == null || !NODE_ID.matcher(node).matches()) {
+                throw new IllegalArgumentException("--node-id must be 1 to 40 letters, digits, '-' or '_' (got "
+                        + (node == null ? "nothing" : "'" + node + "'") + "); give every machine its own name");
+            }
+            if (journalUrl == null || !journalUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("--journal must be a jdbc:postgresql:// URL for a cluster (got "
+                        + journalUrl + "); nodes share one PostgreSQL database");
+            }
+            this.node = node;
+            this.journalUrl = journalUrl;
+        }
+
+        public Builder bind(String bind) {
+            this.bind = Objects.requireNonNull(bind, "bind");
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("--port must be between 0 and 65535 (got " + port + ")");
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder maxAgents(int maxAgents) {
+            if (maxAgents < 1) {
+                throw new IllegalArgumentException("--max-agents must be >= 1 (got " + maxAgents + ")");
+            }
+            this.maxAgents = maxAgents;
+            return this;
+        }
+
+        public Builder nodeTimeout(Duration timeout) {
+            if (timeout == null || timeout.toMillis() < 500) {
+                throw new IllegalArgumentException("--node-timeout must be at least 500ms (got " + timeout + ")");
+            }
+            this.nodeTimeout = timeout;
+            return this;
+        }
+
+        public Builder heartbeat(Duration every) {
+            if (every == null || every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("heartbeat must be > 0 (got " + every + ")");
+            }
+            this.heartbeat = every;
+            return this;
+        }
+
+        public Builder poll(Duration every) {
+            if (every == null || every.toMillis() < 10) {
+                throw new IllegalArgumentException("poll must be at least 10ms (got " + every + ")");
+            }
+            this.poll = every;
+            return this;
+        }
+
+        /** The agent types this node can host (every node should list the same). */
+        public Builder types(List<AgentType> types) {
+            this.types = List.copyOf(types);
+            return this;
+        }
+
+        /** Types whose agents always run on the scheduler's node (those that submit subtasks). */
+        public Builder localOnly(Set<String> types) {
+            this.localOnly = Set.copyOf(types);
+            return this;
+        }
+
+        public Builder scheduler(SchedulerFactory factory) {
+            this.scheduler = Objects.requireNonNull(factory, "scheduler");
+            return this;
+        }
+
+        public Settings build() {
+            if (scheduler == null) {
+                throw new IllegalStateException("a cluster node needs a scheduler factory (how to build its pool server)");
+            }
+            if (heartbeat != null && heartbeat.compareTo(nodeTimeout) >= 0) {
+                throw new IllegalArgumentException("heartbeat (" + heartbeat + ") must be shorter than --node-timeout ("
+                        + nodeTimeout + ")");
+            }
+            return new Settings(this);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.trinity.pool.cluster;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.trinity.pool.server.PoolServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's HTTP front: {@code /v1/cluster}, {@code /healthz}, {@code /readyz} and {@code /metrics}
+ * answer from this node; every other call (the whole API, the dashboard) goes on to the
+ * scheduler's pool server with {@code X-Trinity-Origin} naming this node, so tasks prefer this
+ * node's agents. Streams (long-polls, server-sent events) are copied as they come.
+ */
+final class Front implements AutoCloseable {
+
+    static final String ORIGIN_HEADER = "X-Trinity-Origin";
+    private static final Logger LOG = LoggerFactory.getLogger(Front.class);
+    private static final Set<String> HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
+            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "http2-settings");
+    private static final long MAX_BODY = 64L << 20;
+
+    private final ClusterNode node;
+    private final String bind;
+    private final int port;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private HttpServer server;
+
+    Front(ClusterNode node, String bind, int port) {
+        this.node = node;
+        this.bind = bind;
+        this.port = port;
+    }
+
+    void start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 256);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
+                    + "); is another server there? Pick another --port", e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        String h = bind.contains(":") ? "[" + bind + "]" : bind;
+        return "http://" + h + ":" + server.getAddress().getPort() + "/";
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath();
+            switch (path) {
+                case "/v1/cluster" -> json(x, 200, cluster());
+                case "/healthz" -> json(x, 200, Map.of("status", "ok", "node", node.node()));
+                case "/readyz" -> {
+                    String url = node.schedulerUrl();
+                    json(x, url != null && node.leaseValid() ? 200 : 503, Map.of("node", node.node(),
+                            "scheduler", url == null ? "none yet" : url, "lease", node.leaseValid()));
+                }
+                case "/metrics" -> metrics(x);
+                default -> proxy(x);
+            }
+        } catch (IOException e) {
+            LOG.debug("front: {} {} failed: {}", x.getRequestMethod(), x.getRequestURI(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.warn("front: {} {} failed", x.getRequestMethod(), x.getRequestURI(), e);
+            try {
+                json(x, 500, Map.of("error", "the node failed: " + e));
+            } catch (IOException | RuntimeException ignored) {
+                // the answer had begun; nothing more to send
+            }
+        }
+    }
+
+    private void proxy(HttpExchange x) throws IOException {
+        byte[] body = x.getRequestBody().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BODY + 1));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            String base = node.schedulerUrl();
+            if (base == null) {
+                break;
+            }
+            URI target = URI.create(base.replaceAll("/$", "") + x.getRequestURI().getRawPath()
+                    + (x.getRequestURI().getRawQuery() == null ? "" : "?" + x.getRequestURI().getRawQuery()));
+            HttpRequest.Builder rb = HttpRequest.newBuilder(target)
+                    .method(x.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            x.getRequestHeaders().forEach((name, values) -> {
+                if (!HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.equalsIgnoreCase(ORIGIN_HEADER)) {
+                    values.forEach(v -> rb.header(name, v));
+                }
+            });
+            rb.header(ORIGIN_HEADER, node.node());
+            HttpResponse<InputStream> r;
+            try {
+                r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                LOG.debug("front: scheduler {} unreachable: {}", base, e.toString());
+                continue; // a takeover may have moved it; the next read of the registry tells
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            r.headers().map().forEach((name, values) -> {
+                if (!HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    x.getResponseHeaders().put(name, values);
+                }
+            });
+            long length = r.headers().firstValueAsLong("content-length").orElse(0);
+            boolean noBody = x.getRequestMethod().equals("HEAD") || r.statusCode() == 204 || r.statusCode() == 304;
+            x.sendResponseHeaders(r.statusCode(), noBody ? -1 : length);
+            try (InputStream in = r.body(); OutputStream out = x.getResponseBody()) {
+                byte[] buf = new byte[16 * 1024];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    if (in.available() == 0) {
+                        out.flush(); // streams (events, long-polls) go out as they come
+                    }
+                }
+            }
+            return;
+        }
+        x.getResponseHeaders().set("Retry-After", "1");
+        json(x, 503, Map.of("error", "no scheduler answers yet (a takeover takes up to the node timeout, "
+                + node.settings().nodeTimeout.toSeconds() + " s); retry the call, with the same Idempotency-Key for"
+                + " a submit", "node", node.node()));
+    }
+
+    private Map<String, Object> cluster() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", node.node());
+        m.put("scheduler", node.isScheduler());
+        try (Connection c = node.database().connection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT node, url, epoch, since, lease_until,"
+                    + " lease_until > now() FROM cluster_leader WHERE id = 1"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("node", rs.getString(1));
+                s.put("url", rs.getString(2));
+                s.put("epoch", rs.getLong(3));
+                s.put("since", rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant().toString());
+                s.put("leaseValid", rs.getBoolean(6));
+                m.put("schedulerNode", s);
+            }
+            List<Map<String, Object>> nodes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT node, url, max_agents, incarnation, state,"
+                    + " heartbeat_at >= now() - ? * interval '1 millisecond', agents, busy,"
+                    + " (extract(epoch FROM (now() - heartbeat_at)) * 1000)::bigint, reason, calls FROM cluster_nodes ORDER BY node")) {
+                ps.setLong(1, node.settings().nodeTimeout.toMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> n = new LinkedHashMap<>();
+                        n.put("node", rs.getString(1));
+                        n.put("url", rs.getString(2));
+                        n.put("maxAgents", rs.getInt(3));
+                        n.put("incarnation", rs.getLong(4));
+                        n.put("state", rs.getString(5).equals("up") && !rs.getBoolean(6) ? "silent" : rs.getString(5));
+                        n.put("agents", rs.getInt(7));
+                        n.put("busy", rs.getInt(8));
+                        n.put("heartbeatAgoMillis", rs.getLong(9));
+                        n.put("reason", rs.getString(10));
+                        n.put("calls", rs.getLong(11));
+                        nodes.add(n);
+                    }
+                }
+            }
+            m.put("nodes", nodes);
+            PoolServer local = node.localServer();
+            if (local != null) {
+                var snap = local.pool().snapshot();
+                m.put("dispatches", Map.of("local", snap.localDispatches(), "remote", snap.remoteDispatches()));
+            }
+            m.put("events", Events.recent(c, 50));
+        } catch (SQLException e) {
+            m.put("error", "the database does not answer: " + e.getMessage());
+        }
+        return m;
+    }
+
+    private void metrics(HttpExchange x) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        PoolServer local = node.localServer();
+        if (local != null) {
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(local.url() + "metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                sb.append(r.body());
+            } catch (IOException e) {
+                LOG.debug("front: local metrics: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        String n = "{node=\"" + node.node() + "\"}";
+        sb.append("# HELP trinity_cluster_scheduler 1 when this node is the cluster's scheduler\n")
+                .append("# TYPE trinity_cluster_scheduler gauge\n")
+                .append("trinity_cluster_scheduler").append(n).append(' ').append(node.isScheduler() ? 1 : 0).append('\n')
+                .append("# HELP trinity_cluster_node_agents agents this node hosts\n")
+                .append("# TYPE trinity_cluster_node_agents gauge\n")
+                .append("trinity_cluster_node_agents").append(n).append(' ').append(node.hostedAgents()).append('\n')
+                .append("# HELP trinity_cluster_node_busy calls running on this node for other nodes' scheduler\n")
+                .append("# TYPE trinity_cluster_node_busy gauge\n")
+                .append("trinity_cluster_node_busy").append(n).append(' ').append(node.busy()).append('\n')
+                .append("# HELP trinity_cluster_node_max_agents this node's --max-agents\n")
+                .append("# TYPE trinity_cluster_node_max_agents gauge\n")
+                .append("trinity_cluster_node_max_agents").append(n).append(' ')
+                .append(node.settings().maxAgents).append('\n')
+                .append("# HELP trinity_cluster_lease_valid 1 while this node's lease in the registry holds\n")
+                .append("# TYPE trinity_cluster_lease_valid gauge\n")
+                .append("trinity_cluster_lease_valid").append(n).append(' ').append(node.leaseValid() ? 1 : 0).append('\n')
+                .append("# HELP trinity_cluster_node_calls_total calls this node's agents ran\n")
+                .append("# TYPE trinity_cluster_node_calls_total counter\n")
+                .append("trinity_cluster_node_calls_total").append(n).append(' ').append(node.calls()).append('\n');
+        if (local != null) {
+            var snap = local.pool().snapshot();
+            sb.append("# HELP trinity_cluster_dispatches_total tasks the scheduler started, by where the agent was\n")
+                    .append("# TYPE trinity_cluster_dispatches_total counter\n")
+                    .append("trinity_cluster_dispatches_total{where=\"local\"} ").append(snap.localDispatches()).append('\n')
+                    .append("trinity_cluster_dispatches_total{where=\"remote\"} ").append(snap.remoteDispatches()).append('\n');
+        }
+        byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        x.sendResponseHeaders(200, b.length);
+        x.getResponseBody().write(b);
+    }
+
+    private static void json(HttpExchange x, int status, Object body) throws IOException {
+        byte[] b = Wire.write(body).getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(status, b.length);
+        x.getResponseBody().write(b);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+}

@@ -1,0 +1,450 @@
+package io.trinity.pool.cluster;
+
+import io.trinity.pool.Payload;
+import io.trinity.pool.Task;
+import io.trinity.pool.TaskHandle;
+import io.trinity.pool.agent.Agent;
+import io.trinity.pool.agent.AgentFactory;
+import io.trinity.pool.agent.AgentInit;
+import io.trinity.pool.agent.AsyncAgent;
+import io.trinity.pool.agent.TaskContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side of a node: hosts the agents the scheduler placed here ({@code cluster_agents}
+ * rows), runs the calls it assigns them ({@code cluster_assignments} rows) and writes their ends
+ * back. It learns of new rows through {@code LISTEN} on its own channel and, should a
+ * notification be lost (a reconnect drops them), by polling every {@code poll}.
+ *
+ * <p>It starts no work once its lease is over ({@code leaseValid} false): a node cut off from the
+ * database must assume the scheduler has given its agents up.
+ */
+final class NodeHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeHost.class);
+
+    private final ClusterDatabase db;
+    private final String node;
+    private final Map<String, AgentFactory> factories;
+    private final long pollMillis;
+    private final LongSupplier incarnation;
+    private final BooleanSupplier leaseValid;
+    private final Map<String, Hosted> agents = new ConcurrentHashMap<>();
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    private final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean wake = new AtomicBoolean();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    private final Thread listener;
+    private final Thread writer;
+
+    NodeHost(ClusterDatabase db, String node, Map<String, AgentFactory> factories, long pollMillis,
+             LongSupplier incarnation, BooleanSupplier leaseValid) {
+        this.db = db;
+        this.node = node;
+        this.factories = Map.copyOf(factories);
+        this.pollMillis = pollMillis;
+        this.incarnation = incarnation;
+        this.leaseValid = leaseValid;
+        listener = Thread.ofPlatform().daemon().name("trinity-node-" + node + "-listen").unstarted(this::listen);
+        writer = Thread.ofPlatform().daemon().name("trinity-node-" + node + "-results").unstarted(this::writeResults);
+    }
+
+    static String channel(String node) {
+        return "trinity_node_" + node;
+    }
+
+    void start() {
+        listener.start();
+        writer.start();
+    }
+
+    int agentCount() {
+        return agents.size();
+    }
+
+    int busy() {
+        return busy.get();
+    }
+
+    /** Calls this node ran for the scheduler, ended or not. */
+    long calls() {
+        return calls.sum();
+    }
+
+    /** Ids of running assignments whose agent reported progress since the last call. */
+    List<Long> takeProgressed() {
+        List<Long> ids = new ArrayList<>();
+        running.forEach((id, r) -> {
+            if (r.progressed.getAndSet(false)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    /** Drops every hosted agent and running call: this node was declared dead and comes back new. */
+    void reset(String why) {
+        running.values().forEach(r -> r.cancel());
+        running.clear();
+        agents.values().forEach(h -> h.close());
+        agents.clear();
+        LOG.warn("node {}: dropped its agents and running calls ({})", node, why);
+    }
+
+    private void listen() {
+        while (!closed.get()) {
+            try (Connection c = db.session(); var s = c.createStatement()) {
+                s.execute("LISTEN \"" + channel(node) + "\"");
+                PGConnection pg = c.unwrap(PGConnection.class);
+                work(c, true);
+                while (!closed.get()) {
+                    PGNotification[] got = pg.getNotifications((int) pollMillis);
+                    boolean all = got == null || got.length == 0;
+                    work(c, all || wake.getAndSet(false) || hasFlag(got, 'g') || hasFlag(got, 'c'));
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!closed.get()) {
+                    LOG.warn("node {}: listening for assignments failed ({}); retrying", node, e.getMessage());
+                    sleepQuietly(Math.min(1_000, pollMillis));
+                }
+            }
+        }
+    }
+
+    private static boolean hasFlag(PGNotification[] got, char flag) {
+        for (PGNotification n : got) {
+            if (n.getParameter().indexOf(flag) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void work(Connection c, boolean all) throws SQLException {
+        if (!leaseValid.getAsBoolean()) {
+            return;
+        }
+        long inc = incarnation.getAsLong();
+        if (all) {
+            syncAgents(c, inc);
+            cancelled(c);
+        }
+        claim(c, inc);
+    }
+
+    private void syncAgents(Connection c, long inc) throws SQLException {
+        Set<String> listed = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT agent_id, type, state FROM cluster_agents WHERE node = ? AND incarnation = ?")) {
+            ps.setString(1, node);
+            ps.setLong(2, inc);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    String type = rs.getString(2);
+                    String state = rs.getString(3);
+                    listed.add(id);
+                    if (state.equals("spawning") && !agents.containsKey(id)) {
+                        spawn(id, type);
+                    } else if (state.equals("closing")) {
+                        Hosted h = agents.remove(id);
+                        if (h != null) {
+                            h.close();
+                        }
+                        delete(c, id);
+                    }
+                }
+            }
+        }
+        for (var e : agents.entrySet()) {
+            if (!listed.contains(e.getKey()) && e.getValue().ready) {
+                agents.remove(e.getKey());
+                e.getValue().close(); // its scheduler is gone or it was reassigned
+            }
+        }
+    }
+
+    private void spawn(String id, String type) {
+        Hosted h = new Hosted(type);
+        agents.put(id, h);
+        Thread.ofVirtual().name("trinity-spawn-" + id).start(() -> {
+            String error = null;
+            int capacity = 1;
+            try {
+                AgentFactory f = factories.get(type);
+                if (f == null) {
+                    throw new IllegalStateException("node " + node + " has no agent type '" + type
+                            + "'; start every node with the same agent types");
+                }
+                Agent a = f.create(new AgentInit(id, type, Optional.empty()));
+                if (a instanceof AsyncAgent async) {
+                    async.initAsync().toCompletableFuture().get();
+                } else {
+                    a.init();
+                }
+                capacity = Math.max(1, a.capacity());
+                h.agent = a;
+                h.ready = true;
+            } catch (Exception e) {
+                error = e.getMessage() != null ? e.getMessage() : e.toString();
+                agents.remove(id);
+            }
+            ended.add(new Ended(-1, id, error == null ? "ready" : "failed", capacity, error));
+        });
+    }
+
+    private void delete(Connection c, String agentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM cluster_agents WHERE agent_id = ?")) {
+            ps.setString(1, agentId);
+            ps.executeUpdate();
+        }
+    }
+
+    private void cancelled(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM cluster_assignments WHERE node = ? AND state = 'cancelled' RETURNING id")) {
+            ps.setString(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Running r = running.remove(rs.getLong(1));
+                    if (r != null) {
+                        r.cancel();
+                    }
+                }
+            }
+        }
+    }
+
+    private void claim(Connection c, long inc) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_assignments SET state = 'running'"
+                + " WHERE node = ? AND incarnation = ? AND state = 'assigned'"
+                + " RETURNING id, agent_id, task_id, attempt, task")) {
+            ps.setString(1, node);
+            ps.setLong(2, inc);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    String agentId = rs.getString(2);
+                    Hosted h = agents.get(agentId);
+                    Running r = new Running(id, rs.getLong(3), rs.getInt(4), agentId, rs.getString(5), h);
+                    running.put(id, r);
+                    busy.incrementAndGet();
+                    calls.increment();
+                    r.thread = Thread.ofVirtual().name("trinity-call-" + id).start(r::run);
+                }
+            }
+        }
+    }
+
+    private void writeResults() {
+        List<Ended> batch = new ArrayList<>();
+        while (!closed.get() || !ended.isEmpty()) {
+            try {
+                Ended first = ended.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                ended.drainTo(batch);
+                flush(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("node {}: writing {} results failed ({}); retrying", node, batch.size(), e.getMessage());
+                sleepQuietly(200);
+                ended.addAll(batch); // kept, written when the database answers again
+                batch.clear();
+            }
+        }
+    }
+
+    private void flush(List<Ended> batch) throws SQLException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement calls = c.prepareStatement(
+                    "UPDATE cluster_assignments SET state = ?, result = ? WHERE id = ? AND state = 'running'");
+                 PreparedStatement spawns = c.prepareStatement("UPDATE cluster_agents SET state = ?, capacity = ?,"
+                         + " error = ? WHERE agent_id = ? AND state = 'spawning'")) {
+                int nCalls = 0;
+                int nSpawns = 0;
+                for (Ended e : batch) {
+                    if (e.assignment >= 0) {
+                        calls.setString(1, e.state);
+                        calls.setString(2, e.result);
+                        calls.setLong(3, e.assignment);
+                        calls.addBatch();
+                        nCalls++;
+                    } else {
+                        spawns.setString(1, e.state);
+                        spawns.setInt(2, e.capacity);
+                        spawns.setString(3, e.result);
+                        spawns.setString(4, e.agentId);
+                        spawns.addBatch();
+                        nSpawns++;
+                    }
+                }
+                if (nCalls > 0) {
+                    calls.executeBatch();
+                }
+                if (nSpawns > 0) {
+                    spawns.executeBatch();
+                }
+            }
+            try (var s = c.createStatement()) {
+                s.execute("SELECT pg_notify('" + RemoteCalls.CHANNEL + "', 'r')");
+            }
+            c.commit();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            reset("node stopping");
+            listener.interrupt();
+            writer.interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A call's end, or an agent's start (assignment -1), waiting to be written. */
+    private record Ended(long assignment, String agentId, String state, int capacity, String result) {
+    }
+
+    private static final class Hosted {
+        final String type;
+        volatile Agent agent;
+        volatile boolean ready;
+
+        Hosted(String type) {
+            this.type = type;
+        }
+
+        void close() {
+            Agent a = agent;
+            if (a != null) {
+                try {
+                    a.close();
+                } catch (Exception e) {
+                    LOG.debug("closing agent of type {} failed: {}", type, e.toString());
+                }
+            }
+        }
+    }
+
+    private final class Running implements TaskContext {
+        final long id;
+        final long taskId;
+        final int attempt;
+        final String agentId;
+        final String taskJson;
+        final Hosted host;
+        final AtomicBoolean progressed = new AtomicBoolean();
+        final Map<String, Long> usage = new ConcurrentHashMap<>();
+        final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
+        volatile boolean cancelled;
+        volatile double quality = Double.NaN;
+        volatile Task task;
+        volatile Thread thread;
+
+        Running(long id, long taskId, int attempt, String agentId, String taskJson, Hosted host) {
+            this.id = id;
+            this.taskId = taskId;
+            this.attempt = attempt;
+            this.agentId = agentId;
+            this.taskJson = taskJson;
+            this.host = host;
+        }
+
+        void run() {
+            Wire.Outcome outcome;
+            try {
+                Agent a = host == null ? null : host.agent;
+                if (a == null) {
+                    throw new io.trinity.pool.agent.AgentBrokenException("agent " + agentId + " is not on node "
+                            + node + " (the node restarted or dropped it)");
+                }
+                task = Wire.task(taskJson);
+                Payload out = a.execute(this);
+                outcome = Wire.Outcome.success(out == null ? Payload.EMPTY : out, Map.copyOf(usage), quality);
+            } catch (Throwable e) {
+                Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                        ? e.getCause() : e;
+                outcome = Wire.Outcome.failure(t, Map.copyOf(usage), quality);
+            } finally {
+                busy.decrementAndGet();
+            }
+            if (running.remove(id) != null) {
+                ended.add(new Ended(id, agentId, outcome.succeeded() ? "succeeded" : "failed", 0, outcome.toJson()));
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            onCancel.forEach(r -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("a cancel action failed: {}", e.toString());
+                }
+            });
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+
+        @Override public long taskId() { return taskId; }
+        @Override public String type() { return host == null ? task().type() : host.type; }
+        @Override public String agentId() { return agentId; }
+        @Override public int attempt() { return attempt; }
+        @Override public Task task() { return task; }
+        @Override public void progress(double fraction, String note) { progressed.set(true); }
+        @Override public boolean isCancelled() { return cancelled; }
+        @Override public void onCancel(Runnable action) {
+            onCancel.add(action);
+            if (cancelled) {
+                action.run();
+            }
+        }
+        @Override public void reportQuality(double score) { quality = score; }
+        @Override public void reportUsage(String resource, long units) { usage.merge(resource, units, Long::sum); }
+        @Override public TaskHandle submit(Task subtask) {
+            throw new UnsupportedOperationException("an agent on node " + node + " cannot submit subtask of type '"
+                    + subtask.type() + "': subtasks are submitted from the scheduler's node, where coordinators run");
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.trinity.pool.cluster;
+
+import io.trinity.pool.Payload;
+import io.trinity.pool.agent.AgentBrokenException;
+import io.trinity.pool.agent.TaskContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's side of agents on other nodes: it writes agent placements and calls as rows
+ * (in batches, one transaction and one notification per node per batch) and completes their
+ * futures when the nodes write the ends back. Every batch first checks the fencing epoch under a
+ * share lock, so once another scheduler took over, nothing this one writes lands.
+ */
+final class RemoteCalls implements AutoCloseable {
+
+    static final String CHANNEL = "trinity_scheduler";
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteCalls.class);
+
+    private final ClusterDatabase db;
+    private final long epoch;
+    private final long pollMillis;
+    private final Runnable onFenced;
+    private final BlockingQueue<Op> ops = new LinkedBlockingQueue<>();
+    private final Map<Long, Call> calls = new ConcurrentHashMap<>();
+    private final Map<String, Spawn> spawns = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean fenced = new AtomicBoolean();
+    private final LongAdder written = new LongAdder();
+    private final Thread writer;
+    private final Thread listener;
+
+    RemoteCalls(ClusterDatabase db, long epoch, long pollMillis, Runnable onFenced) {
+        this.db = db;
+        this.epoch = epoch;
+        this.pollMillis = pollMillis;
+        this.onFenced = onFenced;
+        writer = Thread.ofPlatform().daemon().name("trinity-scheduler-writer").unstarted(this::write);
+        listener = Thread.ofPlatform().daemon().name("trinity-scheduler-listen").unstarted(this::listen);
+    }
+
+    void start() {
+        writer.start();
+        listener.start();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    CompletableFuture<Integer> spawn(String agentId, String type, String node, long incarnation) {
+        Spawn s = new Spawn(agentId, type, node, incarnation, new CompletableFuture<>());
+        spawns.put(agentId, s);
+        offer(s);
+        return s.ready;
+    }
+
+    CompletableFuture<Payload> call(RemoteAgent agent, TaskContext context) {
+        // ids unique across epochs: the epoch in the high bits
+        long id = (epoch << 40) | ids.incrementAndGet();
+        Call c = new Call(id, agent, context, Wire.task(context.task()), new CompletableFuture<>());
+        calls.put(id, c);
+        context.onCancel(() -> {
+            if (calls.remove(id) != null) {
+                offer(new Cancel(id, agent.node()));
+                c.result.completeExceptionally(new CancellationException("task " + context.taskId() + " cancelled"));
+            }
+        });
+        offer(c);
+        return c.result;
+    }
+
+    void close(RemoteAgent agent) {
+        offer(new Close(agent.id(), agent.node()));
+    }
+
+    /** Relays a node's progress reports to the pool, so remote calls are not taken for stuck. */
+    void progressed(List<Long> assignmentIds) {
+        for (long id : assignmentIds) {
+            Call c = calls.get(id);
+            if (c != null) {
+                c.context.heartbeat();
+            }
+        }
+    }
+
+    /** A node was declared dead: everything placed on it fails now, so its tasks run elsewhere. */
+    int nodeDied(String node, String why) {
+        int failed = 0;
+        for (Call c : calls.values()) {
+            if (c.agent.node().equals(node) && calls.remove(c.id) != null) {
+                c.agent.markDead();
+                c.result.completeExceptionally(new AgentBrokenException("node " + node + " " + why));
+                failed++;
+            }
+        }
+        for (Spawn s : spawns.values()) {
+            if (s.node.equals(node) && spawns.remove(s.agentId) != null) {
+                s.ready.completeExceptionally(new AgentBrokenException("node " + node + " " + why));
+            }
+        }
+        return failed;
+    }
+
+    int pendingCalls() {
+        return calls.size();
+    }
+
+    boolean fenced() {
+        return fenced.get();
+    }
+
+    private void offer(Op op) {
+        if (fenced.get() || closed.get()) {
+            op.fail(new IllegalStateException(fenced.get()
+                    ? "this node is no longer the scheduler (epoch " + epoch + " was fenced off)"
+                    : "the scheduler is stopping"));
+            return;
+        }
+        ops.add(op);
+    }
+
+    private void write() {
+        List<Op> batch = new ArrayList<>();
+        while (!closed.get()) {
+            try {
+                Op first = ops.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                ops.drainTo(batch, 10_000);
+                flush(batch);
+                written.add(batch.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Fenced e) {
+                fence(e.getMessage(), batch);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("scheduler: writing {} remote operations failed ({}); their calls fail and are retried",
+                        batch.size(), e.getMessage());
+                AgentBrokenException failure = new AgentBrokenException("cannot reach the database: " + e.getMessage());
+                batch.forEach(op -> drop(op, failure));
+            }
+            batch.clear();
+        }
+        List<Op> left = new ArrayList<>();
+        ops.drainTo(left);
+        left.forEach(op -> drop(op, new IllegalStateException("the scheduler stopped")));
+    }
+
+    private void drop(Op op, RuntimeException e) {
+        switch (op) {
+            case Call c -> calls.remove(c.id);
+            case Spawn s -> spawns.remove(s.agentId);
+            default -> { }
+        }
+        op.fail(e);
+    }
+
+    private void fence(String why, List<Op> batch) {
+        if (fenced.compareAndSet(false, true)) {
+            LOG.warn("scheduler: {}", why);
+            onFenced.run();
+        }
+        IllegalStateException e = new IllegalStateException(why);
+        batch.forEach(op -> drop(op, e));
+        calls.values().forEach(c -> c.result.completeExceptionally(e));
+        calls.clear();
+    }
+
+    private void flush(List<Op> batch) throws SQLException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                Fences.check(c, epoch);
+                Set<String> notifyCalls = new HashSet<>();
+                Set<String> notifyAgents = new HashSet<>();
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO cluster_assignments (id, epoch, node,"
+                        + " incarnation, agent_id, task_id, attempt, task, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'assigned')");
+                     PreparedStatement place = c.prepareStatement("INSERT INTO cluster_agents (agent_id, node,"
+                             + " incarnation, epoch, type, state) VALUES (?, ?, ?, ?, ?, 'spawning')");
+                     PreparedStatement cancel = c.prepareStatement("UPDATE cluster_assignments SET state = 'cancelled'"
+                             + " WHERE id = ? AND state IN ('assigned', 'running')");
+                     PreparedStatement close = c.prepareStatement(
+                             "UPDATE cluster_agents SET state = 'closing' WHERE agent_id = ?")) {
+                    int ni = 0, np = 0, nc = 0, nx = 0;
+                    for (Op op : batch) {
+                        switch (op) {
+                            case Call call -> {
+                                insert.setLong(1, call.id);
+                                insert.setLong(2, epoch);
+                                insert.setString(3, call.agent.node());
+                                insert.setLong(4, call.agent.incarnation());
+                                insert.setString(5, call.agent.id());
+                                insert.setLong(6, call.context.taskId());
+                                insert.setInt(7, call.context.attempt());
+                                insert.setString(8, call.taskJson);
+                                insert.addBatch();
+                                notifyCalls.add(call.agent.node());
+                                ni++;
+                            }
+                            case Spawn s -> {
+                                place.setString(1, s.agentId);
+                                place.setString(2, s.node);
+                                place.setLong(3, s.incarnation);
+                                place.setLong(4, epoch);
+                                place.setString(5, s.type);
+                                place.addBatch();
+                                notifyAgents.add(s.node);
+                                np++;
+                            }
+                            case Cancel x -> {
+                                cancel.setLong(1, x.id);
+                                cancel.addBatch();
+                                notifyAgents.add(x.node);
+                                nc++;
+                            }
+                            case Close x -> {
+                                close.setString(1, x.agentId);
+                                close.addBatch();
+                                notifyAgents.add(x.node);
+                                nx++;
+                            }
+                        }
+                    }
+                    if (ni > 0) {
+                        insert.executeBatch();
+                    }
+                    if (np > 0) {
+                        place.executeBatch();
+                    }
+                    if (nc > 0) {
+                        cancel.executeBatch();
+                    }
+                    if (nx > 0) {
+                        close.executeBatch();
+                    }
+                }
+                Map<String, String> flags = new TreeMap<>();
+                notifyCalls.forEach(n -> flags.merge(n, "a", String::concat));
+                notifyAgents.forEach(n -> flags.merge(n, "g", String::concat));
+                try (PreparedStatement n = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    for (var e : flags.entrySet()) {
+                        n.setString(1, NodeHost.channel(e.getKey()));
+                        n.setString(2, e.getValue());
+                        n.addBatch();
+                    }
+                    if (!flags.isEmpty()) {
+                        n.executeBatch();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void listen() {
+        while (!closed.get() && !fenced.get()) {
+            try (Connection c = db.session(); var s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (!closed.get() && !fenced.get()) {
+                    harvest(c);
+                    pg.getNotifications((int) pollMillis);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!closed.get()) {
+                    LOG.warn("scheduler: reading remote results failed ({}); retrying", e.getMessage());
+                    try {
+                        Thread.sleep(Math.min(1_000, pollMillis));
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void harvest(Connection c) throws SQLException {
+        if (!spawns.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, state, capacity, error FROM cluster_agents"
+                    + " WHERE epoch = ? AND state IN ('ready', 'failed') AND agent_id = ANY (?)")) {
+                ps.setLong(1, epoch);
+                ps.setArray(2, c.createArrayOf("text", spawns.keySet().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Spawn s = spawns.remove(rs.getString(1));
+                        if (s == null) {
+                            continue;
+                        }
+                        if (rs.getString(2).equals("ready")) {
+                            s.ready.complete(rs.getInt(3));
+                        } else {
+                            s.ready.completeExceptionally(new IllegalStateException(
+                                    "agent failed to start on node " + s.node + ": " + rs.getString(4)));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM cluster_agents WHERE epoch = ? AND state = 'failed'")) {
+                ps.setLong(1, epoch);
+                ps.executeUpdate();
+            }
+        }
+        if (!calls.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM cluster_assignments WHERE epoch = ?"
+                    + " AND state IN ('succeeded', 'failed') RETURNING id, node, result")) {
+                ps.setLong(1, epoch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Call call = calls.remove(rs.getLong(1));
+                        if (call != null) {
+                            call.end(Wire.Outcome.fromJson(rs.getString(3)), rs.getString(2));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            writer.interrupt();
+            listener.interrupt();
+            IllegalStateException e = new IllegalStateException("the scheduler stopped");
+            calls.values().forEach(c -> c.result.completeExceptionally(e));
+            calls.clear();
+            spawns.values().forEach(s -> s.ready.completeExceptionally(e));
+            spawns.clear();
+        }
+    }
+
+    private sealed interface Op permits Call, Spawn, Cancel, Close {
+        default void fail(RuntimeException e) {
+        }
+    }
+
+    private record Call(long id, RemoteAgent agent, TaskContext context, String taskJson,
+                        CompletableFuture<Payload> result) implements Op {
+        @Override
+        public void fail(RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+
+        void end(Wire.Outcome o, String node) {
+            o.usage().forEach(context::reportUsage);
+            if (!Double.isNaN(o.quality())) {
+                context.reportQuality(o.quality());
+            }
+            if (o.succeeded()) {
+                result.complete(o.output());
+            } else {
+                result.completeExceptionally(o.exception(node));
+            }
+        }
+    }
+
+    private record Spawn(String agentId, String type, String node, long incarnation,
+                         CompletableFuture<Integer> ready) implements Op {
+        @Override
+        public void fail(RuntimeException e) {
+            ready.completeExceptionally(e);
+        }
+    }
+
+    private record Cancel(long id, String node) implements Op {
+    }
+
+    private record Close(String agentId, String node) implements Op {
+    }
+
+    /** The fencing epoch moved on: another node is the scheduler now. */
+    static final class Fenced extends RuntimeException {
+        Fenced(String message) {
+            super(message);
+        }
+    }
+}
