@@ -374,15 +374,6 @@ final class Dispatcher {
         TypeState ts = s.type(slot.type());
         ts.inFlight++;
         slot.running.add(a);
-        engine.governor.started(a);
-        slot.lastActiveNanos = now;
-        if (r.task.affinityKey().isPresent()) {
-            slot.lastKeyedNanos = now;
-        }
-        if (slot.state != AgentState.BUSY) {
-            engine.lifecycle.transition(slot, AgentState.BUSY, null);
-        }
-        engine.lifecycle.updateFree(slot);
         String node = slot.node;
         boolean remote = false;
         if (node != null) {
@@ -397,7 +388,18 @@ final class Dispatcher {
             }
         }
         boolean isRemote = remote;
+        // first, so no event stamped later (the agent turning BUSY) makes the log restamp it: the
+        // dispatch's time in the log is the time its provider grants are counted from
         s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number, node, isRemote));
+        engine.governor.started(a);
+        slot.lastActiveNanos = now;
+        if (r.task.affinityKey().isPresent()) {
+            slot.lastKeyedNanos = now;
+        }
+        if (slot.state != AgentState.BUSY) {
+            engine.lifecycle.transition(slot, AgentState.BUSY, null);
+        }
+        engine.lifecycle.updateFree(slot);
         engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
         Duration limit = r.task.timeout().orElse(null);
         if (limit != null && io.trinity.pool.Durations.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none

@@ -224,7 +224,7 @@ final class Governor {
 
     void started(Attempt a) {
         TaskRecord r = a.record;
-        long now = clock.nanoTime();
+        long now = a.startNanos; // the dispatch's own time, as its event says
         r.announcedHold = null;
         runningByTenant.merge(r.tenant(), 1, Integer::sum);
         if (!r.resources.isEmpty()) {
