@@ -32,6 +32,9 @@ import java.util.Set;
  */
 final class StateKeeper {
 
+    /** How much later a restored pacing window ends than the journal's time says (see {@link #restore}). */
+    static final long RESTORE_MARGIN_NANOS = 50_000_000L;
+
     private final Engine engine;
     private final boolean enabled;
     private List<SpawnStrategy> strategies = List.of();
@@ -132,7 +135,10 @@ final class StateKeeper {
         ResourcePacer pacer = engine.governor.pacer;
         Map<String, Integer> requests = new HashMap<>();
         for (JournalRecord.ResourceUsed u : loaded.resourceUse()) {
-            long start = engine.nanosOfWall(u.at());
+            // later by a margin: the writer may have been another process (a cluster's previous
+            // scheduler), whose wall-clock anchor can differ from ours by a few milliseconds, and
+            // a window that ends late only delays a start, where one that ends early breaks the limit
+            long start = engine.nanosOfWall(u.at()) + RESTORE_MARGIN_NANOS;
             if (start + ResourcePacer.WINDOW_NANOS > now) {
                 pacer.restore(u.resource(), start, u.requests(), u.tokens(), now);
                 requests.merge(u.resource(), u.requests(), Integer::sum);
