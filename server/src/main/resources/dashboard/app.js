@@ -193,7 +193,40 @@
     refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 200);
   }
 
+  // ---- the cluster (served by a cluster node's front; a single server answers 404) -------------
+
+  let clustered = true;
+  async function refreshCluster() {
+    if (!clustered) return;
+    const res = await api('/v1/cluster');
+    if (res.status === 404) {
+      clustered = false;
+      return;
+    }
+    if (res.status !== 200) return;
+    const c = await res.json();
+    $('cluster-section').hidden = false;
+    const s = c.schedulerNode || {};
+    $('cluster-scheduler').textContent = s.node
+        ? 'scheduler ' + s.node + ' (epoch ' + s.epoch + (s.leaseValid ? '' : ', lease over') + ')'
+        : 'no scheduler yet';
+    $('cluster-nodes').tBodies[0].replaceChildren(...(c.nodes || []).map((n) => {
+      const tr = row([n.node + (n.node === s.node ? ' \u2605' : ''), n.state, n.agents, n.maxAgents, n.busy, n.calls,
+        (n.heartbeatAgoMillis / 1000).toFixed(1) + ' s ago']);
+      tr.dataset.node = n.node;
+      tr.className = n.state === 'up' ? '' : 'down';
+      return tr;
+    }));
+    $('cluster-events').replaceChildren(...(c.events || []).slice(0, 8).map((e) => {
+      const li = document.createElement('li');
+      li.textContent = e.at.substring(11, 19) + ' ' + e.kind + ' ' + (e.node || '')
+          + (e.millis != null ? ' (' + e.millis + ' ms)' : '') + ': ' + (e.detail || '');
+      return li;
+    }));
+  }
+
   async function refresh() {
+    refreshCluster().catch(() => {});
     if (!admin) return;
     const res = await api('/v1/pool');
     if (res.status !== 200) return;

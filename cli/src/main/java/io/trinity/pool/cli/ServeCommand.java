@@ -213,7 +213,7 @@ final class ServeCommand implements Callable<Integer> {
         ClusterNode.Settings cs;
         try {
             cs = ClusterNode.Settings.builder(nodeId, journal).bind(bind).port(port).maxAgents(settings.maxAgents())
-                    .nodeTimeout(nodeTimeout).types(types).localOnly(java.util.Set.of(AgentTypes.COORDINATOR))
+                    .nodeTimeout(nodeTimeout).types(types).keys(apiKeys).localOnly(java.util.Set.of(AgentTypes.COORDINATOR))
                     .scheduler((j, placed, limit) -> {
                         PoolBuilder b = AgentPool.builder().config(clusterConfig).journal(j).agentLimit(limit);
                         PoolOptions.applyStrategies(b, strategies);

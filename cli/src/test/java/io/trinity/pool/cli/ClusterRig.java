@@ -127,7 +127,7 @@ final class ClusterRig implements AutoCloseable {
 
     /** The cluster as {@code via} shows it ({@code /v1/cluster}). */
     Map<String, Object> cluster(Node via) throws Exception {
-        return JSON.readValue(get(via, "v1/cluster", null).body(), MAP);
+        return JSON.readValue(get(via, "v1/cluster", ADMIN).body(), MAP);
     }
 
     @SuppressWarnings("unchecked")

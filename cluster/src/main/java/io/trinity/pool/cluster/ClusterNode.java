@@ -54,7 +54,7 @@ public final class ClusterNode implements AutoCloseable {
     private volatile String schedulerUrl;
     private volatile String schedulerNode;
     private volatile long epoch;
-    private Connection election;
+    private volatile Connection election;
 
     private ClusterNode(Settings s) {
         this.settings = s;
@@ -150,6 +150,11 @@ public final class ClusterNode implements AutoCloseable {
      */
     boolean leaseValid() {
         return System.nanoTime() - lastBeatNanos < settings.nodeTimeout.toNanos() * 4 / 5;
+    }
+
+    /** How many agents the live nodes allow together, as the scheduler last read the registry (0 elsewhere). */
+    int possibleAgents() {
+        return scheduler == null ? 0 : placement.limit();
     }
 
     /** Placed counts per node as the scheduler sees them (empty on other nodes). */
@@ -361,10 +366,23 @@ public final class ClusterNode implements AutoCloseable {
         epoch = newEpoch;
         Scheduler s = new Scheduler(newEpoch);
         scheduler = s;
-        s.start();
-        long tookMillis = (System.nanoTime() - begun) / 1_000_000;
         schedulerNode = settings.node;
-        schedulerUrl = s.server.url();
+        // recovery can take a while: off the heartbeat thread, which keeps renewing the lease
+        Thread.ofVirtual().name("trinity-scheduler-start").start(() -> {
+            try {
+                if (s.start()) {
+                    started(s, begun, previous, silentMillis);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("node {}: starting as the scheduler failed", settings.node, e);
+                s.abandon("its start failed: " + e.getMessage());
+            }
+        });
+    }
+
+    private void started(Scheduler s, long begun, String previous, double silentMillis) {
+        long newEpoch = s.epoch;
+        long tookMillis = (System.nanoTime() - begun) / 1_000_000;
         String detail = "epoch " + newEpoch + (previous == null ? ", first scheduler"
                 : ", after " + previous + (previous.equals(settings.node) ? " (itself)" : "")
                 + (silentMillis >= 0 ? " went silent " + Math.round(silentMillis) + " ms before" : ""))
@@ -390,7 +408,8 @@ public final class ClusterNode implements AutoCloseable {
                     () -> Thread.ofVirtual().start(() -> abandon("another node took over (epoch moved past " + epoch + ")")));
         }
 
-        void start() throws SQLException {
+        /** Opens the journal (recovery), builds and starts the pool server; false if abandoned meanwhile. */
+        boolean start() throws SQLException {
             calls.start();
             placement.use(calls);
             refreshNodes();
@@ -399,17 +418,29 @@ public final class ClusterNode implements AutoCloseable {
                     .fencedBy(epoch)
                     .onFenced(() -> Thread.ofVirtual().start(() -> abandon("its journal was fenced off")))
                     .open();
+            if (abandoned) {
+                journal.close();
+                return false;
+            }
             List<AgentType> placed = new ArrayList<>();
             settings.types.forEach(t -> placed.add(placement.place(t)));
             IntSupplier limit = () -> Math.max(1, placement.limit());
-            server = settings.scheduler.create(journal, placed, limit);
-            server.start();
+            PoolServer built = settings.scheduler.create(journal, placed, limit);
+            built.start();
+            synchronized (this) {
+                if (abandoned) {
+                    built.drain(Duration.ZERO);
+                    return false;
+                }
+                server = built;
+            }
             try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                     "UPDATE cluster_leader SET url = ? WHERE id = 1 AND epoch = ?")) {
                 ps.setString(1, server.url());
                 ps.setLong(2, epoch);
                 ps.executeUpdate();
             }
+            return true;
         }
 
         void tick() throws SQLException {
@@ -594,6 +625,7 @@ public final class ClusterNode implements AutoCloseable {
         final List<AgentType> types;
         final Set<String> localOnly;
         final SchedulerFactory scheduler;
+        final io.trinity.pool.server.ApiKeys keys;
 
         private Settings(Builder b) {
             node = b.node;
@@ -608,6 +640,7 @@ public final class ClusterNode implements AutoCloseable {
             types = List.copyOf(b.types);
             localOnly = Set.copyOf(b.localOnly);
             scheduler = b.scheduler;
+            keys = b.keys;
         }
 
         public static Builder builder(String node, String journalUrl) {
@@ -640,6 +673,7 @@ public final class ClusterNode implements AutoCloseable {
         private List<AgentType> types = List.of();
         private Set<String> localOnly = Set.of();
         private SchedulerFactory scheduler;
+        private io.trinity.pool.server.ApiKeys keys;
 
         private Builder(String node, String journalUrl) {
             if (node == null || !NODE_ID.matcher(node).matches()) {
@@ -708,6 +742,12 @@ public final class ClusterNode implements AutoCloseable {
         /** Types whose agents always run on the scheduler's node (those that submit subtasks). */
         public Builder localOnly(Set<String> types) {
             this.localOnly = Set.copyOf(types);
+            return this;
+        }
+
+        /** The API keys every node serves; {@code /v1/cluster} then needs one of them. */
+        public Builder keys(io.trinity.pool.server.ApiKeys keys) {
+            this.keys = Objects.requireNonNull(keys, "keys");
             return this;
         }
 

@@ -75,7 +75,14 @@ final class Front implements AutoCloseable {
         try (x) {
             String path = x.getRequestURI().getPath();
             switch (path) {
-                case "/v1/cluster" -> json(x, 200, cluster());
+                case "/v1/cluster" -> {
+                    if (authorized(x)) {
+                        json(x, 200, cluster());
+                    } else {
+                        json(x, 401, Map.of("error", "GET /v1/cluster needs an API key of this cluster in"
+                                + " 'Authorization: Bearer KEY' (any role)", "field", "Authorization"));
+                    }
+                }
                 case "/healthz" -> json(x, 200, Map.of("status", "ok", "node", node.node()));
                 case "/readyz" -> {
                     String url = node.schedulerUrl();
@@ -95,6 +102,15 @@ final class Front implements AutoCloseable {
                 // the answer had begun; nothing more to send
             }
         }
+    }
+
+    private boolean authorized(HttpExchange x) {
+        var keys = node.settings().keys;
+        if (keys == null) {
+            return true;
+        }
+        String h = x.getRequestHeaders().getFirst("Authorization");
+        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) && keys.authenticate(h.substring(7).trim()).isPresent();
     }
 
     private void proxy(HttpExchange x) throws IOException {
@@ -239,6 +255,17 @@ final class Front implements AutoCloseable {
                 .append("trinity_cluster_node_calls_total").append(n).append(' ').append(node.calls()).append('\n');
         if (local != null) {
             var snap = local.pool().snapshot();
+            sb.append("# HELP trinity_cluster_agents_possible agents the live nodes allow together (sum of --max-agents)\n")
+                    .append("# TYPE trinity_cluster_agents_possible gauge\n")
+                    .append("trinity_cluster_agents_possible ").append(node.possibleAgents()).append('\n')
+                    .append("# HELP trinity_cluster_agents_desired agent slots wanted now: attempts running plus tasks"
+                            + " queued or waiting to retry\n")
+                    .append("# TYPE trinity_cluster_agents_desired gauge\n")
+                    .append("trinity_cluster_agents_desired ").append(snap.running() + snap.queued() + snap.waitingRetry())
+                    .append('\n')
+                    .append("# HELP trinity_cluster_agents_live agents the scheduler's pool has, on every node\n")
+                    .append("# TYPE trinity_cluster_agents_live gauge\n")
+                    .append("trinity_cluster_agents_live ").append(snap.agents().size()).append('\n');
             sb.append("# HELP trinity_cluster_dispatches_total tasks the scheduler started, by where the agent was\n")
                     .append("# TYPE trinity_cluster_dispatches_total counter\n")
                     .append("trinity_cluster_dispatches_total{where=\"local\"} ").append(snap.localDispatches()).append('\n')
