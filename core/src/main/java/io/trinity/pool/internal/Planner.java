@@ -32,9 +32,23 @@ final class Planner implements SpawnPlanner {
         this.clock = engine.clock;
     }
 
+    /**
+     * Spawns for a strategy, but not within a stabilization window of the type's last removal
+     * (unless it has no agent at all): a spawn then would reverse the scaler's decision inside its
+     * window, and the agents left keep serving meanwhile.
+     */
     @Override
     public boolean spawn(String type, SpawnCause cause) {
-        return lifecycle.spawn(type, cause);
+        TypeState ts = s.type(type);
+        long now = clock.nanoTime();
+        if (now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos() && alive(type) > 0) {
+            return false;
+        }
+        boolean spawned = lifecycle.spawn(type, cause);
+        if (spawned) {
+            ts.lastScaleUpNanos = now;
+        }
+        return spawned;
     }
 
     @Override
@@ -305,7 +319,8 @@ final class Planner implements SpawnPlanner {
     @Override
     public int warmFloor(String type) {
         TypeState ts = s.type(type);
-        return ts.warmTarget == 0 || ts.parked(clock.nanoTime()) ? 0 : (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget;
+        return ts.warmTarget == 0 || ts.parked(clock.nanoTime()) ? 0
+                : (int) Math.ceil(ScaleController.expectedBusy(ts) - 1e-9) + ts.warmTarget;
     }
 
     @Override public int inFlight(String type) { return s.type(type).inFlight; }
