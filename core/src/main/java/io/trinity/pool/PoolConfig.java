@@ -85,8 +85,8 @@ public final class PoolConfig {
     public static final Duration DEFAULT_SCALE_INTERVAL = Duration.ofSeconds(1);
     /** Default of {@link Builder#targetUtilization(double)}: {@value}. */
     public static final double DEFAULT_TARGET_UTILIZATION = 0.75;
-    /** Default of {@link Builder#targetWait(Duration)}: 500 milliseconds. */
-    public static final Duration DEFAULT_TARGET_WAIT = Duration.ofMillis(500);
+    /** Default of {@link Builder#targetWait(Duration)}: 700 milliseconds. */
+    public static final Duration DEFAULT_TARGET_WAIT = Duration.ofMillis(700);
     /** Default of {@link Builder#scaleDownWindow(Duration)}: 60 seconds. */
     public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofSeconds(60);
     /** Default of {@link Builder#restartBackoff(Duration)}: 1 second. */
@@ -720,7 +720,7 @@ public final class PoolConfig {
          * by the Erlang-C (M/M/c) model of the type's measured arrival rate and mean service time, at most 1%
          * of the tasks wait longer than this (and never fewer than {@code targetUtilization} asks for). Lower
          * buys shorter waits with more idle agents; 0 aims at almost no task waiting. Service times less
-         * variable than exponential ones wait less than the model says. Default 500 ms.
+         * variable than exponential ones wait less than the model says. Default 700 ms.
          *
          * @param v the wait, {@code >= 0}
          * @return this builder

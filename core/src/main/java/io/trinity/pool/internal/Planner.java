@@ -33,15 +33,17 @@ final class Planner implements SpawnPlanner {
     }
 
     /**
-     * Spawns for a strategy, but not within a stabilization window of the type's last removal
-     * (unless it has no agent at all): a spawn then would reverse the scaler's decision inside its
-     * window, and the agents left keep serving meanwhile.
+     * Spawns for a strategy. Spawns ahead of demand (warm pool, predictive) wait out a
+     * stabilization window after the type's last removal: one then would reverse the scaler's
+     * decision inside its window while the agents left still serve. Spawns for waiting work
+     * (on demand, clone) do not wait: a task that waits is worse than a reversal.
      */
     @Override
     public boolean spawn(String type, SpawnCause cause) {
         TypeState ts = s.type(type);
         long now = clock.nanoTime();
-        if (now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos() && alive(type) > 0) {
+        boolean ahead = cause == SpawnCause.WARM_POOL || cause == SpawnCause.PREDICTIVE;
+        if (ahead && now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos() && alive(type) > 0) {
             return false;
         }
         boolean spawned = lifecycle.spawn(type, cause);

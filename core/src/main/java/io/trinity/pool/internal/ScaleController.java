@@ -25,27 +25,32 @@ import java.util.Map;
  *
  * <p><b>Never reversing inside the window.</b> A scale-down follows the highest recommendation
  * over the stabilization window, as the Kubernetes HPA does, and recommends for a load
- * {@value #TOLERANCE} above the measured one (hysteresis: a size is kept until even a 10% busier
- * flow would not need it). It only reclaims IDLE agents, so work is never killed. Every path
+ * {@value #TOLERANCE} (relative) above the measured one (hysteresis: a size is kept until even
+ * a 5% busier flow would not need it). It only reclaims IDLE agents, so work is never killed. Every path
  * that changes a type's agent count keeps one rule: no removal (scale-down or idle reclaim)
- * within a window of the last spawn, and no spawn (scale-up, warm pool, on demand) within a
- * window of the last removal, except for a type with no agent at all. The floor is the
+ * within a window of the last spawn, and no spawn ahead of demand (scale-up, warm pool,
+ * predictive) within a window of the last removal, except for a type with no agent at all; only
+ * spawns for tasks already waiting (on demand, clone) may reverse sooner. The floor is the
  * expected busy slots plus the type's warm share, and what a strategy keeps for forecast demand
  * ({@code keepAtLeast}).
  *
- * <p><b>Warm pool</b>: once the flow is known its size N is the idle part of the Erlang-C size
- * (slots - load), summed over types; before that, the forecast arrivals over the next
- * spawn-time window (what would otherwise wait for a cold start); clamped to [warmPoolMin,
- * warmPoolMax] and split between types by their share of recent demand.
+ * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
+ * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
+ * split between types by their share of recent demand.
  */
 final class ScaleController {
 
-    /** Relative load above the measured one that a scale-down is sized for (hysteresis, as the HPA's 0.1). */
-    static final double TOLERANCE = 0.1;
+    /**
+     * Relative load above the measured one that a scale-down is sized for: hysteresis, as the HPA's
+     * 0.1 tolerance, halved because the slow averages are quieter than the HPA's 15 s samples.
+     */
+    static final double TOLERANCE = 0.05;
     /** The memory of the flow averages, in seconds: long enough to average Poisson noise out. */
     static final double FLOW_MEMORY_SECONDS = 120;
     /** Standard errors between the fast and the slow rate that mean the flow itself changed. */
     static final double SHIFT_SIGMAS = 5;
+    /** Arrivals the slow rate expects during a silence that means the flow stopped. */
+    static final double QUIET_EXPECTED_ARRIVALS = 10;
     /** The weight, in ticks, the slow rate restarts with after a change of flow. */
     static final double SHIFT_RESTART_TICKS = 5;
     /** The share of tasks allowed to wait longer than {@code targetWait}: the scaler sizes for the p99. */
@@ -74,15 +79,24 @@ final class ScaleController {
      * {@value #SHIFT_SIGMAS} Poisson standard errors, the flow has changed (a burst began or ended):
      * the slow average restarts from the fast one instead of lagging for minutes.
      */
-    static void observe(TypeState ts, double arrivalsPerSecond, double tickSeconds) {
+    static void observe(TypeState ts, double arrivalsPerSecond, double tickSeconds, double idleTimeoutSeconds) {
+        if (ts.flowSeconds > 0 || arrivalsPerSecond > 0) {
+            ts.flowSeconds += tickSeconds;
+        }
         double keep = Math.exp(-tickSeconds / FLOW_MEMORY_SECONDS);
         ts.flowRateSum = ts.flowRateSum * keep + arrivalsPerSecond;
         ts.flowWeight = ts.flowWeight * keep + 1;
         double slow = ts.flowRateSum / ts.flowWeight;
         // variance of the fast EWMA (weight 0.2 per tick) of Poisson counts at the slow rate
         double sigma = Math.sqrt(Math.max(slow, 1 / tickSeconds) / tickSeconds * 0.2 / 1.8);
+        ts.quietSeconds = arrivalsPerSecond > 0 ? 0 : ts.quietSeconds + tickSeconds;
         if (ts.flowWeight > SHIFT_RESTART_TICKS && Math.abs(ts.arrivalRate - slow) > SHIFT_SIGMAS * sigma) {
             ts.flowRateSum = ts.arrivalRate * SHIFT_RESTART_TICKS;
+            ts.flowWeight = SHIFT_RESTART_TICKS;
+        } else if (ts.quietSeconds * slow > QUIET_EXPECTED_ARRIVALS || ts.quietSeconds >= idleTimeoutSeconds) {
+            // a silence this long has a Poisson chance below e^-10 at the slow rate, or lasts an idle
+            // timeout (idle agents would go anyway): the flow stopped
+            ts.flowRateSum = 0;
             ts.flowWeight = SHIFT_RESTART_TICKS;
         }
         if (ts.serviceEwmaNanos > 0) {
@@ -97,7 +111,15 @@ final class ScaleController {
             double rate = ts.flowWeight > 0 ? ts.flowRateSum / ts.flowWeight : 0;
             double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
             ts.load = rate * service;
-            ts.flowSlots = flowSlots(ts.load, service, capacity(ts) * Math.min(ts.agentCap(), config.maxAgents()));
+            int limit = capacity(ts) * Math.min(ts.agentCap(), config.maxAgents());
+            if (ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9) {
+                ts.flowSlots = flowSlots(ts.load, service, limit);
+            } else {
+                // a rate seen for less than a window is too noisy for Erlang C's headroom: until then
+                // the flow gets what Little's law and the target utilization say, from the fast rate
+                double young = ts.arrivalRate * ts.serviceEwmaNanos / 1e9;
+                ts.flowSlots = Math.min(limit, (int) Math.ceil(young / config.targetUtilization() - 1e-9));
+            }
         }
         sizeWarmPool();
         for (TypeState ts : s.byType.values()) {
@@ -125,9 +147,12 @@ final class ScaleController {
         return capacity;
     }
 
-    /** The expected busy slots: the flow's load once known, else the smoothed busy count. */
+    /**
+     * The expected busy slots: the smaller of the flow's load and the smoothed busy count, so neither
+     * a busy peak nor a fading flow keeps agents beyond the warm share.
+     */
     static double expectedBusy(TypeState ts) {
-        return ts.load > 0 ? ts.load : ts.busyEwma;
+        return ts.load > 0 ? Math.min(ts.load, ts.busyEwma) : ts.busyEwma;
     }
 
     private void scale(TypeState ts, long now) {
@@ -150,7 +175,7 @@ final class ScaleController {
         // A provider window that holds the queue admits no flow until it reopens.
         int forFlow = parked ? 0 : (int) Math.ceil(ts.flowSlots / (double) capacity - 1e-9);
         double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
-        int forFlowDown = parked ? 0 : (int) Math.ceil(
+        int forFlowDown = parked || ts.flowSlots == 0 ? 0 : (int) Math.ceil(
                 flowSlots(ts.load * (1 + TOLERANCE), service, cap * capacity) / (double) capacity - 1e-9);
         double demand = Math.max(present, ts.load);
         // Scale up only for work that waits or a flow that is forecast; a momentary peak of busy
@@ -227,18 +252,7 @@ final class ScaleController {
             double window = Math.max(ts.spawnTimeEwmaNanos, config.scaleInterval().toNanos()) / 1e9;
             forecast += ts.arrivalRate * window;
         }
-        double headroom = 0;
-        boolean flowKnown = false;
-        for (TypeState ts : s.byType.values()) {
-            if (ts.flowSlots > 0) {
-                flowKnown = true;
-                headroom += Math.max(0, ts.flowSlots - ts.load);
-            }
-        }
-        if (flowKnown) {
-            // the idle part of the Erlang-C size is what keeps arrivals from waiting for a cold start
-            warmTotal = Math.max(config.warmPoolMin(), Math.min(config.warmPoolMax(), (int) Math.ceil(headroom - 1e-9)));
-        } else if (s.sequence > 0) {
+        if (s.sequence > 0) {
             warmTotal = (int) Math.ceil(forecast - 1e-9);
             warmTotal = Math.max(config.warmPoolMin(), Math.min(config.warmPoolMax(), warmTotal));
         }

@@ -55,6 +55,10 @@ final class TypeState {
     double flowWeight;
     double flowServiceWeight;
     double load;
+    /** Seconds since the type's first arrival: the flow is sized only once it has been seen for a window. */
+    double flowSeconds;
+    /** Seconds since the last tick with an arrival. */
+    double quietSeconds;
     /** Slots the steady flow needs by Erlang C at the target wait (and utilization); 0 before any flow. */
     int flowSlots;
     /** Smoothed busy agents, and the scaler's stabilized target (max over its window). */
