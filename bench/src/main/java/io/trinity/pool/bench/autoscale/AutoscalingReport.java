@@ -48,8 +48,11 @@ public final class AutoscalingReport {
                 + " requests per replica are set to our target utilization, %.2f, so all aim at the same load;"
                 + " Pekko uses its DefaultResizer defaults. 'Flips < 60 s' are reversals of the agent count's"
                 + " direction within 60 s of the last change the other way. The last row of each table runs our"
-                + " pool with the warm pool switched off; it is a diagnostic, not part of any verdict.%n%n", MAX_AGENTS, SPAWN_DELAY.toSeconds(),
-                ours, target));
+                + " pool with the warm pool switched off; it is a diagnostic, not part of any verdict. Our scaler"
+                + " sizes a flow by Erlang C for a p99 queue wait of targetWait = %d ms (and at most targetUtilization"
+                + " busy). After each workload's table, every scaler's knob is swept (one run per setting) and the"
+                + " frontiers drawn as cost vs p99 wait; on the steady workload with the Erlang-C (M/M/c) line.%n%n",
+                MAX_AGENTS, SPAWN_DELAY.toSeconds(), ours, target, ours.targetWait().toMillis()));
         Table verdicts = new Table("workload", "cost and p95 wait vs each baseline", "flips < 60 s", "verdict");
         Table issue16 = new Table("workload", "ours (defaults) vs HPA and Ray Serve: cost, p99", "flips < 60 s", "verdict");
         Table frontiers = new Table("workload", "baseline frontier points ours does not match (knob: agent-hours, p99 s)",

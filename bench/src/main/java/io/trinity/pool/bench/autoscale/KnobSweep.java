@@ -51,10 +51,16 @@ final class KnobSweep {
                 ours.put("u=" + u, PoolConfig.from(base).targetUtilization(u).build());
             }
         }
-        // utilization alone: a target wait so long that only the utilization cap sizes the flow
-        for (double u : new double[] {0.8, 0.9, 0.95}) {
-            ours.put("u=" + u + ", wait=60s", PoolConfig.from(base).targetUtilization(u)
+        // the cheap end: utilization alone (a target wait so long that only the utilization cap sizes
+        // the flow) and long target waits, with the warm pool off, whose busy-plus-N floor would
+        // otherwise hold the pool above what these settings ask for
+        PoolConfig cold = OursRun.withoutWarmPool(max);
+        for (double u : new double[] {0.8, 0.85, 0.9, 0.95}) {
+            ours.put("u=" + u + ", wait=60s, warm off", PoolConfig.from(cold).targetUtilization(u)
                     .targetWait(Duration.ofSeconds(60)).build());
+        }
+        for (long s : new long[] {2, 4}) {
+            ours.put("wait=" + s + "s, warm off", PoolConfig.from(cold).targetWait(Duration.ofSeconds(s)).build());
         }
         for (long ms : new long[] {0, 250, 500, 1000, 1500, 2000, 4000}) {
             ours.put("wait=" + ms / 1000.0 + "s", PoolConfig.from(base).targetWait(Duration.ofMillis(ms)).build());
