@@ -85,6 +85,8 @@ public final class PoolConfig {
     public static final Duration DEFAULT_SCALE_INTERVAL = Duration.ofSeconds(1);
     /** Default of {@link Builder#targetUtilization(double)}: {@value}. */
     public static final double DEFAULT_TARGET_UTILIZATION = 0.75;
+    /** Default of {@link Builder#targetWait(Duration)}: 700 milliseconds. */
+    public static final Duration DEFAULT_TARGET_WAIT = Duration.ofMillis(700);
     /** Default of {@link Builder#scaleDownWindow(Duration)}: 60 seconds. */
     public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofSeconds(60);
     /** Default of {@link Builder#restartBackoff(Duration)}: 1 second. */
@@ -153,6 +155,7 @@ public final class PoolConfig {
     private final Duration agingStep;
     private final Duration scaleInterval;
     private final double targetUtilization;
+    private final Duration targetWait;
     private final Duration scaleDownWindow;
     private final Duration restartBackoff;
     private final Duration restartBackoffMax;
@@ -194,6 +197,7 @@ public final class PoolConfig {
         agingStep = b.agingStep;
         scaleInterval = b.scaleInterval;
         targetUtilization = b.targetUtilization;
+        targetWait = b.targetWait;
         scaleDownWindow = b.scaleDownWindow;
         restartBackoff = b.restartBackoff;
         restartBackoffMax = b.restartBackoffMax;
@@ -292,6 +296,7 @@ public final class PoolConfig {
         b.agingStep = c.agingStep;
         b.scaleInterval = c.scaleInterval;
         b.targetUtilization = c.targetUtilization;
+        b.targetWait = c.targetWait;
         b.scaleDownWindow = c.scaleDownWindow;
         b.restartBackoff = c.restartBackoff;
         b.restartBackoffMax = c.restartBackoffMax;
@@ -357,6 +362,11 @@ public final class PoolConfig {
     public Duration scaleInterval() { return scaleInterval; }
     /** {@return the busy share of agent capacity the auto-scaler aims at for a steady flow, in (0, 1]} */
     public double targetUtilization() { return targetUtilization; }
+    /**
+     * {@return the queue wait the auto-scaler sizes a steady flow for: by the Erlang-C (M/M/c) model of a
+     * type's measured arrival rate and service time, at most 1% of its tasks wait longer than this}
+     */
+    public Duration targetWait() { return targetWait; }
     /**
      * {@return the window whose highest recommendation a scale-down follows, so a noisy load does not make
      * the pool churn}
@@ -472,6 +482,7 @@ public final class PoolConfig {
         private Duration agingStep = DEFAULT_AGING_STEP;
         private Duration scaleInterval = DEFAULT_SCALE_INTERVAL;
         private double targetUtilization = DEFAULT_TARGET_UTILIZATION;
+        private Duration targetWait = DEFAULT_TARGET_WAIT;
         private Duration scaleDownWindow = DEFAULT_SCALE_DOWN_WINDOW;
         private Duration restartBackoff = DEFAULT_RESTART_BACKOFF;
         private Duration restartBackoffMax = DEFAULT_RESTART_BACKOFF_MAX;
@@ -704,6 +715,17 @@ public final class PoolConfig {
             targetUtilization = v;
             return this;
         }
+        /**
+         * Sets the queue wait the auto-scaler sizes a steady flow for: it keeps the fewest agents for which,
+         * by the Erlang-C (M/M/c) model of the type's measured arrival rate and mean service time, at most 1%
+         * of the tasks wait longer than this (and never fewer than {@code targetUtilization} asks for). Lower
+         * buys shorter waits with more idle agents; 0 aims at almost no task waiting. Service times less
+         * variable than exponential ones wait less than the model says. Default 700 ms.
+         *
+         * @param v the wait, {@code >= 0}
+         * @return this builder
+         */
+        public Builder targetWait(Duration v) { targetWait = nonNegative("targetWait", v); return this; }
         /**
          * Sets the window whose highest recommendation a scale-down follows, so a noisy load does not make
          * the pool churn; 0 scales down at once. Default 60 s.

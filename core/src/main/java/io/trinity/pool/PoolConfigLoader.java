@@ -264,6 +264,8 @@ public final class PoolConfigLoader {
                 PoolConfig.Builder::scaleInterval);
         decimal(l, "target-utilization", "targetUtilization", d.targetUtilization(), "busy share the scaler aims at, in (0, 1]",
                 PoolConfig.Builder::targetUtilization);
+        duration(l, "target-wait", "targetWait", d.targetWait(), "queue wait 99% of a steady flow's tasks are sized to stay under",
+                PoolConfig.Builder::targetWait);
         duration(l, "scale-down-window", "scaleDownWindow", d.scaleDownWindow(), "demand must stay low this long before scaling down",
                 PoolConfig.Builder::scaleDownWindow);
         duration(l, "restart-backoff", "restartBackoff", d.restartBackoff(), "first delay before replacing a failed agent",

@@ -95,6 +95,7 @@ final class Housekeeper {
         for (TypeState ts : s.byType.values()) {
             double instant = ts.arrivalsThisTick / tickSeconds;
             ts.arrivalRate = ts.arrivalRate * 0.8 + instant * 0.2;
+            ScaleController.observe(ts, instant, tickSeconds, config.idleTimeout().toNanos() / 1e9);
             ts.arrivalsThisTick = 0;
         }
         for (AgentSlot slot : new ArrayList<>(s.agents.values())) {
@@ -112,12 +113,17 @@ final class Housekeeper {
 
     /**
      * Destroys agents idle past the timeout, oldest first, but never below the type's minimum,
-     * the scaler's stabilized target, or the agents the warm pool counts as ready; and a removal
-     * starts the scaler's hold, so an idle timeout and a scale-up cannot flip the pool.
+     * the scaler's stabilized target, or the agents the warm pool counts as ready. Like a
+     * scale-down it waits a stabilization window after the type's last spawn, and a removal starts
+     * the scaler's hold, so an idle timeout and a spawn cannot flip the pool inside a window.
      */
     private void reclaimIdle(long now) {
         long timeout = config.idleTimeout().toNanos();
+        long window = config.scaleDownWindow().toNanos();
         for (TypeState ts : s.byType.values()) {
+            if (now - ts.lastScaleUpNanos < window) {
+                continue;
+            }
             int alive = 0;
             int readyOrIdle = 0;
             for (AgentSlot slot : ts.slots) {
@@ -136,6 +142,7 @@ final class Housekeeper {
                 if (slot.state == AgentState.IDLE && !slot.warm && now - slot.lastActiveNanos >= timeout
                         && s.queue.size(ts.name) == 0) {
                     engine.lifecycle.destroy(slot, DestroyReason.IDLE_TIMEOUT);
+                    ts.lastScaleDownNanos = now;
                     alive--;
                     readyOrIdle--;
                 }

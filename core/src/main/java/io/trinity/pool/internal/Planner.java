@@ -32,9 +32,25 @@ final class Planner implements SpawnPlanner {
         this.clock = engine.clock;
     }
 
+    /**
+     * Spawns for a strategy. Spawns ahead of demand (warm pool, predictive) wait out a
+     * stabilization window after the type's last removal: one then would reverse the scaler's
+     * decision inside its window while the agents left still serve. Spawns for waiting work
+     * (on demand, clone) do not wait: a task that waits is worse than a reversal.
+     */
     @Override
     public boolean spawn(String type, SpawnCause cause) {
-        return lifecycle.spawn(type, cause);
+        TypeState ts = s.type(type);
+        long now = clock.nanoTime();
+        boolean ahead = cause == SpawnCause.WARM_POOL || cause == SpawnCause.PREDICTIVE;
+        if (ahead && now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos() && alive(type) > 0) {
+            return false;
+        }
+        boolean spawned = lifecycle.spawn(type, cause);
+        if (spawned) {
+            ts.lastScaleUpNanos = now;
+        }
+        return spawned;
     }
 
     @Override
@@ -305,7 +321,8 @@ final class Planner implements SpawnPlanner {
     @Override
     public int warmFloor(String type) {
         TypeState ts = s.type(type);
-        return ts.warmTarget == 0 || ts.parked(clock.nanoTime()) ? 0 : (int) Math.ceil(ts.busyEwma - 1e-9) + ts.warmTarget;
+        return ts.warmTarget == 0 || ts.parked(clock.nanoTime()) ? 0
+                : (int) Math.ceil(ScaleController.expectedBusy(ts) - 1e-9) + ts.warmTarget;
     }
 
     @Override public int inFlight(String type) { return s.type(type).inFlight; }

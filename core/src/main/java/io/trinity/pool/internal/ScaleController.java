@@ -15,17 +15,24 @@ import java.util.Map;
  * The auto-scaler and the warm-pool sizer, run on every scale tick.
  *
  * <p><b>Desired agents per type</b> = the larger of the work present (running + queued, one
- * slot each) and ceil(forecast / (capacity x target utilization)), where the forecast is
- * Little's law: arrival rate x mean service time. Scale-up acts at once (bounded by the spawn
- * limit). Scale-down uses the highest recommendation seen over the stabilization window, as
- * the Kubernetes HPA does, and only ever reclaims IDLE agents, so work is never killed. Because
- * a workload sitting at a threshold keeps producing the same maximum, it cannot make the pool
- * flap: up-moves are immediate and down-moves need a whole window of lower demand; forecast
- * changes within a 10% band of the target are ignored; and after a down-move the scaler holds
- * for a window instead of moving back up (waiting tasks still get agents from on-demand
- * spawning), so it never reverses direction inside its stabilization window. The floor is the
- * busy agents plus the type's warm share, so the scaler never removes an agent the warm pool
- * would spawn straight back, nor one a strategy keeps for forecast demand ({@code keepAtLeast}).
+ * slot each) and the size of the steady flow: the fewest slots for which, by Erlang C (the
+ * M/M/c queue, {@link ErlangC}) at the type's offered load a = arrival rate x mean service
+ * time, at most 1% of tasks wait longer than {@code targetWait}, and never so few that the
+ * busy share exceeds {@code targetUtilization}. Rate and service time are slow averages (about
+ * {@value #FLOW_MEMORY_SECONDS} s, restarted when the rate clearly shifts): the size follows the
+ * flow, not its Poisson noise, and a sudden queue is the on-demand strategy's to answer. Scale-up acts at once (bounded by the
+ * spawn limit).
+ *
+ * <p><b>Never reversing inside the window.</b> A scale-down follows the highest recommendation
+ * over the stabilization window, as the Kubernetes HPA does, and recommends for a load
+ * {@value #TOLERANCE} (relative) above the measured one (hysteresis: a size is kept until even
+ * a 5% busier flow would not need it). It only reclaims IDLE agents, so work is never killed. Every path
+ * that changes a type's agent count keeps one rule: no removal (scale-down or idle reclaim)
+ * within a window of the last spawn, and no spawn ahead of demand (scale-up, warm pool,
+ * predictive) within a window of the last removal, except for a type with no agent at all; only
+ * spawns for tasks already waiting (on demand, clone) may reverse sooner. The floor is the
+ * expected busy slots plus the type's warm share, and what a strategy keeps for forecast demand
+ * ({@code keepAtLeast}).
  *
  * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
  * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
@@ -33,8 +40,21 @@ import java.util.Map;
  */
 final class ScaleController {
 
-    /** Relative band around the target inside which forecast changes are ignored (as the HPA's 0.1). */
-    static final double TOLERANCE = 0.1;
+    /**
+     * Relative load above the measured one that a scale-down is sized for: hysteresis, as the HPA's
+     * 0.1 tolerance, halved because the slow averages are quieter than the HPA's 15 s samples.
+     */
+    static final double TOLERANCE = 0.05;
+    /** The memory of the flow averages, in seconds: long enough to average Poisson noise out. */
+    static final double FLOW_MEMORY_SECONDS = 120;
+    /** Standard errors between the fast and the slow rate that mean the flow itself changed. */
+    static final double SHIFT_SIGMAS = 5;
+    /** Arrivals the slow rate expects during a silence that means the flow stopped. */
+    static final double QUIET_EXPECTED_ARRIVALS = 10;
+    /** The weight, in ticks, the slow rate restarts with after a change of flow. */
+    static final double SHIFT_RESTART_TICKS = 5;
+    /** The share of tasks allowed to wait longer than {@code targetWait}: the scaler sizes for the p99. */
+    static final double WAIT_TAIL = 0.01;
 
     private final Engine engine;
     private final PoolState s;
@@ -51,58 +71,130 @@ final class ScaleController {
         this.warmTotal = config.warmPool();
     }
 
+    /**
+     * Folds one tick's arrivals and the current service-time estimate into the slow flow averages.
+     * Bias-corrected (sum of decayed samples over sum of decayed weights), so the first ticks already
+     * give the mean of what was seen rather than a value pulled towards 0. When the fast rate
+     * ({@code TypeState.arrivalRate}, about 5 s) leaves the slow one by more than
+     * {@value #SHIFT_SIGMAS} Poisson standard errors, the flow has changed (a burst began or ended):
+     * the slow average restarts from the fast one instead of lagging for minutes.
+     */
+    static void observe(TypeState ts, double arrivalsPerSecond, double tickSeconds, double idleTimeoutSeconds) {
+        if (ts.flowSeconds > 0 || arrivalsPerSecond > 0) {
+            ts.flowSeconds += tickSeconds;
+        }
+        double keep = Math.exp(-tickSeconds / FLOW_MEMORY_SECONDS);
+        ts.flowRateSum = ts.flowRateSum * keep + arrivalsPerSecond;
+        ts.flowWeight = ts.flowWeight * keep + 1;
+        double slow = ts.flowRateSum / ts.flowWeight;
+        // variance of the fast EWMA (weight 0.2 per tick) of Poisson counts at the slow rate
+        double sigma = Math.sqrt(Math.max(slow, 1 / tickSeconds) / tickSeconds * 0.2 / 1.8);
+        ts.quietSeconds = arrivalsPerSecond > 0 ? 0 : ts.quietSeconds + tickSeconds;
+        if (ts.flowWeight > SHIFT_RESTART_TICKS && Math.abs(ts.arrivalRate - slow) > SHIFT_SIGMAS * sigma) {
+            ts.flowRateSum = ts.arrivalRate * SHIFT_RESTART_TICKS;
+            ts.flowWeight = SHIFT_RESTART_TICKS;
+        } else if (ts.quietSeconds * slow > QUIET_EXPECTED_ARRIVALS || ts.quietSeconds >= idleTimeoutSeconds) {
+            // a silence this long has a Poisson chance below e^-10 at the slow rate, or lasts an idle
+            // timeout (idle agents would go anyway): the flow stopped
+            ts.flowRateSum = 0;
+            ts.flowWeight = SHIFT_RESTART_TICKS;
+        }
+        if (ts.serviceEwmaNanos > 0) {
+            ts.flowServiceSum = ts.flowServiceSum * keep + ts.serviceEwmaNanos / 1e9;
+            ts.flowServiceWeight = ts.flowServiceWeight * keep + 1;
+        }
+    }
+
     void tick(long now) {
-        sizeWarmPool();
         for (TypeState ts : s.byType.values()) {
             ts.pacedCap = PacedSizing.cap(ts, engine.governor.pacer);
+            double rate = ts.flowWeight > 0 ? ts.flowRateSum / ts.flowWeight : 0;
+            double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
+            ts.load = rate * service;
+            int limit = capacity(ts) * Math.min(ts.agentCap(), config.maxAgents());
+            if (ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9) {
+                ts.flowSlots = flowSlots(ts.load, service, limit);
+            } else {
+                // a rate seen for less than a window is too noisy for Erlang C's headroom: until then
+                // the flow gets what Little's law and the target utilization say, from the fast rate
+                double young = ts.arrivalRate * ts.serviceEwmaNanos / 1e9;
+                ts.flowSlots = Math.min(limit, (int) Math.ceil(young / config.targetUtilization() - 1e-9));
+            }
+        }
+        sizeWarmPool();
+        for (TypeState ts : s.byType.values()) {
             scale(ts, now);
         }
+    }
+
+    /** Slots for a steady flow of offered load {@code load}: Erlang C at the target wait, and the utilization cap. */
+    private int flowSlots(double load, double serviceSeconds, int limit) {
+        if (!(load > 0)) {
+            return 0;
+        }
+        int byUtilization = (int) Math.ceil(load / config.targetUtilization() - 1e-9);
+        int byWait = ErlangC.slotsFor(load, serviceSeconds, config.targetWait().toNanos() / 1e9, WAIT_TAIL, limit);
+        return Math.min(limit, Math.max(byUtilization, byWait));
+    }
+
+    private static int capacity(TypeState ts) {
+        int capacity = 1;
+        for (AgentSlot slot : ts.slots) {
+            if (slot.state != AgentState.DESTROYING) {
+                capacity = Math.max(capacity, slot.capacity);
+            }
+        }
+        return capacity;
+    }
+
+    /**
+     * The expected busy slots: the smaller of the flow's load and the smoothed busy count, so neither
+     * a busy peak nor a fading flow keeps agents beyond the warm share.
+     */
+    static double expectedBusy(TypeState ts) {
+        return ts.load > 0 ? Math.min(ts.load, ts.busyEwma) : ts.busyEwma;
     }
 
     private void scale(TypeState ts, long now) {
         boolean parked = ts.parked(now);
         int queued = parked ? 0 : Math.max(0, s.queue.size(ts.name) - ts.held);
-        double serviceSec = ts.serviceEwmaNanos / 1e9;
-        double forecast = ts.arrivalRate * serviceSec;
         // Queued tasks that running work will take before a new agent could start do not call
         // for agents: cold starts slower than tasks would otherwise make every queue blip a spawn.
         int covered = engine.lifecycle.planner().coveredBeforeASpawn(ts.name);
         int present = ts.inFlight + Math.max(0, queued - covered);
-        int capacity = 1;
+        int capacity = capacity(ts);
         int current = 0;
         for (AgentSlot slot : ts.slots) {
             if (slot.state != AgentState.DESTROYING) {
                 current++;
-                capacity = Math.max(capacity, slot.capacity);
             }
         }
-        // Work already here needs one slot per task and no more; headroom (target utilization) is
-        // for the steady flow the forecast expects.
+        int cap = Math.min(ts.agentCap(), config.maxAgents());
+        // Work already here needs one slot per task and no more; headroom is for the steady flow.
         int forPresent = (int) Math.ceil(present / (double) capacity);
         // A provider window that holds the queue admits no flow until it reopens.
-        int forFlow = parked ? 0 : (int) Math.ceil(forecast / (capacity * config.targetUtilization()) - 1e-9);
-        if (forFlow > current && forecast <= current * capacity * config.targetUtilization() * (1 + TOLERANCE)) {
-            forFlow = current; // within tolerance of the target, as the HPA does: noise is not demand
-        }
-        double demand = Math.max(present, forecast);
-        int cap = Math.min(ts.agentCap(), config.maxAgents());
-        // Scale up only for work that waits or a flow that is forecast; the warm pool spawns its
-        // own agents. A momentary peak of busy agents is not a reason to buy more of them. The live
-        // agent limit bounds growth only: scale-down keeps to the configured cap, so lowering the
-        // limit never removes agents.
+        int forFlow = parked ? 0 : (int) Math.ceil(ts.flowSlots / (double) capacity - 1e-9);
+        double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
+        int forFlowDown = parked || ts.flowSlots == 0 ? 0 : (int) Math.ceil(
+                flowSlots(ts.load * (1 + TOLERANCE), service, cap * capacity) / (double) capacity - 1e-9);
+        double demand = Math.max(present, ts.load);
+        // Scale up only for work that waits or a flow that is forecast; a momentary peak of busy
+        // agents is not a reason to buy more of them. The live agent limit bounds growth only:
+        // scale-down keeps to the configured cap, so lowering the limit never removes agents.
         int wanted = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlow)));
         int desired = Math.min(wanted, engine.maxAgents());
-        // Scale down never below what the warm pool would spawn straight back: the smoothed busy
-        // count (not the momentary one, which makes every random peak stick) plus its share.
         ts.busyEwma = ts.busyEwma * 0.8 + ts.inFlight / (double) capacity * 0.2;
-        int keep = Math.min(cap, Math.max(wanted, (int) Math.ceil(ts.busyEwma - 1e-9) + (parked ? 0 : ts.warmTarget)));
-        // Nor below what a strategy spawned ahead of forecast demand: removing it before the demand
-        // arrives would only make the strategy spawn it again (churn, and a cold start if late).
+        // Scale down never below what the warm pool would spawn straight back (the expected busy
+        // count plus its share), nor below what a strategy spawned ahead of forecast demand.
+        int keep = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlowDown)));
+        keep = Math.max(keep, Math.min(cap, (int) Math.ceil(expectedBusy(ts) / capacity - 1e-9)
+                + (parked ? 0 : ts.warmTarget)));
         keep = Math.max(keep, Math.min(cap, parked ? 0 : ts.strategyFloor));
 
         ArrayDeque<long[]> window = recommendations.computeIfAbsent(ts.name, k -> new ArrayDeque<>());
         window.addLast(new long[] {now, keep});
-        long horizon = now - config.scaleDownWindow().toNanos();
+        long windowNanos = config.scaleDownWindow().toNanos();
+        long horizon = now - windowNanos;
         while (window.size() > 1 && window.peekFirst()[0] < horizon) {
             window.pollFirst();
         }
@@ -113,18 +205,17 @@ final class ScaleController {
         ts.stabilizedTarget = stabilized;
         double utilization = current == 0 ? 0 : ts.inFlight / (double) (current * capacity);
         if (desired > current) {
-            if (now - ts.lastScaleDownNanos < config.scaleDownWindow().toNanos()) {
-                // Just scaled down: hold for a window rather than flip back. Work that is already
-                // waiting still gets agents through on-demand spawning.
+            if (now - ts.lastScaleDownNanos < windowNanos && current > 0) {
+                // Just scaled down: hold for a window rather than flip back.
                 return;
             }
-            decide(ts, current, desired, "demand " + round(demand) + " at target utilization "
-                    + config.targetUtilization(), queued, utilization, now);
+            decide(ts, current, desired, "demand " + round(demand) + " (a flow of " + round(ts.load) + " busy slots needs "
+                    + ts.flowSlots + " for a p99 wait of " + config.targetWait().toMillis() + " ms)", queued, utilization, now);
             int toSpawn = desired - current;
             while (toSpawn-- > 0 && engine.lifecycle.spawn(ts.name, SpawnCause.SCALE_UP)) {
-                // refused at the cap or the rate limit: the next tick continues
+                ts.lastScaleUpNanos = now; // refused at the cap or the rate limit: the next tick continues
             }
-        } else if (stabilized < current) {
+        } else if (stabilized < current && now - ts.lastScaleUpNanos >= windowNanos) {
             int excess = current - stabilized;
             List<AgentSlot> idle = new ArrayList<>();
             for (AgentSlot slot : ts.slots) {

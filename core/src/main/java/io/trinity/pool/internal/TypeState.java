@@ -43,6 +43,24 @@ final class TypeState {
     /** Smoothed time from spawn to READY. */
     double spawnTimeEwmaNanos;
     long lastScaleDownNanos = Long.MIN_VALUE / 2;
+    /** When the type last gained an agent by a scale-up or a spawning strategy (pool clock). */
+    long lastScaleUpNanos = Long.MIN_VALUE / 2;
+    /**
+     * The scaler's slow view of the flow ({@link ScaleController#observe}): arrival rate per second and
+     * mean service time, each a bias-corrected average over about {@link ScaleController#FLOW_MEMORY_SECONDS},
+     * and the offered load they give (busy slots a steady flow needs, λ x S).
+     */
+    double flowRateSum;
+    double flowServiceSum;
+    double flowWeight;
+    double flowServiceWeight;
+    double load;
+    /** Seconds since the type's first arrival: the flow is sized only once it has been seen for a window. */
+    double flowSeconds;
+    /** Seconds since the last tick with an arrival. */
+    double quietSeconds;
+    /** Slots the steady flow needs by Erlang C at the target wait (and utilization); 0 before any flow. */
+    int flowSlots;
     /** Smoothed busy agents, and the scaler's stabilized target (max over its window). */
     double busyEwma;
     int stabilizedTarget;

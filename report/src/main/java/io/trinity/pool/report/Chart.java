@@ -94,6 +94,59 @@ public final class Chart {
     }
 
     /**
+     * Writes a line chart: each series' points joined in the order given (sort them by x for a
+     * curve), each point marked, with a colour and a legend entry per series. Meant for frontiers
+     * such as cost against latency. Both axes start at 0; a point beyond {@code maxY} is drawn at
+     * the top edge, so one far outlier does not flatten every other series.
+     *
+     * @param file the PNG file to write, replaced if it exists; its folder must exist
+     * @param title the heading above the plot
+     * @param xLabel the horizontal axis title, with its unit
+     * @param yLabel the vertical axis title, with its unit
+     * @param maxY the top of the vertical axis, or 0 or less to fit the largest point
+     * @param series the data, one colour per series in order (ten colours, then they repeat)
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public static void lines(Path file, String title, String xLabel, String yLabel, double maxY, List<Series> series) {
+        double maxX = 0;
+        double top = 0;
+        for (Series s : series) {
+            for (Point p : s.points()) {
+                maxX = Math.max(maxX, p.x());
+                top = Math.max(top, p.y());
+            }
+        }
+        maxX = Png.nice(maxX * 1.1);
+        top = maxY > 0 ? maxY : Png.nice(top * 1.1);
+        BufferedImage img = Png.image(W, H);
+        Graphics2D g = canvas(img, title);
+        axes(g, xLabel, yLabel, maxX, top, true);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            g.setColor(PALETTE[i % PALETTE.length]);
+            g.setStroke(new BasicStroke(2f));
+            int lastX = -1;
+            int lastY = -1;
+            for (Point p : s.points()) {
+                int x = px(p.x(), maxX);
+                int y = py(Math.min(p.y(), top), top);
+                if (lastX >= 0) {
+                    g.drawLine(lastX, lastY, x, y);
+                }
+                g.fillOval(x - 4, y - 4, 8, 8);
+                if (p.label() != null) {
+                    g.drawString(p.label(), x + 6, y - 5);
+                }
+                lastX = x;
+                lastY = y;
+            }
+            legend(g, i, s.name());
+        }
+        save(img, g, file);
+    }
+
+    /**
      * Writes grouped bars: one group per category, one bar per series.
      *
      * @param file the PNG file to write, replaced if it exists; its folder must exist

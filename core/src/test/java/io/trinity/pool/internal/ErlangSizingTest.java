@@ -1,0 +1,80 @@
+package io.trinity.pool.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trinity.pool.AgentPool;
+import io.trinity.pool.PoolConfig;
+import io.trinity.pool.Task;
+import io.trinity.pool.event.PoolEvent;
+import io.trinity.pool.sim.Distribution;
+import io.trinity.pool.sim.SimProfile;
+import io.trinity.pool.sim.SimulatedAgent;
+import io.trinity.pool.time.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The scaler on a steady Poisson flow: it settles at the Erlang-C size and never reverses inside its window. */
+class ErlangSizingTest {
+
+    @Test
+    void aSteadyFlowSettlesAtTheErlangSizeWithoutReversingInsideTheWindow() {
+        VirtualClock clock = new VirtualClock();
+        List<PoolEvent> events = new ArrayList<>();
+        Duration window = Duration.ofSeconds(60);
+        PoolConfig config = PoolConfig.custom().maxAgents(64).queueCapacity(100_000).scaleDownWindow(window)
+                .targetWait(Duration.ofMillis(250)).warmPool(1).warmPoolMin(1).warmPoolMax(1).build();
+        SimProfile profile = SimProfile.of(Distribution.exponential(Duration.ofSeconds(1)))
+                .withSpawnDelay(Duration.ofSeconds(2));
+        AgentPool pool = AgentPool.builder().config(config).deterministic(clock).listener(events::add)
+                .register("data", SimulatedAgent.factory(clock, profile, 5)).build();
+        // 8 tasks/s of 1 s tasks: a = 8, and Erlang C at a 0.25 s p99 target asks for this many slots
+        int erlang = ErlangC.slotsFor(8, 1, 0.25, 0.01, 64);
+        SplittableRandom random = new SplittableRandom(5);
+        long end = Duration.ofMinutes(30).toNanos();
+        long settled = Duration.ofMinutes(10).toNanos();
+        double agentNanos = 0;
+        long last = 0;
+        while (clock.nanoTime() < end) {
+            pool.submit(Task.of("data", Map.of()));
+            clock.advance(Duration.ofNanos((long) (-Math.log(1 - random.nextDouble()) / 8 * 1e9)));
+            if (clock.nanoTime() >= settled) {
+                agentNanos += pool.snapshot().agents().size() * (double) (clock.nanoTime() - Math.max(last, settled));
+            }
+            last = clock.nanoTime();
+        }
+        double meanAgents = agentNanos / (clock.nanoTime() - settled);
+        assertThat(erlang).isBetween(12, 16);
+        // the size follows the flow's Erlang-C size (plus at most its 5% hysteresis), not the busy count (8)
+        assertThat(meanAgents).isBetween(erlang - 0.5, erlang + 1.5);
+
+        // reversals of the agent count's direction within a window of the last change the other way,
+        // counted from spawns and removals of every cause, the way the auto-scaling bench counts them
+        int direction = 0;
+        long lastUp = Long.MIN_VALUE / 2;
+        long lastDown = Long.MIN_VALUE / 2;
+        int fastFlips = 0;
+        int changes = 0;
+        for (PoolEvent e : events) {
+            int d = e instanceof PoolEvent.AgentSpawned ? 1 : e instanceof PoolEvent.AgentDestroyed ? -1 : 0;
+            if (d == 0) {
+                continue;
+            }
+            changes++;
+            if (direction != 0 && d != direction && e.nanos() - (d > 0 ? lastDown : lastUp) < window.toNanos()) {
+                fastFlips++;
+            }
+            direction = d;
+            if (d > 0) {
+                lastUp = e.nanos();
+            } else {
+                lastDown = e.nanos();
+            }
+        }
+        assertThat(changes).as("the pool did scale").isGreaterThan(erlang);
+        assertThat(fastFlips).isZero();
+    }
+}
