@@ -53,9 +53,10 @@ final class NodeHost implements AutoCloseable {
     private final BooleanSupplier leaseValid;
     private final Map<String, Hosted> agents = new ConcurrentHashMap<>();
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    /** Calls started here whose end is not yet written: a claim by polling must not start them again. */
+    private final Set<Long> started = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean wake = new AtomicBoolean();
     private final AtomicInteger busy = new AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
     private final Thread listener;
@@ -120,11 +121,23 @@ final class NodeHost implements AutoCloseable {
             try (Connection c = db.session(); var s = c.createStatement()) {
                 s.execute("LISTEN \"" + channel(node) + "\"");
                 PGConnection pg = c.unwrap(PGConnection.class);
-                work(c, true);
+                work(c, true, true);
+                long polled = System.nanoTime();
                 while (!closed.get()) {
                     PGNotification[] got = pg.getNotifications((int) pollMillis);
-                    boolean all = got == null || got.length == 0;
-                    work(c, all || wake.getAndSet(false) || hasFlag(got, 'g') || hasFlag(got, 'c'));
+                    boolean all = got == null || got.length == 0 || System.nanoTime() - polled > pollMillis * 1_000_000;
+                    if (all) {
+                        polled = System.nanoTime();
+                    }
+                    boolean claim = all || hasFlag(got, 'a');
+                    if (!all && leaseValid.getAsBoolean()) {
+                        for (PGNotification n : got) {
+                            if (n.getParameter().startsWith("A")) {
+                                startDelivered(n.getParameter().substring(1));
+                            }
+                        }
+                    }
+                    work(c, all || hasFlag(got, 'g') || hasFlag(got, 'c'), claim);
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!closed.get()) {
@@ -137,14 +150,15 @@ final class NodeHost implements AutoCloseable {
 
     private static boolean hasFlag(PGNotification[] got, char flag) {
         for (PGNotification n : got) {
-            if (n.getParameter().indexOf(flag) >= 0) {
+            // a payload of whole calls ("A[...]") is data, not flags
+            if (!n.getParameter().startsWith("A") && n.getParameter().indexOf(flag) >= 0) {
                 return true;
             }
         }
         return false;
     }
 
-    private void work(Connection c, boolean all) throws SQLException {
+    private void work(Connection c, boolean all, boolean claim) throws SQLException {
         if (!leaseValid.getAsBoolean()) {
             return;
         }
@@ -153,7 +167,40 @@ final class NodeHost implements AutoCloseable {
             syncAgents(c, inc);
             cancelled(c);
         }
-        claim(c, inc);
+        if (claim) {
+            claim(c, inc);
+        }
+    }
+
+    /**
+     * Starts the calls a notification carried whole ({@code [{"id", "agent", "task", "attempt",
+     * "json"}]}), with no query: the row stays {@code assigned} until the end is written, and
+     * {@link #started} keeps a poll's claim from starting them twice.
+     */
+    private void startDelivered(String payload) {
+        try {
+            for (var call : Wire.JSON.readTree(payload)) {
+                long id = call.get("id").asLong();
+                if (started.contains(id)) {
+                    continue;
+                }
+                start(id, call.get("agent").asText(), call.get("task").asLong(), call.get("attempt").asInt(),
+                        call.get("json").asText());
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("node {}: an assignment notification did not parse ({}); the next poll claims its rows", node,
+                    e.getMessage());
+        }
+    }
+
+    private void start(long id, String agentId, long taskId, int attempt, String taskJson) {
+        Hosted h = agents.get(agentId);
+        Running r = new Running(id, taskId, attempt, agentId, taskJson, h);
+        started.add(id);
+        running.put(id, r);
+        busy.incrementAndGet();
+        calls.increment();
+        r.thread = Thread.ofVirtual().name("trinity-call-" + id).start(r::run);
     }
 
     private void syncAgents(Connection c, long inc) throws SQLException {
@@ -243,18 +290,15 @@ final class NodeHost implements AutoCloseable {
         try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_assignments SET state = 'running'"
                 + " WHERE node = ? AND incarnation = ? AND state = 'assigned'"
                 + " RETURNING id, agent_id, task_id, attempt, task")) {
+            // (rows started from a notification are claimed here too, and skipped: see started)
             ps.setString(1, node);
             ps.setLong(2, inc);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
-                    String agentId = rs.getString(2);
-                    Hosted h = agents.get(agentId);
-                    Running r = new Running(id, rs.getLong(3), rs.getInt(4), agentId, rs.getString(5), h);
-                    running.put(id, r);
-                    busy.incrementAndGet();
-                    calls.increment();
-                    r.thread = Thread.ofVirtual().name("trinity-call-" + id).start(r::run);
+                    if (!started.contains(id)) {
+                        start(id, rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5));
+                    }
                 }
             }
         }
@@ -288,7 +332,7 @@ final class NodeHost implements AutoCloseable {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement calls = c.prepareStatement(
-                    "UPDATE cluster_assignments SET state = ?, result = ? WHERE id = ? AND state = 'running'");
+                    "UPDATE cluster_assignments SET state = ?, result = ? WHERE id = ? AND state IN ('assigned', 'running')");
                  PreparedStatement spawns = c.prepareStatement("UPDATE cluster_agents SET state = ?, capacity = ?,"
                          + " error = ? WHERE agent_id = ? AND state = 'spawning'")) {
                 int nCalls = 0;
@@ -316,11 +360,42 @@ final class NodeHost implements AutoCloseable {
                     spawns.executeBatch();
                 }
             }
-            try (var s = c.createStatement()) {
-                s.execute("SELECT pg_notify('" + RemoteCalls.CHANNEL + "', 'r')");
+            try (PreparedStatement n = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                n.setString(1, RemoteCalls.CHANNEL);
+                n.setString(2, resultsPayload(batch));
+                n.executeQuery().close();
             }
             c.commit();
         }
+        for (Ended e : batch) {
+            if (e.assignment >= 0) {
+                started.remove(e.assignment); // its row is no longer assigned: no claim can start it
+            }
+        }
+    }
+
+    /**
+     * The ends of calls in the notification itself ({@code R[{"id", "state", "result"}]}) when
+     * they fit, so the scheduler needs no query; else {@code r}, and it reads the rows.
+     */
+    private static String resultsPayload(List<Ended> batch) {
+        StringBuilder sb = new StringBuilder("R[");
+        boolean any = false;
+        for (Ended e : batch) {
+            if (e.assignment < 0) {
+                return "r";
+            }
+            if (any) {
+                sb.append(',');
+            }
+            sb.append("{\"id\":").append(e.assignment).append(",\"state\":\"").append(e.state)
+                    .append("\",\"result\":").append(Wire.write(e.result)).append('}');
+            any = true;
+            if (sb.length() > RemoteCalls.MAX_PAYLOAD) {
+                return "r";
+            }
+        }
+        return sb.append(']').toString();
     }
 
     @Override

@@ -16,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where the scheduler's pool puts a new agent: on the live node with the most room relative to
- * its {@code --max-agents} (the scheduler's own node on a tie, since its calls need no database
- * round trip). Types that submit subtasks (coordinators) stay on the scheduler's node, where the
+ * Where the scheduler's pool puts a new agent: on the live node with the fewest agents of its
+ * type (tasks prefer agents on the node they came in on, so each node should have some of each
+ * type in use), then the most room relative to its {@code --max-agents}, then the scheduler's
+ * own node (its calls need no database round trip). Types that submit subtasks (coordinators) stay on the scheduler's node, where the
  * pool is. The pool's agent limit is the sum of the live nodes' {@code --max-agents}.
  */
 final class Placement {
@@ -26,6 +27,8 @@ final class Placement {
     private final String self;
     private final Set<String> localOnly;
     private final Map<String, AtomicInteger> placed = new ConcurrentHashMap<>();
+    /** Agents per node and type ("node\u0000type"): each type is spread over the nodes. */
+    private final Map<String, AtomicInteger> placedByType = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder localCalls = new java.util.concurrent.atomic.LongAdder();
     private volatile Map<String, NodeView> live = Map.of();
     private volatile RemoteCalls calls;
@@ -38,6 +41,7 @@ final class Placement {
     void use(RemoteCalls calls) {
         this.calls = calls;
         placed.clear();
+        placedByType.clear();
     }
 
     void update(Collection<NodeView> nodes) {
@@ -74,8 +78,13 @@ final class Placement {
         AgentFactory placedFactory = init -> {
             String node = choose(type.name());
             AtomicInteger count = placed.computeIfAbsent(node, k -> new AtomicInteger());
+            AtomicInteger ofType = placedByType.computeIfAbsent(node + '\u0000' + type.name(), k -> new AtomicInteger());
             count.incrementAndGet();
-            Runnable release = count::decrementAndGet;
+            ofType.incrementAndGet();
+            Runnable release = () -> {
+                count.decrementAndGet();
+                ofType.decrementAndGet();
+            };
             try {
                 if (node.equals(self)) {
                     Agent a = local.create(init);
@@ -97,16 +106,24 @@ final class Placement {
         if (localOnly.contains(type) || calls == null) {
             return self;
         }
+        // the node with the fewest agents of this type (so every node soon has one: tasks prefer
+        // their own node's agents), then the most room relative to its maximum, then this one
         String best = null;
+        int bestOfType = Integer.MAX_VALUE;
         double bestLoad = Double.MAX_VALUE;
         for (NodeView n : live.values()) {
             int p = placedOn(n.node());
             if (p >= n.maxAgents()) {
                 continue;
             }
+            AtomicInteger t = placedByType.get(n.node() + '\u0000' + type);
+            int ofType = t == null ? 0 : t.get();
             double load = (double) p / n.maxAgents();
-            if (load < bestLoad || (load == bestLoad && n.node().equals(self))) {
+            boolean better = ofType < bestOfType
+                    || (ofType == bestOfType && (load < bestLoad || (load == bestLoad && n.node().equals(self))));
+            if (better) {
                 best = n.node();
+                bestOfType = ofType;
                 bestLoad = load;
             }
         }

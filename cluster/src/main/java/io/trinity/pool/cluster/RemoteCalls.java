@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class RemoteCalls implements AutoCloseable {
 
     static final String CHANNEL = "trinity_scheduler";
+    /** Notifications carry at most 8,000 bytes; what is longer goes by its rows alone. */
+    static final int MAX_PAYLOAD = 7_500;
     private static final Logger LOG = LoggerFactory.getLogger(RemoteCalls.class);
 
     private final ClusterDatabase db;
@@ -262,6 +264,25 @@ final class RemoteCalls implements AutoCloseable {
                 Map<String, String> flags = new TreeMap<>();
                 notifyCalls.forEach(n -> flags.merge(n, "a", String::concat));
                 notifyAgents.forEach(n -> flags.merge(n, "g", String::concat));
+                // calls travel whole in the notification when they fit: the node starts them at once
+                Map<String, StringBuilder> delivered = new TreeMap<>();
+                for (Op op : batch) {
+                    if (op instanceof Call call) {
+                        StringBuilder sb = delivered.computeIfAbsent(call.agent.node(), k -> new StringBuilder("A["));
+                        if (sb.length() > 2) {
+                            sb.append(',');
+                        }
+                        sb.append("{\"id\":").append(call.id).append(",\"agent\":").append(Wire.write(call.agent.id()))
+                                .append(",\"task\":").append(call.context.taskId()).append(",\"attempt\":")
+                                .append(call.context.attempt()).append(",\"json\":").append(Wire.write(call.taskJson))
+                                .append('}');
+                    }
+                }
+                delivered.forEach((n, sb) -> {
+                    if (sb.length() + 1 <= MAX_PAYLOAD && !flags.getOrDefault(n, "").contains("g")) {
+                        flags.put(n, sb.append(']').toString());
+                    }
+                });
                 try (PreparedStatement n = c.prepareStatement("SELECT pg_notify(?, ?)")) {
                     for (var e : flags.entrySet()) {
                         n.setString(1, NodeHost.channel(e.getKey()));
@@ -285,9 +306,27 @@ final class RemoteCalls implements AutoCloseable {
             try (Connection c = db.session(); var s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long harvested = 0;
+                boolean harvest = true;
                 while (!closed.get() && !fenced.get()) {
-                    harvest(c);
-                    pg.getNotifications((int) pollMillis);
+                    if (harvest || System.nanoTime() - harvested > pollMillis * 1_000_000) {
+                        harvest(c);
+                        harvested = System.nanoTime();
+                    }
+                    harvest = false;
+                    org.postgresql.PGNotification[] got = pg.getNotifications((int) pollMillis);
+                    if (got == null || got.length == 0) {
+                        harvest = true;
+                        continue;
+                    }
+                    for (org.postgresql.PGNotification n : got) {
+                        String p = n.getParameter();
+                        if (p.startsWith("R")) {
+                            delivered(p.substring(1));
+                        } else {
+                            harvest = true;
+                        }
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!closed.get()) {
@@ -299,6 +338,21 @@ final class RemoteCalls implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** Ends that came whole in a notification; their rows go with the next harvest. */
+    private void delivered(String payload) {
+        try {
+            for (var end : Wire.JSON.readTree(payload)) {
+                Call call = calls.remove(end.get("id").asLong());
+                if (call != null) {
+                    call.end(Wire.Outcome.fromJson(end.get("result").asText()), call.agent.node());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("scheduler: a results notification did not parse ({}); the next harvest reads the rows",
+                    e.getMessage());
         }
     }
 
@@ -329,7 +383,8 @@ final class RemoteCalls implements AutoCloseable {
                 ps.executeUpdate();
             }
         }
-        if (!calls.isEmpty()) {
+        // ends whose notification was lost, and the rows of those that came in one
+        {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM cluster_assignments WHERE epoch = ?"
                     + " AND state IN ('succeeded', 'failed') RETURNING id, node, result")) {
                 ps.setLong(1, epoch);

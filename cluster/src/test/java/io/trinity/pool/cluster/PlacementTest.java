@@ -45,6 +45,17 @@ class PlacementTest {
     }
 
     @Test
+    void eachTypeIsSpreadOverTheNodesSoEveryNodeHasOneOfItsOwn() throws Exception {
+        placement.update(List.of(node("a", 8, true), node("b", 8, true), node("c", 8, true)));
+        placement.use(new RemoteCalls(null, 1, 100, () -> { }));
+        AgentType system = AgentType.of("system", init -> ctx -> Payload.EMPTY);
+        assertThat(spawn(plain, 2)).containsExactly("a", "b");
+        // a node with no agent of a type gets the next one of it, even if it has others
+        assertThat(spawn(system, 3)).containsExactly("c", "a", "b");
+        assertThat(spawn(plain, 1)).containsExactly("c");
+    }
+
+    @Test
     void closingAnAgentGivesItsPlaceBack() throws Exception {
         placement.update(List.of(node("a", 1, true), node("b", 1, true)));
         placement.use(new RemoteCalls(null, 1, 100, () -> { }));
