@@ -329,48 +329,49 @@ final class NodeHost implements AutoCloseable {
     }
 
     private void flush(List<Ended> batch) throws SQLException {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement calls = c.prepareStatement(
-                    "UPDATE cluster_assignments SET state = ?, result = ? WHERE id = ? AND state IN ('assigned', 'running')");
-                 PreparedStatement spawns = c.prepareStatement("UPDATE cluster_agents SET state = ?, capacity = ?,"
-                         + " error = ? WHERE agent_id = ? AND state = 'spawning'")) {
-                int nCalls = 0;
-                int nSpawns = 0;
-                for (Ended e : batch) {
-                    if (e.assignment >= 0) {
-                        calls.setString(1, e.state);
-                        calls.setString(2, e.result);
-                        calls.setLong(3, e.assignment);
-                        calls.addBatch();
-                        nCalls++;
-                    } else {
-                        spawns.setString(1, e.state);
-                        spawns.setInt(2, e.capacity);
-                        spawns.setString(3, e.result);
-                        spawns.setString(4, e.agentId);
-                        spawns.addBatch();
-                        nSpawns++;
-                    }
-                }
-                if (nCalls > 0) {
-                    calls.executeBatch();
-                }
-                if (nSpawns > 0) {
-                    spawns.executeBatch();
-                }
-            }
-            try (PreparedStatement n = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                n.setString(1, RemoteCalls.CHANNEL);
-                n.setString(2, resultsPayload(batch));
-                n.executeQuery().close();
-            }
-            c.commit();
-        }
+        List<Ended> calls = new ArrayList<>(batch.size());
+        List<Ended> spawns = new ArrayList<>();
         for (Ended e : batch) {
-            if (e.assignment >= 0) {
-                started.remove(e.assignment); // its row is no longer assigned: no claim can start it
+            (e.assignment >= 0 ? calls : spawns).add(e);
+        }
+        try (Connection c = db.connection()) {
+            if (!spawns.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_agents SET state = ?, capacity = ?,"
+                        + " error = ? WHERE agent_id = ? AND state = 'spawning'")) {
+                    for (Ended e : spawns) {
+                        ps.setString(1, e.state);
+                        ps.setInt(2, e.capacity);
+                        ps.setString(3, e.result);
+                        ps.setString(4, e.agentId);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
+            // the ends and the notification (with them in it when they fit) in one statement
+            Long[] ids = new Long[calls.size()];
+            String[] states = new String[calls.size()];
+            String[] results = new String[calls.size()];
+            for (int i = 0; i < ids.length; i++) {
+                Ended e = calls.get(i);
+                ids[i] = e.assignment;
+                states[i] = e.state;
+                results[i] = e.result;
+            }
+            try (PreparedStatement ps = c.prepareStatement("WITH u AS (UPDATE cluster_assignments a SET state = v.state,"
+                    + " result = v.result FROM unnest(?::bigint[], ?::text[], ?::text[]) AS v(id, state, result)"
+                    + " WHERE a.id = v.id AND a.state IN ('assigned', 'running') RETURNING 1)"
+                    + " SELECT (SELECT count(*) FROM u), pg_notify(?, ?)")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids));
+                ps.setArray(2, c.createArrayOf("text", states));
+                ps.setArray(3, c.createArrayOf("text", results));
+                ps.setString(4, RemoteCalls.CHANNEL);
+                ps.setString(5, spawns.isEmpty() ? resultsPayload(calls) : "r");
+                ps.executeQuery().close();
+            }
+        }
+        for (Ended e : calls) {
+            started.remove(e.assignment); // its row is no longer assigned: no claim can start it
         }
     }
 

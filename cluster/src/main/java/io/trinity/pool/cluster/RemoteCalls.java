@@ -193,7 +193,91 @@ final class RemoteCalls implements AutoCloseable {
         calls.clear();
     }
 
+    /** Calls alone, the common batch, in one statement; anything else in one transaction of several. */
     private void flush(List<Op> batch) throws SQLException {
+        for (Op op : batch) {
+            if (!(op instanceof Call)) {
+                flushAll(batch);
+                return;
+            }
+        }
+        flushCalls(batch);
+    }
+
+    /**
+     * One round trip: the fence read under a share lock, the rows and the notifications (with the
+     * calls in their payload when they fit) in a single autocommitted statement. Nothing is
+     * written when the epoch moved on, and the statement says so.
+     */
+    private void flushCalls(List<Op> batch) throws SQLException {
+        int n = batch.size();
+        Long[] ids = new Long[n];
+        String[] nodes = new String[n];
+        Long[] incarnations = new Long[n];
+        String[] agents = new String[n];
+        Long[] tasks = new Long[n];
+        Integer[] attempts = new Integer[n];
+        String[] json = new String[n];
+        Map<String, StringBuilder> payloads = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            Call call = (Call) batch.get(i);
+            ids[i] = call.id;
+            nodes[i] = call.agent.node();
+            incarnations[i] = call.agent.incarnation();
+            agents[i] = call.agent.id();
+            tasks[i] = call.context.taskId();
+            attempts[i] = call.context.attempt();
+            json[i] = call.taskJson;
+            StringBuilder sb = payloads.computeIfAbsent(nodes[i], k -> new StringBuilder("A["));
+            if (sb.length() > 2) {
+                sb.append(',');
+            }
+            sb.append("{\"id\":").append(call.id).append(",\"agent\":").append(Wire.write(call.agent.id()))
+                    .append(",\"task\":").append(call.context.taskId()).append(",\"attempt\":")
+                    .append(call.context.attempt()).append(",\"json\":").append(Wire.write(call.taskJson)).append('}');
+        }
+        String[] channels = new String[payloads.size()];
+        String[] texts = new String[payloads.size()];
+        int k = 0;
+        for (var e : payloads.entrySet()) {
+            channels[k] = NodeHost.channel(e.getKey());
+            String p = e.getValue().append(']').toString();
+            texts[k++] = p.length() <= MAX_PAYLOAD ? p : "a";
+        }
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "WITH fence AS (SELECT epoch FROM journal_fence WHERE id = 1 FOR SHARE),"
+                        + " ins AS (INSERT INTO cluster_assignments (id, epoch, node, incarnation, agent_id, task_id,"
+                        + " attempt, task, state) SELECT x.id, ?, x.node, x.inc, x.agent, x.task_id, x.attempt, x.task,"
+                        + " 'assigned' FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::int[],"
+                        + " ?::text[]) AS x(id, node, inc, agent, task_id, attempt, task)"
+                        + " WHERE (SELECT epoch FROM fence) = ? RETURNING 1),"
+                        + " note AS (SELECT pg_notify(y.channel, y.payload) FROM unnest(?::text[], ?::text[])"
+                        + " AS y(channel, payload) WHERE (SELECT epoch FROM fence) = ?)"
+                        + " SELECT (SELECT epoch FROM fence), (SELECT count(*) FROM ins), (SELECT count(*) FROM note)")) {
+            ps.setLong(1, epoch);
+            ps.setArray(2, c.createArrayOf("bigint", ids));
+            ps.setArray(3, c.createArrayOf("text", nodes));
+            ps.setArray(4, c.createArrayOf("bigint", incarnations));
+            ps.setArray(5, c.createArrayOf("text", agents));
+            ps.setArray(6, c.createArrayOf("bigint", tasks));
+            ps.setArray(7, c.createArrayOf("integer", attempts));
+            ps.setArray(8, c.createArrayOf("text", json));
+            ps.setLong(9, epoch);
+            ps.setArray(10, c.createArrayOf("text", channels));
+            ps.setArray(11, c.createArrayOf("text", texts));
+            ps.setLong(12, epoch);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long now = rs.getLong(1);
+                if (now != epoch) {
+                    throw new Fenced("fenced: this scheduler's epoch " + epoch + " is older than the cluster's " + now
+                            + "; another node took over, so this one stops scheduling");
+                }
+            }
+        }
+    }
+
+    private void flushAll(List<Op> batch) throws SQLException {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
