@@ -29,7 +29,8 @@ final class Attempt implements TaskContext {
     volatile double progress = -1;
     volatile double quality = Double.NaN;
     volatile boolean cancelled;
-    volatile Thread thread;
+    /** The thread running the agent's code, set and cleared under the cancel lock (see {@link #cancelWork}). */
+    private Thread thread;
     final Map<String, Long> usage = new ConcurrentHashMap<>();
     private final List<Runnable> cancelActions = new ArrayList<>(1);
 
@@ -98,9 +99,29 @@ final class Attempt implements TaskContext {
                 Engine.LOG.warn("agent {}: a cancel action of task {} threw", slot.id, record.id, e);
             }
         }
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        // Under the lock: the thread is interrupted only while it still runs this attempt, never
+        // once it has moved on (agent threads are reused for the next attempt).
+        synchronized (cancelActions) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    /** The agent's code starts on the current thread. */
+    void runsOn(Thread t) {
+        synchronized (cancelActions) {
+            thread = t;
+        }
+    }
+
+    /** The agent's code returned: no interrupt meant for this attempt reaches the thread's next work. */
+    void returnedFromThread() {
+        synchronized (cancelActions) {
+            thread = null;
+        }
+        if (cancelled) {
+            Thread.interrupted();
         }
     }
 

@@ -419,7 +419,7 @@ final class Dispatcher {
             return;
         }
         engine.agentExecutor.execute(() -> {
-            a.thread = Thread.currentThread();
+            a.runsOn(Thread.currentThread());
             Payload value = null;
             Throwable error = null;
             try {
@@ -431,10 +431,7 @@ final class Dispatcher {
             } catch (Throwable e) {
                 error = e;
             } finally {
-                a.thread = null;
-                if (a.cancelled) {
-                    Thread.interrupted(); // an interrupt meant for this task must not leak into the next
-                }
+                a.returnedFromThread(); // an interrupt meant for this task must not leak into the next
             }
             Payload v = value;
             Throwable e = error;

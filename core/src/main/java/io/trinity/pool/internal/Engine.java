@@ -119,7 +119,7 @@ public final class Engine implements AgentPool {
         this.types = types;
         this.clock = clock;
         if (agentExecutor == null) {
-            ownedAgentExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+            ownedAgentExecutor = reusedVirtualThreads();
             this.agentExecutor = ownedAgentExecutor;
         } else {
             ownedAgentExecutor = null;
@@ -174,6 +174,21 @@ public final class Engine implements AgentPool {
             post(recovery::run);
         }
         loop.post(housekeeper::start);
+    }
+
+    /** How long an agent thread with nothing to run waits for the next attempt before it ends. */
+    static final long AGENT_THREAD_KEEP_ALIVE_SECONDS = 30;
+
+    /**
+     * The default agent executor: virtual threads, each reused for the next attempt (a hand-off
+     * to a parked thread) instead of a thread started per attempt, which cost the loop an
+     * allocation and a registration per task. Unbounded like a thread per task; a thread idle
+     * for {@link #AGENT_THREAD_KEEP_ALIVE_SECONDS} ends. The worker clears a stray interrupt
+     * before each run, and {@link Attempt} delivers its interrupt only while its own code runs.
+     */
+    private static ExecutorService reusedVirtualThreads() {
+        return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, AGENT_THREAD_KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), Thread.ofVirtual().factory());
     }
 
     // ---- public API (any thread) ------------------------------------------------------------
@@ -510,13 +525,13 @@ public final class Engine implements AgentPool {
         durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
                 value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
         if (state == TaskState.SUCCEEDED) {
-            durability.afterDurable(() -> {
+            durability.afterDurable(r.future, () -> {
                 forget(r);
                 r.future.complete(value);
             });
         } else {
             TaskFailedException failure = new TaskFailedException(r.id, state, r.failureReasons(), cause);
-            durability.afterDurable(() -> {
+            durability.afterDurable(r.future, () -> {
                 forget(r);
                 r.future.completeExceptionally(failure);
             });
