@@ -31,8 +31,9 @@ final class Attempt implements TaskContext {
     volatile boolean cancelled;
     /** The thread running the agent's code, set and cleared under the cancel lock (see {@link #cancelWork}). */
     private Thread thread;
-    final Map<String, Long> usage = new ConcurrentHashMap<>();
-    private final List<Runnable> cancelActions = new ArrayList<>(1);
+    /** Usage the agent reported, by resource; created on the first report (most attempts report none). */
+    private volatile Map<String, Long> usage;
+    private final List<Runnable> cancelActions = new ArrayList<>();
 
     /** Loop-owned: how the attempt ended, once decided; null while it runs. */
     TaskOutcome outcome;
@@ -108,6 +109,12 @@ final class Attempt implements TaskContext {
         }
     }
 
+    /** Usage reported so far, by resource (a live view; empty when none). Any thread. */
+    Map<String, Long> usage() {
+        Map<String, Long> u = usage;
+        return u == null ? Map.of() : u;
+    }
+
     /** The agent's code starts on the current thread. */
     void runsOn(Thread t) {
         synchronized (cancelActions) {
@@ -140,7 +147,16 @@ final class Attempt implements TaskContext {
             throw new IllegalArgumentException("usage needs a resource name and units >= 0 (got resource="
                     + resource + ", units=" + units + ")");
         }
-        usage.merge(resource, units, Long::sum);
+        Map<String, Long> u = usage;
+        if (u == null) {
+            synchronized (cancelActions) {
+                if (usage == null) {
+                    usage = new ConcurrentHashMap<>();
+                }
+                u = usage;
+            }
+        }
+        u.merge(resource, units, Long::sum);
         engine.usageReported(this); // budgets are checked on the loop as usage comes in
     }
 

@@ -253,7 +253,8 @@ final class Governor {
         if (last) {
             runningByTenant.remove(tenant);
         }
-        Map<String, Long> used = new HashMap<>(a.usage);
+        // most attempts report nothing and hold no grant: no map to build for them
+        Map<String, Long> used = a.usage().isEmpty() && r.grants.isEmpty() ? Map.of() : new HashMap<>(a.usage());
         boolean refused = a.outcome == TaskOutcome.RATE_LIMITED;
         for (ResourcePacer.Grant g : r.grants) {
             Long reported = used.get(g.resource());
@@ -298,7 +299,7 @@ final class Governor {
         }
         TaskRecord r = a.record;
         Map<String, Long> now = new HashMap<>(r.spent);
-        a.usage.forEach((k, v) -> now.merge(k, v, Long::sum));
+        a.usage().forEach((k, v) -> now.merge(k, v, Long::sum));
         Budget own = r.task.budget().orElse(null);
         if (own != null && stopIfOver(r, "task", own, total(now), prices.cost(now))) {
             return;
@@ -310,7 +311,7 @@ final class Governor {
         Map<String, Long> tenantNow = new HashMap<>();
         for (Attempt other : running) {
             if (other.record.tenant().equals(t.name())) {
-                other.usage.forEach((k, v) -> tenantNow.merge(k, v, Long::sum));
+                other.usage().forEach((k, v) -> tenantNow.merge(k, v, Long::sum));
             }
         }
         stopIfOver(r, "tenant", t.budget(), ledger.tokens(t.name()) + total(tenantNow),
