@@ -95,6 +95,7 @@ public final class Engine implements AgentPool {
     /** The loop's view of the permits, to choose what a full queue sheds. */
     final Shedder shedder;
     private volatile boolean accepting = true;
+    private final boolean ownedThreads;
     /** The live cap beside config.maxAgents(), or null; read on the loop whenever a spawn is weighed. */
     private final java.util.function.IntSupplier agentLimit;
 
@@ -135,7 +136,10 @@ public final class Engine implements AgentPool {
         } else {
             ownedLoopExecutor = null;
         }
-        this.loop = new SerialLoop(loopExecutor, this::afterBatch);
+        // Caller-runs only with the pool's own loop thread: a direct (deterministic) or a caller's
+        // executor keeps exactly the drain it asked for.
+        this.loop = new SerialLoop(loopExecutor, this::afterBatch, ownedLoopExecutor != null);
+        this.ownedThreads = ownedLoopExecutor != null && ownedAgentExecutor != null;
         if (callbackExecutor != null) {
             this.callbacks = callbackExecutor;
         } else if (deterministic) {
@@ -476,6 +480,11 @@ public final class Engine implements AgentPool {
     @Override
     public PoolConfig config() {
         return config;
+    }
+
+    /** True when the pool runs its own loop thread and agent threads (no executor was given for either). */
+    boolean ownsThreads() {
+        return ownedThreads;
     }
 
     /** Commands that threw inside the loop: 0 unless there is a bug. */
