@@ -398,7 +398,9 @@ final class Dispatcher {
         }
         boolean isRemote = remote;
         s.events.emit(() -> new PoolEvent.TaskDispatched(now, r.id, slot.id, balancerName, a.number, node, isRemote));
-        engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
+        if (engine.durability.enabled()) {
+            engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
+        }
         Duration limit = r.task.timeout().orElse(null);
         if (limit != null && io.trinity.pool.Durations.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none
             a.timeoutTimer = engine.clock.schedule(limit, () -> engine.post(() -> timedOut(a, limit)));

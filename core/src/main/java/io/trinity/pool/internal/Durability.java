@@ -15,22 +15,24 @@ import java.util.concurrent.Executor;
  * in one {@link Journal#write} after the batch (the journal groups concurrent writes into one
  * commit), and the futures of tasks that ended in the batch complete only once that write is
  * durable: a caller never sees a final state a restart could take back. Without a journal the
- * batch's completions go to the callback executor as soon as the batch ends. Loop-only.
+ * batch's completions run on the loop as soon as the batch ends. Loop-only.
  *
- * <p>A batch's completions run as one callback (one thread start per batch, not per task),
- * except that a future someone has attached a stage to gets a callback of its own: its stage
- * is user code and may block, and must not delay the other results of the batch.
+ * <p>A completion runs no user code wherever it runs: it completes the task's own future, whose
+ * only dependents relay to the callback executor ({@link TaskRecord#result()}). So without a
+ * journal the loop runs them itself (no thread per task or batch), and with one they run as one
+ * callback once the batch is durable.
  */
 final class Durability {
+
+    private static final java.util.concurrent.CompletableFuture<Void> DONE =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private final Journal journal;
     private final Executor callbacks;
     private List<JournalRecord> batch = new ArrayList<>();
-    private List<Completion> completions = new ArrayList<>();
+    private List<Runnable> completions = new ArrayList<>();
 
-    /** A task's end to deliver: {@code run} completes {@code future}. */
-    record Completion(java.util.concurrent.CompletableFuture<?> future, Runnable run) {
-    }
+
     /** The newest saved snapshot per agent type, offered to the next agent of that type. */
     private final Map<String, AgentSnapshot> snapshots = new HashMap<>();
 
@@ -50,31 +52,33 @@ final class Durability {
     }
 
     /**
-     * Runs {@code completion}, which completes {@code future}, on the callback executor once this
-     * batch's records are durable (without a journal: once the batch ends).
+     * Runs {@code completion} (which completes a task's future and runs no user code) once this
+     * batch's records are durable; without a journal, once the batch ends.
      */
-    void afterDurable(java.util.concurrent.CompletableFuture<?> future, Runnable completion) {
-        completions.add(new Completion(future, completion));
+    void afterDurable(Runnable completion) {
+        completions.add(completion);
     }
 
-    /** Hands a batch's completions to the callback executor (see the class comment). */
-    private void deliver(List<Completion> done) {
+    /** Runs a batch's completions: here (on the loop) without a journal, else as one callback. */
+    private void deliver(List<Runnable> done) {
         if (done.isEmpty()) {
             return;
         }
-        callbacks.execute(() -> {
-            for (Completion c : done) {
-                if (c.future().getNumberOfDependents() > 0) {
-                    callbacks.execute(c.run()); // a stage is attached: user code, its own thread
-                } else {
-                    try {
-                        c.run().run();
-                    } catch (RuntimeException e) {
-                        Engine.LOG.warn("completing a task's future threw; the other results are delivered", e);
-                    }
-                }
+        if (journal == null) {
+            runAll(done);
+        } else {
+            callbacks.execute(() -> runAll(done));
+        }
+    }
+
+    private static void runAll(List<Runnable> done) {
+        for (Runnable c : done) {
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                Engine.LOG.error("completing a task's future threw (a bug); the other results are delivered", e);
             }
-        });
+        }
     }
 
     /**
@@ -82,16 +86,23 @@ final class Durability {
      * the future completes once they are durable.
      */
     java.util.concurrent.CompletableFuture<Void> flushNow() {
+        if (journal == null) {
+            if (!completions.isEmpty()) {
+                runAll(completions); // nothing to wait for; they add no completion themselves
+                completions.clear();
+            }
+            return DONE;
+        }
         if (batch.isEmpty() && completions.isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return DONE;
         }
         List<JournalRecord> records = batch;
-        List<Completion> done = completions;
+        List<Runnable> done = completions;
         batch = records.isEmpty() ? records : new ArrayList<>();
         completions = done.isEmpty() ? done : new ArrayList<>();
         if (records.isEmpty()) {
             deliver(done);
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return DONE;
         }
         return journal.write(records).whenComplete((ok, failure) -> {
             if (failure != null) {

@@ -527,20 +527,23 @@ public final class Engine implements AgentPool {
     }
 
     /**
-     * Completes a task's future on the callback executor: dependent stages a caller attached
-     * run there, never on the loop, so a slow callback cannot delay any other task.
+     * Completes a task's future once its end is durable. Stages a caller attached run on the
+     * callback executor ({@link TaskRecord#result()} relays there), never on the loop, so a slow
+     * callback cannot delay any other task.
      */
     void complete(TaskRecord r, TaskState state, Payload value, Throwable cause) {
-        durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
-                value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
+        if (durability.enabled()) {
+            durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
+                    value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
+        }
         if (state == TaskState.SUCCEEDED) {
-            durability.afterDurable(r.future, () -> {
+            durability.afterDurable(() -> {
                 forget(r);
                 r.future.complete(value);
             });
         } else {
             TaskFailedException failure = new TaskFailedException(r.id, state, r.failureReasons(), cause);
-            durability.afterDurable(r.future, () -> {
+            durability.afterDurable(() -> {
                 forget(r);
                 r.future.completeExceptionally(failure);
             });

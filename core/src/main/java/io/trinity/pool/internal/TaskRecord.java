@@ -95,17 +95,27 @@ final class TaskRecord implements TaskHandle, QueuedTask {
      * A fresh copy of the task's future on every call: completing or obtruding it touches only
      * that copy, and cancelling it cancels the task (and completes the copy with a
      * {@link java.util.concurrent.CancellationException} at once).
+     *
+     * <p>The copy is completed on the callback executor (or here, when the task has already
+     * ended), never by the thread that completes the task's own future: that is the loop, and
+     * the copy's stages are user code. So the loop completes futures itself, at no cost when
+     * nobody waits.
      */
     @Override
     public CompletableFuture<Payload> result() {
         ResultFuture copy = new ResultFuture(this);
-        future.whenComplete((v, e) -> {
+        java.util.function.BiConsumer<Payload, Throwable> relay = (v, e) -> {
             if (e == null) {
                 copy.complete(v);
             } else {
                 copy.completeExceptionally(e);
             }
-        });
+        };
+        if (future.isDone()) {
+            future.whenComplete(relay); // runs now, on this thread
+        } else {
+            future.whenCompleteAsync(relay, engine.callbacks);
+        }
         return copy;
     }
 
