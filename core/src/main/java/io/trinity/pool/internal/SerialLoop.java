@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
  * from inside a drain (re-entrant) simply join the current batch.
  *
  * <p><b>Caller runs when idle.</b> With {@code callerRuns}, the thread whose post finds the loop
- * idle runs one pass itself (the commands queued, then the after-batch hook) and hands what
- * is left, if anything, to the executor. An idle pool then needs no wake-up of the loop thread
+ * idle runs passes itself (the commands queued, then the after-batch hook), at most
+ * {@link #CALLER_PASSES}, and hands what is left, if anything, to the executor. An idle pool then needs no wake-up of the loop thread
  * between a submit and its dispatch, nor between an agent's return and its next task: the
  * round trip that dominated dispatch. It is still one writer at a time (the counter), and a
- * caller does at most one pass of other threads' work. Only loop code runs there, never user
+ * caller does a bounded share of other threads' work. Only loop code runs there, never user
  * code (that goes to the callback executor whichever thread drains).
  *
  * <p>With a direct executor (deterministic mode) the drain runs on the posting thread, which
@@ -70,21 +70,34 @@ final class SerialLoop {
     }
 
     /**
-     * One pass on the caller's thread (it holds the loop: it took the counter from 0). True when
-     * the loop was released after it; false when more work came in, which the caller, still
-     * holding the loop, hands to the executor.
+     * Passes a caller runs at most before it hands the rest to the loop thread: a few, so that
+     * work posted meanwhile by agent threads rides along without waking the loop thread, while
+     * a caller's own call stays short.
+     */
+    static final int CALLER_PASSES = 4;
+
+    /**
+     * Passes on the caller's thread (it holds the loop: it took the counter from 0). True when
+     * the loop was released; false when work is still coming in, which the caller, still holding
+     * the loop, hands to the executor.
      */
     private boolean passThenRelease() {
         drainingThread = Thread.currentThread();
-        int missed = wip.get();
+        int missed = 1;
         try {
-            Runnable c;
-            while ((c = commands.poll()) != null) {
-                run(c);
-            }
-            run(afterBatch);
-            if (commands.isEmpty() && wip.addAndGet(-missed) == 0) {
-                return true;
+            for (int pass = 0; pass < CALLER_PASSES; pass++) {
+                Runnable c;
+                while ((c = commands.poll()) != null) {
+                    run(c);
+                }
+                run(afterBatch);
+                if (!commands.isEmpty()) {
+                    continue;
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return true;
+                }
             }
             return false;
         } finally {
