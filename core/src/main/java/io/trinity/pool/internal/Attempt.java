@@ -160,6 +160,17 @@ final class Attempt implements TaskContext {
         engine.usageReported(this); // budgets are checked on the loop as usage comes in
     }
 
+    /** From task and number (equality stays identity): no identity hash generated per attempt. */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(record.id) * 31 + number;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
     @Override
     public TaskHandle submit(Task subtask) {
         return engine.submit(subtask);
