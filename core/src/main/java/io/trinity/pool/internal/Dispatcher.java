@@ -446,6 +446,9 @@ final class Dispatcher {
         Handoff h = HANDOFF.get();
         Runnable w = first;
         while (w != null) {
+            // an interrupt the last attempt's code left on this thread is not the next one's (the
+            // executor clears it before the first; a fresh thread per attempt never had one)
+            Thread.interrupted();
             try {
                 w.run();
             } catch (Throwable e) {
