@@ -49,9 +49,20 @@ final class Admission {
 
     private final int capacity;
     private final AtomicInteger permits = new AtomicInteger();
-    private final ConcurrentHashMap<String, Integer> byTenant = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Held> byTenant = new ConcurrentHashMap<>();
     /** Sum of the weights of the tenants in {@link #byTenant}. */
     private final DoubleAdder activeWeight = new DoubleAdder();
+
+    /**
+     * A tenant's permit count, changed by CAS (the submitter and the loop update it from two
+     * threads on every task; a locked map update per change was a hot spot). The thread that
+     * takes it from 0 to 1 adds the tenant's weight, the one that takes it from 1 to 0 removes
+     * it and then retires the entry (count -1, out of the map); an admit that meets a retired
+     * entry starts a new one.
+     */
+    private static final class Held {
+        final AtomicInteger count = new AtomicInteger();
+    }
 
     Admission(int capacity) {
         this.capacity = capacity;
@@ -59,19 +70,7 @@ final class Admission {
 
     /** Takes a permit for a task of {@code tenant}, or says why not (then nothing is held). */
     Decision admit(TenantConfig tenant) {
-        int[] before = {-1};
-        byTenant.compute(tenant.name(), (k, v) -> {
-            int n = v == null ? 0 : v;
-            if (n >= tenant.maxQueued()) {
-                return v;
-            }
-            before[0] = n;
-            if (n == 0) {
-                activeWeight.add(tenant.weight());
-            }
-            return n + 1;
-        });
-        int held = before[0];
+        int held = take(tenant, true);
         if (held < 0) {
             return new Decision(Verdict.TENANT_LIMIT, permits.get(), tenant.maxQueued(), 0);
         }
@@ -87,15 +86,42 @@ final class Admission {
         return new Decision(Verdict.FULL, depth - 1, held, share);
     }
 
+    /**
+     * One more permit for the tenant: returns the count before, or -1 when {@code limited} and
+     * the tenant already holds its maxQueued (nothing taken then).
+     */
+    private int take(TenantConfig tenant, boolean limited) {
+        for (;;) {
+            Held h = byTenant.get(tenant.name());
+            if (h == null) {
+                Held fresh = new Held();
+                h = byTenant.putIfAbsent(tenant.name(), fresh);
+                if (h == null) {
+                    h = fresh;
+                }
+            }
+            for (;;) {
+                int n = h.count.get();
+                if (n < 0) {
+                    byTenant.remove(tenant.name(), h); // retired: help it out, then start anew
+                    break;
+                }
+                if (limited && n >= tenant.maxQueued()) {
+                    return -1;
+                }
+                if (h.count.compareAndSet(n, n + 1)) {
+                    if (n == 0) {
+                        activeWeight.add(tenant.weight());
+                    }
+                    return n;
+                }
+            }
+        }
+    }
+
     /** Takes a permit whatever the limits: a task recovered from a journal was accepted before. */
     void restore(TenantConfig tenant) {
-        byTenant.compute(tenant.name(), (k, v) -> {
-            if (v == null) {
-                activeWeight.add(tenant.weight());
-                return 1;
-            }
-            return v + 1;
-        });
+        take(tenant, false);
         permits.incrementAndGet();
     }
 
@@ -106,13 +132,18 @@ final class Admission {
     }
 
     private void releaseTenant(TenantConfig tenant) {
-        byTenant.computeIfPresent(tenant.name(), (k, v) -> {
-            if (v > 1) {
-                return v - 1;
-            }
+        Held h = byTenant.get(tenant.name());
+        if (h == null) {
+            return;
+        }
+        int n = h.count.decrementAndGet();
+        if (n == 0) {
             activeWeight.add(-tenant.weight());
-            return null;
-        });
+            // retire it unless a new permit came in meanwhile (that one re-added the weight)
+            if (h.count.compareAndSet(0, -1)) {
+                byTenant.remove(tenant.name(), h);
+            }
+        }
     }
 
     /** The tenant's weighted share of the capacity among the tenants holding permits now. */

@@ -29,9 +29,11 @@ final class Attempt implements TaskContext {
     volatile double progress = -1;
     volatile double quality = Double.NaN;
     volatile boolean cancelled;
-    volatile Thread thread;
-    final Map<String, Long> usage = new ConcurrentHashMap<>();
-    private final List<Runnable> cancelActions = new ArrayList<>(1);
+    /** The thread running the agent's code, set and cleared under the cancel lock (see {@link #cancelWork}). */
+    private Thread thread;
+    /** Usage the agent reported, by resource; created on the first report (most attempts report none). */
+    private volatile Map<String, Long> usage;
+    private final List<Runnable> cancelActions = new ArrayList<>();
 
     /** Loop-owned: how the attempt ended, once decided; null while it runs. */
     TaskOutcome outcome;
@@ -98,9 +100,35 @@ final class Attempt implements TaskContext {
                 Engine.LOG.warn("agent {}: a cancel action of task {} threw", slot.id, record.id, e);
             }
         }
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        // Under the lock: the thread is interrupted only while it still runs this attempt, never
+        // once it has moved on (agent threads are reused for the next attempt).
+        synchronized (cancelActions) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    /** Usage reported so far, by resource (a live view; empty when none). Any thread. */
+    Map<String, Long> usage() {
+        Map<String, Long> u = usage;
+        return u == null ? Map.of() : u;
+    }
+
+    /** The agent's code starts on the current thread. */
+    void runsOn(Thread t) {
+        synchronized (cancelActions) {
+            thread = t;
+        }
+    }
+
+    /** The agent's code returned: no interrupt meant for this attempt reaches the thread's next work. */
+    void returnedFromThread() {
+        synchronized (cancelActions) {
+            thread = null;
+        }
+        if (cancelled) {
+            Thread.interrupted();
         }
     }
 
@@ -119,8 +147,28 @@ final class Attempt implements TaskContext {
             throw new IllegalArgumentException("usage needs a resource name and units >= 0 (got resource="
                     + resource + ", units=" + units + ")");
         }
-        usage.merge(resource, units, Long::sum);
+        Map<String, Long> u = usage;
+        if (u == null) {
+            synchronized (cancelActions) {
+                if (usage == null) {
+                    usage = new ConcurrentHashMap<>();
+                }
+                u = usage;
+            }
+        }
+        u.merge(resource, units, Long::sum);
         engine.usageReported(this); // budgets are checked on the loop as usage comes in
+    }
+
+    /** From task and number (equality stays identity): no identity hash generated per attempt. */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(record.id) * 31 + number;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
     }
 
     @Override

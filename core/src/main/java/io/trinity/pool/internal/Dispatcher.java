@@ -400,7 +400,9 @@ final class Dispatcher {
             engine.lifecycle.transition(slot, AgentState.BUSY, null);
         }
         engine.lifecycle.updateFree(slot);
-        engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
+        if (engine.durability.enabled()) {
+            engine.durability.record(new JournalRecord.Started(r.id, a.number, slot.id, engine.wallMillis(now)));
+        }
         Duration limit = r.task.timeout().orElse(null);
         if (limit != null && io.trinity.pool.Durations.saturatedNanos(limit) != Long.MAX_VALUE) { // ~292 years or more: none
             a.timeoutTimer = engine.clock.schedule(limit, () -> engine.post(() -> timedOut(a, limit)));
@@ -408,10 +410,76 @@ final class Dispatcher {
         run(a);
     }
 
+    /**
+     * Hand-off to the agent thread that frees a slot. On the pool's own threads (its loop and
+     * agent threads), an agent thread reporting its attempt's end often runs the loop's pass
+     * itself ({@link SerialLoop}, caller runs); an attempt that pass dispatches (the loop chose
+     * it, by every rule, as always) is given to that thread, which runs it as soon as its report
+     * returns, instead of waking another thread while this one parks. Only during that report:
+     * never while agent code runs, so a task waiting on a subtask cannot hold the subtask back.
+     */
+    private static final class Handoff {
+        boolean open;
+        Runnable next;
+    }
+
+    private static final ThreadLocal<Handoff> HANDOFF = ThreadLocal.withInitial(Handoff::new);
+
+    /** Whether the engine owns both its loop and its agent threads (the only case with hand-offs). */
+    private boolean handoffs() {
+        return engine.ownsThreads();
+    }
+
+    private void execute(Runnable work) {
+        if (handoffs()) {
+            Handoff h = HANDOFF.get();
+            if (h.open && h.next == null) {
+                h.next = work;
+                return;
+            }
+            engine.agentExecutor.execute(() -> chain(work));
+            return;
+        }
+        engine.agentExecutor.execute(work);
+    }
+
+    /** Runs {@code first}, then every attempt handed to this thread while it reported an end. */
+    private static void chain(Runnable first) {
+        Handoff h = HANDOFF.get();
+        Runnable w = first;
+        while (w != null) {
+            // an interrupt the last attempt's code left on this thread is not the next one's (the
+            // executor clears it before the first; a fresh thread per attempt never had one)
+            Thread.interrupted();
+            try {
+                w.run();
+            } catch (Throwable e) {
+                Engine.LOG.error("agent thread: running an attempt threw (a bug); the thread goes on", e);
+            }
+            w = h.next;
+            h.next = null;
+        }
+    }
+
+    /** Reports an attempt's end to the loop, open to a hand-off when on the pool's own threads. */
+    private void report(Runnable returned) {
+        if (!handoffs()) {
+            engine.post(returned);
+            return;
+        }
+        Handoff h = HANDOFF.get();
+        h.open = true;
+        try {
+            engine.post(returned);
+        } finally {
+            h.open = false;
+        }
+    }
+
     private void run(Attempt a) {
         var agent = a.slot.agent;
         if (agent instanceof AsyncAgent async) {
-            engine.agentExecutor.execute(() -> {
+            execute(() -> {
                 try {
                     async.executeAsync(a).whenComplete((v, e) -> engine.post(() -> returned(a, v, e)));
                 } catch (Throwable e) {
@@ -420,8 +488,8 @@ final class Dispatcher {
             });
             return;
         }
-        engine.agentExecutor.execute(() -> {
-            a.thread = Thread.currentThread();
+        execute(() -> {
+            a.runsOn(Thread.currentThread());
             Payload value = null;
             Throwable error = null;
             try {
@@ -433,14 +501,11 @@ final class Dispatcher {
             } catch (Throwable e) {
                 error = e;
             } finally {
-                a.thread = null;
-                if (a.cancelled) {
-                    Thread.interrupted(); // an interrupt meant for this task must not leak into the next
-                }
+                a.returnedFromThread(); // an interrupt meant for this task must not leak into the next
             }
             Payload v = value;
             Throwable e = error;
-            engine.post(() -> returned(a, v, e));
+            report(() -> returned(a, v, e));
         });
     }
 

@@ -14,15 +14,25 @@ import java.util.concurrent.Executor;
  * The loop's side of the journal. Records made during one loop batch are handed to the journal
  * in one {@link Journal#write} after the batch (the journal groups concurrent writes into one
  * commit), and the futures of tasks that ended in the batch complete only once that write is
- * durable: a caller never sees a final state a restart could take back. Without a journal it
- * costs one null check, and completions go straight to the callback executor. Loop-only.
+ * durable: a caller never sees a final state a restart could take back. Without a journal the
+ * batch's completions run on the loop as soon as the batch ends. Loop-only.
+ *
+ * <p>A completion runs no user code wherever it runs: it completes the task's own future, whose
+ * only dependents relay to the callback executor ({@link TaskRecord#result()}). So without a
+ * journal the loop runs them itself (no thread per task or batch), and with one they run as one
+ * callback once the batch is durable.
  */
 final class Durability {
+
+    private static final java.util.concurrent.CompletableFuture<Void> DONE =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
 
     private final Journal journal;
     private final Executor callbacks;
     private List<JournalRecord> batch = new ArrayList<>();
     private List<Runnable> completions = new ArrayList<>();
+
+
     /** The newest saved snapshot per agent type, offered to the next agent of that type. */
     private final Map<String, AgentSnapshot> snapshots = new HashMap<>();
 
@@ -41,12 +51,33 @@ final class Durability {
         }
     }
 
-    /** Runs {@code completion} on the callback executor once this batch's records are durable. */
+    /**
+     * Runs {@code completion} (which completes a task's future and runs no user code) once this
+     * batch's records are durable; without a journal, once the batch ends.
+     */
     void afterDurable(Runnable completion) {
+        completions.add(completion);
+    }
+
+    /** Runs a batch's completions: here (on the loop) without a journal, else as one callback. */
+    private void deliver(List<Runnable> done) {
+        if (done.isEmpty()) {
+            return;
+        }
         if (journal == null) {
-            callbacks.execute(completion);
+            runAll(done);
         } else {
-            completions.add(completion);
+            callbacks.execute(() -> runAll(done));
+        }
+    }
+
+    private static void runAll(List<Runnable> done) {
+        for (Runnable c : done) {
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                Engine.LOG.error("completing a task's future threw (a bug); the other results are delivered", e);
+            }
         }
     }
 
@@ -55,16 +86,23 @@ final class Durability {
      * the future completes once they are durable.
      */
     java.util.concurrent.CompletableFuture<Void> flushNow() {
-        if (journal == null || (batch.isEmpty() && completions.isEmpty())) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        if (journal == null) {
+            if (!completions.isEmpty()) {
+                runAll(completions); // nothing to wait for; they add no completion themselves
+                completions.clear();
+            }
+            return DONE;
+        }
+        if (batch.isEmpty() && completions.isEmpty()) {
+            return DONE;
         }
         List<JournalRecord> records = batch;
         List<Runnable> done = completions;
-        batch = new ArrayList<>();
-        completions = new ArrayList<>();
+        batch = records.isEmpty() ? records : new ArrayList<>();
+        completions = done.isEmpty() ? done : new ArrayList<>();
         if (records.isEmpty()) {
-            done.forEach(callbacks::execute);
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            deliver(done);
+            return DONE;
         }
         return journal.write(records).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -73,7 +111,7 @@ final class Durability {
                         + " anyway, and a restart may run those tasks again", records.size(), failure.getMessage(),
                         done.size());
             }
-            done.forEach(callbacks::execute);
+            deliver(done);
         });
     }
 

@@ -95,6 +95,7 @@ public final class Engine implements AgentPool {
     /** The loop's view of the permits, to choose what a full queue sheds. */
     final Shedder shedder;
     private volatile boolean accepting = true;
+    private final boolean ownedThreads;
     /** The live cap beside config.maxAgents(), or null; read on the loop whenever a spawn is weighed. */
     private final java.util.function.IntSupplier agentLimit;
 
@@ -119,7 +120,7 @@ public final class Engine implements AgentPool {
         this.types = types;
         this.clock = clock;
         if (agentExecutor == null) {
-            ownedAgentExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
+            ownedAgentExecutor = reusedVirtualThreads();
             this.agentExecutor = ownedAgentExecutor;
         } else {
             ownedAgentExecutor = null;
@@ -135,7 +136,10 @@ public final class Engine implements AgentPool {
         } else {
             ownedLoopExecutor = null;
         }
-        this.loop = new SerialLoop(loopExecutor, this::afterBatch);
+        // Caller-runs only with the pool's own loop thread: a direct (deterministic) or a caller's
+        // executor keeps exactly the drain it asked for.
+        this.loop = new SerialLoop(loopExecutor, this::afterBatch, ownedLoopExecutor != null);
+        this.ownedThreads = ownedLoopExecutor != null && ownedAgentExecutor != null;
         if (callbackExecutor != null) {
             this.callbacks = callbackExecutor;
         } else if (deterministic) {
@@ -174,6 +178,21 @@ public final class Engine implements AgentPool {
             post(recovery::run);
         }
         loop.post(housekeeper::start);
+    }
+
+    /** How long an agent thread with nothing to run waits for the next attempt before it ends. */
+    static final long AGENT_THREAD_KEEP_ALIVE_SECONDS = 30;
+
+    /**
+     * The default agent executor: virtual threads, each reused for the next attempt (a hand-off
+     * to a parked thread) instead of a thread started per attempt, which cost the loop an
+     * allocation and a registration per task. Unbounded like a thread per task; a thread idle
+     * for {@link #AGENT_THREAD_KEEP_ALIVE_SECONDS} ends. The worker clears a stray interrupt
+     * before each run, and {@link Attempt} delivers its interrupt only while its own code runs.
+     */
+    private static ExecutorService reusedVirtualThreads() {
+        return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, AGENT_THREAD_KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), Thread.ofVirtual().factory());
     }
 
     // ---- public API (any thread) ------------------------------------------------------------
@@ -463,6 +482,11 @@ public final class Engine implements AgentPool {
         return config;
     }
 
+    /** True when the pool runs its own loop thread and agent threads (no executor was given for either). */
+    boolean ownsThreads() {
+        return ownedThreads;
+    }
+
     /** Commands that threw inside the loop: 0 unless there is a bug. */
     public int loopFailures() {
         return loop.failures();
@@ -503,12 +527,15 @@ public final class Engine implements AgentPool {
     }
 
     /**
-     * Completes a task's future on the callback executor: dependent stages a caller attached
-     * run there, never on the loop, so a slow callback cannot delay any other task.
+     * Completes a task's future once its end is durable. Stages a caller attached run on the
+     * callback executor ({@link TaskRecord#result()} relays there), never on the loop, so a slow
+     * callback cannot delay any other task.
      */
     void complete(TaskRecord r, TaskState state, Payload value, Throwable cause) {
-        durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
-                value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
+        if (durability.enabled()) {
+            durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
+                    value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
+        }
         if (state == TaskState.SUCCEEDED) {
             durability.afterDurable(() -> {
                 forget(r);

@@ -51,7 +51,7 @@ final class Governor {
     final Ledger ledger;
     private final Prices prices;
     /** Running attempts per tenant; a tenant leaves the map when its count returns to 0. */
-    private final Map<String, Integer> runningByTenant = new HashMap<>();
+    private final Map<String, int[]> runningByTenant = new HashMap<>();
     /** Estimates (tokens, cost) of each tenant's running attempts, for the budget check; dropped with the last one. */
     private final Map<String, double[]> reserved = new HashMap<>();
     private final Set<Attempt> running = new LinkedHashSet<>();
@@ -120,7 +120,7 @@ final class Governor {
         @Override
         public boolean tenantOpen(String tenant) {
             TenantConfig t = config.tenant(tenant);
-            return !t.limitsRunning() || runningByTenant.getOrDefault(tenant, 0) < t.maxRunning();
+            return !t.limitsRunning() || running(tenant) < t.maxRunning();
         }
 
         @Override
@@ -226,7 +226,12 @@ final class Governor {
         TaskRecord r = a.record;
         long now = a.startNanos; // the dispatch's own time, as its event says
         r.announcedHold = null;
-        runningByTenant.merge(r.tenant(), 1, Integer::sum);
+        int[] n = runningByTenant.get(r.tenant());
+        if (n == null) {
+            runningByTenant.put(r.tenant(), new int[] {1});
+        } else {
+            n[0]++;
+        }
         if (!r.resources.isEmpty()) {
             List<ResourcePacer.Grant> grants = new ArrayList<>(r.resources.size());
             r.resources.forEach((res, tokens) -> {
@@ -249,11 +254,13 @@ final class Governor {
         TaskRecord r = a.record;
         String tenant = r.tenant();
         // drop a tenant at 0: with one tenant per task the maps would otherwise grow forever
-        boolean last = runningByTenant.merge(tenant, -1, Integer::sum) == 0;
+        int[] n = runningByTenant.get(tenant);
+        boolean last = --n[0] == 0;
         if (last) {
             runningByTenant.remove(tenant);
         }
-        Map<String, Long> used = new HashMap<>(a.usage);
+        // most attempts report nothing and hold no grant: no map to build for them
+        Map<String, Long> used = a.usage().isEmpty() && r.grants.isEmpty() ? Map.of() : new HashMap<>(a.usage());
         boolean refused = a.outcome == TaskOutcome.RATE_LIMITED;
         for (ResourcePacer.Grant g : r.grants) {
             Long reported = used.get(g.resource());
@@ -298,7 +305,7 @@ final class Governor {
         }
         TaskRecord r = a.record;
         Map<String, Long> now = new HashMap<>(r.spent);
-        a.usage.forEach((k, v) -> now.merge(k, v, Long::sum));
+        a.usage().forEach((k, v) -> now.merge(k, v, Long::sum));
         Budget own = r.task.budget().orElse(null);
         if (own != null && stopIfOver(r, "task", own, total(now), prices.cost(now))) {
             return;
@@ -310,7 +317,7 @@ final class Governor {
         Map<String, Long> tenantNow = new HashMap<>();
         for (Attempt other : running) {
             if (other.record.tenant().equals(t.name())) {
-                other.usage.forEach((k, v) -> tenantNow.merge(k, v, Long::sum));
+                other.usage().forEach((k, v) -> tenantNow.merge(k, v, Long::sum));
             }
         }
         stopIfOver(r, "tenant", t.budget(), ledger.tokens(t.name()) + total(tenantNow),
@@ -327,6 +334,11 @@ final class Governor {
         engine.dispatcher.cancel(r, "budget: usage reached " + describe(unit, tokens, cost) + ", over " + whose
                 + " of " + limitOf(b, unit) + "; cancelled while running");
         return true;
+    }
+
+    private int running(String tenant) {
+        int[] n = runningByTenant.get(tenant);
+        return n == null ? 0 : n[0];
     }
 
     /** Tenants with an entry in the per-tenant running maps. For tests and diagnostics. */

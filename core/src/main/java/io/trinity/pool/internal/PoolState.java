@@ -77,8 +77,20 @@ final class PoolState {
     }
 
     TypeState type(String name) {
-        return byType.get(name);
+        // a pass asks for the same type many times, nearly always with the very same String
+        TypeState last = lastType;
+        if (last != null && last.name == name) {
+            return last;
+        }
+        TypeState ts = byType.get(name);
+        if (ts != null) {
+            lastType = ts;
+        }
+        return ts;
     }
+
+    /** The type last looked up (the types never change after construction). */
+    private TypeState lastType;
 
     int alive() {
         return agents.size();

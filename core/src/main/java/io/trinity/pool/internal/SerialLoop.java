@@ -15,6 +15,14 @@ import org.slf4j.LoggerFactory;
  * most one thread touches pool state at a time, with no lock around it, and commands posted
  * from inside a drain (re-entrant) simply join the current batch.
  *
+ * <p><b>Caller runs when idle.</b> With {@code callerRuns}, the thread whose post finds the loop
+ * idle runs passes itself (the commands queued, then the after-batch hook), at most
+ * {@link #CALLER_PASSES}, and hands what is left, if anything, to the executor. An idle pool then needs no wake-up of the loop thread
+ * between a submit and its dispatch, nor between an agent's return and its next task: the
+ * round trip that dominated dispatch. It is still one writer at a time (the counter), and a
+ * caller does a bounded share of other threads' work. Only loop code runs there, never user
+ * code (that goes to the callback executor whichever thread drains).
+ *
  * <p>With a direct executor (deterministic mode) the drain runs on the posting thread, which
  * makes a virtual-time run single-threaded and exactly repeatable. There, user code (future
  * completions, listeners) is {@link #defer deferred}: it runs on the same thread once the drain
@@ -30,16 +38,26 @@ final class SerialLoop {
     private final Executor executor;
     private final Runnable afterBatch;
     private final Runnable drainTask = this::drain;
+    private final boolean callerRuns;
     private volatile Thread drainingThread;
 
     SerialLoop(Executor executor, Runnable afterBatch) {
+        this(executor, afterBatch, false);
+    }
+
+    /** @param callerRuns a post that finds the loop idle runs one pass on its own thread (see above) */
+    SerialLoop(Executor executor, Runnable afterBatch, boolean callerRuns) {
         this.executor = executor;
         this.afterBatch = afterBatch;
+        this.callerRuns = callerRuns;
     }
 
     void post(Runnable command) {
         commands.offer(command);
         if (wip.getAndIncrement() == 0) {
+            if (callerRuns && passThenRelease()) {
+                return;
+            }
             try {
                 executor.execute(drainTask);
             } catch (RejectedExecutionException stopped) {
@@ -48,6 +66,42 @@ final class SerialLoop {
                 // guarantees a single writer.
                 drain();
             }
+        }
+    }
+
+    /**
+     * Passes a caller runs at most before it hands the rest to the loop thread: a few, so that
+     * work posted meanwhile by agent threads rides along without waking the loop thread, while
+     * a caller's own call stays short.
+     */
+    static final int CALLER_PASSES = 4;
+
+    /**
+     * Passes on the caller's thread (it holds the loop: it took the counter from 0). True when
+     * the loop was released; false when work is still coming in, which the caller, still holding
+     * the loop, hands to the executor.
+     */
+    private boolean passThenRelease() {
+        drainingThread = Thread.currentThread();
+        int missed = 1;
+        try {
+            for (int pass = 0; pass < CALLER_PASSES; pass++) {
+                Runnable c;
+                while ((c = commands.poll()) != null) {
+                    run(c);
+                }
+                run(afterBatch);
+                if (!commands.isEmpty()) {
+                    continue;
+                }
+                missed = wip.addAndGet(-missed);
+                if (missed == 0) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            drainingThread = null;
         }
     }
 

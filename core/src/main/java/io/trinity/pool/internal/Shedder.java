@@ -78,8 +78,10 @@ final class Shedder {
         }
     }
 
-    private static final Comparator<Holder> FATTEST_FIRST = Comparator.comparingDouble((Holder h) -> -h.load())
-            .thenComparing(h -> h.tenant);
+    private static final Comparator<Holder> FATTEST_FIRST = (a, b) -> {
+        int c = Double.compare(b.load(), a.load());
+        return c != 0 ? c : a.tenant.compareTo(b.tenant);
+    };
 
     private final Engine engine;
     private final PoolConfig config;
@@ -115,6 +117,9 @@ final class Shedder {
             h = new Holder(r.tenant(), config.tenant(r.tenant()).weight());
             byTenant.put(h.tenant, h);
             totalWeight += h.weight;
+        } else if (fattest.size() == 1) {
+            h.add(r); // the only holder: no order to keep, it stays in place
+            return;
         } else {
             fattest.remove(h);
         }
@@ -128,8 +133,16 @@ final class Shedder {
         if (h == null) {
             return;
         }
-        fattest.remove(h);
-        h.remove(r);
+        if (fattest.size() == 1) {
+            h.remove(r); // the only holder: no order to keep
+            if (h.size > 0) {
+                return;
+            }
+            fattest.pollFirst();
+        } else {
+            fattest.remove(h);
+            h.remove(r);
+        }
         if (h.size == 0) {
             byTenant.remove(h.tenant);
             totalWeight = byTenant.isEmpty() ? 0 : totalWeight - h.weight; // no rounding residue left behind

@@ -95,17 +95,27 @@ final class TaskRecord implements TaskHandle, QueuedTask {
      * A fresh copy of the task's future on every call: completing or obtruding it touches only
      * that copy, and cancelling it cancels the task (and completes the copy with a
      * {@link java.util.concurrent.CancellationException} at once).
+     *
+     * <p>The copy is completed on the callback executor (or here, when the task has already
+     * ended), never by the thread that completes the task's own future: that is the loop, and
+     * the copy's stages are user code. So the loop completes futures itself, at no cost when
+     * nobody waits.
      */
     @Override
     public CompletableFuture<Payload> result() {
         ResultFuture copy = new ResultFuture(this);
-        future.whenComplete((v, e) -> {
+        java.util.function.BiConsumer<Payload, Throwable> relay = (v, e) -> {
             if (e == null) {
                 copy.complete(v);
             } else {
                 copy.completeExceptionally(e);
             }
-        });
+        };
+        if (future.isDone()) {
+            future.whenComplete(relay); // runs now, on this thread
+        } else {
+            future.whenCompleteAsync(relay, engine.callbacks);
+        }
         return copy;
     }
 
@@ -140,6 +150,20 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     @Override public long enqueuedNanos() { return enqueuedNanos; }
     @Override public long sequence() { return sequence; }
     @Override public String tenant() { return task.tenant(); }
+
+    /**
+     * From the id: equality stays identity, and the loop's sets and maps of records no longer
+     * make the JVM generate an identity hash for every new task (a measurable cost per task).
+     */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
 
     @Override
     public String toString() {

@@ -102,9 +102,30 @@ public final class TaskQueue<E extends QueuedTask> {
             throw new IllegalStateException("task is already queued: " + task);
         }
         Entry<E> entry = new Entry<>(task, key(task.enqueuedNanos(), task.priority(), agingStepNanos));
-        lanes.computeIfAbsent(task.lane(), k -> new FairLane<>(weights, credit)).add(entry);
+        FairLane<E> l = lane(task.lane());
+        if (l == null) {
+            l = new FairLane<>(weights, credit);
+            lanes.put(task.lane(), l);
+        }
+        l.add(entry);
         entries.put(task, entry);
     }
+
+    /** The lane, or null; a dispatch asks for the same lane several times, with the same String. */
+    private FairLane<E> lane(String name) {
+        if (name == lastLaneName) {
+            return lastLane;
+        }
+        FairLane<E> l = lanes.get(name);
+        if (l != null) {
+            lastLaneName = name;
+            lastLane = l;
+        }
+        return l;
+    }
+
+    private String lastLaneName;
+    private FairLane<E> lastLane;
 
     /** enqueued - priority * step, saturating, so that a smaller key is served first. */
     static long key(long enqueuedNanos, int priority, long agingStepNanos) {
@@ -119,7 +140,7 @@ public final class TaskQueue<E extends QueuedTask> {
 
     /** The task a lane would serve next if nothing were held back, or null. */
     public E peek(String lane) {
-        FairLane<E> l = lanes.get(lane);
+        FairLane<E> l = lane(lane);
         return l == null ? null : l.first();
     }
 
@@ -134,7 +155,7 @@ public final class TaskQueue<E extends QueuedTask> {
 
     /** The first task of a lane, in service order, that {@code gate} lets through; not removed. */
     public E next(String lane, Gate<? super E> gate) {
-        FairLane<E> l = lanes.get(lane);
+        FairLane<E> l = lane(lane);
         return l == null ? null : l.next(gate == null ? OPEN : gate);
     }
 
@@ -144,12 +165,12 @@ public final class TaskQueue<E extends QueuedTask> {
         if (e == null) {
             throw new IllegalStateException("task is not queued: " + task);
         }
-        lanes.get(task.lane()).take(e, cost);
+        lane(task.lane()).take(e, cost);
     }
 
     /** Corrects a tenant's service in a lane by {@code cost} (negative refunds). */
     public void charge(String lane, String tenant, double cost) {
-        FairLane<E> l = lanes.get(lane);
+        FairLane<E> l = lane(lane);
         if (l != null) {
             l.charge(tenant, cost);
         }
@@ -161,7 +182,7 @@ public final class TaskQueue<E extends QueuedTask> {
         if (e == null) {
             return false;
         }
-        lanes.get(task.lane()).remove(e);
+        lane(task.lane()).remove(e);
         return true;
     }
 
@@ -174,7 +195,7 @@ public final class TaskQueue<E extends QueuedTask> {
     }
 
     public int size(String lane) {
-        FairLane<E> l = lanes.get(lane);
+        FairLane<E> l = lane(lane);
         return l == null ? 0 : l.size();
     }
 
