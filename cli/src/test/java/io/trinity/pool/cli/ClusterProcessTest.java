@@ -94,14 +94,40 @@ class ClusterProcessTest {
             for (ClusterRig.Node n : nodes) {
                 assertThat(calls(c, n.id())).as("calls run on %s: %s", n.id(), c).isPositive();
             }
+            // local first: nine long tasks at once make the pool grow a system agent on every node (each
+            // type is spread over the nodes); then tasks one at a time through each node (so its agent
+            // has room) all start there, where a node-blind balancer would start a third locally
+            List<String> burst = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                for (ClusterRig.Node n : nodes) {
+                    burst.add(n.id() + "\u0000" + rig.submit(n, "k-quiet", n.id() + "-burst-" + i, sample(1_500)));
+                }
+            }
+            for (String b : burst) {
+                String[] t = b.split("\u0000");
+                assertThat(rig.awaitFinal(rig.node(t[0]), "k-quiet", t[1], Duration.ofSeconds(60)).get("state"))
+                        .isEqualTo("SUCCEEDED");
+            }
+            Map<String, Map<String, Number>> byNode =
+                    (Map<String, Map<String, Number>>) rig.cluster(rig.node(scheduler)).get("agentsByNode");
+            assertThat(nodes).as("system agents per node: %s", byNode)
+                    .allSatisfy(n -> assertThat(byNode.getOrDefault(n.id(), Map.of())).containsKey("system"));
+            Map<String, Object> d0 = (Map<String, Object>) rig.cluster(rig.node(scheduler)).get("dispatches");
+            for (int i = 0; i < 10; i++) {
+                for (ClusterRig.Node n : nodes) {
+                    String id = rig.submit(n, "k-quiet", n.id() + "-one-" + i, sample(20));
+                    assertThat(rig.awaitFinal(n, "k-quiet", id, Duration.ofSeconds(30)).get("state")).isEqualTo("SUCCEEDED");
+                }
+            }
+            c = rig.cluster(rig.node(scheduler));
             Map<String, Object> d = (Map<String, Object>) c.get("dispatches");
-            long local = ((Number) d.get("local")).longValue();
-            long remote = ((Number) d.get("remote")).longValue();
-            assertThat(local + remote).as("dispatches counted with an origin").isGreaterThanOrEqualTo(90);
-            System.out.println("cluster: " + local + " local and " + remote + " remote dispatches");
-            // three nodes with room: a balancer blind to nodes would start about a third locally
-            assertThat((double) local / (local + remote)).as("local share (%s local, %s remote)", local, remote)
-                    .isGreaterThan(0.5);
+            long local = ((Number) d.get("local")).longValue() - ((Number) d0.get("local")).longValue();
+            long remote = ((Number) d.get("remote")).longValue() - ((Number) d0.get("remote")).longValue();
+            System.out.println("cluster: one at a time, " + local + " local and " + remote + " remote dispatches");
+            assertThat(local + remote).as("dispatches counted with an origin").isEqualTo(30);
+            assertThat(local).as("local dispatches (%s local, %s remote); agents %s", local, remote, c.get("agentsByNode"))
+                    .isGreaterThanOrEqualTo(27);
+            remote = ((Number) d.get("remote")).longValue();
             String metrics = rig.get(rig.node(scheduler), "metrics", null).body();
             assertThat(metrics).contains("trinity_cluster_dispatches_total{where=\"remote\"} " + remote,
                     "trinity_cluster_scheduler{node=\"" + scheduler + "\"} 1");

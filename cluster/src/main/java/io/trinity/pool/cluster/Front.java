@@ -210,6 +210,13 @@ final class Front implements AutoCloseable {
             if (local != null) {
                 var snap = local.pool().snapshot();
                 m.put("dispatches", Map.of("local", snap.localDispatches(), "remote", snap.remoteDispatches()));
+                Map<String, Map<String, Integer>> byNode = new java.util.TreeMap<>();
+                for (var a : snap.agents()) {
+                    if (a.node() != null && !a.state().isTerminal()) {
+                        byNode.computeIfAbsent(a.node(), k -> new java.util.TreeMap<>()).merge(a.type(), 1, Integer::sum);
+                    }
+                }
+                m.put("agentsByNode", byNode);
             }
             m.put("events", Events.recent(c, 50));
         } catch (SQLException e) {
