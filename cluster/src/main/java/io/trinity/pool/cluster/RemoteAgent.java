@@ -50,6 +50,7 @@ final class RemoteAgent implements AsyncAgent {
 
     @Override
     public CompletionStage<Void> initAsync() {
+        calls.track(this);
         return calls.spawn(id, type, node, incarnation).thenAccept(c -> capacity = Math.max(1, c));
     }
 
@@ -73,9 +74,7 @@ final class RemoteAgent implements AsyncAgent {
 
     @Override
     public void close() {
-        if (!dead) {
-            calls.close(this);
-        }
+        calls.close(this); // a dead node's row is dropped by the node when it comes back, or by the next epoch
         released.run();
     }
 

@@ -46,6 +46,8 @@ final class RemoteCalls implements AutoCloseable {
     private final BlockingQueue<Op> ops = new LinkedBlockingQueue<>();
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Spawn> spawns = new ConcurrentHashMap<>();
+    /** Every agent placed on another node and not closed, so a node's death reaches the idle ones too. */
+    private final Map<String, RemoteAgent> agents = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fenced = new AtomicBoolean();
@@ -93,7 +95,13 @@ final class RemoteCalls implements AutoCloseable {
         return c.result;
     }
 
+    /** An agent the pool now drives; until {@link #close} a dead node's agents are marked dead. */
+    void track(RemoteAgent agent) {
+        agents.put(agent.id(), agent);
+    }
+
     void close(RemoteAgent agent) {
+        agents.remove(agent.id());
         offer(new Close(agent.id(), agent.node()));
     }
 
@@ -110,6 +118,12 @@ final class RemoteCalls implements AutoCloseable {
     /** A node was declared dead: everything placed on it fails now, so its tasks run elsewhere. */
     int nodeDied(String node, String why) {
         int failed = 0;
+        // idle ones too: not alive any more, so the pool replaces them and sends them nothing
+        for (RemoteAgent a : agents.values()) {
+            if (a.node().equals(node)) {
+                a.markDead();
+            }
+        }
         for (Call c : calls.values()) {
             if (c.agent.node().equals(node) && calls.remove(c.id) != null) {
                 c.agent.markDead();
