@@ -65,10 +65,6 @@ final class ClusterDatabase implements AutoCloseable {
         return c;
     }
 
-    String url() {
-        return url;
-    }
-
     @Override
     public void close() {
         pool.close();

@@ -52,8 +52,6 @@ public final class ClusterNode implements AutoCloseable {
     private volatile boolean closed;
     private volatile Scheduler scheduler;
     private volatile String schedulerUrl;
-    private volatile String schedulerNode;
-    private volatile long epoch;
     private volatile Connection election;
 
     private ClusterNode(Settings s) {
@@ -126,10 +124,6 @@ public final class ClusterNode implements AutoCloseable {
         return db;
     }
 
-    long incarnation() {
-        return incarnation.get();
-    }
-
     int hostedAgents() {
         return host.agentCount() + (scheduler == null ? 0 : placement.placedOn(settings.node));
     }
@@ -155,15 +149,6 @@ public final class ClusterNode implements AutoCloseable {
     /** How many agents the live nodes allow together, as the scheduler last read the registry (0 elsewhere). */
     int possibleAgents() {
         return scheduler == null ? 0 : placement.limit();
-    }
-
-    /** Placed counts per node as the scheduler sees them (empty on other nodes). */
-    Map<String, Integer> placed(List<String> nodes) {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        if (scheduler != null) {
-            nodes.forEach(n -> m.put(n, placement.placedOn(n)));
-        }
-        return m;
     }
 
     private void register() throws SQLException {
@@ -293,14 +278,13 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Learns who schedules, and ends a silent scheduler's sessions once its lease is long over. */
     private void followLeader() throws SQLException {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT node, url, epoch,"
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT node, url,"
                 + " extract(epoch FROM (now() - lease_until)) * 1000 FROM cluster_leader WHERE id = 1")) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                schedulerNode = rs.getString(1);
+                String schedulerNode = rs.getString(1);
                 schedulerUrl = rs.getString(2);
-                epoch = rs.getLong(3);
-                double overdue = rs.getDouble(4);
+                double overdue = rs.getDouble(3);
                 if (schedulerNode != null && !rs.wasNull() && overdue > settings.lease().toMillis()) {
                     // its lease ran out a whole timeout ago: it has stopped by its own clock, but its
                     // sessions (with the lock) may live on in a cut-off or frozen process
@@ -363,10 +347,8 @@ public final class ClusterNode implements AutoCloseable {
         } finally {
             election.setAutoCommit(true);
         }
-        epoch = newEpoch;
         Scheduler s = new Scheduler(newEpoch);
         scheduler = s;
-        schedulerNode = settings.node;
         // recovery can take a while: off the heartbeat thread, which keeps renewing the lease
         Thread.ofVirtual().name("trinity-scheduler-start").start(() -> {
             try {
@@ -391,6 +373,10 @@ public final class ClusterNode implements AutoCloseable {
         long failover = tookMillis + (previous == null || silentMillis < 0 ? 0 : Math.round(silentMillis));
         Events.record(db, "scheduler.takeover", settings.node, failover, detail);
         LOG.warn("node {}: now the scheduler ({}; failover {} ms)", settings.node, detail, failover);
+    }
+
+    /** A node the scheduler just declared dead, and how long it had been silent. */
+    private record Dead(String node, long silentMillis) {
     }
 
     /** The scheduler role: the pool, its journal, its remote calls, the registry monitor. */
@@ -457,7 +443,7 @@ public final class ClusterNode implements AutoCloseable {
                             throw new RemoteCalls.Fenced("the leader row names another epoch");
                         }
                     }
-                    List<String> dead = new ArrayList<>();
+                    List<Dead> dead = new ArrayList<>();
                     try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_nodes SET state = 'dead',"
                             + " reason = 'silent for more than ' || ? || ' ms' WHERE state = 'up' AND node <> ?"
                             + " AND heartbeat_at < now() - ? * interval '1 millisecond' RETURNING node,"
@@ -467,15 +453,26 @@ public final class ClusterNode implements AutoCloseable {
                         ps.setLong(3, settings.nodeTimeout.toMillis());
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                dead.add(rs.getString(1) + "\t" + rs.getLong(2));
+                                dead.add(new Dead(rs.getString(1), rs.getLong(2)));
+                            }
+                        }
+                    }
+                    if (!dead.isEmpty()) {
+                        // their agents and calls are failed below; the rows would otherwise stay (the
+                        // node comes back with a new incarnation), and a late end finds none to land on
+                        var names = c.createArrayOf("text", dead.stream().map(Dead::node).toArray());
+                        for (String table : List.of("cluster_agents", "cluster_assignments")) {
+                            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE node = ANY (?)")) {
+                                ps.setArray(1, names);
+                                ps.executeUpdate();
                             }
                         }
                     }
                     c.commit();
                     renewedNanos = began;
-                    for (String d : dead) {
-                        String node = d.substring(0, d.indexOf('\t'));
-                        long silent = Long.parseLong(d.substring(d.indexOf('\t') + 1));
+                    for (Dead d : dead) {
+                        String node = d.node();
+                        long silent = d.silentMillis();
                         int failed = calls.nodeDied(node, "was silent for " + silent + " ms");
                         Events.record(db, "node.failed", node, silent, "silent for " + silent + " ms; "
                                 + failed + " running calls failed over to other nodes");

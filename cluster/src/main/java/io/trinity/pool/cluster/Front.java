@@ -115,6 +115,11 @@ final class Front implements AutoCloseable {
 
     private void proxy(HttpExchange x) throws IOException {
         byte[] body = x.getRequestBody().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BODY + 1));
+        if (body.length > MAX_BODY) {
+            json(x, 413, Map.of("error", "the request body is larger than this node relays (" + MAX_BODY
+                    + " bytes); send attachments smaller, or split the work into several tasks", "node", node.node()));
+            return;
+        }
         for (int attempt = 0; attempt < 2; attempt++) {
             String base = node.schedulerUrl();
             if (base == null) {

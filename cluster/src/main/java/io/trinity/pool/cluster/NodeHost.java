@@ -111,6 +111,7 @@ final class NodeHost implements AutoCloseable {
     void reset(String why) {
         running.values().forEach(r -> r.cancel());
         running.clear();
+        started.clear(); // the old incarnation's rows: no claim of the new one can start them
         agents.values().forEach(h -> h.close());
         agents.clear();
         LOG.warn("node {}: dropped its agents and running calls ({})", node, why);
@@ -277,7 +278,9 @@ final class NodeHost implements AutoCloseable {
             ps.setString(1, node);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Running r = running.remove(rs.getLong(1));
+                    long id = rs.getLong(1);
+                    started.remove(id); // its row is gone: no claim can start it
+                    Running r = running.remove(id);
                     if (r != null) {
                         r.cancel();
                     }

@@ -21,7 +21,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +50,6 @@ final class RemoteCalls implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fenced = new AtomicBoolean();
-    private final LongAdder written = new LongAdder();
     private final Thread writer;
     private final Thread listener;
 
@@ -67,10 +65,6 @@ final class RemoteCalls implements AutoCloseable {
     void start() {
         writer.start();
         listener.start();
-    }
-
-    long epoch() {
-        return epoch;
     }
 
     CompletableFuture<Integer> spawn(String agentId, String type, String node, long incarnation) {
@@ -139,14 +133,6 @@ final class RemoteCalls implements AutoCloseable {
         return failed;
     }
 
-    int pendingCalls() {
-        return calls.size();
-    }
-
-    boolean fenced() {
-        return fenced.get();
-    }
-
     private void offer(Op op) {
         if (fenced.get() || closed.get()) {
             op.fail(new IllegalStateException(fenced.get()
@@ -168,7 +154,6 @@ final class RemoteCalls implements AutoCloseable {
                 batch.add(first);
                 ops.drainTo(batch, 10_000);
                 flush(batch);
-                written.add(batch.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -3,6 +3,7 @@ package io.trinity.pool.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trinity.pool.agent.AgentBrokenException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +26,8 @@ class NodeDeathTest {
 
         assertThat(idle.alive()).isFalse();
         assertThat(other.alive()).as("another node's agent").isTrue();
-        var call = idle.executeAsync(null).toCompletableFuture();
-        assertThat(call).isCompletedExceptionally();
-        try {
-            call.get();
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(AgentBrokenException.class).hasMessageContaining("node b");
-        }
+        assertThat(idle.executeAsync(null).toCompletableFuture()).failsWithin(Duration.ZERO)
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(AgentBrokenException.class).withMessageContaining("node b");
     }
 }

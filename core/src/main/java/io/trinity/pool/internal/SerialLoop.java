@@ -82,10 +82,19 @@ final class SerialLoop {
      * the loop, hands to the executor.
      */
     private boolean passThenRelease() {
+        return passes(CALLER_PASSES);
+    }
+
+    /**
+     * Up to {@code most} passes (every queued command, then {@code afterBatch}) by the thread that
+     * holds the loop. True once the loop is released (nothing came in after the last pass); false
+     * with the loop still held.
+     */
+    private boolean passes(int most) {
         drainingThread = Thread.currentThread();
         int missed = 1;
         try {
-            for (int pass = 0; pass < CALLER_PASSES; pass++) {
+            for (int pass = 0; pass < most; pass++) {
                 Runnable c;
                 while ((c = commands.poll()) != null) {
                     run(c);
@@ -133,25 +142,8 @@ final class SerialLoop {
     }
 
     private void drain() {
-        drainingThread = Thread.currentThread();
-        int missed = 1;
-        try {
-            for (;;) {
-                Runnable c;
-                while ((c = commands.poll()) != null) {
-                    run(c);
-                }
-                run(afterBatch);
-                if (!commands.isEmpty()) {
-                    continue;
-                }
-                missed = wip.addAndGet(-missed);
-                if (missed == 0) {
-                    break;
-                }
-            }
-        } finally {
-            drainingThread = null;
+        while (!passes(Integer.MAX_VALUE)) {
+            // still held: keep going until a pass finds nothing new
         }
         if (!deferred.isEmpty()) {
             runDeferred();

@@ -63,16 +63,8 @@ public final class Chart {
      * @throws java.io.UncheckedIOException if the file cannot be written
      */
     public static void scatter(Path file, String title, String xLabel, String yLabel, List<Series> series) {
-        double maxX = 0;
-        double maxY = 0;
-        for (Series s : series) {
-            for (Point p : s.points()) {
-                maxX = Math.max(maxX, p.x());
-                maxY = Math.max(maxY, p.y());
-            }
-        }
-        maxX = Png.nice(maxX * 1.1);
-        maxY = Png.nice(maxY * 1.1);
+        double maxX = Png.nice(largest(series, Point::x) * 1.1);
+        double maxY = Png.nice(largest(series, Point::y) * 1.1);
         BufferedImage img = Png.image(W, H);
         Graphics2D g = canvas(img, title);
         axes(g, xLabel, yLabel, maxX, maxY, true);
@@ -108,16 +100,8 @@ public final class Chart {
      * @throws java.io.UncheckedIOException if the file cannot be written
      */
     public static void lines(Path file, String title, String xLabel, String yLabel, double maxY, List<Series> series) {
-        double maxX = 0;
-        double top = 0;
-        for (Series s : series) {
-            for (Point p : s.points()) {
-                maxX = Math.max(maxX, p.x());
-                top = Math.max(top, p.y());
-            }
-        }
-        maxX = Png.nice(maxX * 1.1);
-        top = maxY > 0 ? maxY : Png.nice(top * 1.1);
+        double maxX = Png.nice(largest(series, Point::x) * 1.1);
+        double top = maxY > 0 ? maxY : Png.nice(largest(series, Point::y) * 1.1);
         BufferedImage img = Png.image(W, H);
         Graphics2D g = canvas(img, title);
         axes(g, xLabel, yLabel, maxX, top, true);
@@ -262,6 +246,17 @@ public final class Chart {
             return String.format(Locale.ROOT, "%.0fk", v / 1e3);
         }
         return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** The largest coordinate of any point, 0 for none (the axes start at 0). */
+    private static double largest(List<Series> series, java.util.function.ToDoubleFunction<Point> coordinate) {
+        double max = 0;
+        for (Series s : series) {
+            for (Point p : s.points()) {
+                max = Math.max(max, coordinate.applyAsDouble(p));
+            }
+        }
+        return max;
     }
 
     private static void save(BufferedImage img, Graphics2D g, Path file) {

@@ -67,6 +67,22 @@ public final class Fencing {
         }
     }
 
+    /**
+     * The epoch now in force, read under a share lock that lasts until the caller's transaction
+     * ends: a takeover waits for that transaction, so what the caller writes after this read in
+     * the same transaction cannot land after a takeover it did not see. What a fenced journal
+     * checks before each commit; a cluster checks its own writes with it.
+     *
+     * @param c a connection to the journal's database and schema, in the caller's transaction
+     * @return the current epoch; 0 before the first takeover
+     * @throws SQLException when the database fails or holds no fencing row
+     */
+    public static long currentLocked(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(CHECK); ResultSet rs = ps.executeQuery()) {
+            return epoch(rs);
+        }
+    }
+
     private static long epoch(ResultSet rs) throws SQLException {
         if (!rs.next()) {
             throw new SQLException("journal_fence has no row with id 1: open the journal once with this build "

@@ -1,5 +1,6 @@
 package io.trinity.pool.journal.jdbc;
 
+import static io.trinity.pool.journal.jdbc.JournalContract.failure;
 import static io.trinity.pool.journal.jdbc.Records.accepted;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
@@ -66,15 +66,6 @@ class PostgresFencingTest {
         opened.forEach(JdbcJournal::close);
         try (Connection c = DriverManager.getConnection(PostgresJournalTest.baseUrl); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    static Throwable failure(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(30, TimeUnit.SECONDS);
-            throw new AssertionError("expected the write to fail");
-        } catch (ExecutionException e) {
-            return e.getCause();
         }
     }
 
