@@ -42,6 +42,30 @@ public interface AgentPool extends AutoCloseable {
      */
     TaskHandle submit(Task task);
 
+    /**
+     * Submits several tasks at once. Each is accepted or refused on its own, exactly as {@link #submit} would
+     * (one refused task does not refuse the others), and the accepted ones join the queue in list order. With
+     * a journal the pool stores all accepted tasks of the call in one write, so a batch waits for durability
+     * once instead of once per task. Never blocks on a full queue.
+     *
+     * @param tasks the tasks, none null; may be empty
+     * @return one outcome per task, in the order of {@code tasks}
+     * @throws NullPointerException if {@code tasks} or one of its elements is null (nothing is submitted)
+     */
+    default List<Submission> submitAll(List<Task> tasks) {
+        java.util.Objects.requireNonNull(tasks, "tasks");
+        tasks.forEach(t -> java.util.Objects.requireNonNull(t, "tasks holds a null task"));
+        List<Submission> out = new java.util.ArrayList<>(tasks.size());
+        for (Task t : tasks) {
+            try {
+                out.add(Submission.accepted(submit(t)));
+            } catch (PoolException e) {
+                out.add(Submission.refused(e));
+            }
+        }
+        return out;
+    }
+
     /** {@return agents by state and type, queue depth and task counters, read consistently at one moment} */
     PoolSnapshot snapshot();
 

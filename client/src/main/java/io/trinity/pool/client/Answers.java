@@ -34,7 +34,12 @@ final class Answers {
         } catch (IOException e) {
             j = mapper.createObjectNode();
         }
-        String message = j.path("error").asText(body == null || body.isBlank() ? "HTTP " + status : body);
+        return error(status, headers, j, body == null || body.isBlank() ? "HTTP " + status : body);
+    }
+
+    /** {@link #error(ObjectMapper, int, HttpHeaders, String)} of an answer already read, {@code fallback} its text. */
+    static RuntimeException error(int status, HttpHeaders headers, JsonNode j, String fallback) {
+        String message = j.path("error").asText(fallback);
         String field = j.hasNonNull("field") ? j.get("field").asText() : null;
         String reason = j.hasNonNull("reason") ? j.get("reason").asText() : null;
         long retryAfter = headers.firstValue("Retry-After").map(Answers::seconds).orElse(0L);
@@ -47,7 +52,7 @@ final class Answers {
         if (status == 503) {
             return new PoolShutdownException(message);
         }
-        if (status == 400 && "type".equals(field)) {
+        if (status == 400 && field != null && (field.equals("type") || field.endsWith("].type"))) { // a batch's tasks[i].type
             return new TaskRejectedException(message);
         }
         if (status == 400) {

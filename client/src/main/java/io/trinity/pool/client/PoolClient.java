@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 
@@ -39,6 +40,8 @@ public final class PoolClient {
 
     /** The longest wait one long-poll asks for; {@link #await} chains them. */
     static final Duration MAX_POLL = Duration.ofSeconds(60);
+    /** The most tasks one {@link #submitAll} may carry (the server's limit). */
+    public static final int MAX_BATCH = 1000;
 
     private final URI base;
     private final String key;
@@ -76,6 +79,57 @@ public final class PoolClient {
         HttpResponse<String> a = send(r);
         JsonNode j = read(a);
         return new Submitted(j.get("id").asText(), TaskState.valueOf(j.get("state").asText()), a.statusCode() == 202);
+    }
+
+    /**
+     * Submits up to 1,000 tasks in one request ({@code POST /v1/tasks/batch}): each is accepted or
+     * refused on its own, in list order, and the server stores the accepted ones in one write.
+     *
+     * @return one result per task, in order; a refused task carries the exception its own
+     *     {@link #submit} would have thrown
+     * @throws IllegalArgumentException for an empty list or more than 1,000 tasks
+     */
+    public List<BatchResult> submitAll(List<TaskRequest> tasks) {
+        return submitAll(tasks, null);
+    }
+
+    /**
+     * {@link #submitAll(List)} with an idempotency key per task ({@code idempotencyKeys} as long
+     * as {@code tasks}; a null element submits that task without one).
+     */
+    public List<BatchResult> submitAll(List<TaskRequest> tasks, List<String> idempotencyKeys) {
+        Objects.requireNonNull(tasks, "tasks");
+        if (tasks.isEmpty() || tasks.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH + " tasks (got " + tasks.size()
+                    + "); split a larger one");
+        }
+        if (idempotencyKeys != null && idempotencyKeys.size() != tasks.size()) {
+            throw new IllegalArgumentException("idempotencyKeys must have one element per task (got "
+                    + idempotencyKeys.size() + " keys for " + tasks.size() + " tasks); use null for a task without");
+        }
+        List<Map<String, Object>> items = new java.util.ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            Map<String, Object> item = Objects.requireNonNull(tasks.get(i), "tasks holds a null task").toJson();
+            if (idempotencyKeys != null && idempotencyKeys.get(i) != null) {
+                item.put("idempotencyKey", idempotencyKeys.get(i));
+            }
+            items.add(item);
+        }
+        HttpResponse<String> a = send(request("v1/tasks/batch", timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("tasks", items)))));
+        JsonNode results = read(a).path("results");
+        List<BatchResult> out = new java.util.ArrayList<>(results.size());
+        java.net.http.HttpHeaders none = java.net.http.HttpHeaders.of(Map.of(), (n, v) -> true);
+        for (JsonNode r : results) {
+            int status = r.path("status").asInt();
+            if (status == 200 || status == 202) {
+                out.add(new BatchResult(new Submitted(r.get("id").asText(), TaskState.valueOf(r.get("state").asText()),
+                        status == 202), null));
+            } else {
+                out.add(new BatchResult(null, Answers.error(status, none, r, "HTTP " + status)));
+            }
+        }
+        return out;
     }
 
     public TaskView get(String id) {

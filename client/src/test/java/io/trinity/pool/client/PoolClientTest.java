@@ -128,6 +128,45 @@ class PoolClientTest {
     }
 
     @Test
+    void submitAllAnswersEachTaskInOrderWithTheLibrarysExceptionsForRefusals() {
+        String key = UUID.randomUUID().toString();
+        List<BatchResult> out = acme.submitAll(List.of(TaskRequest.of("echo", Map.of("n", 1)),
+                TaskRequest.of("nope", Map.of()), TaskRequest.of("echo", Map.of("n", 3)),
+                TaskRequest.of("echo", Map.of("n", 4))), java.util.Arrays.asList(null, null, key, key));
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0).isAccepted()).isTrue();
+        assertThat(out.get(1).refusal()).isInstanceOf(TaskRejectedException.class).hasMessageContaining("nope");
+        assertThat(out.get(2).submitted().created()).isTrue();
+        assertThat(out.get(3).submitted().created()).isFalse();
+        assertThat(out.get(3).submitted().id()).isEqualTo(out.get(2).submitted().id());
+        assertThat(acme.await(out.get(0).submitted().id(), Duration.ofSeconds(20)).result()).containsEntry("n", 1);
+        assertThat(acme.await(out.get(2).submitted().id(), Duration.ofSeconds(20)).result()).containsEntry("n", 3);
+        assertThat(acme.submit(TaskRequest.of("echo", Map.of()), key).id()).isEqualTo(out.get(2).submitted().id());
+
+        assertThatThrownBy(() -> acme.submitAll(List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 1000 tasks (got 0)");
+        assertThatThrownBy(() -> acme.submitAll(List.of(TaskRequest.of("echo", Map.of())), List.of("a", "b")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 2 keys for 1 tasks");
+    }
+
+    @Test
+    void submitAllReportsAFullQueueAsQueueFullException() {
+        String g = UUID.randomUUID().toString();
+        try (PoolServer small = server(pool(1, 2))) {
+            PoolClient c = client(small, ACME);
+            List<TaskRequest> tasks = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                tasks.add(gate(g));
+            }
+            List<BatchResult> out = c.submitAll(tasks);
+            assertThat(out.getLast().refusal()).isInstanceOfSatisfying(QueueFullException.class,
+                    e -> assertThat(e.capacity()).isEqualTo(2));
+            assertThat(out.stream().filter(BatchResult::isAccepted).count()).isBetween(2L, 3L);
+            open(g);
+        }
+    }
+
+    @Test
     void awaitThrowsTheLibrarysTaskFailedException() {
         Submitted s = acme.submit(TaskRequest.of("fail", Map.of()));
         assertThatThrownBy(() -> acme.await(s.id(), Duration.ofSeconds(20)))

@@ -9,6 +9,7 @@ import io.trinity.pool.PoolShutdownException;
 import io.trinity.pool.PoolSnapshot;
 import io.trinity.pool.QueueFullException;
 import io.trinity.pool.ShutdownReport;
+import io.trinity.pool.Submission;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskFailedException;
 import io.trinity.pool.TaskHandle;
@@ -200,6 +201,72 @@ public final class Engine implements AgentPool {
     @Override
     public TaskHandle submit(Task task) {
         java.util.Objects.requireNonNull(task, "task");
+        List<TaskRecord> fresh = new ArrayList<>(1);
+        TaskHandle h = admit(task, fresh);
+        if (fresh.isEmpty()) {
+            return h; // the task already accepted under this idempotency key
+        }
+        if (journal != null) {
+            store(fresh);
+        }
+        TaskRecord record = fresh.get(0);
+        post(() -> {
+            dispatcher.accept(record);
+            shedder.admitted(record);
+        });
+        return record;
+    }
+
+    /**
+     * {@inheritDoc} The tasks are admitted one by one in list order (ids ascending), the accepted
+     * ones stored in one journal write, then queued together in one pass of the loop.
+     */
+    @Override
+    public List<Submission> submitAll(List<Task> tasks) {
+        java.util.Objects.requireNonNull(tasks, "tasks");
+        tasks.forEach(t -> java.util.Objects.requireNonNull(t, "tasks holds a null task"));
+        Submission[] out = new Submission[tasks.size()];
+        List<TaskRecord> fresh = new ArrayList<>(tasks.size());
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = Submission.accepted(admit(tasks.get(i), fresh));
+            } catch (PoolException e) {
+                out[i] = Submission.refused(e);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            if (journal != null) {
+                try {
+                    store(fresh);
+                } catch (PoolException e) {
+                    // every outcome naming a task of this write, a repeated idempotency key's too
+                    java.util.Set<TaskHandle> lost = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    lost.addAll(fresh);
+                    for (int i = 0; i < out.length; i++) {
+                        if (out[i].isAccepted() && lost.contains(out[i].handle())) {
+                            out[i] = Submission.refused(e);
+                        }
+                    }
+                    return List.of(out);
+                }
+            }
+            List<TaskRecord> accepted = List.copyOf(fresh);
+            post(() -> {
+                for (TaskRecord r : accepted) {
+                    dispatcher.accept(r);
+                    shedder.admitted(r);
+                }
+            });
+        }
+        return List.of(out);
+    }
+
+    /**
+     * Checks one task and takes its place in the queue: the handle of the task already accepted
+     * under its idempotency key, or a new record (also added to {@code fresh}), not yet stored nor
+     * queued. Throws the refusal {@link #submit} documents.
+     */
+    private TaskHandle admit(Task task, List<TaskRecord> fresh) {
         String idemKey = task.idempotencyKey().map(k -> task.tenant() + '\u0000' + k).orElse(null);
         if (idemKey != null) {
             TaskHandle existing = byIdempotencyKey(task, idemKey);
@@ -265,13 +332,7 @@ public final class Engine implements AgentPool {
             record.idempotencyIndex = idemKey;
         }
         liveById.put(id, record);
-        if (journal != null) {
-            store(record);
-        }
-        post(() -> {
-            dispatcher.accept(record);
-            shedder.admitted(record);
-        });
+        fresh.add(record);
         return record;
     }
 
@@ -290,20 +351,35 @@ public final class Engine implements AgentPool {
                 .orElse(null);
     }
 
-    /** Writes the accepted task and waits until it is durable; refuses the task if it cannot be. */
-    private void store(TaskRecord record) {
+    /**
+     * Writes the accepted tasks in one journal write and waits until they are durable; refuses
+     * them all if they cannot be.
+     */
+    private void store(List<TaskRecord> records) {
+        List<JournalRecord> accepted = new ArrayList<>(records.size());
+        for (TaskRecord r : records) {
+            accepted.add(new JournalRecord.Accepted(r.id, r.task.toPlainData(), r.tenant(),
+                    r.task.idempotencyKey().orElse(null), wallMillis(r.submittedNanos)));
+        }
         try {
-            journal.write(List.of(new JournalRecord.Accepted(record.id, record.task.toPlainData(), record.tenant(),
-                    record.task.idempotencyKey().orElse(null), wallMillis(record.submittedNanos)))).join();
+            journal.write(accepted).join();
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-            releasePermit(record);
-            forget(record);
+            for (TaskRecord r : records) {
+                releasePermit(r);
+                forget(r);
+            }
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            post(() -> state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), record.id,
-                    record.task.type(), RejectReason.INVALID, "journal write failed")));
-            throw new PoolException("task of type '" + record.task.type() + "' was not accepted: the journal could"
-                    + " not store it (" + cause.getMessage() + "); nothing was queued, submit again once the journal"
-                    + " is writable", cause);
+            post(() -> {
+                for (TaskRecord r : records) {
+                    state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), r.id, r.task.type(),
+                            RejectReason.INVALID, "journal write failed"));
+                }
+            });
+            String what = records.size() == 1 ? "task of type '" + records.get(0).task.type() + "' was"
+                    : records.size() + " tasks were";
+            throw new PoolException(what + " not accepted: the journal could not store "
+                    + (records.size() == 1 ? "it" : "them") + " (" + cause.getMessage() + "); nothing was queued,"
+                    + " submit again once the journal is writable", cause);
         }
     }
 

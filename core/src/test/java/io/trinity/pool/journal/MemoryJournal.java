@@ -22,6 +22,8 @@ public final class MemoryJournal implements Journal {
     private boolean full;
     private boolean hold;
     public int writes;
+    /** How many tasks each write that accepted any carried, in order. */
+    public final List<Integer> acceptedPerWrite = new ArrayList<>();
     public boolean closed;
 
     public synchronized void full(boolean v) {
@@ -74,6 +76,10 @@ public final class MemoryJournal implements Journal {
     public CompletableFuture<Void> write(List<JournalRecord> records) {
         synchronized (this) {
             writes++;
+            int accepted = (int) records.stream().filter(r -> r instanceof JournalRecord.Accepted).count();
+            if (accepted > 0) {
+                acceptedPerWrite.add(accepted);
+            }
             if (closed) {
                 return CompletableFuture.failedFuture(new JournalException("memory journal is closed"));
             }

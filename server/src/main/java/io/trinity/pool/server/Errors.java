@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.trinity.pool.PoolException;
 import io.trinity.pool.PoolShutdownException;
 import io.trinity.pool.QueueFullException;
 import io.trinity.pool.TaskRejectedException;
@@ -31,14 +32,10 @@ final class Errors {
 
     static void register(RoutesConfig routes, long maxBody) {
         routes.exception(ApiError.class, (e, ctx) -> send(ctx, e));
-        routes.exception(QueueFullException.class, (e, ctx) -> send(ctx, new ApiError(429, e.getMessage(), null)
-                .with("reason", "queue_full").with("depth", e.depth()).with("capacity", e.capacity())
-                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))));
-        routes.exception(TenantLimitException.class, (e, ctx) -> send(ctx, new ApiError(429, e.getMessage(), null)
-                .with("reason", "tenant_limit").with("tenant", e.tenant()).with("limit", e.limit())
-                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS))));
-        routes.exception(PoolShutdownException.class, (e, ctx) -> send(ctx, draining()));
-        routes.exception(TaskRejectedException.class, (e, ctx) -> send(ctx, ApiError.badRequest("type", e.getMessage())));
+        routes.exception(QueueFullException.class, (e, ctx) -> send(ctx, refusal(e)));
+        routes.exception(TenantLimitException.class, (e, ctx) -> send(ctx, refusal(e)));
+        routes.exception(PoolShutdownException.class, (e, ctx) -> send(ctx, refusal(e)));
+        routes.exception(TaskRejectedException.class, (e, ctx) -> send(ctx, refusal(e)));
         routes.exception(JacksonException.class, (e, ctx) -> send(ctx, ApiError.badRequest("body",
                 "the body is not valid JSON: " + Views.quote(e.getOriginalMessage()))));
         routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, new ApiError(e.getStatus(),
@@ -47,6 +44,25 @@ final class Errors {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
             send(ctx, new ApiError(500, "internal error; the server log has the details", null));
         });
+    }
+
+    /**
+     * The answer to a task the pool refused: 429 for a full queue or a tenant at its limit, 503
+     * while shutting down or when the journal cannot store it, 400 for a task no agent can run.
+     */
+    static ApiError refusal(PoolException e) {
+        return switch (e) {
+            case QueueFullException q -> new ApiError(429, q.getMessage(), null).with("reason", "queue_full")
+                    .with("depth", q.depth()).with("capacity", q.capacity())
+                    .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            case TenantLimitException t -> new ApiError(429, t.getMessage(), null).with("reason", "tenant_limit")
+                    .with("tenant", t.tenant()).with("limit", t.limit())
+                    .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            case PoolShutdownException s -> draining();
+            case TaskRejectedException r -> ApiError.badRequest("type", r.getMessage());
+            default -> new ApiError(503, e.getMessage(), null).with("reason", "not_stored")
+                    .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        };
     }
 
     static ApiError draining() {

@@ -30,6 +30,7 @@ final class Routes {
 
         r.get("/v1/me", Routes::me, Role.TENANT);
         r.post("/v1/tasks", tasks::submit, Role.TENANT);
+        r.post("/v1/tasks/batch", tasks::submitBatch, Role.TENANT);
         r.get("/v1/tasks", tasks::list, Role.TENANT);
         r.get("/v1/tasks/{id}", tasks::get, Role.TENANT);
         r.delete("/v1/tasks/{id}", tasks::cancel, Role.TENANT);

@@ -75,6 +75,177 @@ final class TaskRoutes {
         ctx.status(created ? 202 : 200).json(Views.accepted(handle));
     }
 
+    /** The most tasks one {@code POST /v1/tasks/batch} may carry. */
+    static final int MAX_BATCH = 1000;
+
+    /**
+     * {@code POST /v1/tasks/batch}: {@code {"tasks": [task, ...]}}, each element what
+     * {@code POST /v1/tasks} takes plus an optional {@code idempotencyKey}. Each task is accepted or
+     * refused on its own, in array order, with the status its own submit would have had; the
+     * accepted ones are stored in one journal write. The answer is 200 with one result per task.
+     */
+    void submitBatch(Context ctx) throws Exception {
+        Principal p = Auth.principal(ctx);
+        if (draining.getAsBoolean()) {
+            throw Errors.draining();
+        }
+        JsonNode items = batchItems(json(ctx));
+        int n = items.size();
+        String origin = ctx.header(ORIGIN_HEADER);
+        Task[] tasks = new Task[n];
+        String[] keys = new String[n];
+        Map<String, Object>[] results = newResults(n);
+        for (int i = 0; i < n; i++) {
+            try {
+                JsonNode item = items.get(i);
+                if (item != null && item.isObject() && item.has("idempotencyKey")) {
+                    keys[i] = batchKey(item.get("idempotencyKey"), i);
+                    item = ((com.fasterxml.jackson.databind.node.ObjectNode) item.deepCopy()).without("idempotencyKey");
+                }
+                Task t = withOrigin(requests.parse(item, p.tenant()), origin);
+                tasks[i] = keys[i] == null ? t : withKey(t, keys[i]);
+            } catch (ApiError e) {
+                results[i] = itemError(e, i);
+            }
+        }
+        io.trinity.pool.Submission[] subs = new io.trinity.pool.Submission[n];
+        List<Integer> keyed = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (tasks[i] != null && keys[i] != null) {
+                keyed.add(i);
+            }
+        }
+        java.util.Set<Integer> freshKeyed = new java.util.HashSet<>();
+        Runnable submitAll = () -> {
+            List<Integer> order = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (tasks[i] != null && (keys[i] == null || freshKeyed.contains(i))) {
+                    order.add(i);
+                }
+            }
+            List<io.trinity.pool.Submission> out = pool.submitAll(order.stream().map(i -> tasks[i]).toList());
+            for (int j = 0; j < order.size(); j++) {
+                subs[order.get(j)] = out.get(j);
+            }
+        };
+        Idempotency.Outcome[] outcomes = new Idempotency.Outcome[n];
+        if (keyed.isEmpty()) {
+            submitAll.run();
+        } else {
+            Idempotency.Outcome[] o = idempotency.submitAllOnce(p.tenant(), keyed.stream().map(i -> keys[i]).toList(),
+                    positions -> {
+                        positions.forEach(pos -> freshKeyed.add(keyed.get(pos)));
+                        submitAll.run();
+                        return positions.stream().mapToLong(pos -> {
+                            io.trinity.pool.Submission sub = subs[keyed.get(pos)];
+                            return sub.isAccepted() ? sub.handle().id() : -1;
+                        }).toArray();
+                    });
+            for (int j = 0; j < keyed.size(); j++) {
+                outcomes[keyed.get(j)] = o[j];
+            }
+            if (freshKeyed.isEmpty()) { // every key was known: submitAllOnce submitted nothing
+                submitAll.run();
+            }
+        }
+        java.time.Instant at = index.now();
+        int accepted = 0;
+        Map<String, ApiError> refusedKeys = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (results[i] != null) {
+                continue;
+            }
+            if (subs[i] != null && !subs[i].isAccepted()) {
+                ApiError e = Errors.refusal(subs[i].refusal());
+                if (keys[i] != null) {
+                    refusedKeys.putIfAbsent(keys[i], e);
+                }
+                results[i] = itemError(e, i);
+                continue;
+            }
+            TaskIndex.Tracked t;
+            boolean created;
+            if (keys[i] == null) {
+                t = tracked(subs[i].handle(), p.tenant(), at);
+                created = true;
+            } else if (outcomes[i] == null) { // repeats a key whose first task was refused
+                results[i] = itemError(refusedKeys.get(keys[i]), i);
+                continue;
+            } else {
+                created = outcomes[i].created();
+                t = subs[i] != null ? tracked(subs[i].handle(), p.tenant(), at) : index.get(outcomes[i].taskId());
+                if (t == null) {
+                    results[i] = itemError(new ApiError(409, "idempotencyKey " + Views.quote(keys[i]) + " named task "
+                            + outcomes[i].taskId() + ", which is no longer kept; use a new key", "idempotencyKey"), i);
+                    continue;
+                }
+            }
+            Map<String, Object> r = new LinkedHashMap<>(Views.accepted(t.handle));
+            r.put("status", created ? 202 : 200);
+            results[i] = r;
+            accepted++;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", accepted);
+        body.put("refused", n - accepted);
+        body.put("results", Arrays.asList(results));
+        ctx.status(200).json(body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object>[] newResults(int n) {
+        return new Map[n];
+    }
+
+    /** The index's entry for a handle, added unless this request already added it (a repeated key). */
+    private TaskIndex.Tracked tracked(TaskHandle h, String tenant, java.time.Instant at) {
+        TaskIndex.Tracked t = index.get(h.id());
+        return t != null && t.handle == h ? t : index.add(h, tenant, at);
+    }
+
+    private static JsonNode batchItems(JsonNode body) {
+        if (body == null || !body.isObject() || !body.has("tasks")) {
+            throw ApiError.badRequest("tasks", "the body must be a JSON object {\"tasks\": [...]} holding 1 to "
+                    + MAX_BATCH + " tasks, each what POST /v1/tasks takes");
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("tasks")) {
+                throw ApiError.badRequest(f, "unknown field " + Views.quote(f) + " in a batch; the only field is"
+                        + " \"tasks\"");
+            }
+        });
+        JsonNode items = body.get("tasks");
+        if (!items.isArray() || items.isEmpty() || items.size() > MAX_BATCH) {
+            throw ApiError.badRequest("tasks", "tasks must be an array of 1 to " + MAX_BATCH + " tasks (got "
+                    + (items.isArray() ? items.size() + " elements" : items.getNodeType().name().toLowerCase(Locale.ROOT))
+                    + "); split a larger batch");
+        }
+        return items;
+    }
+
+    private static String batchKey(JsonNode raw, int i) {
+        String field = "tasks[" + i + "].idempotencyKey";
+        if (!raw.isTextual()) {
+            throw ApiError.badRequest(field, field + " must be a string (got "
+                    + raw.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
+        }
+        Idempotency.check(raw.asText(), field);
+        return raw.asText();
+    }
+
+    /** One element's error: the body its own request would have had, with its status and index. */
+    private static Map<String, Object> itemError(ApiError e, int i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", e.status());
+        Map<String, Object> b = e.body();
+        Object field = b.get("field");
+        if (field != null && !field.toString().startsWith("tasks[")) {
+            b.put("field", "tasks[" + i + "]." + field);
+        }
+        m.putAll(b);
+        return m;
+    }
+
     /**
      * The node a cluster's front took the call on (docs/cluster.md): the pool prefers that node's
      * agents. Only a routing preference, so any caller may set it.
