@@ -235,8 +235,110 @@ public final class ClusterReport {
     private void throughput(String scheduler) throws Exception {
         // the JIT first: the same load, not counted (a cold JVM serves a fraction of its warm rate)
         load(scheduler, quick ? Duration.ofSeconds(6) : Duration.ofSeconds(15), false);
+        md.append("### Throughput\n\n");
         load(scheduler, quick ? Duration.ofSeconds(8) : Duration.ofSeconds(20), true);
+        batches(scheduler, quick ? Duration.ofSeconds(4) : Duration.ofSeconds(10), false);
+        batches(scheduler, quick ? Duration.ofSeconds(8) : Duration.ofSeconds(20), true);
     }
+
+    private static final int BATCH = 100;
+    private static final int BATCH_CLIENTS = 12;
+
+    /**
+     * The same tasks submitted {@value #BATCH} to a request ({@code POST /v1/tasks/batch}) by
+     * {@value #BATCH_CLIENTS} clients spread over the fronts, each waiting for the last task of
+     * its batch to end before it sends the next (a closed loop: at most clients × batch in flight).
+     */
+    private void batches(String scheduler, Duration length, boolean report) throws Exception {
+        Node sched = nodes.get(scheduler);
+        long before = succeeded(sched);
+        LongAdder accepted = new LongAdder();
+        LongAdder refused = new LongAdder();
+        LongAdder requests = new LongAdder();
+        Histogram batchMicros = new Histogram(3);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Node> fronts = List.copyOf(nodes.values());
+        long t0 = System.nanoTime();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < BATCH_CLIENTS; c++) {
+                Node via = fronts.get(c % fronts.size());
+                int client = c;
+                ex.submit(() -> {
+                    int i = 0;
+                    while (!stop.get()) {
+                        StringBuilder body = new StringBuilder("{\"tasks\": [");
+                        for (int k = 0; k < BATCH; k++) {
+                            body.append(k == 0 ? "" : ", ").append("{\"type\": \"generic\", \"input\": {\"op\":")
+                                    .append(" \"count\", \"text\": \"short task ").append(i++).append(" of client ")
+                                    .append(client).append(" through ").append(via.id).append("\"}}");
+                        }
+                        long s = System.nanoTime();
+                        String last = null;
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.url + "v1/tasks/batch"))
+                                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TENANT)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            requests.increment();
+                            if (r.statusCode() == 200) {
+                                for (var res : JSON.readTree(r.body()).get("results")) {
+                                    if (res.get("status").asInt() == 202) {
+                                        accepted.increment();
+                                        last = res.get("id").asText();
+                                    } else {
+                                        refused.increment();
+                                    }
+                                }
+                                synchronized (batchMicros) {
+                                    batchMicros.recordValue(Math.max(1, (System.nanoTime() - s) / 1_000));
+                                }
+                            } else {
+                                refused.add(BATCH);
+                            }
+                        } catch (IOException e) {
+                            refused.add(BATCH);
+                        }
+                        if (last == null) {
+                            Thread.sleep(5);
+                        } else {
+                            awaitFinal(via, last);
+                        }
+                    }
+                    return null;
+                });
+            }
+            Thread.sleep(length.toMillis());
+            stop.set(true);
+        }
+        long submitted = accepted.sum();
+        long submitEnd = System.nanoTime();
+        while (succeeded(sched) - before < submitted && System.nanoTime() - submitEnd < Duration.ofSeconds(120).toNanos()) {
+            Thread.sleep(20);
+        }
+        long done = succeeded(sched) - before;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!report) {
+            return;
+        }
+        batchTasksPerSecond = done / seconds;
+        Map<String, Object> c = cluster(sched);
+        md.append("**Batches of ").append(BATCH).append("** (`POST /v1/tasks/batch`): ").append(BATCH_CLIENTS)
+                .append(" clients (virtual threads) spread evenly over the three fronts, each sending a batch of ")
+                .append(BATCH).append(" of the same tasks and waiting (long-poll) for its last task to end before")
+                .append(" the next, for ").append(length.toSeconds()).append(" s (after a ").append(length.toSeconds() / 2)
+                .append(" s warm-up, not counted); throughput as above.\n\n")
+                .append("| requests | accepted | succeeded | refused | seconds | tasks/s | batch answer p50 | batch answer p99 |\n")
+                .append("|---|---|---|---|---|---|---|---|\n")
+                .append(String.format("| %d | %d | %d | %d | %.1f | **%.0f** | %.1f ms | %.1f ms |%n%n", requests.sum(),
+                        submitted, done, refused.sum(), seconds, done / seconds,
+                        batchMicros.getValueAtPercentile(50) / 1000.0, batchMicros.getValueAtPercentile(99) / 1000.0))
+                .append("Dispatches so far (local / remote to the task's front): ").append(c.get("dispatches"))
+                .append("; calls per node: ").append(calls(c)).append(".\n\n");
+    }
+
+    private double singleTasksPerSecond;
+    private double batchTasksPerSecond;
 
     private void load(String scheduler, Duration length, boolean report) throws Exception {
         Node sched = nodes.get(scheduler);
@@ -282,8 +384,9 @@ public final class ClusterReport {
         if (!report) {
             return;
         }
+        singleTasksPerSecond = done / seconds;
         Map<String, Object> c = cluster(sched);
-        md.append("### Throughput\n\n").append(clients).append(" HTTP clients (virtual threads) submit `generic` `count`")
+        md.append("**One task per request** (`POST /v1/tasks`): ").append(clients).append(" HTTP clients (virtual threads) submit `generic` `count`")
                 .append(" tasks of one short sentence for ").append(length.toSeconds()).append(" s (after as long a run")
                 .append(" to warm the JVMs up, not counted), spread evenly over the")
                 .append(" three fronts (no idempotency keys); throughput is the tasks that succeeded divided by the time")
