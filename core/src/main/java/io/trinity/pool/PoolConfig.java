@@ -29,7 +29,11 @@ import java.util.Set;
  *       pool's hard resource bound; size it to what the host (or provider quota) can run.</li>
  *   <li><b>warmPool</b> agents are kept READY and never reclaimed by the idle timeout, so a
  *       task arriving after a quiet spell starts without a cold start. The pool adapts the
- *       warm count between <b>warmPoolMin</b> and <b>warmPoolMax</b> to forecast demand.</li>
+ *       warm count between <b>warmPoolMin</b> and <b>warmPoolMax</b> to forecast demand. Once a
+ *       type's flow has been seen for a {@code scaleDownWindow}, the auto-scaler sizes it by Erlang C
+ *       and the spare agents of that size are its warm pool: only its share of warmPoolMin is kept
+ *       on top of its busy agents, so lower {@code targetWait}, not raise
+ *       warmPoolMax, to keep more spare agents for a steady flow.</li>
  *   <li><b>idleTimeout</b>: an agent without work this long is destroyed (unless it is part
  *       of the warm pool or its type's minimum). Shorter saves agent-seconds, longer saves
  *       cold starts.</li>

@@ -95,7 +95,7 @@ final class Housekeeper {
         for (TypeState ts : s.byType.values()) {
             double instant = ts.arrivalsThisTick / tickSeconds;
             ts.arrivalRate = ts.arrivalRate * 0.8 + instant * 0.2;
-            ScaleController.observe(ts, instant, tickSeconds, config.idleTimeout().toNanos() / 1e9);
+            FlowForecast.observe(ts, instant, tickSeconds, config.idleTimeout().toNanos() / 1e9);
             ts.arrivalsThisTick = 0;
         }
         for (AgentSlot slot : new ArrayList<>(s.agents.values())) {

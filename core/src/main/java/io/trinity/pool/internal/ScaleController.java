@@ -18,15 +18,17 @@ import java.util.Map;
  * slot each) and the size of the steady flow: the fewest slots for which, by Erlang C (the
  * M/M/c queue, {@link ErlangC}) at the type's offered load a = arrival rate x mean service
  * time, at most 1% of tasks wait longer than {@code targetWait}, and never so few that the
- * busy share exceeds {@code targetUtilization}. Rate and service time are slow averages (about
- * {@value #FLOW_MEMORY_SECONDS} s, restarted when the rate clearly shifts): the size follows the
- * flow, not its Poisson noise, and a sudden queue is the on-demand strategy's to answer. Scale-up acts at once (bounded by the
- * spawn limit).
+ * busy share exceeds {@code targetUtilization}. The rate is {@link FlowForecast}'s: a slow
+ * average (restarted when the rate clearly shifts) corrected for its trend and carried forward
+ * over the spawn time, so the size follows the flow as it will be when a new agent is ready, not
+ * its Poisson noise nor where it was minutes ago; a sudden queue is the on-demand strategy's to
+ * answer. Scale-up acts at once (bounded by the spawn limit).
  *
  * <p><b>Never reversing inside the window.</b> A scale-down follows the highest recommendation
- * over the stabilization window, as the Kubernetes HPA does, and recommends for a load
- * {@value #TOLERANCE} (relative) above the measured one (hysteresis: a size is kept until even
- * a 5% busier flow would not need it). It only reclaims IDLE agents, so work is never killed. Every path
+ * over the stabilization window, as the Kubernetes HPA does, and recommends for a load above the
+ * forecast one by {@value #TOLERANCE} (relative) or {@value #NOISE_SIGMAS} standard errors of the
+ * forecast, whichever is more (hysteresis: a size is kept until a clearly busier flow would not
+ * need it either). It only reclaims IDLE agents, so work is never killed. Every path
  * that changes a type's agent count keeps one rule: no removal (scale-down or idle reclaim)
  * within a window of the last spawn, and no spawn ahead of demand (scale-up, warm pool,
  * predictive) within a window of the last removal, except for a type with no agent at all; only
@@ -36,7 +38,13 @@ import java.util.Map;
  *
  * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
  * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
- * split between types by their share of recent demand.
+ * split between types by their share of recent demand. That is the insurance for a flow the
+ * scaler cannot size yet (none so far, or seen for less than a window). A flow it sizes by
+ * Erlang C already has its insurance: the c − a spare slots Erlang C keeps are exactly the idle
+ * agents that catch the flow's Poisson peaks while a cold start runs, and counting λ x spawn time
+ * on top counts the same arrivals twice (over a spawn time the busy agents free about as many
+ * slots as arrive). So such a type keeps only its share of warmPoolMin on top of its busy slots:
+ * at 1 task/s of 2.4 s tasks, 7 agents (Erlang C) instead of 3 busy + 6 warm = 9.
  */
 final class ScaleController {
 
@@ -45,14 +53,12 @@ final class ScaleController {
      * 0.1 tolerance, halved because the slow averages are quieter than the HPA's 15 s samples.
      */
     static final double TOLERANCE = 0.05;
-    /** The memory of the flow averages, in seconds: long enough to average Poisson noise out. */
-    static final double FLOW_MEMORY_SECONDS = 120;
-    /** Standard errors between the fast and the slow rate that mean the flow itself changed. */
-    static final double SHIFT_SIGMAS = 5;
-    /** Arrivals the slow rate expects during a silence that means the flow stopped. */
-    static final double QUIET_EXPECTED_ARRIVALS = 10;
-    /** The weight, in ticks, the slow rate restarts with after a change of flow. */
-    static final double SHIFT_RESTART_TICKS = 5;
+    /**
+     * Standard errors of the load estimate ({@link TypeState#loadNoise}) a scale-down's load must
+     * also clear: where the Poisson noise of a small flow exceeds {@link #TOLERANCE}, a fixed 5% band
+     * let the pool step up and down by one agent on noise alone (every few minutes at 2 tasks/s).
+     */
+    static final double NOISE_SIGMAS = 2;
     /** The share of tasks allowed to wait longer than {@code targetWait}: the scaler sizes for the p99. */
     static final double WAIT_TAIL = 0.01;
 
@@ -71,48 +77,15 @@ final class ScaleController {
         this.warmTotal = config.warmPool();
     }
 
-    /**
-     * Folds one tick's arrivals and the current service-time estimate into the slow flow averages.
-     * Bias-corrected (sum of decayed samples over sum of decayed weights), so the first ticks already
-     * give the mean of what was seen rather than a value pulled towards 0. When the fast rate
-     * ({@code TypeState.arrivalRate}, about 5 s) leaves the slow one by more than
-     * {@value #SHIFT_SIGMAS} Poisson standard errors, the flow has changed (a burst began or ended):
-     * the slow average restarts from the fast one instead of lagging for minutes.
-     */
-    static void observe(TypeState ts, double arrivalsPerSecond, double tickSeconds, double idleTimeoutSeconds) {
-        if (ts.flowSeconds > 0 || arrivalsPerSecond > 0) {
-            ts.flowSeconds += tickSeconds;
-        }
-        double keep = Math.exp(-tickSeconds / FLOW_MEMORY_SECONDS);
-        ts.flowRateSum = ts.flowRateSum * keep + arrivalsPerSecond;
-        ts.flowWeight = ts.flowWeight * keep + 1;
-        double slow = ts.flowRateSum / ts.flowWeight;
-        // variance of the fast EWMA (weight 0.2 per tick) of Poisson counts at the slow rate
-        double sigma = Math.sqrt(Math.max(slow, 1 / tickSeconds) / tickSeconds * 0.2 / 1.8);
-        ts.quietSeconds = arrivalsPerSecond > 0 ? 0 : ts.quietSeconds + tickSeconds;
-        if (ts.flowWeight > SHIFT_RESTART_TICKS && Math.abs(ts.arrivalRate - slow) > SHIFT_SIGMAS * sigma) {
-            ts.flowRateSum = ts.arrivalRate * SHIFT_RESTART_TICKS;
-            ts.flowWeight = SHIFT_RESTART_TICKS;
-        } else if (ts.quietSeconds * slow > QUIET_EXPECTED_ARRIVALS || ts.quietSeconds >= idleTimeoutSeconds) {
-            // a silence this long has a Poisson chance below e^-10 at the slow rate, or lasts an idle
-            // timeout (idle agents would go anyway): the flow stopped
-            ts.flowRateSum = 0;
-            ts.flowWeight = SHIFT_RESTART_TICKS;
-        }
-        if (ts.serviceEwmaNanos > 0) {
-            ts.flowServiceSum = ts.flowServiceSum * keep + ts.serviceEwmaNanos / 1e9;
-            ts.flowServiceWeight = ts.flowServiceWeight * keep + 1;
-        }
-    }
-
     void tick(long now) {
         for (TypeState ts : s.byType.values()) {
             ts.pacedCap = PacedSizing.cap(ts, engine.governor.pacer);
-            double rate = ts.flowWeight > 0 ? ts.flowRateSum / ts.flowWeight : 0;
+            // sized for the flow as it will be when an agent started now is ready
+            double rate = FlowForecast.rate(ts, Math.max(ts.spawnTimeEwmaNanos, config.scaleInterval().toNanos()) / 1e9);
             double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
             ts.load = rate * service;
             int limit = capacity(ts) * Math.min(ts.agentCap(), config.maxAgents());
-            if (ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9) {
+            if (ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9) { // keep in step with sizedByErlang
                 ts.flowSlots = flowSlots(ts.load, service, limit);
             } else {
                 // a rate seen for less than a window is too noisy for Erlang C's headroom: until then
@@ -176,7 +149,7 @@ final class ScaleController {
         int forFlow = parked ? 0 : (int) Math.ceil(ts.flowSlots / (double) capacity - 1e-9);
         double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
         int forFlowDown = parked || ts.flowSlots == 0 ? 0 : (int) Math.ceil(
-                flowSlots(ts.load * (1 + TOLERANCE), service, cap * capacity) / (double) capacity - 1e-9);
+                flowSlots(ts.load * (1 + Math.max(TOLERANCE, NOISE_SIGMAS * ts.loadNoise)), service, cap * capacity) / (double) capacity - 1e-9);
         double demand = Math.max(present, ts.load);
         // Scale up only for work that waits or a flow that is forecast; a momentary peak of busy
         // agents is not a reason to buy more of them. The live agent limit bounds growth only:
@@ -262,39 +235,65 @@ final class ScaleController {
             }
         }
         allocate();
+        // A flow measured for a window is sized by Erlang C, whose spare slots are its warm pool:
+        // only the configured minimum is kept on top of its expected busy slots (see the class comment).
+        int[] least = split(config.warmPoolMin());
+        int i = 0;
+        for (TypeState ts : s.byType.values()) {
+            if (sizedByErlang(ts)) {
+                ts.warmTarget = Math.min(ts.warmTarget, least[i]);
+            }
+            i++;
+        }
         for (TypeState ts : s.byType.values()) {
             markWarm(ts);
         }
     }
 
+    /** Whether the type's flow has been seen for a window, so Erlang C (not Little's law) sizes it. */
+    private boolean sizedByErlang(TypeState ts) {
+        return ts.flowSlots > 0 && ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9;
+    }
+
     /** Largest-remainder split of the warm total by demand share; round-robin before any demand. */
     private void allocate() {
+        int[] split = split(warmTotal);
+        int i = 0;
+        for (TypeState ts : s.byType.values()) {
+            ts.warmTarget = split[i++];
+        }
+    }
+
+    /** Largest-remainder split of {@code total} by demand share, in the order of the types; round-robin before any demand. */
+    private int[] split(int total) {
         List<TypeState> types = new ArrayList<>(s.byType.values());
+        int[] out = new int[types.size()];
         if (demandShare.isEmpty()) {
             for (int i = 0; i < types.size(); i++) {
-                types.get(i).warmTarget = warmTotal / types.size() + (i < warmTotal % types.size() ? 1 : 0);
+                out[i] = total / types.size() + (i < total % types.size() ? 1 : 0);
             }
-            return;
+            return out;
         }
         int given = 0;
         double[] remainders = new double[types.size()];
         for (int i = 0; i < types.size(); i++) {
-            double exact = warmTotal * demandShare.getOrDefault(types.get(i).name, 0.0);
-            types.get(i).warmTarget = (int) Math.floor(exact);
+            double exact = total * demandShare.getOrDefault(types.get(i).name, 0.0);
+            out[i] = (int) Math.floor(exact);
             remainders[i] = exact - Math.floor(exact);
-            given += types.get(i).warmTarget;
+            given += out[i];
         }
-        while (given < warmTotal) {
+        while (given < total) {
             int best = 0;
             for (int i = 1; i < remainders.length; i++) {
                 if (remainders[i] > remainders[best]) {
                     best = i;
                 }
             }
-            types.get(best).warmTarget++;
+            out[best]++;
             remainders[best] = -1;
             given++;
         }
+        return out;
     }
 
     /** Marks the type's most recently active READY agents warm, up to its target. */

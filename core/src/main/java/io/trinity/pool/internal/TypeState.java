@@ -47,14 +47,18 @@ final class TypeState {
     long lastScaleUpNanos = Long.MIN_VALUE / 2;
     /**
      * The scaler's slow view of the flow ({@link ScaleController#observe}): arrival rate per second and
-     * mean service time, each a bias-corrected average over about {@link ScaleController#FLOW_MEMORY_SECONDS},
+     * mean service time, each a bias-corrected average over about {@link FlowForecast#MEMORY_SECONDS},
      * and the offered load they give (busy slots a steady flow needs, λ x S).
      */
     double flowRateSum;
+    /** The slow rate averaged once more (same memory and weights): its gap to the slow rate measures the trend. */
+    double flowRateTrendSum;
     double flowServiceSum;
     double flowWeight;
     double flowServiceWeight;
     double load;
+    /** The relative standard error of {@link #load} from the Poisson noise of the arrivals ({@link FlowForecast}). */
+    double loadNoise;
     /** Seconds since the type's first arrival: the flow is sized only once it has been seen for a window. */
     double flowSeconds;
     /** Seconds since the last tick with an arrival. */

@@ -77,4 +77,35 @@ class ErlangSizingTest {
         assertThat(changes).as("the pool did scale").isGreaterThan(erlang);
         assertThat(fastFlips).isZero();
     }
+
+    @Test
+    void aSizedFlowsSpareSlotsAreItsWarmPoolNotAWarmPoolOnTop() {
+        VirtualClock clock = new VirtualClock();
+        // defaults: warm pool 1..6, target wait 700 ms; 1 task/s of 2.4 s tasks, cold start 10 s, so
+        // the warm pool's forecast (1 task/s x 10 s) asks for its maximum, 6
+        PoolConfig config = PoolConfig.custom().maxAgents(64).queueCapacity(100_000).build();
+        SimProfile profile = SimProfile.of(Distribution.exponential(Duration.ofMillis(2400)))
+                .withSpawnDelay(Duration.ofSeconds(10));
+        AgentPool pool = AgentPool.builder().config(config).deterministic(clock)
+                .register("data", SimulatedAgent.factory(clock, profile, 7)).build();
+        int erlang = ErlangC.slotsFor(2.4, 2.4, 0.7, 0.01, 64);
+        SplittableRandom random = new SplittableRandom(7);
+        long end = Duration.ofMinutes(40).toNanos();
+        long settled = Duration.ofMinutes(10).toNanos();
+        double agentNanos = 0;
+        long last = 0;
+        while (clock.nanoTime() < end) {
+            pool.submit(Task.of("data", Map.of()));
+            clock.advance(Duration.ofNanos((long) (-Math.log(1 - random.nextDouble()) * 1e9)));
+            if (clock.nanoTime() >= settled) {
+                agentNanos += pool.snapshot().agents().size() * (double) (clock.nanoTime() - Math.max(last, settled));
+            }
+            last = clock.nanoTime();
+        }
+        double meanAgents = agentNanos / (clock.nanoTime() - settled);
+        assertThat(erlang).isEqualTo(7);
+        // Erlang C's 7 already hold 4.6 idle on average; busy (2.4) + 6 warm would be about 9
+        assertThat(meanAgents).isBetween(erlang - 0.5, erlang + 1.0);
+        pool.shutdown(Duration.ZERO);
+    }
 }
