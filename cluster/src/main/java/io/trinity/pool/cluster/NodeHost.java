@@ -25,7 +25,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.postgresql.PGConnection;
@@ -58,8 +57,6 @@ final class NodeHost implements AutoCloseable {
     private final Set<Long> started = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Held while ends are written (by the writer, or a call writing its own end): one batch at a time. */
-    private final ReentrantLock writing = new ReentrantLock();
     private final AtomicInteger busy = new AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
     private final Thread listener;
@@ -319,13 +316,8 @@ final class NodeHost implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                writing.lockInterruptibly();
-                try {
-                    ended.drainTo(batch);
-                    flush(batch);
-                } finally {
-                    writing.unlock();
-                }
+                ended.drainTo(batch);
+                flush(batch);
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -336,31 +328,6 @@ final class NodeHost implements AutoCloseable {
                 ended.addAll(batch); // kept, written when the database answers again
                 batch.clear();
             }
-        }
-    }
-
-    /**
-     * Writes a call's end on the call's own (virtual) thread when nothing else waits to be
-     * written, saving the writer's wake-up; under load, or while the writer is busy, the end joins
-     * its next batch as before. A failed write hands the end to the writer, which retries it.
-     */
-    private boolean writtenDirectly(Ended e) {
-        // an interrupted thread would close the connection's socket mid-write: such ends go to the writer
-        if (!ended.isEmpty() || closed.get() || Thread.currentThread().isInterrupted() || !writing.tryLock()) {
-            return false;
-        }
-        try {
-            if (!ended.isEmpty()) {
-                return false;
-            }
-            flush(List.of(e));
-            return true;
-        } catch (SQLException | RuntimeException x) {
-            LOG.debug("node {}: writing the end of call {} failed ({}); the writer retries it", node, e.assignment,
-                    x.getMessage());
-            return false;
-        } finally {
-            writing.unlock();
         }
     }
 
@@ -520,10 +487,7 @@ final class NodeHost implements AutoCloseable {
                 busy.decrementAndGet();
             }
             if (running.remove(id) != null) {
-                Ended e = new Ended(id, agentId, outcome.succeeded() ? "succeeded" : "failed", 0, outcome.toJson());
-                if (!writtenDirectly(e)) {
-                    ended.add(e);
-                }
+                ended.add(new Ended(id, agentId, outcome.succeeded() ? "succeeded" : "failed", 0, outcome.toJson()));
             }
         }
 

@@ -21,7 +21,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +50,6 @@ final class RemoteCalls implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fenced = new AtomicBoolean();
-    /** Held by whoever writes a batch (the writer thread, or a caller writing its own call): one at a time, in order. */
-    private final ReentrantLock writing = new ReentrantLock();
     private final Thread writer;
     private final Thread listener;
 
@@ -88,36 +85,8 @@ final class RemoteCalls implements AutoCloseable {
                 c.result.completeExceptionally(new CancellationException("task " + context.taskId() + " cancelled"));
             }
         });
-        if (!sentDirectly(c)) {
-            offer(c);
-        }
+        offer(c);
         return c.result;
-    }
-
-    /**
-     * Writes a call on the calling thread when nothing else waits to be written: a quiet pool's
-     * call then costs no writer wake-up. Only on a virtual thread (the pool's agent threads,
-     * never its loop, whose thread must not wait for the database); under load, or while the
-     * writer is busy, the call joins the writer's next batch as before. The write lock keeps the
-     * two in order, so a cancellation is never written before its call.
-     */
-    private boolean sentDirectly(Call c) {
-        // (an interrupted thread would close the connection's socket mid-write: such calls go to the writer)
-        if (!Thread.currentThread().isVirtual() || Thread.currentThread().isInterrupted() || !ops.isEmpty()
-                || fenced.get() || closed.get() || !writing.tryLock()) {
-            return false;
-        }
-        try {
-            if (!ops.isEmpty()) {
-                return false;
-            }
-            List<Op> batch = new ArrayList<>(1);
-            batch.add(c);
-            writeBatch(batch);
-            return true;
-        } finally {
-            writing.unlock();
-        }
     }
 
     /** An agent the pool now drives; until {@link #close} a dead node's agents are marked dead. */
@@ -183,41 +152,24 @@ final class RemoteCalls implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                writing.lockInterruptibly();
-                try {
-                    ops.drainTo(batch, 10_000);
-                    writeBatch(batch);
-                } finally {
-                    writing.unlock();
-                }
+                ops.drainTo(batch, 10_000);
+                flush(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } catch (Fenced e) {
+                fence(e.getMessage(), batch);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("scheduler: writing {} remote operations failed ({}); their calls fail and are retried",
+                        batch.size(), e.getMessage());
+                AgentBrokenException failure = new AgentBrokenException("cannot reach the database: " + e.getMessage());
+                batch.forEach(op -> drop(op, failure));
             }
             batch.clear();
         }
         List<Op> left = new ArrayList<>();
         ops.drainTo(left);
         left.forEach(op -> drop(op, new IllegalStateException("the scheduler stopped")));
-    }
-
-    /** Writes one batch (under {@link #writing}); what cannot be written fails, and a fence stops the scheduler. */
-    private void writeBatch(List<Op> batch) {
-        // a call cancelled before it was written is not written: its Cancel, if queued, finds no row
-        batch.removeIf(op -> op instanceof Call c && !calls.containsKey(c.id));
-        if (batch.isEmpty()) {
-            return;
-        }
-        try {
-            flush(batch);
-        } catch (Fenced e) {
-            fence(e.getMessage(), batch);
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("scheduler: writing {} remote operations failed ({}); their calls fail and are retried",
-                    batch.size(), e.getMessage());
-            AgentBrokenException failure = new AgentBrokenException("cannot reach the database: " + e.getMessage());
-            batch.forEach(op -> drop(op, failure));
-        }
     }
 
     private void drop(Op op, RuntimeException e) {
