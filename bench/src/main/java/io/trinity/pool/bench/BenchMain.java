@@ -19,7 +19,7 @@ import java.util.List;
  *   <li>{@code journal [--quick] [--pg URL]}: journal throughput and write latency, SQLite and PostgreSQL</li>
  *   <li>{@code journal-pool [--quick] [--pg URL] [--only off,full,normal,pg]}: the journal end to end
  *       through a pool of no-op agents: tasks/s from N submitters, submit latency at 1,000/s</li>
- *   <li>{@code cluster [--quick] [--pg URL]}: three cluster nodes: throughput, remote dispatch cost, failover</li>
+ *   <li>{@code cluster [--quick] [--pg URL] [--only throughput,latency,failover]}: three cluster nodes: throughput, remote dispatch cost, failover</li>
  *   <li>{@code memory [--tasks N]}: heap per queued task, from class histograms before and after N submits</li>
  *   <li>{@code all [--quick]}: the three parts in order</li>
  *   <li>{@code jmh [JMH options]}: plain JMH (for example {@code jmh DispatchBench -p work=noop})</li>
@@ -42,7 +42,7 @@ public final class BenchMain {
                                    tasks/s from 1, 8, 64, 256 submitters, submit and result p50/p99
                                    at 1,000 submits/s; no journal, SQLite FULL/NORMAL, PostgreSQL
                                    (~5 min)
-              cluster [--quick] [--pg URL]
+              cluster [--quick] [--pg URL] [--only throughput,latency,failover]
                                    three tri serve --node-id processes on one PostgreSQL: tasks/s
                                    through all fronts, remote vs local dispatch p99, scheduler
                                    failover after kill -9 (needs cli/target/tri.jar; ~3 min)
@@ -86,7 +86,7 @@ public final class BenchMain {
             case "journal" -> new JournalReport(report, quick, pgUrl(rest)).run();
             case "journal-pool" -> new JournalPoolReport(report, quick, pgUrl(rest), only(rest)).run();
             case "memory" -> new QueuedTaskMemory(report, QueuedTaskMemory.tasksOption(rest)).run();
-            case "cluster" -> new io.trinity.pool.bench.cluster.ClusterReport(report, quick, pgUrl(rest)).run();
+            case "cluster" -> new io.trinity.pool.bench.cluster.ClusterReport(report, quick, pgUrl(rest), only(rest)).run();
             case "all" -> {
                 new DispatchReport(report, quick).run();
                 new SchedulingReport(report).run();
