@@ -131,6 +131,17 @@ class ClusterProcessTest {
             String metrics = rig.get(rig.node(scheduler), "metrics", null).body();
             assertThat(metrics).contains("trinity_cluster_dispatches_total{where=\"remote\"} " + remote,
                     "trinity_cluster_scheduler{node=\"" + scheduler + "\"} 1");
+            // a batch through a worker's front: relayed whole, every task accepted in one request, all end
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                batch.add(count("batched task " + i + " through n2"));
+            }
+            List<String> batched = rig.submitBatch(nodes.get(1), "k-quiet", batch);
+            assertThat(batched).hasSize(30).doesNotHaveDuplicates();
+            for (String id : batched) {
+                assertThat(rig.awaitFinal(nodes.get(1), "k-quiet", id, Duration.ofSeconds(60)).get("state"))
+                        .isEqualTo("SUCCEEDED");
+            }
         }
     }
 

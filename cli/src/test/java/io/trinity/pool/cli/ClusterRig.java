@@ -205,7 +205,27 @@ final class ClusterRig implements AutoCloseable {
         return id[0];
     }
 
-    /** The task's view once final, read through {@code via} (retrying through a takeover). */
+    /** One {@code POST /v1/tasks/batch} through {@code via}; the accepted tasks' ids, in order (no retry). */
+    @SuppressWarnings("unchecked")
+    List<String> submitBatch(Node via, String key, List<Map<String, Object>> tasks) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(via.url + "v1/tasks/batch")).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("tasks", tasks)))).build();
+        HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new AssertionError("batch refused with " + resp.statusCode() + ": " + resp.body());
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        for (Map<String, Object> res : (List<Map<String, Object>>) JSON.readValue(resp.body(), MAP).get("results")) {
+            if (((Number) res.get("status")).intValue() != 202) {
+                throw new AssertionError("a task of the batch was refused: " + res);
+            }
+            ids.add((String) res.get("id"));
+        }
+        return ids;
+    }
+
+
     Map<String, Object> awaitFinal(Node via, String key, String id, Duration within) throws Exception {
         Map<String, Object>[] view = new Map[1];
         await(within, "task " + id + " final", () -> {
