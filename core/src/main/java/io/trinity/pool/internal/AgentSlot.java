@@ -24,6 +24,12 @@ final class AgentSlot implements AgentView {
     /** The agent's node, read once when it started; null before that or when the pool is not clustered. */
     String node;
     final List<Attempt> running = new ArrayList<>(1);
+    /**
+     * Whether the pool's agent map holds this slot (from its spawn until {@link Lifecycle#removed}):
+     * the same answer as {@code agents.get(id) == this} (ids are never reused) without a lookup in
+     * a map of every agent, which costs a cache miss per dispatch in a pool of thousands.
+     */
+    boolean listed;
     /** Index in its type's free list, or -1 when not there. */
     int freeIndex = -1;
     /** Free slots as last counted into its type's total. */

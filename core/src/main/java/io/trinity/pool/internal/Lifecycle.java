@@ -65,7 +65,7 @@ final class Lifecycle {
     void updateFree(AgentSlot slot) {
         TypeState ts = s.type(slot.type());
         boolean eligible = slot.state.isAvailable() && slot.running.size() < slot.capacity
-                && s.agents.get(slot.id) == slot && slot.handOverTo == null;
+                && slot.listed && slot.handOverTo == null;
         ts.setFree(slot, eligible ? slot.capacity - slot.running.size() : 0);
     }
 
@@ -129,6 +129,7 @@ final class Lifecycle {
         String id = type + "-" + (++ts.counter);
         AgentSlot slot = new AgentSlot(id, ts.type, now, config.qualityWindow());
         s.agents.put(id, slot);
+        slot.listed = true;
         ts.slots.add(slot);
         ts.spawning++;
         s.spawns++;
@@ -362,6 +363,7 @@ final class Lifecycle {
         if (s.agents.remove(slot.id) == null) {
             return;
         }
+        slot.listed = false;
         TypeState ts = s.type(slot.type());
         ts.slots.remove(slot);
         ts.removeFree(slot);
