@@ -94,9 +94,12 @@ class ClusterProcessTest {
             for (ClusterRig.Node n : nodes) {
                 assertThat(calls(c, n.id())).as("calls run on %s: %s", n.id(), c).isPositive();
             }
-            // local first: nine long tasks at once make the pool grow a system agent on every node (each
-            // type is spread over the nodes); then tasks one at a time through each node (so its agent
-            // has room) all start there, where a node-blind balancer would start a third locally
+            // local first: nine long tasks at once make the pool grow system agents, spread over the
+            // nodes (each type goes to the node with the fewest of it that has room); then tasks one at a
+            // time through each node that has one (so its agent has room) must start there, where a
+            // node-blind balancer would start at most half of them locally. Which nodes get one depends
+            // on the scaler and on what the first tasks left on each node (a node full of idle generic
+            // agents gets none), so the check runs over the nodes that have one, at least two.
             List<String> burst = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 for (ClusterRig.Node n : nodes) {
@@ -110,11 +113,12 @@ class ClusterProcessTest {
             }
             Map<String, Map<String, Number>> byNode =
                     (Map<String, Map<String, Number>>) rig.cluster(rig.node(scheduler)).get("agentsByNode");
-            assertThat(nodes).as("system agents per node: %s", byNode)
-                    .allSatisfy(n -> assertThat(byNode.getOrDefault(n.id(), Map.of())).containsKey("system"));
+            List<ClusterRig.Node> withSystem = nodes.stream()
+                    .filter(n -> byNode.getOrDefault(n.id(), Map.of()).containsKey("system")).toList();
+            assertThat(withSystem).as("nodes with a system agent: %s", byNode).hasSizeGreaterThanOrEqualTo(2);
             Map<String, Object> d0 = (Map<String, Object>) rig.cluster(rig.node(scheduler)).get("dispatches");
             for (int i = 0; i < 10; i++) {
-                for (ClusterRig.Node n : nodes) {
+                for (ClusterRig.Node n : withSystem) {
                     String id = rig.submit(n, "k-quiet", n.id() + "-one-" + i, sample(20));
                     assertThat(rig.awaitFinal(n, "k-quiet", id, Duration.ofSeconds(30)).get("state")).isEqualTo("SUCCEEDED");
                 }
@@ -123,10 +127,12 @@ class ClusterProcessTest {
             Map<String, Object> d = (Map<String, Object>) c.get("dispatches");
             long local = ((Number) d.get("local")).longValue() - ((Number) d0.get("local")).longValue();
             long remote = ((Number) d.get("remote")).longValue() - ((Number) d0.get("remote")).longValue();
-            System.out.println("cluster: one at a time, " + local + " local and " + remote + " remote dispatches");
-            assertThat(local + remote).as("dispatches counted with an origin").isEqualTo(30);
+            int sent = 10 * withSystem.size();
+            System.out.println("cluster: one at a time through " + withSystem.size() + " nodes, " + local + " local and "
+                    + remote + " remote dispatches");
+            assertThat(local + remote).as("dispatches counted with an origin").isEqualTo(sent);
             assertThat(local).as("local dispatches (%s local, %s remote); agents %s", local, remote, c.get("agentsByNode"))
-                    .isGreaterThanOrEqualTo(27);
+                    .isGreaterThanOrEqualTo(sent * 9 / 10);
             remote = ((Number) d.get("remote")).longValue();
             String metrics = rig.get(rig.node(scheduler), "metrics", null).body();
             assertThat(metrics).contains("trinity_cluster_dispatches_total{where=\"remote\"} " + remote,
