@@ -201,15 +201,20 @@ public final class Engine implements AgentPool {
     @Override
     public TaskHandle submit(Task task) {
         java.util.Objects.requireNonNull(task, "task");
-        List<TaskRecord> fresh = new ArrayList<>(1);
-        TaskHandle h = admit(task, fresh);
-        if (fresh.isEmpty()) {
-            return h; // the task already accepted under this idempotency key
+        TaskRecord record;
+        if (task.idempotencyKey().isEmpty()) {
+            record = (TaskRecord) admit(task, null); // without a key always a new record: no list per task
+        } else {
+            List<TaskRecord> fresh = new ArrayList<>(1);
+            TaskHandle h = admit(task, fresh);
+            if (fresh.isEmpty()) {
+                return h; // the task already accepted under this idempotency key
+            }
+            record = fresh.get(0);
         }
         if (journal != null) {
-            store(fresh);
+            store(List.of(record));
         }
-        TaskRecord record = fresh.get(0);
         post(() -> {
             dispatcher.accept(record);
             shedder.admitted(record);
@@ -263,8 +268,8 @@ public final class Engine implements AgentPool {
 
     /**
      * Checks one task and takes its place in the queue: the handle of the task already accepted
-     * under its idempotency key, or a new record (also added to {@code fresh}), not yet stored nor
-     * queued. Throws the refusal {@link #submit} documents.
+     * under its idempotency key, or a new record (also added to {@code fresh} unless it is null),
+     * not yet stored nor queued. Throws the refusal {@link #submit} documents.
      */
     private TaskHandle admit(Task task, List<TaskRecord> fresh) {
         String idemKey = task.idempotencyKey().map(k -> task.tenant() + '\u0000' + k).orElse(null);
@@ -332,7 +337,9 @@ public final class Engine implements AgentPool {
             record.idempotencyIndex = idemKey;
         }
         liveById.put(id, record);
-        fresh.add(record);
+        if (fresh != null) {
+            fresh.add(record);
+        }
         return record;
     }
 

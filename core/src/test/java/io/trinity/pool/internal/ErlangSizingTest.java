@@ -33,20 +33,8 @@ class ErlangSizingTest {
                 .register("data", SimulatedAgent.factory(clock, profile, 5)).build();
         // 8 tasks/s of 1 s tasks: a = 8, and Erlang C at a 0.25 s p99 target asks for this many slots
         int erlang = ErlangC.slotsFor(8, 1, 0.25, 0.01, 64);
-        SplittableRandom random = new SplittableRandom(5);
-        long end = Duration.ofMinutes(30).toNanos();
-        long settled = Duration.ofMinutes(10).toNanos();
-        double agentNanos = 0;
-        long last = 0;
-        while (clock.nanoTime() < end) {
-            pool.submit(Task.of("data", Map.of()));
-            clock.advance(Duration.ofNanos((long) (-Math.log(1 - random.nextDouble()) / 8 * 1e9)));
-            if (clock.nanoTime() >= settled) {
-                agentNanos += pool.snapshot().agents().size() * (double) (clock.nanoTime() - Math.max(last, settled));
-            }
-            last = clock.nanoTime();
-        }
-        double meanAgents = agentNanos / (clock.nanoTime() - settled);
+        double meanAgents = meanAgents(pool, clock, new SplittableRandom(5), 8, Duration.ofMinutes(10),
+                Duration.ofMinutes(30));
         assertThat(erlang).isBetween(12, 16);
         // the size follows the flow's Erlang-C size (plus at most its 5% hysteresis), not the busy count (8)
         assertThat(meanAgents).isBetween(erlang - 0.5, erlang + 1.5);
@@ -89,23 +77,31 @@ class ErlangSizingTest {
         AgentPool pool = AgentPool.builder().config(config).deterministic(clock)
                 .register("data", SimulatedAgent.factory(clock, profile, 7)).build();
         int erlang = ErlangC.slotsFor(2.4, 2.4, 0.7, 0.01, 64);
-        SplittableRandom random = new SplittableRandom(7);
-        long end = Duration.ofMinutes(40).toNanos();
-        long settled = Duration.ofMinutes(10).toNanos();
-        double agentNanos = 0;
-        long last = 0;
-        while (clock.nanoTime() < end) {
-            pool.submit(Task.of("data", Map.of()));
-            clock.advance(Duration.ofNanos((long) (-Math.log(1 - random.nextDouble()) * 1e9)));
-            if (clock.nanoTime() >= settled) {
-                agentNanos += pool.snapshot().agents().size() * (double) (clock.nanoTime() - Math.max(last, settled));
-            }
-            last = clock.nanoTime();
-        }
-        double meanAgents = agentNanos / (clock.nanoTime() - settled);
+        double meanAgents = meanAgents(pool, clock, new SplittableRandom(7), 1, Duration.ofMinutes(10),
+                Duration.ofMinutes(40));
         assertThat(erlang).isEqualTo(7);
         // Erlang C's 7 already hold 4.6 idle on average; busy (2.4) + 6 warm would be about 9
         assertThat(meanAgents).isBetween(erlang - 0.5, erlang + 1.0);
         pool.shutdown(Duration.ZERO);
+    }
+
+    /**
+     * Submits Poisson arrivals of {@code perSecond} until {@code end} and returns the pool's mean
+     * agent count from {@code settled} on (time-weighted, read after each arrival).
+     */
+    private static double meanAgents(AgentPool pool, VirtualClock clock, SplittableRandom random, double perSecond,
+                                     Duration settled, Duration end) {
+        long from = settled.toNanos();
+        double agentNanos = 0;
+        long last = 0;
+        while (clock.nanoTime() < end.toNanos()) {
+            pool.submit(Task.of("data", Map.of()));
+            clock.advance(Duration.ofNanos((long) (-Math.log(1 - random.nextDouble()) / perSecond * 1e9)));
+            if (clock.nanoTime() >= from) {
+                agentNanos += pool.snapshot().agents().size() * (double) (clock.nanoTime() - Math.max(last, from));
+            }
+            last = clock.nanoTime();
+        }
+        return agentNanos / (clock.nanoTime() - from);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.trinity.pool.AgentPool;
+import io.trinity.pool.Submission;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskState;
@@ -108,7 +109,7 @@ final class TaskRoutes {
                 results[i] = itemError(e, i);
             }
         }
-        io.trinity.pool.Submission[] subs = new io.trinity.pool.Submission[n];
+        Submission[] subs = new Submission[n];
         List<Integer> keyed = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (tasks[i] != null && keys[i] != null) {
@@ -123,7 +124,7 @@ final class TaskRoutes {
                     order.add(i);
                 }
             }
-            List<io.trinity.pool.Submission> out = pool.submitAll(order.stream().map(i -> tasks[i]).toList());
+            List<Submission> out = pool.submitAll(order.stream().map(i -> tasks[i]).toList());
             for (int j = 0; j < order.size(); j++) {
                 subs[order.get(j)] = out.get(j);
             }
@@ -137,7 +138,7 @@ final class TaskRoutes {
                         positions.forEach(pos -> freshKeyed.add(keyed.get(pos)));
                         submitAll.run();
                         return positions.stream().mapToLong(pos -> {
-                            io.trinity.pool.Submission sub = subs[keyed.get(pos)];
+                            Submission sub = subs[keyed.get(pos)];
                             return sub.isAccepted() ? sub.handle().id() : -1;
                         }).toArray();
                     });

@@ -325,16 +325,11 @@ public final class ClusterReport {
             stop.set(true);
         }
         long submitted = accepted.sum();
-        long submitEnd = System.nanoTime();
-        while (succeeded(sched) - before < submitted && System.nanoTime() - submitEnd < Duration.ofSeconds(120).toNanos()) {
-            Thread.sleep(20);
-        }
-        long done = succeeded(sched) - before;
+        long done = awaitSucceeded(sched, before, submitted);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (!report) {
             return;
         }
-        batchTasksPerSecond = done / seconds;
         Map<String, Object> c = cluster(sched);
         md.append("**Batches of ").append(BATCH).append("** (`POST /v1/tasks/batch`): ").append(BATCH_CLIENTS)
                 .append(" clients (virtual threads) spread evenly over the three fronts, each sending a batch of ")
@@ -350,8 +345,14 @@ public final class ClusterReport {
                 .append("; calls per node: ").append(calls(c)).append(".\n\n");
     }
 
-    private double singleTasksPerSecond;
-    private double batchTasksPerSecond;
+    /** How many more tasks succeeded than {@code before}, once all {@code submitted} did or 120 s passed. */
+    private long awaitSucceeded(Node sched, long before, long submitted) throws Exception {
+        long submitEnd = System.nanoTime();
+        while (succeeded(sched) - before < submitted && System.nanoTime() - submitEnd < Duration.ofSeconds(120).toNanos()) {
+            Thread.sleep(20);
+        }
+        return succeeded(sched) - before;
+    }
 
     private void load(String scheduler, Duration length, boolean report) throws Exception {
         Node sched = nodes.get(scheduler);
@@ -388,16 +389,11 @@ public final class ClusterReport {
             stop.set(true);
         }
         long submitted = accepted.sum();
-        long submitEnd = System.nanoTime();
-        while (succeeded(sched) - before < submitted && System.nanoTime() - submitEnd < Duration.ofSeconds(120).toNanos()) {
-            Thread.sleep(20);
-        }
-        long done = succeeded(sched) - before;
+        long done = awaitSucceeded(sched, before, submitted);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (!report) {
             return;
         }
-        singleTasksPerSecond = done / seconds;
         Map<String, Object> c = cluster(sched);
         md.append("**One task per request** (`POST /v1/tasks`): ").append(clients).append(" HTTP clients (virtual threads) submit `generic` `count`")
                 .append(" tasks of one short sentence for ").append(length.toSeconds()).append(" s (after as long a run")
