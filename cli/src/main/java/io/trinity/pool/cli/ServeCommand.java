@@ -87,6 +87,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " and a scheduler's lease is this long (default: ${DEFAULT-VALUE}).")
     Duration nodeTimeout;
 
+    @Option(names = "--link-port", defaultValue = "0", paramLabel = "PORT",
+            description = "With --node-id: the port (on --bind) where this node takes the scheduler's direct link for"
+                    + " remote calls; 0 takes any free port, which the node registers (default: ${DEFAULT-VALUE}).")
+    int linkPort;
+
     @Override
     public Integer call() {
         if (nodeId != null) {
@@ -212,7 +217,7 @@ final class ServeCommand implements Callable<Integer> {
         List<String> strategies = pool.strategyNames(SpawnStrategies.POOL_DEFAULT);
         ClusterNode.Settings cs;
         try {
-            cs = ClusterNode.Settings.builder(nodeId, journal).bind(bind).port(port).maxAgents(settings.maxAgents())
+            cs = ClusterNode.Settings.builder(nodeId, journal).bind(bind).port(port).linkPort(linkPort).maxAgents(settings.maxAgents())
                     .nodeTimeout(nodeTimeout).types(types).keys(apiKeys).localOnly(java.util.Set.of(AgentTypes.COORDINATOR))
                     .scheduler((j, placed, limit) -> {
                         PoolBuilder b = AgentPool.builder().config(clusterConfig).journal(j).agentLimit(limit);

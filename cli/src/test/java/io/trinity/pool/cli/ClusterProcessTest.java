@@ -137,6 +137,20 @@ class ClusterProcessTest {
             String metrics = rig.get(rig.node(scheduler), "metrics", null).body();
             assertThat(metrics).contains("trinity_cluster_dispatches_total{where=\"remote\"} " + remote,
                     "trinity_cluster_scheduler{node=\"" + scheduler + "\"} 1");
+            // calls to the other nodes travel on the scheduler's direct links once they are open
+            assertThat(metrics).contains("trinity_cluster_links_open{node=\"" + scheduler + "\"} 2");
+            long linkedCalls = 0;
+            for (ClusterRig.Node n : nodes) {
+                if (!n.id().equals(scheduler)) {
+                    String m = rig.get(n, "metrics", null).body();
+                    java.util.regex.Matcher linked = java.util.regex.Pattern.compile(
+                            "trinity_cluster_node_linked_calls_total\\{node=\"" + n.id() + "\"} (\\d+)").matcher(m);
+                    assertThat(linked.find()).as("linked calls metric of %s", n.id()).isTrue();
+                    linkedCalls += Long.parseLong(linked.group(1));
+                }
+            }
+            // (the first calls may go by their rows: a link opens once the node has read the new epoch)
+            assertThat(linkedCalls).as("calls the other nodes took on their links").isPositive();
             // a batch through a worker's front: relayed whole, every task accepted in one request, all end
             List<Map<String, Object>> batch = new ArrayList<>();
             for (int i = 0; i < 30; i++) {

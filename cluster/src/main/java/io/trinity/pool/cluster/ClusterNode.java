@@ -45,6 +45,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterDatabase db;
     private final Placement placement;
     private final NodeHost host;
+    private final LinkServer links;
     private final Front front;
     private final Thread beat;
     private final AtomicLong incarnation = new AtomicLong();
@@ -53,6 +54,8 @@ public final class ClusterNode implements AutoCloseable {
     private volatile Scheduler scheduler;
     private volatile String schedulerUrl;
     private volatile Connection election;
+    /** The scheduler's epoch and link secret as this node last read them, and until when (nanoTime) that epoch's lease held. */
+    private volatile Leader leader = Leader.NONE;
 
     private ClusterNode(Settings s) {
         this.settings = s;
@@ -61,6 +64,7 @@ public final class ClusterNode implements AutoCloseable {
         Map<String, AgentFactory> factories = new LinkedHashMap<>();
         s.types.forEach(t -> factories.put(t.name(), t.factory()));
         this.host = new NodeHost(db, s.node, factories, s.poll.toMillis(), incarnation::get, this::leaseValid);
+        this.links = new LinkServer(s.node, s.bind, s.linkPort, this::linkRefusal, host::startLinked);
         this.front = new Front(this, s.bind, s.port);
         this.beat = Thread.ofPlatform().daemon().name("trinity-node-" + s.node + "-beat").unstarted(this::beatLoop);
     }
@@ -73,7 +77,8 @@ public final class ClusterNode implements AutoCloseable {
             // and the fencing row must exist before anyone takes over
             JdbcJournal.builder(settings.journalUrl).exclusive(false).migrate();
             n.db.migrate();
-            n.front.start(); // first: the registry row carries its URL
+            n.front.start(); // first: the registry row carries its URL and link address
+            n.links.start();
             n.register();
             n.host.start();
             n.beat.start();
@@ -132,6 +137,17 @@ public final class ClusterNode implements AutoCloseable {
         return host.busy();
     }
 
+    /** Calls that came to this node on the scheduler's direct link. */
+    long linkedCalls() {
+        return host.linkedCalls();
+    }
+
+    /** The scheduler's open direct links to other nodes (0 on a node that does not schedule). */
+    int openLinks() {
+        Scheduler s = scheduler;
+        return s == null ? 0 : s.calls.openLinks();
+    }
+
     /** Calls this node has run, on hosted agents and (while it schedules) on its own. */
     long calls() {
         return host.calls() + placement.localCalls();
@@ -146,6 +162,20 @@ public final class ClusterNode implements AutoCloseable {
         return System.nanoTime() - lastBeatNanos < settings.nodeTimeout.toNanos() * 4 / 5;
     }
 
+    /**
+     * Why a call of {@code epoch} that came on a link may not start here now, or null if it may:
+     * only while this node's own lease holds, the epoch and secret are the ones it last read from
+     * {@code cluster_leader}, and that epoch's lease (as read, counted from before the read) has
+     * not run out. A successor takes over only after that lease, so no deposed scheduler's call
+     * starts once another exists.
+     */
+    String linkRefusal(long epoch, String secret) {
+        if (!leaseValid()) {
+            return "node " + settings.node + " has not reached the database for a while";
+        }
+        return leader.refusal(epoch, secret, System.nanoTime());
+    }
+
     /** How many agents the live nodes allow together, as the scheduler last read the registry (0 elsewhere). */
     int possibleAgents() {
         return scheduler == null ? 0 : placement.limit();
@@ -153,13 +183,15 @@ public final class ClusterNode implements AutoCloseable {
 
     private void register() throws SQLException {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO cluster_nodes (node, url, max_agents, incarnation, state, started_at, heartbeat_at)"
-                        + " VALUES (?, ?, ?, 1, 'up', now(), now()) ON CONFLICT (node) DO UPDATE SET url = excluded.url,"
+                "INSERT INTO cluster_nodes (node, url, max_agents, incarnation, state, started_at, heartbeat_at, link)"
+                        + " VALUES (?, ?, ?, 1, 'up', now(), now(), ?) ON CONFLICT (node) DO UPDATE SET url = excluded.url,"
                         + " max_agents = excluded.max_agents, incarnation = cluster_nodes.incarnation + 1, state = 'up',"
-                        + " started_at = now(), heartbeat_at = now(), reason = NULL RETURNING incarnation")) {
+                        + " started_at = now(), heartbeat_at = now(), reason = NULL, link = excluded.link"
+                        + " RETURNING incarnation")) {
             ps.setString(1, settings.node);
             ps.setString(2, front.url());
             ps.setInt(3, settings.maxAgents);
+            ps.setString(4, links.address());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 incarnation.set(rs.getLong(1));
@@ -223,6 +255,7 @@ public final class ClusterNode implements AutoCloseable {
             LOG.warn("node {}: the cluster declared this node dead; dropping its agents and joining again",
                     settings.node);
             host.reset("declared dead by the scheduler");
+            links.closeAll();
             Scheduler s = scheduler;
             if (s != null) {
                 s.abandon("this node was declared dead");
@@ -278,14 +311,24 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Learns who schedules, and ends a silent scheduler's sessions once its lease is long over. */
     private void followLeader() throws SQLException {
+        long asked = System.nanoTime(); // the lease is counted from before the question: never too late
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT node, url,"
-                + " extract(epoch FROM (now() - lease_until)) * 1000 FROM cluster_leader WHERE id = 1")) {
+                + " extract(epoch FROM (now() - lease_until)) * 1000, epoch, link_secret FROM cluster_leader WHERE id = 1")) {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String schedulerNode = rs.getString(1);
                 schedulerUrl = rs.getString(2);
                 double overdue = rs.getDouble(3);
-                if (schedulerNode != null && !rs.wasNull() && overdue > settings.lease().toMillis()) {
+                boolean noLease = rs.wasNull();
+                long epoch = rs.getLong(4);
+                String secret = rs.getString(5);
+                if (schedulerNode != null && !noLease && secret != null) {
+                    leader = Leader.read(epoch, secret, asked, overdue);
+                    links.closeBefore(epoch);
+                } else {
+                    leader = Leader.NONE;
+                }
+                if (schedulerNode != null && !noLease && overdue > settings.lease().toMillis()) {
                     // its lease ran out a whole timeout ago: it has stopped by its own clock, but its
                     // sessions (with the lock) may live on in a cut-off or frozen process
                     try (PreparedStatement kill = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
@@ -309,6 +352,7 @@ public final class ClusterNode implements AutoCloseable {
         String previous;
         double silentMillis;
         long newEpoch;
+        String secret = java.util.HexFormat.of().formatHex(randomBytes(16));
         election.setAutoCommit(false);
         try {
             newEpoch = Fencing.takeOver(election, settings.node);
@@ -321,11 +365,12 @@ public final class ClusterNode implements AutoCloseable {
                 silentMillis = rs.wasNull() ? -1 : overdue + settings.lease().toMillis();
             }
             try (PreparedStatement ps = election.prepareStatement("UPDATE cluster_leader SET node = ?, url = NULL,"
-                    + " epoch = ?, pid = pg_backend_pid(), since = now(), lease_until = now() + ? * interval '1 millisecond'"
-                    + " WHERE id = 1")) {
+                    + " epoch = ?, pid = pg_backend_pid(), since = now(), lease_until = now() + ? * interval '1 millisecond',"
+                    + " link_secret = ? WHERE id = 1")) {
                 ps.setString(1, settings.node);
                 ps.setLong(2, newEpoch);
                 ps.setLong(3, settings.lease().toMillis());
+                ps.setString(4, secret);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = election.prepareStatement("UPDATE cluster_assignments SET state = 'cancelled'"
@@ -347,7 +392,8 @@ public final class ClusterNode implements AutoCloseable {
         } finally {
             election.setAutoCommit(true);
         }
-        Scheduler s = new Scheduler(newEpoch);
+        leader = Leader.NONE; // it takes no calls on links while it schedules
+        Scheduler s = new Scheduler(newEpoch, secret);
         scheduler = s;
         // recovery can take a while: off the heartbeat thread, which keeps renewing the lease
         Thread.ofVirtual().name("trinity-scheduler-start").start(() -> {
@@ -379,6 +425,46 @@ public final class ClusterNode implements AutoCloseable {
     private record Dead(String node, long silentMillis) {
     }
 
+    /**
+     * The scheduler as a node last read {@code cluster_leader}: its epoch, link secret and the end
+     * of its lease on this node's clock ({@code nanoTime}), counted from before the read.
+     */
+    record Leader(long epoch, String secret, long leaseEndsNanos) {
+
+        static final Leader NONE = new Leader(-1, "", 0);
+
+        /**
+         * @param askedNanos {@code nanoTime} before the query was sent
+         * @param overdueMillis the database's {@code now() - lease_until} (negative while the lease holds)
+         */
+        static Leader read(long epoch, String secret, long askedNanos, double overdueMillis) {
+            return new Leader(epoch, secret, askedNanos - (long) (overdueMillis * 1_000_000));
+        }
+
+        /** Why a call of {@code epoch} said with {@code secret} may not start at {@code nowNanos}, or null. */
+        String refusal(long epoch, String secret, long nowNanos) {
+            if (this.epoch < 0) {
+                return "this node does not know the scheduler's epoch yet (it reads it every heartbeat)";
+            }
+            if (this.epoch != epoch || !java.security.MessageDigest.isEqual(
+                    this.secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    secret.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                return "epoch " + epoch + " with this secret is not the scheduler's as this node last read it (epoch "
+                        + this.epoch + ")";
+            }
+            if (nowNanos - leaseEndsNanos >= 0) {
+                return "the lease of epoch " + epoch + " ran out as this node last read it";
+            }
+            return null;
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
     /** The scheduler role: the pool, its journal, its remote calls, the registry monitor. */
     private final class Scheduler {
         final long epoch;
@@ -388,9 +474,9 @@ public final class ClusterNode implements AutoCloseable {
         volatile long renewedNanos = System.nanoTime(); // when the last successful renewal began
         volatile boolean abandoned;
 
-        Scheduler(long epoch) {
+        Scheduler(long epoch, String secret) {
             this.epoch = epoch;
-            this.calls = new RemoteCalls(db, epoch, settings.poll.toMillis(),
+            this.calls = new RemoteCalls(db, epoch, secret, settings.poll.toMillis(),
                     () -> Thread.ofVirtual().start(() -> abandon("another node took over (epoch moved past " + epoch + ")")));
         }
 
@@ -493,9 +579,10 @@ public final class ClusterNode implements AutoCloseable {
         private void refreshNodes() throws SQLException {
             List<Placement.NodeView> nodes = new ArrayList<>();
             List<Long> progressed = new ArrayList<>();
+            Map<String, String> linkAddresses = new java.util.HashMap<>();
             try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT node, url,"
                     + " max_agents, incarnation, state = 'up' AND heartbeat_at >= now() - ? * interval '1 millisecond',"
-                    + " progress FROM cluster_nodes")) {
+                    + " progress, link FROM cluster_nodes")) {
                 // new agents go only to nodes heard from lately: one that missed a few beats is
                 // likely gone, though it is declared dead only after the node timeout
                 ps.setLong(1, Math.min(settings.nodeTimeout.toMillis(), Math.max(2_000, 3 * settings.heartbeat.toMillis())));
@@ -504,6 +591,9 @@ public final class ClusterNode implements AutoCloseable {
                         boolean self = rs.getString(1).equals(settings.node);
                         nodes.add(new Placement.NodeView(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
                                 self || rs.getBoolean(5)));
+                        if (!self && rs.getBoolean(5) && rs.getString(7) != null) {
+                            linkAddresses.put(rs.getString(1), rs.getString(7));
+                        }
                         String p = rs.getString(6);
                         if (p != null && !p.isEmpty()) {
                             for (String id : p.split(",")) {
@@ -515,6 +605,7 @@ public final class ClusterNode implements AutoCloseable {
             }
             placement.update(nodes);
             calls.progressed(progressed);
+            calls.linkTo(linkAddresses);
         }
 
         synchronized void abandon(String why) {
@@ -574,6 +665,7 @@ public final class ClusterNode implements AutoCloseable {
             s.abandon("the node is stopping");
         }
         front.close();
+        links.close();
         host.close();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE cluster_nodes SET state = 'left', reason = 'stopped' WHERE node = ? AND incarnation = ?")) {
@@ -615,6 +707,7 @@ public final class ClusterNode implements AutoCloseable {
         final String journalUrl;
         final String bind;
         final int port;
+        final int linkPort;
         final int maxAgents;
         final Duration nodeTimeout;
         final Duration heartbeat;
@@ -629,6 +722,7 @@ public final class ClusterNode implements AutoCloseable {
             journalUrl = b.journalUrl;
             bind = b.bind;
             port = b.port;
+            linkPort = b.linkPort;
             maxAgents = b.maxAgents;
             nodeTimeout = b.nodeTimeout;
             heartbeat = b.heartbeat != null ? b.heartbeat
@@ -663,6 +757,7 @@ public final class ClusterNode implements AutoCloseable {
         private final String journalUrl;
         private String bind = "127.0.0.1";
         private int port = 8080;
+        private int linkPort;
         private int maxAgents = 16;
         private Duration nodeTimeout = Duration.ofSeconds(10);
         private Duration heartbeat;
@@ -695,6 +790,18 @@ public final class ClusterNode implements AutoCloseable {
                 throw new IllegalArgumentException("--port must be between 0 and 65535 (got " + port + ")");
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The port this node listens on for the scheduler's direct link (on the {@link #bind}
+         * address); 0, the default, takes any free port. The registry says which.
+         */
+        public Builder linkPort(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("--link-port must be between 0 and 65535 (got " + port + ")");
+            }
+            this.linkPort = port;
             return this;
         }
 

@@ -264,7 +264,15 @@ final class Front implements AutoCloseable {
                 .append("trinity_cluster_lease_valid").append(n).append(' ').append(node.leaseValid() ? 1 : 0).append('\n')
                 .append("# HELP trinity_cluster_node_calls_total calls this node's agents ran\n")
                 .append("# TYPE trinity_cluster_node_calls_total counter\n")
-                .append("trinity_cluster_node_calls_total").append(n).append(' ').append(node.calls()).append('\n');
+                .append("trinity_cluster_node_calls_total").append(n).append(' ').append(node.calls()).append('\n')
+                .append("# HELP trinity_cluster_node_linked_calls_total calls that came to this node on the scheduler's"
+                        + " direct link (the others came by their assignment rows)\n")
+                .append("# TYPE trinity_cluster_node_linked_calls_total counter\n")
+                .append("trinity_cluster_node_linked_calls_total").append(n).append(' ').append(node.linkedCalls())
+                .append('\n')
+                .append("# HELP trinity_cluster_links_open the scheduler's open direct links to other nodes\n")
+                .append("# TYPE trinity_cluster_links_open gauge\n")
+                .append("trinity_cluster_links_open").append(n).append(' ').append(node.openLinks()).append('\n');
         if (local != null) {
             var snap = local.pool().snapshot();
             sb.append("# HELP trinity_cluster_agents_possible agents the live nodes allow together (sum of --max-agents)\n")

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class NodeHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeHost.class);
+    /** How long the end of a linked call whose link broke waits for its row to be written. */
+    private static final long LINKED_END_RETRY_NANOS = 10_000_000_000L;
 
     private final ClusterDatabase db;
     private final String node;
@@ -59,6 +61,7 @@ final class NodeHost implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger busy = new AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder linkedCalls = new java.util.concurrent.atomic.LongAdder();
     private final Thread listener;
     private final Thread writer;
 
@@ -89,6 +92,11 @@ final class NodeHost implements AutoCloseable {
 
     int busy() {
         return busy.get();
+    }
+
+    /** Calls that came on the scheduler's direct link, a part of {@link #calls}. */
+    long linkedCalls() {
+        return linkedCalls.sum();
     }
 
     /** Calls this node ran for the scheduler, ended or not. */
@@ -186,7 +194,7 @@ final class NodeHost implements AutoCloseable {
                     continue;
                 }
                 start(id, call.get("agent").asText(), call.get("task").asLong(), call.get("attempt").asInt(),
-                        call.get("json").asText());
+                        call.get("json").asText(), null);
             }
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("node {}: an assignment notification did not parse ({}); the next poll claims its rows", node,
@@ -194,9 +202,20 @@ final class NodeHost implements AutoCloseable {
         }
     }
 
-    private void start(long id, String agentId, long taskId, int attempt, String taskJson) {
+    /**
+     * Starts a call the scheduler sent on its direct link ({@link LinkServer}, which checked the
+     * fence); its end goes back on that link. Its row says {@code running}, so no claim starts it.
+     */
+    void startLinked(long id, String agentId, long taskId, int attempt, String taskJson, LinkServer.Link link) {
+        if (!started.contains(id)) {
+            linkedCalls.increment();
+            start(id, agentId, taskId, attempt, taskJson, link);
+        }
+    }
+
+    private void start(long id, String agentId, long taskId, int attempt, String taskJson, LinkServer.Link link) {
         Hosted h = agents.get(agentId);
-        Running r = new Running(id, taskId, attempt, agentId, taskJson, h);
+        Running r = new Running(id, taskId, attempt, agentId, taskJson, h, link);
         started.add(id);
         running.put(id, r);
         busy.incrementAndGet();
@@ -261,7 +280,7 @@ final class NodeHost implements AutoCloseable {
                 error = e.getMessage() != null ? e.getMessage() : e.toString();
                 agents.remove(id);
             }
-            ended.add(new Ended(-1, id, error == null ? "ready" : "failed", capacity, error));
+            ended.add(new Ended(-1, id, error == null ? "ready" : "failed", capacity, error, 0));
         });
     }
 
@@ -300,7 +319,7 @@ final class NodeHost implements AutoCloseable {
                 while (rs.next()) {
                     long id = rs.getLong(1);
                     if (!started.contains(id)) {
-                        start(id, rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5));
+                        start(id, rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5), null);
                     }
                 }
             }
@@ -361,16 +380,37 @@ final class NodeHost implements AutoCloseable {
                 states[i] = e.state;
                 results[i] = e.result;
             }
+            Set<Long> landed = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement("WITH u AS (UPDATE cluster_assignments a SET state = v.state,"
                     + " result = v.result FROM unnest(?::bigint[], ?::text[], ?::text[]) AS v(id, state, result)"
-                    + " WHERE a.id = v.id AND a.state IN ('assigned', 'running') RETURNING 1)"
-                    + " SELECT (SELECT count(*) FROM u), pg_notify(?, ?)")) {
+                    + " WHERE a.id = v.id AND a.state IN ('assigned', 'running') RETURNING a.id)"
+                    + " SELECT (SELECT array_agg(id) FROM u), pg_notify(?, ?)")) {
                 ps.setArray(1, c.createArrayOf("bigint", ids));
                 ps.setArray(2, c.createArrayOf("text", states));
                 ps.setArray(3, c.createArrayOf("text", results));
                 ps.setString(4, RemoteCalls.CHANNEL);
                 ps.setString(5, spawns.isEmpty() ? resultsPayload(calls) : "r");
-                ps.executeQuery().close();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    java.sql.Array a = rs.getArray(1);
+                    if (a != null) {
+                        for (Long id : (Long[]) a.getArray()) {
+                            landed.add(id);
+                        }
+                    }
+                }
+            }
+            List<Ended> again = new ArrayList<>();
+            for (Ended e : calls) {
+                if (!landed.contains(e.assignment) && System.nanoTime() < e.retryUntil) {
+                    again.add(e); // a linked call's row may not be written yet: its end must not be lost
+                }
+            }
+            if (!again.isEmpty()) {
+                Thread.ofVirtual().start(() -> {
+                    sleepQuietly(100);
+                    ended.addAll(again);
+                });
             }
         }
         for (Ended e : calls) {
@@ -419,8 +459,11 @@ final class NodeHost implements AutoCloseable {
         }
     }
 
-    /** A call's end, or an agent's start (assignment -1), waiting to be written. */
-    private record Ended(long assignment, String agentId, String state, int capacity, String result) {
+    /**
+     * A call's end, or an agent's start (assignment -1), waiting to be written; the end of a call
+     * that came on a link whose row is not there yet is written again until {@code retryUntil}.
+     */
+    private record Ended(long assignment, String agentId, String state, int capacity, String result, long retryUntil) {
     }
 
     private static final class Hosted {
@@ -451,6 +494,7 @@ final class NodeHost implements AutoCloseable {
         final String agentId;
         final String taskJson;
         final Hosted host;
+        final LinkServer.Link link;
         final AtomicBoolean progressed = new AtomicBoolean();
         final Map<String, Long> usage = new ConcurrentHashMap<>();
         final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
@@ -459,8 +503,9 @@ final class NodeHost implements AutoCloseable {
         volatile Task task;
         volatile Thread thread;
 
-        Running(long id, long taskId, int attempt, String agentId, String taskJson, Hosted host) {
+        Running(long id, long taskId, int attempt, String agentId, String taskJson, Hosted host, LinkServer.Link link) {
             this.id = id;
+            this.link = link;
             this.taskId = taskId;
             this.attempt = attempt;
             this.agentId = agentId;
@@ -487,7 +532,14 @@ final class NodeHost implements AutoCloseable {
                 busy.decrementAndGet();
             }
             if (running.remove(id) != null) {
-                ended.add(new Ended(id, agentId, outcome.succeeded() ? "succeeded" : "failed", 0, outcome.toJson()));
+                String state = outcome.succeeded() ? "succeeded" : "failed";
+                String result = outcome.toJson();
+                if (link != null && link.sendEnd(id, state, result)) {
+                    started.remove(id); // the scheduler has it and removes the row
+                } else {
+                    ended.add(new Ended(id, agentId, state, 0, result,
+                            link == null ? 0 : System.nanoTime() + LINKED_END_RETRY_NANOS));
+                }
             }
         }
 

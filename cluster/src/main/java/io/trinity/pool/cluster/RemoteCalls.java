@@ -30,8 +30,14 @@ import org.slf4j.LoggerFactory;
  * (in batches, one transaction and one notification per node per batch) and completes their
  * futures when the nodes write the ends back. Every batch first checks the fencing epoch under a
  * share lock, so once another scheduler took over, nothing this one writes lands.
+ *
+ * <p>A call to a node with an open direct link ({@link NodeLink}) goes out on the link from the
+ * calling thread and its end comes back on it; its row is still written (state {@code running},
+ * so no claim starts it), off the call's path, and removed when the end is in. When the link
+ * breaks or the node refuses a call (it checks the fence itself), the calls it had go by their
+ * rows: they are set {@code assigned} and the node claims those it is not running already.
  */
-final class RemoteCalls implements AutoCloseable {
+final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
 
     static final String CHANNEL = "trinity_scheduler";
     /** Notifications carry at most 8,000 bytes; what is longer goes by its rows alone. */
@@ -47,15 +53,20 @@ final class RemoteCalls implements AutoCloseable {
     private final Map<String, Spawn> spawns = new ConcurrentHashMap<>();
     /** Every agent placed on another node and not closed, so a node's death reaches the idle ones too. */
     private final Map<String, RemoteAgent> agents = new ConcurrentHashMap<>();
+    private final String secret;
+    private final Map<String, NodeLink> links = new ConcurrentHashMap<>();
+    /** When a link to a node was last tried (nanoTime), so a refusing node is asked at most once a second. */
+    private final Map<String, Long> linkTried = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fenced = new AtomicBoolean();
     private final Thread writer;
     private final Thread listener;
 
-    RemoteCalls(ClusterDatabase db, long epoch, long pollMillis, Runnable onFenced) {
+    RemoteCalls(ClusterDatabase db, long epoch, String secret, long pollMillis, Runnable onFenced) {
         this.db = db;
         this.epoch = epoch;
+        this.secret = secret;
         this.pollMillis = pollMillis;
         this.onFenced = onFenced;
         writer = Thread.ofPlatform().daemon().name("trinity-scheduler-writer").unstarted(this::write);
@@ -77,7 +88,9 @@ final class RemoteCalls implements AutoCloseable {
     CompletableFuture<Payload> call(RemoteAgent agent, TaskContext context) {
         // ids unique across epochs: the epoch in the high bits
         long id = (epoch << 40) | ids.incrementAndGet();
-        Call c = new Call(id, agent, context, Wire.task(context.task()), new CompletableFuture<>());
+        NodeLink link = links.get(agent.node());
+        boolean linked = link != null && link.isOpen();
+        Call c = new Call(id, agent, context, Wire.task(context.task()), new CompletableFuture<>(), linked);
         calls.put(id, c);
         context.onCancel(() -> {
             if (calls.remove(id) != null) {
@@ -85,8 +98,97 @@ final class RemoteCalls implements AutoCloseable {
                 c.result.completeExceptionally(new CancellationException("task " + context.taskId() + " cancelled"));
             }
         });
-        offer(c);
+        offer(c); // first: a reassignment of its row must come after its insert
+        if (linked && !c.result.isDone()
+                && !link.send(id, agent.id(), context.taskId(), context.attempt(), c.taskJson)) {
+            offer(new Reassign(id, agent.node()));
+        }
         return c.result;
+    }
+
+    /**
+     * The link addresses of the live nodes (not this one), as the registry says: links are opened
+     * to those without one, in the background, at most once a second per node.
+     */
+    void linkTo(Map<String, String> addresses) {
+        if (closed.get() || fenced.get()) {
+            return;
+        }
+        for (var e : addresses.entrySet()) {
+            String node = e.getKey();
+            NodeLink l = links.get(node);
+            if (l != null && l.isOpen()) {
+                continue;
+            }
+            long now = System.nanoTime();
+            Long tried = linkTried.get(node);
+            if (tried != null && now - tried < 1_000_000_000L) {
+                continue;
+            }
+            linkTried.put(node, now);
+            connect(node, e.getValue());
+        }
+    }
+
+    /** Opens a link to a node in the background; true once it is open, false if the node cannot be reached or refused. */
+    CompletableFuture<Boolean> connect(String node, String address) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("trinity-link-connect-" + node).start(() -> {
+            try {
+                NodeLink opened = NodeLink.connect(node, address, epoch, secret, this);
+                if (closed.get() || fenced.get()) {
+                    opened.close();
+                    done.complete(false);
+                } else {
+                    NodeLink old = links.put(node, opened);
+                    if (old != null && old != opened) {
+                        old.close();
+                    }
+                    done.complete(true);
+                }
+            } catch (java.io.IOException | RuntimeException x) {
+                LOG.debug("scheduler: no link to node {} yet ({}); its calls go by the assignment rows", node,
+                        x.getMessage());
+                done.complete(false);
+            }
+        });
+        return done;
+    }
+
+    @Override
+    public void ended(NodeLink link, long id, String state, String result) {
+        Call call = calls.remove(id);
+        if (call != null) {
+            call.end(Wire.Outcome.fromJson(result), link.node());
+            offer(new Done(id));
+        }
+    }
+
+    @Override
+    public void refused(NodeLink link, long id, String why) {
+        if (calls.containsKey(id)) {
+            LOG.info("scheduler: node {} refused call {} on the link ({}); it goes by its row", link.node(), id, why);
+            offer(new Reassign(id, link.node()));
+        }
+    }
+
+    @Override
+    public void lost(NodeLink link) {
+        links.remove(link.node(), link);
+        for (long id : link.pending()) {
+            if (calls.containsKey(id)) {
+                offer(new Reassign(id, link.node()));
+            }
+        }
+    }
+
+    /** Open links, for the metrics and tests. */
+    int openLinks() {
+        int n = 0;
+        for (NodeLink l : links.values()) {
+            n += l.isOpen() ? 1 : 0;
+        }
+        return n;
     }
 
     /** An agent the pool now drives; until {@link #close} a dead node's agents are marked dead. */
@@ -112,6 +214,11 @@ final class RemoteCalls implements AutoCloseable {
     /** A node was declared dead: everything placed on it fails now, so its tasks run elsewhere. */
     int nodeDied(String node, String why) {
         int failed = 0;
+        NodeLink link = links.remove(node);
+        if (link != null) {
+            link.pending().clear(); // failed below, not reassigned
+            link.close();
+        }
         // idle ones too: not alive any more, so the pool replaces them and sends them nothing
         for (RemoteAgent a : agents.values()) {
             if (a.node().equals(node)) {
@@ -174,7 +281,11 @@ final class RemoteCalls implements AutoCloseable {
 
     private void drop(Op op, RuntimeException e) {
         switch (op) {
-            case Call c -> calls.remove(c.id);
+            case Call c -> {
+                if (calls.remove(c.id) == null) {
+                    return; // ended already (on its link)
+                }
+            }
             case Spawn s -> spawns.remove(s.agentId);
             default -> { }
         }
@@ -186,21 +297,41 @@ final class RemoteCalls implements AutoCloseable {
             LOG.warn("scheduler: {}", why);
             onFenced.run();
         }
+        links.values().forEach(NodeLink::close);
         IllegalStateException e = new IllegalStateException(why);
         batch.forEach(op -> drop(op, e));
         calls.values().forEach(c -> c.result.completeExceptionally(e));
         calls.clear();
     }
 
-    /** Calls alone, the common batch, in one statement; anything else in one transaction of several. */
+    /** Calls and ends of linked calls, the common batch, in one statement; anything else in one transaction. */
     private void flush(List<Op> batch) throws SQLException {
         for (Op op : batch) {
-            if (!(op instanceof Call)) {
+            if (!(op instanceof Call) && !(op instanceof Done)) {
                 flushAll(batch);
                 return;
             }
         }
         flushCalls(batch);
+    }
+
+    /** Ids of linked calls whose end came in the same batch as their call: neither row nor delete is needed. */
+    private static Set<Long> settled(List<Op> batch) {
+        Set<Long> done = new HashSet<>();
+        for (Op op : batch) {
+            if (op instanceof Done d) {
+                done.add(d.id);
+            }
+        }
+        Set<Long> both = new HashSet<>();
+        if (!done.isEmpty()) {
+            for (Op op : batch) {
+                if (op instanceof Call c && done.contains(c.id)) {
+                    both.add(c.id);
+                }
+            }
+        }
+        return both;
     }
 
     /**
@@ -209,7 +340,17 @@ final class RemoteCalls implements AutoCloseable {
      * written when the epoch moved on, and the statement says so.
      */
     private void flushCalls(List<Op> batch) throws SQLException {
-        int n = batch.size();
+        Set<Long> settled = settled(batch);
+        List<Call> inserts = new ArrayList<>(batch.size());
+        List<Long> deletes = new ArrayList<>();
+        for (Op op : batch) {
+            if (op instanceof Call c && !settled.contains(c.id)) {
+                inserts.add(c);
+            } else if (op instanceof Done d && !settled.contains(d.id)) {
+                deletes.add(d.id);
+            }
+        }
+        int n = inserts.size();
         Long[] ids = new Long[n];
         String[] nodes = new String[n];
         Long[] incarnations = new Long[n];
@@ -217,9 +358,11 @@ final class RemoteCalls implements AutoCloseable {
         Long[] tasks = new Long[n];
         Integer[] attempts = new Integer[n];
         String[] json = new String[n];
+        String[] states = new String[n];
         Map<String, StringBuilder> payloads = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            Call call = (Call) batch.get(i);
+            Call call = inserts.get(i);
+            states[i] = call.linked ? "running" : "assigned";
             ids[i] = call.id;
             nodes[i] = call.agent.node();
             incarnations[i] = call.agent.incarnation();
@@ -227,6 +370,9 @@ final class RemoteCalls implements AutoCloseable {
             tasks[i] = call.context.taskId();
             attempts[i] = call.context.attempt();
             json[i] = call.taskJson;
+            if (call.linked) {
+                continue; // it went on its link: nothing to notify
+            }
             StringBuilder sb = payloads.computeIfAbsent(nodes[i], k -> new StringBuilder("A["));
             if (sb.length() > 2) {
                 sb.append(',');
@@ -247,12 +393,15 @@ final class RemoteCalls implements AutoCloseable {
                 "WITH fence AS (SELECT epoch FROM journal_fence WHERE id = 1 FOR SHARE),"
                         + " ins AS (INSERT INTO cluster_assignments (id, epoch, node, incarnation, agent_id, task_id,"
                         + " attempt, task, state) SELECT x.id, ?, x.node, x.inc, x.agent, x.task_id, x.attempt, x.task,"
-                        + " 'assigned' FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::int[],"
-                        + " ?::text[]) AS x(id, node, inc, agent, task_id, attempt, task)"
+                        + " x.state FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::int[],"
+                        + " ?::text[], ?::text[]) AS x(id, node, inc, agent, task_id, attempt, task, state)"
                         + " WHERE (SELECT epoch FROM fence) = ? RETURNING 1),"
+                        + " del AS (DELETE FROM cluster_assignments WHERE id = ANY (?::bigint[]) AND epoch = ?"
+                        + " AND (SELECT epoch FROM fence) = ? RETURNING 1),"
                         + " note AS (SELECT pg_notify(y.channel, y.payload) FROM unnest(?::text[], ?::text[])"
                         + " AS y(channel, payload) WHERE (SELECT epoch FROM fence) = ?)"
-                        + " SELECT (SELECT epoch FROM fence), (SELECT count(*) FROM ins), (SELECT count(*) FROM note)")) {
+                        + " SELECT (SELECT epoch FROM fence), (SELECT count(*) FROM ins), (SELECT count(*) FROM del),"
+                        + " (SELECT count(*) FROM note)")) {
             ps.setLong(1, epoch);
             ps.setArray(2, c.createArrayOf("bigint", ids));
             ps.setArray(3, c.createArrayOf("text", nodes));
@@ -261,10 +410,14 @@ final class RemoteCalls implements AutoCloseable {
             ps.setArray(6, c.createArrayOf("bigint", tasks));
             ps.setArray(7, c.createArrayOf("integer", attempts));
             ps.setArray(8, c.createArrayOf("text", json));
-            ps.setLong(9, epoch);
-            ps.setArray(10, c.createArrayOf("text", channels));
-            ps.setArray(11, c.createArrayOf("text", texts));
+            ps.setArray(9, c.createArrayOf("text", states));
+            ps.setLong(10, epoch);
+            ps.setArray(11, c.createArrayOf("bigint", deletes.toArray()));
             ps.setLong(12, epoch);
+            ps.setLong(13, epoch);
+            ps.setArray(14, c.createArrayOf("text", channels));
+            ps.setArray(15, c.createArrayOf("text", texts));
+            ps.setLong(16, epoch);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long now = rs.getLong(1);
@@ -283,18 +436,26 @@ final class RemoteCalls implements AutoCloseable {
                 Fences.check(c, epoch);
                 Set<String> notifyCalls = new HashSet<>();
                 Set<String> notifyAgents = new HashSet<>();
+                Set<String> reassigned = new HashSet<>();
+                Set<Long> settled = settled(batch);
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO cluster_assignments (id, epoch, node,"
-                        + " incarnation, agent_id, task_id, attempt, task, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'assigned')");
+                        + " incarnation, agent_id, task_id, attempt, task, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     PreparedStatement delete = c.prepareStatement("DELETE FROM cluster_assignments WHERE id = ?");
+                     PreparedStatement reassign = c.prepareStatement("UPDATE cluster_assignments SET state = 'assigned'"
+                             + " WHERE id = ? AND state = 'running'");
                      PreparedStatement place = c.prepareStatement("INSERT INTO cluster_agents (agent_id, node,"
                              + " incarnation, epoch, type, state) VALUES (?, ?, ?, ?, ?, 'spawning')");
                      PreparedStatement cancel = c.prepareStatement("UPDATE cluster_assignments SET state = 'cancelled'"
                              + " WHERE id = ? AND state IN ('assigned', 'running')");
                      PreparedStatement close = c.prepareStatement(
                              "UPDATE cluster_agents SET state = 'closing' WHERE agent_id = ?")) {
-                    int ni = 0, np = 0, nc = 0, nx = 0;
+                    int ni = 0, np = 0, nc = 0, nx = 0, nd = 0, nr = 0;
                     for (Op op : batch) {
                         switch (op) {
                             case Call call -> {
+                                if (settled.contains(call.id)) {
+                                    continue;
+                                }
                                 insert.setLong(1, call.id);
                                 insert.setLong(2, epoch);
                                 insert.setString(3, call.agent.node());
@@ -303,9 +464,25 @@ final class RemoteCalls implements AutoCloseable {
                                 insert.setLong(6, call.context.taskId());
                                 insert.setInt(7, call.context.attempt());
                                 insert.setString(8, call.taskJson);
+                                insert.setString(9, call.linked ? "running" : "assigned");
                                 insert.addBatch();
-                                notifyCalls.add(call.agent.node());
+                                if (!call.linked) {
+                                    notifyCalls.add(call.agent.node());
+                                }
                                 ni++;
+                            }
+                            case Done d -> {
+                                if (!settled.contains(d.id)) {
+                                    delete.setLong(1, d.id);
+                                    delete.addBatch();
+                                    nd++;
+                                }
+                            }
+                            case Reassign r -> {
+                                reassign.setLong(1, r.id);
+                                reassign.addBatch();
+                                reassigned.add(r.node);
+                                nr++;
                             }
                             case Spawn s -> {
                                 place.setString(1, s.agentId);
@@ -343,14 +520,21 @@ final class RemoteCalls implements AutoCloseable {
                     if (nx > 0) {
                         close.executeBatch();
                     }
+                    if (nd > 0) {
+                        delete.executeBatch();
+                    }
+                    if (nr > 0) {
+                        reassign.executeBatch();
+                    }
                 }
                 Map<String, String> flags = new TreeMap<>();
                 notifyCalls.forEach(n -> flags.merge(n, "a", String::concat));
+                reassigned.forEach(n -> flags.merge(n, "a", String::concat));
                 notifyAgents.forEach(n -> flags.merge(n, "g", String::concat));
                 // calls travel whole in the notification when they fit: the node starts them at once
                 Map<String, StringBuilder> delivered = new TreeMap<>();
                 for (Op op : batch) {
-                    if (op instanceof Call call) {
+                    if (op instanceof Call call && !call.linked && !settled.contains(call.id)) {
                         StringBuilder sb = delivered.computeIfAbsent(call.agent.node(), k -> new StringBuilder("A["));
                         if (sb.length() > 2) {
                             sb.append(',');
@@ -362,7 +546,9 @@ final class RemoteCalls implements AutoCloseable {
                     }
                 }
                 delivered.forEach((n, sb) -> {
-                    if (sb.length() + 1 <= MAX_PAYLOAD && !flags.getOrDefault(n, "").contains("g")) {
+                    // a claim (flag a) is needed for reassigned rows, and agents' changes first (flag g)
+                    if (sb.length() + 1 <= MAX_PAYLOAD && !flags.getOrDefault(n, "").contains("g")
+                            && !reassigned.contains(n)) {
                         flags.put(n, sb.append(']').toString());
                     }
                 });
@@ -488,6 +674,8 @@ final class RemoteCalls implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             writer.interrupt();
             listener.interrupt();
+            links.values().forEach(NodeLink::close);
+            links.clear();
             IllegalStateException e = new IllegalStateException("the scheduler stopped");
             calls.values().forEach(c -> c.result.completeExceptionally(e));
             calls.clear();
@@ -496,13 +684,14 @@ final class RemoteCalls implements AutoCloseable {
         }
     }
 
-    private sealed interface Op permits Call, Spawn, Cancel, Close {
+    private sealed interface Op permits Call, Spawn, Cancel, Close, Done, Reassign {
         default void fail(RuntimeException e) {
         }
     }
 
+    /** A call; {@code linked} when it goes on the node's link (its row then says running). */
     private record Call(long id, RemoteAgent agent, TaskContext context, String taskJson,
-                        CompletableFuture<Payload> result) implements Op {
+                        CompletableFuture<Payload> result, boolean linked) implements Op {
         @Override
         public void fail(RuntimeException e) {
             result.completeExceptionally(e);
@@ -533,6 +722,14 @@ final class RemoteCalls implements AutoCloseable {
     }
 
     private record Close(String agentId, String node) implements Op {
+    }
+
+    /** A linked call's end came on its link: its row goes. */
+    private record Done(long id) implements Op {
+    }
+
+    /** A linked call the link could not carry: its row becomes assigned, for the node to claim. */
+    private record Reassign(long id, String node) implements Op {
     }
 
     /** The fencing epoch moved on: another node is the scheduler now. */

@@ -15,7 +15,7 @@ class NodeDeathTest {
 
     @Test
     void everyAgentOnADeadNodeIsNoLongerAliveAndRefusesCallsAtOnce() throws Exception {
-        RemoteCalls calls = new RemoteCalls(null, 1, 100, () -> { });
+        RemoteCalls calls = new RemoteCalls(null, 1, "secret", 100, () -> { });
         RemoteAgent idle = new RemoteAgent("generic-1", "generic", "b", 1, calls, () -> { });
         RemoteAgent other = new RemoteAgent("generic-2", "generic", "c", 1, calls, () -> { });
         idle.initAsync();

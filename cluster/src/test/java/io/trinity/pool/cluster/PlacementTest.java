@@ -35,7 +35,7 @@ class PlacementTest {
     @Test
     void agentsGoWhereTheMostRoomIsRelativeToEachNodesMaximumAndTheLimitIsTheirSum() throws Exception {
         placement.update(List.of(node("a", 2, true), node("b", 1, true), node("c", 4, false)));
-        placement.use(new RemoteCalls(null, 1, 100, () -> { }));
+        placement.use(new RemoteCalls(null, 1, "secret", 100, () -> { }));
         assertThat(placement.limit()).as("dead nodes allow nothing").isEqualTo(3);
         // a tie goes to the scheduler's own node; then the emptier node relative to its maximum
         assertThat(spawn(plain, 3)).containsExactly("a", "b", "a");
@@ -47,7 +47,7 @@ class PlacementTest {
     @Test
     void eachTypeIsSpreadOverTheNodesSoEveryNodeHasOneOfItsOwn() throws Exception {
         placement.update(List.of(node("a", 8, true), node("b", 8, true), node("c", 8, true)));
-        placement.use(new RemoteCalls(null, 1, 100, () -> { }));
+        placement.use(new RemoteCalls(null, 1, "secret", 100, () -> { }));
         AgentType system = AgentType.of("system", init -> ctx -> Payload.EMPTY);
         assertThat(spawn(plain, 2)).containsExactly("a", "b");
         // a node with no agent of a type gets the next one of it, even if it has others
@@ -58,7 +58,7 @@ class PlacementTest {
     @Test
     void closingAnAgentGivesItsPlaceBack() throws Exception {
         placement.update(List.of(node("a", 1, true), node("b", 1, true)));
-        placement.use(new RemoteCalls(null, 1, 100, () -> { }));
+        placement.use(new RemoteCalls(null, 1, "secret", 100, () -> { }));
         Agent first = placement.place(plain).factory().create(new AgentInit("g-1", "generic", Optional.empty()));
         assertThat(first.node()).isEqualTo("a");
         first.close();
@@ -69,7 +69,7 @@ class PlacementTest {
     @Test
     void typesThatSubmitSubtasksStayOnTheSchedulersNode() throws Exception {
         placement.update(List.of(node("a", 1, true), node("b", 8, true)));
-        placement.use(new RemoteCalls(null, 1, 100, () -> { }));
+        placement.use(new RemoteCalls(null, 1, "secret", 100, () -> { }));
         AgentType coordinator = AgentType.of("coordinator", init -> ctx -> Payload.EMPTY);
         assertThat(spawn(coordinator, 2)).containsExactly("a", "a");
     }

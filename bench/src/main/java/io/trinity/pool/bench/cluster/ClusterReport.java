@@ -170,6 +170,16 @@ public final class ClusterReport {
         return JSON.readValue(get(via, "v1/cluster", ADMIN).body(), MAP);
     }
 
+    /** A counter or gauge of a node's own {@code /metrics} (the line with its node label), 0 when absent. */
+    private long metric(Node via, String name) throws IOException, InterruptedException {
+        for (String line : get(via, "metrics", ADMIN).body().split("\n")) {
+            if (line.startsWith(name + "{node=")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
     /** Waits for a scheduler that serves and every live node up; its id. */
     @SuppressWarnings("unchecked")
     private String awaitScheduler() throws Exception {
@@ -426,7 +436,8 @@ public final class ClusterReport {
         int n = Integer.getInteger("trinity.bench.latencySamples", quick ? 100 : 400);
         md.append("### Remote against local dispatch\n\n").append(n).append(" tasks one at a time through the")
                 .append(" scheduler's front (they run on its own agents) and ").append(n).append(" through another")
-                .append(" node's front (they run there, reached through PostgreSQL rows and LISTEN/NOTIFY). \"run\"")
+                .append(" node's front (they run there: the call and its end travel on the scheduler's direct link to that node,"
+                        + " with PostgreSQL rows and LISTEN/NOTIFY as the fallback). \"run\"")
                 .append(" is the scheduler's start-to-end time of a task as the API reports it (`startedAt` to")
                 .append(" `endedAt`; the end counts once it is durable in the journal, as for every task);")
                 .append(" \"attempt\" is the scheduler's own time from dispatch to the attempt's end, before the")
@@ -446,7 +457,13 @@ public final class ClusterReport {
                 awaitFinal(via, id);
             }
         }
+        long[] workerCalls = new long[2];
+        long[] workerLinked = new long[2];
         for (Node via : List.of(sched, worker)) {
+            if (via == worker) {
+                workerCalls[0] = metric(worker, "trinity_cluster_node_calls_total");
+                workerLinked[0] = metric(worker, "trinity_cluster_node_linked_calls_total");
+            }
             Map<String, Object> d0 = (Map<String, Object>) cluster(sched).get("dispatches");
             long[] run = new long[n];
             long[] client = new long[n];
@@ -480,6 +497,10 @@ public final class ClusterReport {
                 attempt[i] = ms;
             }
             Map<String, Object> d1 = (Map<String, Object>) cluster(sched).get("dispatches");
+            if (via == worker) {
+                workerCalls[1] = metric(worker, "trinity_cluster_node_calls_total");
+                workerLinked[1] = metric(worker, "trinity_cluster_node_linked_calls_total");
+            }
             java.util.Arrays.sort(run);
             java.util.Arrays.sort(client);
             java.util.Arrays.sort(attempt);
@@ -494,6 +515,8 @@ public final class ClusterReport {
                     Stats.percentileSorted(client, 50) / 1e6, Stats.percentileSorted(client, 99) / 1e6));
         }
         events.interrupt();
+        md.append(String.format("%nCalls the other node ran in its %d tasks: %d, of them %d on the direct link.%n",
+                n, workerCalls[1] - workerCalls[0], workerLinked[1] - workerLinked[0]));
         md.append(String.format("%nRemote adds **%.0f ms** at p99 of the attempt (dispatch to end, target <= 5 ms) and"
                 + " %.2f ms at p99 of the run time with the end's journal commit.%n%n", attemptP99[1] - attemptP99[0],
                 p99[1] - p99[0]));

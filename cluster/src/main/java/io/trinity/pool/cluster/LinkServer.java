@@ -1,0 +1,204 @@
+package io.trinity.pool.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's end of the scheduler's direct links: the scheduler connects, says its epoch and the
+ * link secret it wrote to {@code cluster_leader}, and then sends calls, which start here at once;
+ * their ends go back on the same link. The assignment rows are still written (off the path) for
+ * cancelling, recovery and the fallback when a link is down.
+ *
+ * <p>The node, not the database, checks the fence here: a call starts only while its epoch is the
+ * one this node last read from {@code cluster_leader} and that epoch's lease, as read, has not run
+ * out ({@link Gate}). A successor takes over only once that lease is over, so a deposed scheduler's
+ * call cannot start after another scheduler exists.
+ *
+ * <p>Our own socket and not HTTP or WebSocket on the API's server: a remote call's latency is its
+ * thread hand-overs, and a blocking reader per link is one wake-up where a server's selector and
+ * worker pool are two or three.
+ */
+final class LinkServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkServer.class);
+
+    /** Whether a call of this epoch may start here now: null if so, else why not. */
+    interface Gate {
+        String refusal(long epoch, String secret);
+    }
+
+    /** Starts a call that came on a link. */
+    interface Starter {
+        void start(long id, String agentId, long taskId, int attempt, String taskJson, Link link);
+    }
+
+    private final String node;
+    private final String host;
+    private final ServerSocket server;
+    private final Gate gate;
+    private final Starter starter;
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    LinkServer(String node, String bind, int port, Gate gate, Starter starter) {
+        this.node = node;
+        this.host = bind.contains(":") ? "[" + bind + "]" : bind;
+        this.gate = gate;
+        this.starter = starter;
+        try {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(bind, port), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("node " + node + ": cannot listen for the scheduler's link on " + bind + ":"
+                    + port + " (" + e.getMessage() + "); choose another --link-port, or 0 for any free port", e);
+        }
+        acceptor = Thread.ofPlatform().daemon().name("trinity-link-" + node + "-accept").unstarted(this::accept);
+    }
+
+    void start() {
+        acceptor.start();
+    }
+
+    /** host:port the scheduler connects to. */
+    String address() {
+        return host + ":" + server.getLocalPort();
+    }
+
+    int open() {
+        return links.size();
+    }
+
+    private void accept() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                s.setTcpNoDelay(true);
+                Link l = new Link(s);
+                links.add(l);
+                Thread.ofPlatform().daemon().name("trinity-link-" + node + "-in").start(l::read);
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("node {}: accepting a scheduler link failed ({})", node, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Closes every link of an older scheduler (a newer epoch was read): they cannot start calls anyway. */
+    void closeBefore(long epoch) {
+        for (Link l : links) {
+            if (l.epoch >= 0 && l.epoch < epoch) {
+                l.close();
+            }
+        }
+    }
+
+    /** Closes every link: this node was declared dead and comes back new. */
+    void closeAll() {
+        links.forEach(Link::close);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("closing the link server: {}", e.toString());
+        }
+        closeAll();
+    }
+
+    /** One scheduler's link to this node. */
+    final class Link {
+        private final Socket socket;
+        private final Frames.Writer out;
+        private volatile long epoch = -1;
+        private volatile String secret = "";
+        private volatile boolean open = true;
+
+        private Link(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = new Frames.Writer(socket.getOutputStream());
+        }
+
+        private void read() {
+            try (socket) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+                JsonNode hello = Frames.read(in);
+                if (!"hello".equals(hello.path("k").asText())) {
+                    throw new IOException("the first frame was '" + hello.path("k").asText() + "', not hello");
+                }
+                long e = hello.path("epoch").asLong(-1);
+                String s = hello.path("secret").asText("");
+                String why = gate.refusal(e, s);
+                if (why != null) {
+                    out.write(Frames.frame("refused").put("why", why));
+                    return;
+                }
+                epoch = e;
+                secret = s;
+                out.write(Frames.frame("ok").put("node", node));
+                while (open) {
+                    JsonNode f = Frames.read(in);
+                    if (!"call".equals(f.path("k").asText())) {
+                        throw new IOException("a frame of unknown kind '" + f.path("k").asText() + "'");
+                    }
+                    long id = f.path("id").asLong();
+                    String refused = gate.refusal(epoch, secret);
+                    if (refused != null) {
+                        out.write(Frames.frame("refuse").put("id", id).put("why", refused));
+                        continue;
+                    }
+                    starter.start(id, f.path("agent").asText(), f.path("task").asLong(), f.path("attempt").asInt(),
+                            f.path("json").asText(), this);
+                }
+            } catch (EOFException e) {
+                // the scheduler closed it
+            } catch (IOException | RuntimeException e) {
+                if (open && !closed) {
+                    LOG.info("node {}: a scheduler link ended ({}); calls come by the assignment rows until it is back",
+                            node, e.getMessage());
+                }
+            } finally {
+                open = false;
+                links.remove(this);
+            }
+        }
+
+        /** Sends a call's end back; false when the link is gone (the end then goes by its row). */
+        boolean sendEnd(long id, String state, String result) {
+            if (!open) {
+                return false;
+            }
+            try {
+                out.write(Frames.frame("end").put("id", id).put("state", state).put("result", result));
+                return true;
+            } catch (IOException e) {
+                close();
+                return false;
+            }
+        }
+
+        void close() {
+            open = false;
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("closing a link: {}", e.toString());
+            }
+        }
+    }
+}
