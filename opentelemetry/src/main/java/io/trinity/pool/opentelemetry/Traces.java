@@ -2,6 +2,7 @@ package io.trinity.pool.opentelemetry;
 
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.trinity.pool.Submission;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskFailedException;
 import io.trinity.pool.TaskHandle;
@@ -76,6 +77,47 @@ final class Traces {
         forget(submitted);
         handle.result().whenComplete((value, error) -> finished(handle, trace, error));
         return handle;
+    }
+
+    /**
+     * Starts a task span for each task under {@code parent} and submits them all in one call of
+     * {@code submitter} (so a journal stores them in one write); a refused task's span ends in error.
+     */
+    List<Submission> submitAll(Context parent, List<Task> tasks, Function<List<Task>, List<Submission>> submitter) {
+        List<Task> submitted = new ArrayList<>(tasks.size());
+        List<TaskTrace> traces = new ArrayList<>(tasks.size());
+        synchronized (submitting) {
+            for (Task task : tasks) {
+                Task t = submitting.containsKey(task) ? task.toBuilder().build() : task; // an instance given twice
+                submitting.put(t, TaskTrace.start(tracer, parent, task));
+                traces.add(submitting.get(t));
+                submitted.add(t);
+            }
+        }
+        List<Submission> out;
+        try {
+            out = submitter.apply(submitted);
+        } catch (RuntimeException | Error e) {
+            for (int i = 0; i < submitted.size(); i++) {
+                forget(submitted.get(i));
+                traces.get(i).rejected(e);
+            }
+            throw e;
+        }
+        for (int i = 0; i < out.size(); i++) {
+            Submission s = out.get(i);
+            TaskTrace trace = traces.get(i);
+            if (s.isAccepted()) {
+                TaskHandle handle = s.handle();
+                bind(handle.id(), trace);
+                forget(submitted.get(i));
+                handle.result().whenComplete((value, error) -> finished(handle, trace, error));
+            } else {
+                forget(submitted.get(i));
+                trace.rejected(s.refusal());
+            }
+        }
+        return out;
     }
 
     /** The run an agent is starting, or null for a task that is not traced. */

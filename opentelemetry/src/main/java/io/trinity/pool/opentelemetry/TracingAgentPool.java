@@ -6,6 +6,7 @@ import io.trinity.pool.DeadLetter;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.PoolSnapshot;
 import io.trinity.pool.ShutdownReport;
+import io.trinity.pool.Submission;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.budget.Spend;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An {@link AgentPool} whose {@code submit} and {@code resubmit} start a task span under the
+ * An {@link AgentPool} whose {@code submit}, {@code submitAll} and {@code resubmit} start a task span under the
  * caller's {@link Context#current()}; everything else is the wrapped pool's. Made by
  * {@link PoolTracing#wrap}. Closing it closes the wrapped pool.
  */
@@ -42,6 +43,14 @@ public final class TracingAgentPool implements AgentPool {
     public TaskHandle submit(Task task) {
         java.util.Objects.requireNonNull(task, "task");
         return traces.submit(Context.current(), task, delegate::submit);
+    }
+
+    /** Each task traced as by {@link #submit}; all go to the wrapped pool's {@code submitAll} in one call. */
+    @Override
+    public List<Submission> submitAll(List<Task> tasks) {
+        java.util.Objects.requireNonNull(tasks, "tasks");
+        tasks.forEach(t -> java.util.Objects.requireNonNull(t, "tasks holds a null task"));
+        return traces.submitAll(Context.current(), tasks, delegate::submitAll);
     }
 
     /** Traced as a new task; the dead letter's task goes through the wrapped pool's resubmit. */

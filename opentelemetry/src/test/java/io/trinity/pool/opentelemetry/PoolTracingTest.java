@@ -229,6 +229,56 @@ class PoolTracingTest {
     }
 
     @Test
+    void submitAllTracesEveryTaskAndHandsTheWholeListToThePoolOnce() {
+        TracingAgentPool inner = blockingPool();
+        java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger singles = new java.util.concurrent.atomic.AtomicInteger();
+        AgentPool counting = new AgentPool() { // the real pool, counting how it is called
+            @Override public TaskHandle submit(Task t) { singles.incrementAndGet(); return inner.delegate().submit(t); }
+            @Override public List<io.trinity.pool.Submission> submitAll(List<Task> ts) {
+                batches.incrementAndGet();
+                return inner.delegate().submitAll(ts);
+            }
+            @Override public TaskHandle resubmit(long id) { return inner.delegate().resubmit(id); }
+            @Override public io.trinity.pool.PoolSnapshot snapshot() { return inner.delegate().snapshot(); }
+            @Override public java.util.Optional<TaskHandle> task(long id) { return inner.delegate().task(id); }
+            @Override public io.trinity.pool.budget.Spend tenantSpend(String t) { return inner.delegate().tenantSpend(t); }
+            @Override public Map<String, io.trinity.pool.budget.Spend> spend() { return inner.delegate().spend(); }
+            @Override public List<io.trinity.pool.DeadLetter> deadLetters() { return inner.delegate().deadLetters(); }
+            @Override public java.util.concurrent.CompletableFuture<io.trinity.pool.ShutdownReport> shutdown(Duration d) {
+                return inner.delegate().shutdown(d);
+            }
+            @Override public boolean isShutdown() { return inner.delegate().isShutdown(); }
+            @Override public PoolConfig config() { return inner.delegate().config(); }
+            @Override public void close() { inner.delegate().close(); }
+        };
+        TracingAgentPool pool = tracing.wrap(counting);
+        Task twice = Task.of("code", Map.of("n", 1));
+        Span request = app.spanBuilder("request").startSpan();
+        List<io.trinity.pool.Submission> out;
+        try (Scope ignored = request.makeCurrent()) {
+            out = pool.submitAll(List.of(twice, Task.of("translate", Map.of()), twice));
+        } finally {
+            request.end();
+        }
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(batches).hasValue(1);
+        assertThat(singles).hasValue(0);
+        assertThat(out).extracting(io.trinity.pool.Submission::isAccepted).containsExactly(true, false, true);
+        assertThat(out.get(1).refusal()).isInstanceOf(TaskRejectedException.class);
+        List<SpanData> tasks = named(TaskTrace.TASK_SPAN);
+        assertThat(tasks).hasSize(3).allSatisfy(t -> assertThat(t.getParentSpanId()).isEqualTo(only("request").getSpanId()));
+        assertThat(tasks).extracting(t -> t.getAttributes().get(OUTCOME))
+                .containsExactlyInAnyOrder("succeeded", "succeeded", "rejected");
+        assertThat(tasks).filteredOn(t -> "succeeded".equals(t.getAttributes().get(OUTCOME)))
+                .extracting(t -> t.getAttributes().get(TASK_ID))
+                .containsExactlyInAnyOrder(out.get(0).handle().id(), out.get(2).handle().id());
+        assertThat(named(TaskTrace.ATTEMPT_SPAN)).hasSize(2);
+        assertThat(tracing.tracked()).isZero();
+    }
+
+    @Test
     void aRejectedSubmitEndsItsSpanInErrorAndStillThrows() {
         TracingAgentPool pool = blockingPool();
         assertThatThrownBy(() -> pool.submit(Task.of("translate", Map.of()))).isInstanceOf(TaskRejectedException.class);
