@@ -28,11 +28,19 @@ final class Frames {
         return Wire.JSON.createObjectNode().put("k", kind);
     }
 
+    /** The first frame of a link, before the other side has shown the secret. */
+    static final int MAX_HELLO = 4 * 1024;
+
     /** Reads one frame; {@link EOFException} when the other side closed the link. */
     static JsonNode read(DataInputStream in) throws IOException {
+        return read(in, MAX_FRAME);
+    }
+
+    /** Reads one frame of at most {@code max} bytes. */
+    static JsonNode read(DataInputStream in, int max) throws IOException {
         int n = in.readInt();
-        if (n < 2 || n > MAX_FRAME) {
-            throw new IOException("a link frame of " + n + " bytes (at most " + MAX_FRAME
+        if (n < 2 || n > max) {
+            throw new IOException("a link frame of " + n + " bytes (at most " + max
                     + "): the other side is not a Trinity node of this version");
         }
         byte[] bytes = new byte[n];

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
 final class LinkServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinkServer.class);
+    /** Links open at once: one scheduler needs one; the rest guards against a flood of strangers. */
+    static final int MAX_LINKS = 16;
+    /** A connection that has not said a valid hello by then is closed. */
+    private static final int HELLO_TIMEOUT_MILLIS = 5_000;
 
     /** Whether a call of this epoch may start here now: null if so, else why not. */
     interface Gate {
@@ -84,7 +88,14 @@ final class LinkServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
+                if (links.size() >= MAX_LINKS) {
+                    LOG.warn("node {}: refused a link from {}: {} are open already", node, s.getRemoteSocketAddress(),
+                            MAX_LINKS);
+                    s.close();
+                    continue;
+                }
                 s.setTcpNoDelay(true);
+                s.setSoTimeout(HELLO_TIMEOUT_MILLIS);
                 Link l = new Link(s);
                 links.add(l);
                 Thread.ofPlatform().daemon().name("trinity-link-" + node + "-in").start(l::read);
@@ -137,7 +148,7 @@ final class LinkServer implements AutoCloseable {
         private void read() {
             try (socket) {
                 DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
-                JsonNode hello = Frames.read(in);
+                JsonNode hello = Frames.read(in, Frames.MAX_HELLO);
                 if (!"hello".equals(hello.path("k").asText())) {
                     throw new IOException("the first frame was '" + hello.path("k").asText() + "', not hello");
                 }
@@ -150,6 +161,7 @@ final class LinkServer implements AutoCloseable {
                 }
                 epoch = e;
                 secret = s;
+                socket.setSoTimeout(0);
                 out.write(Frames.frame("ok").put("node", node));
                 while (open) {
                     JsonNode f = Frames.read(in);

@@ -144,6 +144,24 @@ class LinkTest {
     }
 
     @Test
+    void aStrangerAnnouncingAHugeFrameIsCutOffBeforeTheHello() throws Exception {
+        LinkServer s = server();
+        String[] hostPort = s.address().split(":");
+        try (java.net.Socket stranger = new java.net.Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            java.io.DataOutputStream out = new java.io.DataOutputStream(stranger.getOutputStream());
+            out.writeInt(Frames.MAX_HELLO + 1);
+            out.flush();
+            stranger.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT));
+            assertThat(stranger.getInputStream().read()).as("the node closes the connection").isEqualTo(-1);
+        }
+        assertThat(started).isEmpty();
+        // and a real scheduler still gets in
+        NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);
+        assertThat(link.isOpen()).isTrue();
+        link.close();
+    }
+
+    @Test
     void theNodesGateFollowsTheLeaderRowItRead() {
         long asked = 1_000_000_000L;
         // read 40 ms after the question; the lease had 4,000 ms to go
