@@ -64,7 +64,7 @@ public final class ClusterNode implements AutoCloseable {
         Map<String, AgentFactory> factories = new LinkedHashMap<>();
         s.types.forEach(t -> factories.put(t.name(), t.factory()));
         this.host = new NodeHost(db, s.node, factories, s.poll.toMillis(), incarnation::get, this::leaseValid);
-        this.links = new LinkServer(s.node, s.bind, s.linkPort, this::linkRefusal, host::startLinked);
+        this.links = new LinkServer(s.node, s.bind, s.linkPort, this::linkRefusal, host::runLinked);
         this.front = new Front(this, s.bind, s.port);
         this.beat = Thread.ofPlatform().daemon().name("trinity-node-" + s.node + "-beat").unstarted(this::beatLoop);
     }

@@ -41,9 +41,9 @@ final class LinkServer implements AutoCloseable {
         String refusal(long epoch, String secret);
     }
 
-    /** Starts a call that came on a link. */
+    /** Runs a call that came on a link, on the calling thread, and sends its end on the link. */
     interface Starter {
-        void start(long id, String agentId, long taskId, int attempt, String taskJson, Link link);
+        void run(long id, String agentId, long taskId, int attempt, String taskJson, Link link);
     }
 
     private final String node;
@@ -132,10 +132,19 @@ final class LinkServer implements AutoCloseable {
         closeAll();
     }
 
-    /** One scheduler's link to this node. */
+    /**
+     * One scheduler's link to this node. Its threads take turns reading (leader/follower): the
+     * one that reads a call runs it itself, after making sure another stands by to read the next
+     * frame, so a call starts with no hand-over to another thread. Platform threads, because a
+     * blocked read then wakes with one signal; there are at most as many as calls run at once,
+     * plus a spare.
+     */
     final class Link {
         private final Socket socket;
         private final Frames.Writer out;
+        private final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
+        private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+        private DataInputStream in;
         private volatile long epoch = -1;
         private volatile String secret = "";
         private volatile boolean open = true;
@@ -146,8 +155,8 @@ final class LinkServer implements AutoCloseable {
         }
 
         private void read() {
-            try (socket) {
-                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+            try {
+                in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
                 JsonNode hello = Frames.read(in, Frames.MAX_HELLO);
                 if (!"hello".equals(hello.path("k").asText())) {
                     throw new IOException("the first frame was '" + hello.path("k").asText() + "', not hello");
@@ -157,14 +166,36 @@ final class LinkServer implements AutoCloseable {
                 String why = gate.refusal(e, s);
                 if (why != null) {
                     out.write(Frames.frame("refused").put("why", why));
+                    close();
                     return;
                 }
                 epoch = e;
                 secret = s;
                 socket.setSoTimeout(0);
                 out.write(Frames.frame("ok").put("node", node));
+            } catch (IOException | RuntimeException e) {
+                ended(e);
+                return;
+            }
+            serve();
+        }
+
+        /** One thread's turns: read a frame, run the call it carries, and again; ends when spare. */
+        private void serve() {
+            try {
                 while (open) {
-                    JsonNode f = Frames.read(in);
+                    JsonNode f;
+                    waiting.incrementAndGet();
+                    reading.lock();
+                    try {
+                        waiting.decrementAndGet();
+                        if (!open) {
+                            return;
+                        }
+                        f = Frames.read(in);
+                    } finally {
+                        reading.unlock();
+                    }
                     if (!"call".equals(f.path("k").asText())) {
                         throw new IOException("a frame of unknown kind '" + f.path("k").asText() + "'");
                     }
@@ -174,20 +205,27 @@ final class LinkServer implements AutoCloseable {
                         out.write(Frames.frame("refuse").put("id", id).put("why", refused));
                         continue;
                     }
-                    starter.start(id, f.path("agent").asText(), f.path("task").asLong(), f.path("attempt").asInt(),
+                    if (waiting.get() == 0) {
+                        Thread.ofPlatform().daemon().name("trinity-link-" + node + "-in").start(this::serve);
+                    }
+                    starter.run(id, f.path("agent").asText(), f.path("task").asLong(), f.path("attempt").asInt(),
                             f.path("json").asText(), this);
+                    Thread.interrupted(); // a cancelled call's interrupt is not carried into the next read
+                    if (waiting.get() > 1) {
+                        return; // enough others stand by to read
+                    }
                 }
-            } catch (EOFException e) {
-                // the scheduler closed it
             } catch (IOException | RuntimeException e) {
-                if (open && !closed) {
-                    LOG.info("node {}: a scheduler link ended ({}); calls come by the assignment rows until it is back",
-                            node, e.getMessage());
-                }
-            } finally {
-                open = false;
-                links.remove(this);
+                ended(e);
             }
+        }
+
+        private void ended(Exception e) {
+            if (open && !closed && !(e instanceof EOFException)) {
+                LOG.info("node {}: a scheduler link ended ({}); calls come by the assignment rows until it is back",
+                        node, e.getMessage());
+            }
+            close();
         }
 
         /** Sends a call's end back; false when the link is gone (the end then goes by its row). */
@@ -206,6 +244,7 @@ final class LinkServer implements AutoCloseable {
 
         void close() {
             open = false;
+            links.remove(this);
             try {
                 socket.close();
             } catch (IOException e) {

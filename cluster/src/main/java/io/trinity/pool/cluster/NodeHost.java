@@ -203,24 +203,32 @@ final class NodeHost implements AutoCloseable {
     }
 
     /**
-     * Starts a call the scheduler sent on its direct link ({@link LinkServer}, which checked the
-     * fence); its end goes back on that link. Its row says {@code running}, so no claim starts it.
+     * Runs a call the scheduler sent on its direct link ({@link LinkServer}, which checked the
+     * fence) on the calling thread, the link's reader; its end goes back on that link. Its row
+     * says {@code running}, so no claim starts it.
      */
-    void startLinked(long id, String agentId, long taskId, int attempt, String taskJson, LinkServer.Link link) {
+    void runLinked(long id, String agentId, long taskId, int attempt, String taskJson, LinkServer.Link link) {
         if (!started.contains(id)) {
             linkedCalls.increment();
-            start(id, agentId, taskId, attempt, taskJson, link);
+            Running r = prepare(id, agentId, taskId, attempt, taskJson, link);
+            r.thread = Thread.currentThread();
+            r.run();
         }
     }
 
     private void start(long id, String agentId, long taskId, int attempt, String taskJson, LinkServer.Link link) {
+        Running r = prepare(id, agentId, taskId, attempt, taskJson, link);
+        r.thread = Thread.ofVirtual().name("trinity-call-" + id).start(r::run);
+    }
+
+    private Running prepare(long id, String agentId, long taskId, int attempt, String taskJson, LinkServer.Link link) {
         Hosted h = agents.get(agentId);
         Running r = new Running(id, taskId, attempt, agentId, taskJson, h, link);
         started.add(id);
         running.put(id, r);
         busy.incrementAndGet();
         calls.increment();
-        r.thread = Thread.ofVirtual().name("trinity-call-" + id).start(r::run);
+        return r;
     }
 
     private void syncAgents(Connection c, long inc) throws SQLException {
@@ -502,6 +510,7 @@ final class NodeHost implements AutoCloseable {
         volatile double quality = Double.NaN;
         volatile Task task;
         volatile Thread thread;
+        private boolean finished; // guarded by this
 
         Running(long id, long taskId, int attempt, String agentId, String taskJson, Hosted host, LinkServer.Link link) {
             this.id = id;
@@ -530,6 +539,9 @@ final class NodeHost implements AutoCloseable {
                 outcome = Wire.Outcome.failure(t, Map.copyOf(usage), quality);
             } finally {
                 busy.decrementAndGet();
+                synchronized (this) {
+                    finished = true; // no cancel interrupts this thread from now on: it may run another call
+                }
             }
             if (running.remove(id) != null) {
                 String state = outcome.succeeded() ? "succeeded" : "failed";
@@ -552,9 +564,11 @@ final class NodeHost implements AutoCloseable {
                     LOG.debug("a cancel action failed: {}", e.toString());
                 }
             });
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
+            synchronized (this) {
+                Thread t = thread;
+                if (t != null && !finished) {
+                    t.interrupt();
+                }
             }
         }
 

@@ -77,7 +77,7 @@ class LinkedCallsPostgresTest {
         host = new NodeHost(nodeDb, "n2", Map.of("generic", init -> new Waiting()), 100, () -> 1L, () -> true);
         host.start();
         server = new LinkServer("n2", "127.0.0.1", 0,
-                (e, s) -> e == epoch && s.equals("s3cret") ? gate.get() : "not the scheduler", host::startLinked);
+                (e, s) -> e == epoch && s.equals("s3cret") ? gate.get() : "not the scheduler", host::runLinked);
         server.start();
         agent = new RemoteAgent("agent-1", "generic", "n2", 1, calls, () -> { });
         agent.initAsync().toCompletableFuture().get(WAIT, TimeUnit.SECONDS); // placed by its row
