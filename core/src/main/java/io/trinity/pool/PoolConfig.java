@@ -724,7 +724,10 @@ public final class PoolConfig {
          * by the Erlang-C (M/M/c) model of the type's measured arrival rate and mean service time, at most 1%
          * of the tasks wait longer than this (and never fewer than {@code targetUtilization} asks for). Lower
          * buys shorter waits with more idle agents; 0 aims at almost no task waiting. Service times less
-         * variable than exponential ones wait less than the model says. Default 700 ms.
+         * variable than exponential ones wait less than the model says. A wait of a cold start or more also
+         * means waiting tasks that running work starts within it get no on-demand agent, and a scale-down
+         * no longer keeps the most agents busy at any moment of its window (see the auto-scaler). Default
+         * 700 ms.
          *
          * @param v the wait, {@code >= 0}
          * @return this builder

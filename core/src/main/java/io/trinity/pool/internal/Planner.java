@@ -331,6 +331,24 @@ final class Planner implements SpawnPlanner {
     @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
     @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }
 
+    /**
+     * Waiting tasks that running work will have started before a new agent is ready or within the
+     * pool's {@code targetWait}, whichever is longer: a task that starts within the wait the user
+     * asked for needs no agent of its own. Without the target wait, a pool asked for a 60 s p99 wait
+     * spawned (on demand and in the scaler's count of present work) for every queue longer than a
+     * cold start's worth of completions, which is a wait of a few seconds.
+     */
+    @Override
+    public int coveredBeforeASpawn(String type) {
+        double service = serviceSeconds(type);
+        double spawn = spawnSeconds(type);
+        if (service <= 0 || spawn <= 0) {
+            return 0;
+        }
+        double within = Math.max(spawn, config.targetWait().toNanos() / 1e9);
+        return (int) Math.floor(inFlight(type) * (within / service));
+    }
+
     @Override
     public int readyNow(String type) {
         int n = 0;

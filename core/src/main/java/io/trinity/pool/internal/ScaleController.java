@@ -36,6 +36,19 @@ import java.util.Map;
  * expected busy slots plus the type's warm share, and what a strategy keeps for forecast demand
  * ({@code keepAtLeast}).
  *
+ * <p><b>The busiest tick is remembered only while a cold start is longer than the target wait.</b>
+ * The work present (running plus waiting beyond what running work covers) is a floor at the moment
+ * of a decision. It is also one of the recommendations the window keeps its highest of only when
+ * {@code targetWait} is shorter than the type's cold start: a removal that leaves the pool one agent
+ * short at the next busy peak then makes tasks wait for a cold start, past the target, so the pool
+ * keeps the most agents that were busy at any tick of the window. With a target wait of a cold
+ * start or more, running work or an on-demand agent starts such a task within the wait asked for,
+ * and keeping the busiest tick would defeat the targets: at a high {@code targetUtilization} or a
+ * long {@code targetWait} every agent is busy at some tick of every minute, so the pool never
+ * shrank (5 tasks/s of 2.4 s tasks, 12 busy, at 0.95 and 60 s: 15-16 agents, not the 13-14 asked
+ * for). There the flow's own size (Erlang C, the utilization cap, the hysteresis band) and the
+ * smoothed busy count hold the headroom for its peaks, and a removal takes only idle agents.
+ *
  * <p><b>Warm pool</b>: its size N follows the forecast arrivals over the next spawn-time window
  * (what would otherwise wait for a cold start), clamped to [warmPoolMin, warmPoolMax]; it is
  * split between types by their share of recent demand. That is the insurance for a flow the
@@ -159,7 +172,10 @@ final class ScaleController {
         ts.busyEwma = ts.busyEwma * 0.8 + ts.inFlight / (double) capacity * 0.2;
         // Scale down never below what the warm pool would spawn straight back (the expected busy
         // count plus its share), nor below what a strategy spawned ahead of forecast demand.
-        int keep = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(forPresent, forFlowDown)));
+        // the work present is remembered for the window only where the target wait is shorter than a
+        // cold start (see the class comment); otherwise it is a floor at this tick only (below)
+        boolean keepPeak = ts.spawnTimeEwmaNanos == 0 || config.targetWait().toNanos() < ts.spawnTimeEwmaNanos;
+        int keep = Math.min(cap, Math.max(ts.type.minAgents(), Math.max(keepPeak ? forPresent : 0, forFlowDown)));
         keep = Math.max(keep, Math.min(cap, (int) Math.ceil(expectedBusy(ts) / capacity - 1e-9)
                 + (parked ? 0 : ts.warmTarget)));
         keep = Math.max(keep, Math.min(cap, parked ? 0 : ts.strategyFloor));
@@ -171,7 +187,8 @@ final class ScaleController {
         while (window.size() > 1 && window.peekFirst()[0] < horizon) {
             window.pollFirst();
         }
-        int stabilized = 0;
+        // the work present now is a floor now in any case
+        int stabilized = Math.min(cap, forPresent);
         for (long[] r : window) {
             stabilized = (int) Math.max(stabilized, r[1]);
         }

@@ -121,7 +121,9 @@ public interface SpawnPlanner {
 
     /**
      * Waiting tasks of a type that running work will have taken before a new agent could be ready: running
-     * tasks x (cold start / service time), by Little's law.
+     * tasks x (cold start / service time), by Little's law. The pool's own planner counts over the longer of
+     * the cold start and the configured {@code targetWait}, since a task that starts within the wait asked for
+     * needs no new agent.
      *
      * @param type the agent type
      * @return tasks, 0 while either time is still unknown

@@ -13,9 +13,10 @@ import java.util.function.Function;
  * Each scaler's knob swept on one workload, each setting one run: the HPA's target utilization,
  * Ray Serve's target ongoing requests per replica, a fixed pool's size, and for ours the target
  * utilization, the target wait (the Erlang-C sizing's p99 goal), the warm-pool bounds and the
- * idle timeout, one knob at a time from the defaults. Gives each scaler's cost-vs-p99 frontier
- * (the runs no other run of the same scaler beats on both) and whether ours lies on or below
- * each baseline's.
+ * idle timeout, one knob at a time from the defaults, and at the cheap end a high or no
+ * utilization cap with long target waits (one of them with a 30 s scale-down window). Gives each
+ * scaler's cost-vs-p99 frontier (the runs no other run of the same scaler beats on both) and
+ * whether ours lies on or below each baseline's.
  */
 final class KnobSweep {
 
@@ -59,6 +60,19 @@ final class KnobSweep {
             ours.put("u=" + u + ", wait=60s, warm off", PoolConfig.from(cold).targetUtilization(u)
                     .targetWait(Duration.ofSeconds(60)).build());
         }
+        // long target waits with the utilization cap high or off (u=1: the target wait alone sizes the flow
+        // by Erlang C), the settings a user picks for a cheap pool that may queue
+        for (long s : new long[] {10, 30}) {
+            ours.put("u=0.95, wait=" + s + "s, warm off", PoolConfig.from(cold).targetUtilization(0.95)
+                    .targetWait(Duration.ofSeconds(s)).build());
+        }
+        for (long s : new long[] {3, 4, 10, 30, 60}) {
+            ours.put("u=1, wait=" + s + "s, warm off", PoolConfig.from(cold).targetUtilization(1)
+                    .targetWait(Duration.ofSeconds(s)).build());
+        }
+        // the same with a 30 s scale-down window: cheaper after bursts, but it may reverse within 60 s
+        ours.put("u=1, wait=60s, window=30s, warm off", PoolConfig.from(cold).targetUtilization(1)
+                .targetWait(Duration.ofSeconds(60)).scaleDownWindow(Duration.ofSeconds(30)).build());
         for (long s : new long[] {2, 4}) {
             ours.put("wait=" + s + "s, warm off", PoolConfig.from(cold).targetWait(Duration.ofSeconds(s)).build());
         }
