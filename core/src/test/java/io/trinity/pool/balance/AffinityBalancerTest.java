@@ -132,7 +132,79 @@ class AffinityBalancerTest {
         clock.advance(TTL);
         assertThat(b.select(keyed("code", "t"), all)).isNotNull(); // any keyed dispatch sweeps
         assertThat(b.boundAgent("code", "s")).isNull();
+        // placed afresh: the less loaded agent (t's demand must not decide it)
+        other.inFlight(1);
         assertThat(b.select(keyed("code", "s"), all)).isSameAs(ownerAgent);
+    }
+
+    /** The agent a fresh balancer (no demand yet) gives {@code key}: the first one clockwise. */
+    private String ringOwner(List<TestAgent> all, String key) {
+        return balancer(all, 1.25, 1000).select(keyed("code", key), spare(all)).id();
+    }
+
+    /** A key whose first agent clockwise is {@code agentId}. */
+    private String keyOwnedBy(List<TestAgent> all, String agentId) {
+        for (int i = 0; i < 10_000; i++) {
+            if (ringOwner(all, "n" + i).equals(agentId)) {
+                return "n" + i;
+            }
+        }
+        throw new AssertionError("no key among n0..n9999 has " + agentId + " first clockwise; widen the search");
+    }
+
+    @Test
+    void aNewKeyGoesToTheIdleAgentWhoseKeysHaveTheLeastDemand() {
+        List<TestAgent> all = agents("code", 4, 1);
+        var b = balancer(all, 1.25, 1000);
+        AgentView hot = b.select(keyed("code", "hot"), all);
+        for (int i = 0; i < 20; i++) {
+            assertThat(b.select(keyed("code", "hot"), all)).isSameAs(hot);
+        }
+        assertThat(b.keyedDemand("code", hot.id())).as("demand of the hot key's agent").isEqualTo(21.0);
+
+        // Every agent is idle and under the bound, and the ring alone would give this key to the
+        // hot key's agent; it goes to one whose keys ask less of it instead, so keys do not pile up
+        // on one agent and wait for it.
+        String key = keyOwnedBy(all, hot.id());
+        AgentView chosen = b.select(keyed("code", key), all);
+        assertThat(chosen).as("key %s, first clockwise at %s", key, hot.id()).isNotSameAs(hot);
+        assertThat(b.boundAgent("code", key)).isEqualTo(chosen.id());
+        assertThat(b.keyedDemand("code", chosen.id())).isEqualTo(1.0);
+    }
+
+    @Test
+    void aSpilledTaskGoesToTheIdleAgentWhoseKeysHaveTheLeastDemand() {
+        List<TestAgent> all = agents("code", 3, 1);
+        var b = balancer(all, 1.25, 1000);
+        TestAgent owner = (TestAgent) b.select(keyed("code", "hot"), all);
+        // where the ring alone would spill hot's task with its agent busy: the first clockwise
+        owner.inFlight(1);
+        String firstClockwise = balancer(all, 1.25, 1000).select(keyed("code", "hot"), spare(all)).id();
+        owner.inFlight(0);
+        String busyKey = keyOwnedBy(all, firstClockwise);
+        for (int i = 0; i < 10; i++) {
+            assertThat(b.select(keyed("code", busyKey), all).id()).isEqualTo(firstClockwise);
+        }
+
+        owner.inFlight(1); // the pool leaves it out; no delay: hot's task spills at once
+        AgentView spill = b.select(keyed("code", "hot"), spare(all));
+        assertThat(spill).isNotSameAs(owner);
+        assertThat(spill.id()).as("not the agent of a key with demand 10").isNotEqualTo(firstClockwise);
+        assertThat(b.boundAgent("code", "hot")).isEqualTo(owner.id());
+        assertThat(b.keyedDemand("code", owner.id())).as("a spilled task still counts for its key's agent")
+                .isEqualTo(2.0);
+    }
+
+    @Test
+    void keyedDemandDecaysOverAHundredMeanRunTimes() {
+        List<TestAgent> all = agents("code", 2, 1);
+        var b = balancer(all, 1.25, 1000);
+        AgentView a = b.select(keyed("code", "k"), all);
+        for (int i = 0; i < 200; i++) {
+            b.taskEnded(a, keyed("code", "k"), new Outcome(true, Duration.ofMillis(500).toNanos(), Double.NaN));
+        }
+        clock.advance(Duration.ofMillis(500).multipliedBy((long) AffinityBalancer.DEMAND_RUN_TIMES));
+        assertThat(b.keyedDemand("code", a.id())).isCloseTo(Math.exp(-1), org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test

@@ -52,6 +52,23 @@ class AffinityDelayTest {
     }
 
     @Test
+    void aHeldTaskCountsOnceTowardItsAgentsDemandHoweverOftenItIsAskedAbout() {
+        var b = balancer(2.0, Duration.ofSeconds(5));
+        TestAgent owner = busyOwner(b);
+        assertThat(b.keyedDemand("code", owner.id())).isEqualTo(1.0);
+
+        TaskRequest next = keyed("code", "k");
+        for (int i = 0; i < 5; i++) {
+            assertThat(b.select(held(next, Duration.ofMillis(i).toNanos()), spare(all))).isNull();
+            assertThat(b.hold(next)).isNotNull();
+        }
+        assertThat(b.keyedDemand("code", owner.id())).as("held five passes: one task").isEqualTo(2.0);
+        owner.inFlight(0);
+        assertThat(b.select(held(next, Duration.ofMillis(5).toNanos()), spare(all))).isSameAs(owner);
+        assertThat(b.keyedDemand("code", owner.id())).as("its dispatch after the hold").isEqualTo(2.0);
+    }
+
+    @Test
     void theDelayFollowsTheTypesMeanRunTime() {
         var b = balancer(2.0, Duration.ofSeconds(5));
         for (int i = 0; i < 200; i++) {

@@ -47,7 +47,7 @@ public final class SchedulingReport {
     private record KeyedRun(double stickiness, double lightStickiness, double p99, int violations) {
     }
 
-    /** Affinity with delay scheduling turned off: the balancer as it was before issue 16. */
+    /** Affinity with delay scheduling turned off (placement by ring and keyed demand only). */
     static final String AFFINITY_NO_DELAY = "affinity, no delay";
 
     private final Report report;
@@ -106,7 +106,7 @@ public final class SchedulingReport {
                 + " only keys whose mean tasks in flight are at most 0.7 of one agent's capacity (a hotter key cannot"
                 + " stay on one agent). Load bound = ceil(1.25 × (tasks in flight + 1) / agents) at each dispatch,"
                 + " the bound the affinity balancer promises. 'affinity, no delay' is the balancer with delay"
-                + " scheduling off (affinityDelayFactor 0), as it was before. Default delay: 3 × the type's mean run"
+                + " scheduling off (affinityDelayFactor 0). Default delay: 3 × the type's mean run"
                 + " time, at most 5 s.%n%n", AGENTS, TASKS));
         Table at = new Table("capacity", "keys", "load", "balancer", "stickiness", "light keys", "hottest key (in flight)",
                 "max in-flight on one agent", "dispatches over the bound", "p99 (s)", "p99 / least-loaded");
