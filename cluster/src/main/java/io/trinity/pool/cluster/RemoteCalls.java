@@ -49,6 +49,9 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     private final long pollMillis;
     private final Runnable onFenced;
     private final BlockingQueue<Op> ops = new LinkedBlockingQueue<>();
+    /** Linked calls' rows and removals, taken by the writer when it wakes for anything else or on its timer. */
+    private final java.util.Queue<Op> lazy = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final long LAZY_MILLIS = 50;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Spawn> spawns = new ConcurrentHashMap<>();
     /** Every agent placed on another node and not closed, so a node's death reaches the idle ones too. */
@@ -98,7 +101,12 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
                 c.result.completeExceptionally(new CancellationException("task " + context.taskId() + " cancelled"));
             }
         });
-        offer(c); // first: a reassignment of its row must come after its insert
+        // first: a reassignment of its row must come after its insert
+        if (linked) {
+            offerLazily(c);
+        } else {
+            offer(c);
+        }
         if (linked && !c.result.isDone()
                 && !link.send(id, agent.id(), context.taskId(), context.attempt(), c.taskJson)) {
             offer(new Reassign(id, agent.node()));
@@ -160,7 +168,7 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
         Call call = calls.remove(id);
         if (call != null) {
             call.end(Wire.Outcome.fromJson(result), link.node());
-            offer(new Done(id));
+            offerLazily(new Done(id));
         }
     }
 
@@ -241,25 +249,46 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     }
 
     private void offer(Op op) {
+        offer(op, ops);
+    }
+
+    /**
+     * The row of a linked call and its removal: not urgent (the node has the call), so the writer
+     * is not woken for them; it takes them with its next batch or within {@link #LAZY_MILLIS}. A
+     * short call then costs no database work at all (its row and removal cancel out), and none
+     * competes for the cores while the call is on its way.
+     */
+    private void offerLazily(Op op) {
+        offer(op, lazy);
+    }
+
+    private void offer(Op op, java.util.Queue<Op> queue) {
         if (fenced.get() || closed.get()) {
             op.fail(new IllegalStateException(fenced.get()
                     ? "this node is no longer the scheduler (epoch " + epoch + " was fenced off)"
                     : "the scheduler is stopping"));
             return;
         }
-        ops.add(op);
+        queue.add(op);
     }
 
     private void write() {
         List<Op> batch = new ArrayList<>();
         while (!closed.get()) {
             try {
-                Op first = ops.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                Op first = ops.poll(LAZY_MILLIS, TimeUnit.MILLISECONDS);
+                // the lazy ones first: an urgent operation on a linked call (its cancel, its
+                // reassignment) is always offered after the call itself
+                for (Op l; batch.size() < 10_000 && (l = lazy.poll()) != null; ) {
+                    batch.add(l);
+                }
+                if (first != null) {
+                    batch.add(first);
+                    ops.drainTo(batch, 10_000);
+                }
+                if (batch.isEmpty()) {
                     continue;
                 }
-                batch.add(first);
-                ops.drainTo(batch, 10_000);
                 flush(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -274,7 +303,8 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
             }
             batch.clear();
         }
-        List<Op> left = new ArrayList<>();
+        List<Op> left = new ArrayList<>(lazy);
+        lazy.clear();
         ops.drainTo(left);
         left.forEach(op -> drop(op, new IllegalStateException("the scheduler stopped")));
     }
