@@ -39,8 +39,15 @@ final class PoolOptions {
     @Option(names = "--max-agents", paramLabel = "N", description = "Most live agents in the pool.")
     Integer maxAgents;
 
-    @Option(names = "--warm", paramLabel = "N", description = "Agents kept READY as the warm pool.")
+    @Option(names = "--warm", paramLabel = "N",
+            description = "Agents kept READY as the warm pool at the start; the pool adapts it between --warm-min and"
+                    + " its maximum (at least N) to the load.")
     Integer warm;
+
+    @Option(names = "--warm-min", paramLabel = "N",
+            description = "The warm pool never adapts below this (default 1); --warm-min N --warm N keeps N READY"
+                    + " all the time.")
+    Integer warmMin;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "An idle agent is destroyed after this long.")
     Duration idleTimeout;
@@ -80,6 +87,7 @@ final class PoolOptions {
     PoolConfig toConfig(PoolConfig commandDefaults, Path configFile) {
         positive("--max-agents", maxAgents);
         atLeastZero("--warm", warm);
+        atLeastZero("--warm-min", warmMin);
         positive("--spawn-rate", spawnRate);
         positive("--queue", queue);
         positive("--idle-timeout", idleTimeout);
@@ -91,18 +99,26 @@ final class PoolOptions {
         // fits its seed defaults; warm-pool settings the user gave are taken as they are.
         Integer userMax = maxAgents != null ? maxAgents : fileInt(MAX_AGENTS);
         Integer userWarm = warm != null ? warm : fileInt(WARM_POOL);
-        Integer userMin = fileInt(WARM_POOL_MIN);
+        Integer userMin = warmMin != null ? warmMin : fileInt(WARM_POOL_MIN);
         Integer userWarmMax = fileInt(WARM_POOL_MAX);
         int max = or(userMax, commandDefaults.maxAgents());
         int warmMax = userWarmMax != null ? userWarmMax
                 : Math.max(Math.min(commandDefaults.warmPoolMax(), max), Math.max(or(userWarm, 0), or(userMin, 0)));
-        int warmMin = userMin != null ? userMin : Math.min(commandDefaults.warmPoolMin(), or(userWarm, warmMax));
-        int w = userWarm != null ? userWarm : Math.max(warmMin, Math.min(commandDefaults.warmPool(), warmMax));
+        int lowest = userMin != null ? userMin : Math.min(commandDefaults.warmPoolMin(), or(userWarm, warmMax));
+        int w = userWarm != null ? userWarm : Math.max(lowest, Math.min(commandDefaults.warmPool(), warmMax));
         if (userWarm != null && w > max) {
             throw new UserError(name("--warm", WARM_POOL, warm) + " (" + w + ") must be <= " + name("--max-agents",
                     MAX_AGENTS, maxAgents) + " (" + max + "); lower --warm or raise --max-agents");
         }
-        b.warmPoolMin(warmMin).warmPoolMax(warmMax).warmPool(w).maxAgents(max);
+        if (userMin != null && lowest > w) {
+            throw new UserError(name("--warm-min", WARM_POOL_MIN, warmMin) + " (" + lowest + ") must be <= "
+                    + name("--warm", WARM_POOL, warm) + " (" + w + "); raise --warm or lower --warm-min");
+        }
+        if (userMin != null && lowest > max) {
+            throw new UserError(name("--warm-min", WARM_POOL_MIN, warmMin) + " (" + lowest + ") must be <= "
+                    + name("--max-agents", MAX_AGENTS, maxAgents) + " (" + max + "); lower --warm-min or raise --max-agents");
+        }
+        b.warmPoolMin(lowest).warmPoolMax(warmMax).warmPool(w).maxAgents(max);
         if (idleTimeout != null) {
             b.idleTimeout(idleTimeout);
         }
@@ -174,6 +190,7 @@ final class PoolOptions {
         List<List<String>> rows = new ArrayList<>();
         row(rows, "--max-agents", "max-agents", "DEFAULT_MAX_AGENTS", maxAgents, used, commandDefaults, seedDefaults, c -> String.valueOf(c.maxAgents()), label);
         row(rows, "--warm", "warm-pool", "DEFAULT_WARM_POOL", warm, used, commandDefaults, seedDefaults, c -> String.valueOf(c.warmPool()), label);
+        row(rows, "--warm-min", "warm-pool-min", "DEFAULT_WARM_POOL_MIN", warmMin, used, commandDefaults, seedDefaults, c -> String.valueOf(c.warmPoolMin()), label);
         row(rows, "--idle-timeout", "idle-timeout", "DEFAULT_IDLE_TIMEOUT", idleTimeout, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.idleTimeout()), label);
         row(rows, "--spawn-rate", "spawn-rate", "DEFAULT_SPAWN_RATE", spawnRate, used, commandDefaults, seedDefaults, c -> c.spawnRate() + "/s", label);
         row(rows, "--health-interval", "health-interval", "DEFAULT_HEALTH_INTERVAL", healthInterval, used, commandDefaults, seedDefaults, c -> DurationConverter.format(c.healthInterval()), label);

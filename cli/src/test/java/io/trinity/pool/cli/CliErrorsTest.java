@@ -39,6 +39,8 @@ class CliErrorsTest {
         userError(Cli.run("spawn", "--max-agents", "0"), "--max-agents must be >= 1 (got 0)");
         userError(Cli.run("spawn", "--stuck-after", "0s"), "--stuck-after must be > 0 (got 0)");
         userError(Cli.run("spawn", "--max-agents", "2", "--warm", "3"), "--warm (3) must be <= --max-agents (2)");
+        userError(Cli.run("spawn", "--warm", "2", "--warm-min", "3"), "--warm-min (3) must be <= --warm (2)");
+        userError(Cli.run("spawn", "--warm-min", "-1"), "--warm-min must be >= 0 (got -1)");
         userError(Cli.run("spawn", "--balancer", "fastest"), "unknown balancer 'fastest'; choose one of round-robin");
         userError(Cli.run("spawn", "--spawn-strategy", "psychic"), "unknown spawn strategy 'psychic'; choose from");
         userError(Cli.run("spawn", "--tasks", "-1"), "--tasks must be >= 1 (got -1)");

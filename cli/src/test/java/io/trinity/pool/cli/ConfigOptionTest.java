@@ -69,6 +69,32 @@ class ConfigOptionTest {
     }
 
     @Test
+    void warmMinPinsTheWarmPoolAndWarmAloneOnlyStartsIt() throws IOException {
+        Path none = file("empty.properties", "");
+        PoolOptions pinned = new PoolOptions();
+        pinned.maxAgents = 16;
+        pinned.warm = 16;
+        pinned.warmMin = 16;
+        PoolConfig c = pinned.toConfig(PoolConfig.ofDefaults(), none);
+        assertThat(c.warmPoolMin()).isEqualTo(16);
+        assertThat(c.warmPool()).isEqualTo(16);
+        assertThat(c.warmPoolMax()).isEqualTo(16);
+
+        PoolOptions started = new PoolOptions();
+        started.maxAgents = 16;
+        started.warm = 16;
+        PoolConfig s = started.toConfig(PoolConfig.ofDefaults(), none);
+        assertThat(s.warmPool()).isEqualTo(16);
+        assertThat(s.warmPoolMin()).as("without --warm-min the warm pool may adapt down").isEqualTo(1);
+
+        PoolOptions onlyMin = new PoolOptions();
+        onlyMin.warmMin = 5;
+        PoolConfig m = onlyMin.toConfig(PoolConfig.ofDefaults(), none);
+        assertThat(m.warmPoolMin()).isEqualTo(5);
+        assertThat(m.warmPool()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
     void theFileReachesSettingsWithoutAFlag() throws IOException {
         Path config = file("more.properties", """
                 trinity.pool.max-attempts=5
