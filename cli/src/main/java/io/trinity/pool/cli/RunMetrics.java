@@ -29,8 +29,9 @@ import org.HdrHistogram.Histogram;
  *
  * <ul>
  *   <li><b>latency</b>: submit to result of each succeeded task, on the pool's clock;</li>
- *   <li><b>cold start</b>: a task whose first agent was spawned after the task was submitted,
- *       that is, it waited for a spawn;</li>
+ *   <li><b>cold start</b>: a task whose first agent was spawned after the task was submitted
+ *       and that started after the spawn, that is, it waited for an agent to start (an idle agent
+ *       re-specialized for it in no time, at the pool's cap, is not one);</li>
  *   <li><b>agent-seconds</b>: live agents integrated over time, from spawn to destroy;</li>
  *   <li><b>scale flips</b>: a type's {@code scale.decision} that reverses the direction of its
  *       previous one.</li>
@@ -144,7 +145,7 @@ final class RunMetrics implements PoolListener {
                 dispatchesByBalancer.merge(d.balancer(), 1L, Long::sum);
                 Long submittedAt = submitNanos.remove(d.task());
                 Long spawnedAt = spawnNanos.remove(d.agent()); // only an agent's first task can wait for its spawn
-                if (submittedAt != null && spawnedAt != null && spawnedAt >= submittedAt) {
+                if (submittedAt != null && spawnedAt != null && spawnedAt >= submittedAt && d.nanos() > spawnedAt) {
                     coldStarts++;
                 }
                 String key = affinityOfTask.remove(d.task());

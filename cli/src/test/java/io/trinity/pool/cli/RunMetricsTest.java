@@ -21,8 +21,14 @@ class RunMetricsTest {
         m.onEvent(new PoolEvent.TaskDispatched(20, 2, "code-2", "least-loaded", 1)); // waited for the spawn
         m.onEvent(new PoolEvent.TaskSubmitted(30, 3, "code", 0, null, "default"));
         m.onEvent(new PoolEvent.TaskDispatched(31, 3, "code-2", "least-loaded", 1)); // same agent, warm now
+        // at the cap an idle agent of another type is re-specialized for a waiting task: a new agent
+        // that starts at once, so the task did not wait for a start
+        m.onEvent(new PoolEvent.TaskSubmitted(40, 4, "data", 0, null, "default"));
+        m.onEvent(new PoolEvent.AgentDestroyed(45, "code-2", "code", PoolEvent.DestroyReason.RESPECIALIZE, null));
+        m.onEvent(new PoolEvent.AgentSpawned(45, "data-3", "data", SpawnCause.ON_DEMAND));
+        m.onEvent(new PoolEvent.TaskDispatched(45, 4, "data-3", "least-loaded", 1));
         assertThat(m.coldStarts()).isEqualTo(1);
-        assertThat(m.dispatchesByBalancer()).containsEntry("least-loaded", 3L);
+        assertThat(m.dispatchesByBalancer()).containsEntry("least-loaded", 4L);
     }
 
     @Test
