@@ -165,15 +165,10 @@ class LinkedCallsPostgresTest {
         }
     }
 
-    /** Polls the database for a state another thread writes (at most 30 s). */
-    private static void awaitRows(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + WAIT + " s: " + what);
-            }
-            Thread.sleep(20);
-        }
+    /** Waits (at most 30 s) for a state another thread writes. */
+    private static void awaitRows(BooleanSupplier condition, String what) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(WAIT)).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     /** Echoes its text; a text with a latch in {@link #holds} waits for it. */

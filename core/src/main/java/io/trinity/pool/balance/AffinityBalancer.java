@@ -224,6 +224,7 @@ final class AffinityBalancer implements LoadBalancer {
             limit = ring == null ? 0 : ring.loadLimit(loadFactor);
         }
 
+        double tau = demandTauNanos(task.type());
         BindingKey bindingKey = new BindingKey(task.type(), key);
         Binding binding = bindings.get(bindingKey);
         if (binding != null) {
@@ -232,7 +233,6 @@ final class AffinityBalancer implements LoadBalancer {
                 binding = null;
             } else {
                 binding.lastUsedNanos = now;
-                double tau = demandTauNanos(task.type());
                 AgentView bound = eligible.apply(binding.agentId);
                 if (bound != null && bound.inFlight() < limit) {
                     placed(task, ring, binding.agentId, now, tau);
@@ -249,7 +249,6 @@ final class AffinityBalancer implements LoadBalancer {
                 }
             }
         }
-        double tau = demandTauNanos(task.type());
         AgentView chosen = ring == null ? null : ring.lightestWalk(hash(key), eligible, limit, now, tau);
         if (chosen == null) {
             chosen = Candidates.lightest(pool);

@@ -58,24 +58,18 @@ final class Traces {
     /** Starts the task span under {@code parent}, submits through {@code submitter}, follows the handle. */
     TaskHandle submit(Context parent, Task task, Function<Task, TaskHandle> submitter) {
         TaskTrace trace = TaskTrace.start(tracer, parent, task);
-        Task submitted = task;
+        Task submitted;
         synchronized (submitting) {
-            if (submitting.containsKey(submitted)) {
-                submitted = task.toBuilder().build();
-            }
-            submitting.put(submitted, trace);
+            submitted = registerLocked(task, trace);
         }
         TaskHandle handle;
         try {
             handle = submitter.apply(submitted);
         } catch (RuntimeException | Error e) {
-            forget(submitted);
-            trace.rejected(e);
+            refused(submitted, trace, e);
             throw e;
         }
-        bind(handle.id(), trace);
-        forget(submitted);
-        handle.result().whenComplete((value, error) -> finished(handle, trace, error));
+        accepted(submitted, trace, handle);
         return handle;
     }
 
@@ -84,14 +78,14 @@ final class Traces {
      * {@code submitter} (so a journal stores them in one write); a refused task's span ends in error.
      */
     List<Submission> submitAll(Context parent, List<Task> tasks, Function<List<Task>, List<Submission>> submitter) {
-        List<Task> submitted = new ArrayList<>(tasks.size());
         List<TaskTrace> traces = new ArrayList<>(tasks.size());
+        for (Task task : tasks) {
+            traces.add(TaskTrace.start(tracer, parent, task));
+        }
+        List<Task> submitted = new ArrayList<>(tasks.size());
         synchronized (submitting) {
-            for (Task task : tasks) {
-                Task t = submitting.containsKey(task) ? task.toBuilder().build() : task; // an instance given twice
-                submitting.put(t, TaskTrace.start(tracer, parent, task));
-                traces.add(submitting.get(t));
-                submitted.add(t);
+            for (int i = 0; i < tasks.size(); i++) {
+                submitted.add(registerLocked(tasks.get(i), traces.get(i)));
             }
         }
         List<Submission> out;
@@ -99,25 +93,43 @@ final class Traces {
             out = submitter.apply(submitted);
         } catch (RuntimeException | Error e) {
             for (int i = 0; i < submitted.size(); i++) {
-                forget(submitted.get(i));
-                traces.get(i).rejected(e);
+                refused(submitted.get(i), traces.get(i), e);
             }
             throw e;
         }
         for (int i = 0; i < out.size(); i++) {
             Submission s = out.get(i);
-            TaskTrace trace = traces.get(i);
             if (s.isAccepted()) {
-                TaskHandle handle = s.handle();
-                bind(handle.id(), trace);
-                forget(submitted.get(i));
-                handle.result().whenComplete((value, error) -> finished(handle, trace, error));
+                accepted(submitted.get(i), traces.get(i), s.handle());
             } else {
-                forget(submitted.get(i));
-                trace.rejected(s.refusal());
+                refused(submitted.get(i), traces.get(i), s.refusal());
             }
         }
         return out;
+    }
+
+    /**
+     * Records {@code task} as being submitted under {@code trace}, so an agent that starts it before
+     * the submit returns finds its trace; an instance already being submitted is copied first (the
+     * map is by instance). Call holding {@link #submitting}.
+     */
+    private Task registerLocked(Task task, TaskTrace trace) {
+        Task t = submitting.containsKey(task) ? task.toBuilder().build() : task;
+        submitting.put(t, trace);
+        return t;
+    }
+
+    /** The pool accepted it: bind its id to the trace and end the span with the task. */
+    private void accepted(Task submitted, TaskTrace trace, TaskHandle handle) {
+        bind(handle.id(), trace);
+        forget(submitted);
+        handle.result().whenComplete((value, error) -> finished(handle, trace, error));
+    }
+
+    /** The pool refused it: its span ends in error. */
+    private void refused(Task submitted, TaskTrace trace, Throwable e) {
+        forget(submitted);
+        trace.rejected(e);
     }
 
     /** The run an agent is starting, or null for a task that is not traced. */
