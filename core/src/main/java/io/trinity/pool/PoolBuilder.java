@@ -127,7 +127,8 @@ public final class PoolBuilder {
     }
 
     /**
-     * Sets where agent work (init, tasks, close) runs. Default: a new virtual thread per init and per task.
+     * Sets where agent work (init, tasks, close) runs. Default: the pool's own reused virtual threads
+     * (see docs/architecture.md, "Agent threads").
      *
      * @param executor the executor, not null; it must not run work on the caller unless the pool is
      *     deterministic

@@ -87,7 +87,7 @@ public final class Engine implements AgentPool {
     /** Tasks not yet final whose end is not yet durable, by id and by tenant + idempotency key. */
     private final Map<Long, TaskRecord> liveById = new ConcurrentHashMap<>();
     private final Map<String, TaskRecord> liveByKey = new ConcurrentHashMap<>();
-    private final ExecutorService ownedAgentExecutor;
+    private final AgentThreads ownedAgentExecutor;
     private final ExecutorService ownedLoopExecutor;
     private final Map<String, AgentType> types;
     private final AtomicLong ids = new AtomicLong();
@@ -121,7 +121,7 @@ public final class Engine implements AgentPool {
         this.types = types;
         this.clock = clock;
         if (agentExecutor == null) {
-            ownedAgentExecutor = reusedVirtualThreads();
+            ownedAgentExecutor = new AgentThreads();
             this.agentExecutor = ownedAgentExecutor;
         } else {
             ownedAgentExecutor = null;
@@ -179,21 +179,6 @@ public final class Engine implements AgentPool {
             post(recovery::run);
         }
         loop.post(housekeeper::start);
-    }
-
-    /** How long an agent thread with nothing to run waits for the next attempt before it ends. */
-    static final long AGENT_THREAD_KEEP_ALIVE_SECONDS = 30;
-
-    /**
-     * The default agent executor: virtual threads, each reused for the next attempt (a hand-off
-     * to a parked thread) instead of a thread started per attempt, which cost the loop an
-     * allocation and a registration per task. Unbounded like a thread per task; a thread idle
-     * for {@link #AGENT_THREAD_KEEP_ALIVE_SECONDS} ends. The worker clears a stray interrupt
-     * before each run, and {@link Attempt} delivers its interrupt only while its own code runs.
-     */
-    private static ExecutorService reusedVirtualThreads() {
-        return new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, AGENT_THREAD_KEEP_ALIVE_SECONDS,
-                TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), Thread.ofVirtual().factory());
     }
 
     // ---- public API (any thread) ------------------------------------------------------------
