@@ -43,8 +43,10 @@ final class Admission {
      * @param depth permits taken before this task (the queue's depth as submit saw it)
      * @param held  the tenant's permits before this task
      * @param share the tenant's weighted share of the capacity, when the queue was full (else 0)
+     * @param permit the tenant's entry the permit was taken from, to give it back without a lookup
+     *     ({@link #release(TenantConfig, Held)}); null when refused
      */
-    record Decision(Verdict verdict, int depth, int held, double share) {
+    record Decision(Verdict verdict, int depth, int held, double share, Held permit) {
     }
 
     private final int capacity;
@@ -60,7 +62,7 @@ final class Admission {
      * it and then retires the entry (count -1, out of the map); an admit that meets a retired
      * entry starts a new one.
      */
-    private static final class Held {
+    static final class Held {
         final AtomicInteger count = new AtomicInteger();
     }
 
@@ -70,27 +72,32 @@ final class Admission {
 
     /** Takes a permit for a task of {@code tenant}, or says why not (then nothing is held). */
     Decision admit(TenantConfig tenant) {
-        int held = take(tenant, true);
-        if (held < 0) {
-            return new Decision(Verdict.TENANT_LIMIT, permits.get(), tenant.maxQueued(), 0);
+        Taken h = take(tenant, true);
+        if (h == null) {
+            return new Decision(Verdict.TENANT_LIMIT, permits.get(), tenant.maxQueued(), 0, null);
         }
+        int held = h.before;
         int depth = permits.incrementAndGet();
         if (depth <= capacity) {
-            return new Decision(Verdict.IN, depth - 1, held, 0);
+            return new Decision(Verdict.IN, depth - 1, held, 0, h.entry);
         }
         double share = share(tenant.weight());
         if (held < share) {
-            return new Decision(Verdict.IN_OVER_CAPACITY, depth - 1, held, share);
+            return new Decision(Verdict.IN_OVER_CAPACITY, depth - 1, held, share, h.entry);
         }
-        release(tenant);
-        return new Decision(Verdict.FULL, depth - 1, held, share);
+        release(tenant, h.entry);
+        return new Decision(Verdict.FULL, depth - 1, held, share, null);
+    }
+
+    /** A permit taken: the entry it counts in and the tenant's count before it. */
+    private record Taken(Held entry, int before) {
     }
 
     /**
-     * One more permit for the tenant: returns the count before, or -1 when {@code limited} and
-     * the tenant already holds its maxQueued (nothing taken then).
+     * One more permit for the tenant: where it is counted and the count before, or null when
+     * {@code limited} and the tenant already holds its maxQueued (nothing taken then).
      */
-    private int take(TenantConfig tenant, boolean limited) {
+    private Taken take(TenantConfig tenant, boolean limited) {
         for (;;) {
             Held h = byTenant.get(tenant.name());
             if (h == null) {
@@ -107,35 +114,28 @@ final class Admission {
                     break;
                 }
                 if (limited && n >= tenant.maxQueued()) {
-                    return -1;
+                    return null;
                 }
                 if (h.count.compareAndSet(n, n + 1)) {
                     if (n == 0) {
                         activeWeight.add(tenant.weight());
                     }
-                    return n;
+                    return new Taken(h, n);
                 }
             }
         }
     }
 
     /** Takes a permit whatever the limits: a task recovered from a journal was accepted before. */
-    void restore(TenantConfig tenant) {
-        take(tenant, false);
+    Held restore(TenantConfig tenant) {
+        Held h = take(tenant, false).entry;
         permits.incrementAndGet();
+        return h;
     }
 
-    /** Gives back a permit of {@code tenant} (any thread). */
-    void release(TenantConfig tenant) {
+    /** Gives back a permit of {@code tenant} taken from its entry {@code h} (any thread). */
+    void release(TenantConfig tenant, Held h) {
         permits.decrementAndGet();
-        releaseTenant(tenant);
-    }
-
-    private void releaseTenant(TenantConfig tenant) {
-        Held h = byTenant.get(tenant.name());
-        if (h == null) {
-            return;
-        }
         int n = h.count.decrementAndGet();
         if (n == 0) {
             activeWeight.add(-tenant.weight());

@@ -40,6 +40,10 @@ final class Attempt implements TaskContext {
     /** Loop-owned: when the outcome was decided; its code may still be running past it. */
     long settledNanos;
     PoolClock.Timer timeoutTimer;
+    /** Loop-owned: in the governor's list of running attempts, and its neighbours there. */
+    boolean governed;
+    Attempt governedPrev;
+    Attempt governedNext;
 
     Attempt(Engine engine, PoolClock clock, TaskRecord record, AgentSlot slot, int number, long now, String balancer) {
         this.engine = engine;

@@ -311,6 +311,8 @@ public final class Engine implements AgentPool {
         }
         TaskRecord record = new TaskRecord(this, id, task, lane, clock.nanoTime());
         record.holdsPermit = true;
+        record.permit = d.permit();
+        record.tenantConfig = tenant;
         record.overCapacity = d.verdict() == Admission.Verdict.IN_OVER_CAPACITY;
         record.resources = resources;
         if (idemKey != null) {
@@ -447,7 +449,8 @@ public final class Engine implements AgentPool {
     void releasePermit(TaskRecord r) {
         if (r.holdsPermit) {
             r.holdsPermit = false;
-            admission.release(config.tenant(r.tenant()));
+            admission.release(r.tenantConfig, r.permit);
+            r.permit = null;
             shedder.left(r);
         }
     }

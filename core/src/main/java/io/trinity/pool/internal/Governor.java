@@ -15,10 +15,8 @@ import io.trinity.pool.time.PoolClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What may start, and what it costs: tenants' running limits, resource pacing and budgets, on
@@ -54,7 +52,12 @@ final class Governor {
     private final Map<String, int[]> runningByTenant = new HashMap<>();
     /** Estimates (tokens, cost) of each tenant's running attempts, for the budget check; dropped with the last one. */
     private final Map<String, double[]> reserved = new HashMap<>();
-    private final Set<Attempt> running = new LinkedHashSet<>();
+    /**
+     * Running attempts, linked through {@link Attempt#governedPrev}/{@link Attempt#governedNext}:
+     * membership, insertion and removal in O(1) without an entry allocated per attempt (this is
+     * on every dispatch and every end).
+     */
+    private Attempt runningHead;
     private PoolClock.Timer wake;
     private long wakeAt = Long.MAX_VALUE;
 
@@ -243,12 +246,36 @@ final class Governor {
             res[0] += total(r.resources);
             res[1] += prices.cost(r.resources);
         }
-        running.add(a);
+        a.governed = true;
+        a.governedNext = runningHead;
+        if (runningHead != null) {
+            runningHead.governedPrev = a;
+        }
+        runningHead = a;
+    }
+
+    /** Unlinks a running attempt; false when it was not running. */
+    private boolean unlink(Attempt a) {
+        if (!a.governed) {
+            return false;
+        }
+        a.governed = false;
+        if (a.governedPrev != null) {
+            a.governedPrev.governedNext = a.governedNext;
+        } else {
+            runningHead = a.governedNext;
+        }
+        if (a.governedNext != null) {
+            a.governedNext.governedPrev = a.governedPrev;
+        }
+        a.governedPrev = null;
+        a.governedNext = null;
+        return true;
     }
 
     /** The attempt's outcome is decided: frees its resources and charges its usage to its tenant. */
     void settled(Attempt a) {
-        if (!running.remove(a)) {
+        if (!unlink(a)) {
             return;
         }
         TaskRecord r = a.record;
@@ -300,7 +327,7 @@ final class Governor {
 
     /** An agent reported usage: cancels the attempt if it crossed its own or its tenant's budget. */
     void usageReported(Attempt a) {
-        if (a.outcome != null || !running.contains(a)) {
+        if (a.outcome != null || !a.governed) {
             return;
         }
         TaskRecord r = a.record;
@@ -315,7 +342,7 @@ final class Governor {
             return;
         }
         Map<String, Long> tenantNow = new HashMap<>();
-        for (Attempt other : running) {
+        for (Attempt other = runningHead; other != null; other = other.governedNext) {
             if (other.record.tenant().equals(t.name())) {
                 other.usage().forEach((k, v) -> tenantNow.merge(k, v, Long::sum));
             }

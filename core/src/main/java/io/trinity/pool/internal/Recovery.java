@@ -48,7 +48,8 @@ final class Recovery {
             r.resources = lane == null ? Map.of() : engine.resourcesOf(task, lane);
             r.holdsPermit = lane != null;
             if (r.holdsPermit) {
-                engine.admission.restore(engine.config.tenant(r.tenant()));
+                r.tenantConfig = engine.config.tenant(r.tenant());
+                r.permit = engine.admission.restore(r.tenantConfig);
             }
             engine.remember(r);
             records.add(r);

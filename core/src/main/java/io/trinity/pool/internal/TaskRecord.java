@@ -33,6 +33,10 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     long sequence;
     /** Holds one of the queue's capacity permits until it first leaves the queue. */
     boolean holdsPermit;
+    /** Where the queue permit is counted (with {@link #holdsPermit}), so giving it back needs no lookup. */
+    Admission.Held permit;
+    /** The tenant's settings, looked up once at admission. */
+    io.trinity.pool.tenant.TenantConfig tenantConfig;
     Attempt current;
     String lastAgent;
     PoolClock.Timer retryTimer;

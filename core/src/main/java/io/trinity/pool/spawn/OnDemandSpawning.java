@@ -29,16 +29,25 @@ public final class OnDemandSpawning implements SpawnStrategy {
 
     @Override
     public void plan(SpawnPlanner p) {
-        Map<String, Integer> deficits = new LinkedHashMap<>();
+        Map<String, Integer> deficits = null; // built only when a type lacks agents: this runs after every dispatch
         for (String type : p.types()) {
             int pending = p.pending(type);
+            if (pending == 0) {
+                continue;
+            }
             int deficit = pending - p.freeSlots(type) - p.spawning(type) - p.coveredBeforeASpawn(type);
-            if (pending > 0 && p.alive(type) == 0) {
+            if (p.alive(type) == 0) {
                 deficit = Math.max(deficit, 1);
             }
             if (deficit > 0) {
+                if (deficits == null) {
+                    deficits = new LinkedHashMap<>();
+                }
                 deficits.put(type, deficit);
             }
+        }
+        if (deficits == null) {
+            return;
         }
         // One agent at a time, each to the waiting type whose need is least met (agents it has
         // over agents plus its deficit): a type with none goes first, since it makes no progress

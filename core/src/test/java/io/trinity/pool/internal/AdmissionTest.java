@@ -50,16 +50,19 @@ class AdmissionTest {
     void countsAreReleasedAndTenantsForgottenAtZero() {
         Admission a = new Admission(5);
         TenantConfig limited = TenantConfig.of("limited").withMaxQueued(2);
-        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.IN);
-        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.IN);
-        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.TENANT_LIMIT);
+        Admission.Decision first = a.admit(limited);
+        Admission.Decision second = a.admit(limited);
+        assertThat(first.verdict()).isEqualTo(Verdict.IN);
+        assertThat(second.verdict()).isEqualTo(Verdict.IN);
+        Admission.Decision third = a.admit(limited);
+        assertThat(third.verdict()).isEqualTo(Verdict.TENANT_LIMIT);
+        assertThat(third.permit()).as("a refusal holds no permit").isNull();
         for (int i = 0; i < 1000; i++) {
             TenantConfig once = TenantConfig.of("once-" + i);
-            a.admit(once);
-            a.release(once);
+            a.release(once, a.admit(once).permit());
         }
-        a.release(limited);
-        a.release(limited);
+        a.release(limited, first.permit());
+        a.release(limited, second.permit());
         assertThat(a.depth()).isZero();
         assertThat(a.tenantsTracked()).isZero();
     }
