@@ -416,8 +416,22 @@ public final class PoolConfig {
      */
     public TenantConfig tenant(String tenant) {
         TenantConfig t = tenants.get(tenant);
-        return t != null ? t : TenantConfig.of(tenant);
+        if (t != null) {
+            return t;
+        }
+        // the defaults of an unlisted tenant, built once per run of its tasks rather than per call
+        // (this is on every submit and dispatch); one entry, so any number of tenants costs nothing
+        TenantConfig last = lastUnlisted;
+        if (last != null && last.name().equals(tenant)) {
+            return last;
+        }
+        last = TenantConfig.of(tenant);
+        lastUnlisted = last;
+        return last;
     }
+
+    /** The last unlisted tenant's defaults; immutable, so a racy read sees a whole one or null. */
+    private transient volatile TenantConfig lastUnlisted;
     /** {@return the pacing limits by resource key, immutable; a resource without an entry is not paced} */
     public Map<String, ResourceLimit> resourceLimits() { return resourceLimits; }
     /** {@return the price per 1,000 tokens of each priced resource, for cost budgets and spend} */

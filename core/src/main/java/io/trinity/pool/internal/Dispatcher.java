@@ -719,7 +719,7 @@ final class Dispatcher {
         }
         r.state = state;
         s.live.remove(r);
-        s.finalCounts.merge(state, 1L, Long::sum);
+        s.countFinal(state);
         engine.complete(r, state, value, cause);
     }
 

@@ -33,7 +33,6 @@ import io.trinity.pool.spawn.SpawnStrategy;
 import io.trinity.pool.time.PoolClock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -624,14 +623,6 @@ public final class Engine implements AgentPool {
     @Override
     public String toString() {
         return "AgentPool[" + config + "]";
-    }
-
-    static EnumMap<TaskState, Long> emptyCounts() {
-        EnumMap<TaskState, Long> m = new EnumMap<>(TaskState.class);
-        for (TaskState s : TaskState.values()) {
-            m.put(s, 0L);
-        }
-        return m;
     }
 
     static List<String> sorted(java.util.Collection<String> c) {

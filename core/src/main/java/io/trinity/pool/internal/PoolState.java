@@ -12,10 +12,8 @@ import io.trinity.pool.spawn.SpawnLimiter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /** Everything the control loop owns. No synchronisation: only the loop reads or writes it. */
@@ -33,8 +31,9 @@ final class PoolState {
      * Accepted tasks not yet in a final state, in acceptance order. A set of the records (identity
      * hash) rather than a map by id: no boxed key per queued task.
      */
-    final Set<TaskRecord> live = new LinkedHashSet<>();
-    final EnumMap<TaskState, Long> finalCounts = Engine.emptyCounts();
+    final LiveTasks live = new LiveTasks();
+    /** Tasks that reached each final state, by {@link TaskState#ordinal()} (no boxing per task). */
+    private final long[] finalCounts = new long[TaskState.values().length];
     final DeadLetters deadLetters;
     final SpawnLimiter limiter;
     long sequence;
@@ -96,13 +95,26 @@ final class PoolState {
         return agents.size();
     }
 
+    void countFinal(TaskState state) {
+        finalCounts[state.ordinal()]++;
+    }
+
+    /** Every state with the number of tasks that ended in it (0 for the others). */
+    EnumMap<TaskState, Long> finalCounts() {
+        EnumMap<TaskState, Long> m = new EnumMap<>(TaskState.class);
+        for (TaskState st : TaskState.values()) {
+            m.put(st, finalCounts[st.ordinal()]);
+        }
+        return m;
+    }
+
     PoolSnapshot snapshot() {
         List<PoolSnapshot.AgentInfo> infos = new ArrayList<>(agents.size());
         for (AgentSlot s : agents.values()) {
             infos.add(new PoolSnapshot.AgentInfo(s.id, s.type.name(), s.state, s.running.size(), s.capacity, s.warm,
                     s.node));
         }
-        EnumMap<TaskState, Long> counts = new EnumMap<>(finalCounts);
+        EnumMap<TaskState, Long> counts = finalCounts();
         long queued = 0;
         long runningTasks = 0;
         for (TaskRecord r : live) {

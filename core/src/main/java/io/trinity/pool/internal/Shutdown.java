@@ -68,7 +68,7 @@ final class Shutdown {
             return;
         }
         deadlinePassed = true;
-        for (TaskRecord r : List.copyOf(s.live)) {
+        for (TaskRecord r : s.live.copy()) {
             engine.dispatcher.cancel(r, "cancelled: pool shutdown drain deadline passed");
             cancelledAtDeadline++;
         }
@@ -114,7 +114,7 @@ final class Shutdown {
         }
         lifecycle.cancelWakeup();
         int cancelled = cancelledAtDeadline;
-        ShutdownReport report = new ShutdownReport(drainedAtStart - cancelled, cancelled, s.finalCounts);
+        ShutdownReport report = new ShutdownReport(drainedAtStart - cancelled, cancelled, s.finalCounts());
         shutdownDone.complete(report);
     }
 }

@@ -33,6 +33,10 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     long sequence;
     /** Holds one of the queue's capacity permits until it first leaves the queue. */
     boolean holdsPermit;
+    /** Loop-owned: in the pool's {@link LiveTasks}, and its neighbours there. */
+    boolean live;
+    TaskRecord livePrev;
+    TaskRecord liveNext;
     /** Where the queue permit is counted (with {@link #holdsPermit}), so giving it back needs no lookup. */
     Admission.Held permit;
     /** The tenant's settings, looked up once at admission. */
