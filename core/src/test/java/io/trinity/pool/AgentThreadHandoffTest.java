@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +41,53 @@ class AgentThreadHandoffTest {
             }
             assertThat(interrupted).as("attempts that started with an interrupt left by an earlier one").isZero();
             assertThat(handles).allSatisfy(h -> assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED));
+        }
+    }
+
+    /**
+     * Many agents ending at once while several threads submit: ends reported while another thread
+     * holds the loop go to a waiting agent thread or wake a parked one. Every task must run once
+     * and end once, whichever way each attempt travelled.
+     */
+    @Test
+    void everyTaskRunsExactlyOnceWhenAgentsEndTogether() throws Exception {
+        int submitters = 4;
+        int perSubmitter = 2_000;
+        PoolConfig config = PoolConfig.custom().maxAgents(8).warmPool(8).warmPoolMin(8).warmPoolMax(8)
+                .queueCapacity(submitters * perSubmitter).build();
+        Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+        try (AgentPool pool = AgentPool.builder().config(config).register("count", init -> ctx -> {
+            runs.computeIfAbsent(ctx.taskId(), id -> new AtomicInteger()).incrementAndGet();
+            return Payload.EMPTY;
+        }).build()) {
+            List<TaskHandle> handles = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < submitters; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    for (int i = 0; i < perSubmitter; i++) {
+                        handles.add(pool.submit(Task.of("count", Map.of())));
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            for (TaskHandle h : handles) {
+                h.result().get(60, TimeUnit.SECONDS);
+            }
+            assertThat(handles).hasSize(submitters * perSubmitter)
+                    .allSatisfy(h -> assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED));
+            assertThat(runs).hasSize(submitters * perSubmitter);
+            assertThat(runs.values()).as("runs per task").allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+            assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo((long) submitters * perSubmitter);
         }
     }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Moves tasks from the queue to agents and settles every attempt exactly once.
@@ -417,13 +418,35 @@ final class Dispatcher {
      * it, by every rule, as always) is given to that thread, which runs it as soon as its report
      * returns, instead of waking another thread while this one parks. Only during that report:
      * never while agent code runs, so a task waiting on a subtask cannot hold the subtask back.
+     *
+     * <p>When another thread holds the loop as an agent thread reports (two agents ending at
+     * once), the reporter waits a moment ({@link #WAIT_NANOS}, spinning) as the pool's one
+     * {@link Waiter}, while tasks are queued: the holder's pass gives the next attempt it
+     * dispatches to that waiter instead of waking a parked thread. Whoever moves the waiter's
+     * slot out of {@link #WAITING} decides: the holder (the attempt is the waiter's, which runs
+     * it) or the waiter giving up (the holder then wakes a thread as before). So no attempt is
+     * dropped or run twice, whatever the interleaving.
      */
     private static final class Handoff {
         boolean open;
         Runnable next;
+        final Waiter waiter = new Waiter();
     }
 
+    /** An agent thread's slot for an attempt while it waits after its report. */
+    private static final class Waiter {
+        final AtomicReference<Runnable> slot = new AtomicReference<>(CLOSED);
+    }
+
+    private static final Runnable WAITING = () -> { };
+    private static final Runnable CLOSED = () -> { };
+    /** How long a reporter waits for an attempt while another thread holds the loop. */
+    static final long WAIT_NANOS = 20_000;
+
     private static final ThreadLocal<Handoff> HANDOFF = ThreadLocal.withInitial(Handoff::new);
+
+    /** The agent thread waiting for an attempt, if any (at most one per pool). */
+    private final AtomicReference<Waiter> waiting = new AtomicReference<>();
 
     /** Whether the engine owns both its loop and its agent threads (the only case with hand-offs). */
     private boolean handoffs() {
@@ -436,6 +459,10 @@ final class Dispatcher {
             if (h.open && h.next == null) {
                 h.next = work;
                 return;
+            }
+            Waiter w = waiting.get();
+            if (w != null && waiting.compareAndSet(w, null) && w.slot.compareAndSet(WAITING, work)) {
+                return; // the waiting agent thread runs it
             }
             engine.agentExecutor.execute(() -> chain(work));
             return;
@@ -469,11 +496,34 @@ final class Dispatcher {
         }
         Handoff h = HANDOFF.get();
         h.open = true;
+        boolean ranLoop;
         try {
-            engine.post(returned);
+            ranLoop = engine.loop.postAndRun(returned);
         } finally {
             h.open = false;
         }
+        if (!ranLoop && h.next == null && engine.admission.depth() > 0) {
+            awaitHandoff(h);
+        }
+    }
+
+    /** Waits up to {@link #WAIT_NANOS} as the pool's waiter; an attempt given meanwhile becomes {@code h.next}. */
+    private void awaitHandoff(Handoff h) {
+        Waiter w = h.waiter;
+        w.slot.set(WAITING);
+        Runnable got;
+        if (waiting.compareAndSet(null, w)) {
+            long since = System.nanoTime();
+            while ((got = w.slot.get()) == WAITING && System.nanoTime() - since < WAIT_NANOS) {
+                Thread.onSpinWait();
+            }
+            waiting.compareAndSet(w, null);
+        }
+        if (w.slot.compareAndSet(WAITING, CLOSED)) {
+            return; // nothing came (or another thread was already waiting)
+        }
+        got = w.slot.getAndSet(CLOSED); // a holder gave it an attempt: it is this thread's to run
+        h.next = got;
     }
 
     private void run(Attempt a) {

@@ -53,19 +53,35 @@ final class SerialLoop {
     }
 
     void post(Runnable command) {
+        postAndRun(command);
+    }
+
+    /**
+     * Posts {@code command}; true when this thread took the loop (it ran passes, and with
+     * caller-runs may have run the command itself), false when another thread holds the loop and
+     * will run it.
+     */
+    boolean postAndRun(Runnable command) {
         commands.offer(command);
-        if (wip.getAndIncrement() == 0) {
-            if (callerRuns && passThenRelease()) {
-                return;
-            }
-            try {
-                executor.execute(drainTask);
-            } catch (RejectedExecutionException stopped) {
-                // The pool has terminated and its loop thread is gone: late commands (a read, an
-                // agent's work finally returning) drain on the caller. The counter still
-                // guarantees a single writer.
-                drain();
-            }
+        if (wip.getAndIncrement() != 0) {
+            return false;
+        }
+        if (callerRuns && passThenRelease()) {
+            return true;
+        }
+        hand();
+        return true;
+    }
+
+    /** Hands the loop, held by this thread, to the loop executor. */
+    private void hand() {
+        try {
+            executor.execute(drainTask);
+        } catch (RejectedExecutionException stopped) {
+            // The pool has terminated and its loop thread is gone: late commands (a read, an
+            // agent's work finally returning) drain on the caller. The counter still
+            // guarantees a single writer.
+            drain();
         }
     }
 
