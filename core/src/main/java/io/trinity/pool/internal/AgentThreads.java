@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Platform threads would wake as fast, but 16 of them sharing two cores cut the pool's no-op
  * throughput 4× (the thread that holds the control loop is preempted by the OS while the others
  * queue behind it). A parked virtual thread without work costs about a kilobyte, so the idle core
- * stays. The workers clear a stray interrupt before each run ({@link ThreadPoolExecutor} does), and
+ * stays; as {@link ThreadPoolExecutor} does below its core size, each of the first 64 attempts
+ * (or inits) starts a thread of its own, so even a small pool ends up with 64 parked threads. The workers clear a stray interrupt before each run ({@link ThreadPoolExecutor} does), and
  * {@link Attempt} delivers its interrupt only while its own code runs.
  */
 final class AgentThreads implements Executor {

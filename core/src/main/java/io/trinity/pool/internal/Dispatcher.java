@@ -158,9 +158,13 @@ final class Dispatcher {
         needed = false;
         Governor.Pass pass = engine.governor.pass();
         holds.start(pass);
+        boolean waitingForAgents = false;
         for (TypeState ts : s.byType.values()) {
             dispatchLane(ts, holds);
+            // tasks that may start and wait only for an agent: the next end will dispatch one
+            waitingForAgents |= ts.free.isEmpty() && s.queue.size(ts.name) > ts.held;
         }
+        backlog = waitingForAgents;
         pass.done();
         holds.done();
         engine.lifecycle.planSpawns();
@@ -421,8 +425,8 @@ final class Dispatcher {
      *
      * <p>When another thread holds the loop as an agent thread reports (two agents ending at
      * once), the reporter waits a moment ({@link #WAIT_NANOS}, spinning) as the pool's one
-     * {@link Waiter}, while tasks are queued: the holder's pass gives the next attempt it
-     * dispatches to that waiter instead of waking a parked thread. Whoever moves the waiter's
+     * {@link Waiter} when queued tasks wait only for an agent ({@link #backlog}): the holder's
+     * pass gives the next attempt it dispatches to that waiter instead of waking a parked thread. Whoever moves the waiter's
      * slot out of {@link #WAITING} decides: the holder (the attempt is the waiter's, which runs
      * it) or the waiter giving up (the holder then wakes a thread as before). So no attempt is
      * dropped or run twice, whatever the interleaving.
@@ -447,6 +451,14 @@ final class Dispatcher {
 
     /** The agent thread waiting for an attempt, if any (at most one per pool). */
     private final AtomicReference<Waiter> waiting = new AtomicReference<>();
+
+    /**
+     * Set by each dispatch pass: some task may start and waits only for an agent to free up, so
+     * an end reported now will likely dispatch it. A hint for reporters (read off the loop): tasks
+     * the pass found held by limits, pacing or a budget do not count, so a reporter does not spin
+     * for a backlog that cannot start (a lane with no free agent is not scanned for holds).
+     */
+    private volatile boolean backlog;
 
     /** Whether the engine owns both its loop and its agent threads (the only case with hand-offs). */
     private boolean handoffs() {
@@ -502,7 +514,7 @@ final class Dispatcher {
         } finally {
             h.open = false;
         }
-        if (!ranLoop && h.next == null && engine.admission.depth() > 0) {
+        if (!ranLoop && h.next == null && backlog) {
             awaitHandoff(h);
         }
     }

@@ -88,6 +88,7 @@ final class Recovery {
                     r.addReason(reason);
                 }
                 s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, PoolEvent.TaskOutcome.FAILED, 0, reason));
+                engine.releasePermit(r); // restored in prepare(); it never reaches the queue
                 engine.dispatcher.finish(r, TaskState.FAILED, null, null);
                 continue;
             }
