@@ -2,9 +2,12 @@ package io.trinity.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trinity.pool.agent.AsyncAgent;
+import io.trinity.pool.agent.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +50,7 @@ class AgentThreadHandoffTest {
     /**
      * Many agents ending at once while several threads submit: ends reported while another thread
      * holds the loop go to a waiting agent thread or wake a parked one. Every task must run once
-     * and end once, whichever way each attempt travelled.
+     * and end once, whichever way each attempt travelled, for blocking and asynchronous agents.
      */
     @Test
     void everyTaskRunsExactlyOnceWhenAgentsEndTogether() throws Exception {
@@ -59,6 +62,14 @@ class AgentThreadHandoffTest {
         try (AgentPool pool = AgentPool.builder().config(config).register("count", init -> ctx -> {
             runs.computeIfAbsent(ctx.taskId(), id -> new AtomicInteger()).incrementAndGet();
             return Payload.EMPTY;
+        }).register("async-count", init -> new AsyncAgent() {
+            @Override
+            public CompletableFuture<Payload> executeAsync(TaskContext ctx) {
+                runs.computeIfAbsent(ctx.taskId(), id -> new AtomicInteger()).incrementAndGet();
+                // ended at once on the agent thread, or later on another thread
+                return (ctx.taskId() & 1) == 0 ? CompletableFuture.completedFuture(Payload.EMPTY)
+                        : CompletableFuture.supplyAsync(() -> Payload.EMPTY);
+            }
         }).build()) {
             List<TaskHandle> handles = java.util.Collections.synchronizedList(new ArrayList<>());
             CountDownLatch go = new CountDownLatch(1);
@@ -72,7 +83,7 @@ class AgentThreadHandoffTest {
                         return;
                     }
                     for (int i = 0; i < perSubmitter; i++) {
-                        handles.add(pool.submit(Task.of("count", Map.of())));
+                        handles.add(pool.submit(Task.of(i % 3 == 0 ? "async-count" : "count", Map.of())));
                     }
                 }));
             }
@@ -88,6 +99,30 @@ class AgentThreadHandoffTest {
             assertThat(runs).hasSize(submitters * perSubmitter);
             assertThat(runs.values()).as("runs per task").allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
             assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo((long) submitters * perSubmitter);
+        }
+    }
+
+    /** A pool shut down while its agents hand attempts to each other: every task ends, none runs twice. */
+    @Test
+    void aShutdownDuringHandOffsEndsEveryTaskAndRunsNoneTwice() throws Exception {
+        for (int round = 0; round < 6; round++) {
+            PoolConfig config = PoolConfig.custom().maxAgents(8).warmPool(8).warmPoolMin(8).warmPoolMax(8)
+                    .queueCapacity(2_000).build();
+            Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+            AgentPool pool = AgentPool.builder().config(config).register("count", init -> ctx -> {
+                runs.computeIfAbsent(ctx.taskId(), id -> new AtomicInteger()).incrementAndGet();
+                return Payload.EMPTY;
+            }).build();
+            List<TaskHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                handles.add(pool.submit(Task.of("count", Map.of())));
+            }
+            // no drain on even rounds: queued tasks are cancelled while agents are still handing off
+            pool.shutdown(java.time.Duration.ofMillis(round % 2 == 0 ? 0 : 50)).get(30, TimeUnit.SECONDS);
+            assertThat(handles).allSatisfy(h -> assertThat(h.state().isFinal()).isTrue());
+            assertThat(runs.values()).as("runs per task").allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+            assertThat(handles).filteredOn(h -> h.state() == TaskState.SUCCEEDED)
+                    .allSatisfy(h -> assertThat(runs).containsKey(h.id()));
         }
     }
 }
