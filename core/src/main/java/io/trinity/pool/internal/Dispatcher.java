@@ -426,10 +426,10 @@ final class Dispatcher {
      * <p>When another thread holds the loop as an agent thread reports (two agents ending at
      * once), the reporter waits a moment ({@link #WAIT_NANOS}, spinning) as the pool's one
      * {@link Waiter} when queued tasks wait only for an agent ({@link #backlog}): the holder's
-     * pass gives the next attempt it dispatches to that waiter instead of waking a parked thread. Whoever moves the waiter's
-     * slot out of {@link #WAITING} decides: the holder (the attempt is the waiter's, which runs
-     * it) or the waiter giving up (the holder then wakes a thread as before). So no attempt is
-     * dropped or run twice, whatever the interleaving.
+     * pass gives the next attempt it dispatches to that waiter instead of waking a parked thread.
+     * Whoever moves the waiter's slot out of {@link #WAITING} decides: the holder (the attempt is
+     * the waiter's, which runs it) or the waiter giving up (the holder then wakes a thread as
+     * before). So no attempt is dropped or run twice, whatever the interleaving.
      */
     private static final class Handoff {
         boolean open;
@@ -523,10 +523,9 @@ final class Dispatcher {
     private void awaitHandoff(Handoff h) {
         Waiter w = h.waiter;
         w.slot.set(WAITING);
-        Runnable got;
         if (waiting.compareAndSet(null, w)) {
             long since = System.nanoTime();
-            while ((got = w.slot.get()) == WAITING && System.nanoTime() - since < WAIT_NANOS) {
+            while (w.slot.get() == WAITING && System.nanoTime() - since < WAIT_NANOS) {
                 Thread.onSpinWait();
             }
             waiting.compareAndSet(w, null);
@@ -534,8 +533,7 @@ final class Dispatcher {
         if (w.slot.compareAndSet(WAITING, CLOSED)) {
             return; // nothing came (or another thread was already waiting)
         }
-        got = w.slot.getAndSet(CLOSED); // a holder gave it an attempt: it is this thread's to run
-        h.next = got;
+        h.next = w.slot.getAndSet(CLOSED); // a holder gave it an attempt: it is this thread's to run
     }
 
     private void run(Attempt a) {
