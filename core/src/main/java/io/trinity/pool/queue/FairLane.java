@@ -1,5 +1,6 @@
 package io.trinity.pool.queue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,21 +53,91 @@ final class FairLane<E extends QueuedTask> {
         };
     }
 
+    /**
+     * One tenant's tasks in order. Tasks nearly always arrive in order (a key is the enqueue time
+     * less a priority boost, so equal priorities arrive in key order) and leave from the head, so
+     * they sit in a deque, O(1) each way and without a tree node per task, until an operation
+     * breaks that: an add out of order (a higher priority, a requeued task keeping its place) or
+     * a removal behind the head (a cancel, a task the gate let through past held ones). Then the
+     * tasks move to a sorted set, O(log n) per operation, until the flow empties again. The
+     * order served is the same either way.
+     */
     private static final class Flow<E extends QueuedTask> {
         final String tenant;
         final double weight;
-        final TreeSet<Entry<E>> tasks = new TreeSet<>(Entry.ORDER);
+        /** The tasks while every add came in order and every removal took the head; empty otherwise. */
+        private final ArrayDeque<Entry<E>> fifo = new ArrayDeque<>(4);
+        /** The tasks once the order was broken (fifo is then empty), or null. */
+        private TreeSet<Entry<E>> sorted;
         double tag;
 
         Flow(String tenant, double weight) {
             this.tenant = tenant;
             this.weight = weight;
         }
+
+        boolean isEmpty() {
+            return sorted == null ? fifo.isEmpty() : sorted.isEmpty();
+        }
+
+        Entry<E> first() {
+            return sorted == null ? fifo.getFirst() : sorted.first();
+        }
+
+        void add(Entry<E> e) {
+            if (sorted == null) {
+                Entry<E> last = fifo.peekLast();
+                if (last == null || Entry.ORDER.compare(last, e) < 0) {
+                    fifo.addLast(e);
+                    return;
+                }
+                toSorted();
+            }
+            sorted.add(e);
+        }
+
+        boolean contains(Entry<E> e) {
+            if (sorted == null) {
+                if (fifo.isEmpty()) {
+                    return false;
+                }
+                if (Entry.ORDER.compare(fifo.getFirst(), e) == 0) {
+                    return true;
+                }
+                toSorted(); // looking behind the head: a removal from the middle is likely next
+            }
+            return sorted.contains(e);
+        }
+
+        /** Removes a task known to be here. */
+        void remove(Entry<E> e) {
+            if (sorted == null) {
+                if (Entry.ORDER.compare(fifo.getFirst(), e) == 0) {
+                    fifo.removeFirst();
+                    return;
+                }
+                toSorted();
+            }
+            sorted.remove(e);
+            if (sorted.isEmpty()) {
+                sorted = null; // empty again: the next tasks start in order
+            }
+        }
+
+        Iterable<Entry<E>> entries() {
+            return sorted == null ? fifo : sorted;
+        }
+
+        private void toSorted() {
+            sorted = new TreeSet<>(Entry.ORDER);
+            sorted.addAll(fifo);
+            fifo.clear();
+        }
     }
 
     private static final Comparator<Flow<?>> FLOW_ORDER = (a, b) -> {
         int c = Double.compare(a.tag, b.tag);
-        return c != 0 ? c : Entry.ORDER.compare(a.tasks.first(), b.tasks.first());
+        return c != 0 ? c : Entry.ORDER.compare(a.first(), b.first());
     };
     private static final Comparator<Flow<?>> IDLE_ORDER = Comparator.<Flow<?>>comparingDouble(f -> f.tag)
             .thenComparing(f -> f.tenant);
@@ -96,9 +167,9 @@ final class FairLane<E extends QueuedTask> {
             f = newFlow(tenant);
             flows.put(tenant, f);
         }
-        boolean wasActive = !f.tasks.isEmpty();
+        boolean wasActive = !f.isEmpty();
         if (wasActive && active.size() == 1) {
-            f.tasks.add(e); // the only active flow stays the only one: there is no order to keep
+            f.add(e); // the only active flow stays the only one: there is no order to keep
             size++;
             return;
         }
@@ -108,7 +179,7 @@ final class FairLane<E extends QueuedTask> {
             idle.remove(f);
             f.tag = Math.max(f.tag, vtime - credit);
         }
-        f.tasks.add(e);
+        f.add(e);
         active.add(f);
         size++;
     }
@@ -125,11 +196,11 @@ final class FairLane<E extends QueuedTask> {
 
     boolean remove(Entry<E> e) {
         Flow<E> f = flows.get(e.task().tenant());
-        if (f == null || !f.tasks.contains(e)) {
+        if (f == null || !f.contains(e)) {
             return false;
         }
         leaveActive(f);
-        f.tasks.remove(e);
+        f.remove(e);
         settle(f);
         size--;
         return true;
@@ -150,7 +221,7 @@ final class FairLane<E extends QueuedTask> {
     void take(Entry<E> e, double cost) {
         Flow<E> f = flows.get(e.task().tenant());
         leaveActive(f);
-        f.tasks.remove(e);
+        f.remove(e);
         size--;
         vtime = Math.max(vtime, f.tag);
         f.tag += cost / f.weight;
@@ -164,7 +235,7 @@ final class FairLane<E extends QueuedTask> {
         if (f == null) {
             return; // forgotten as idle: its past no longer matters
         }
-        if (f.tasks.isEmpty()) {
+        if (f.isEmpty()) {
             idle.remove(f);
         } else {
             leaveActive(f);
@@ -174,7 +245,7 @@ final class FairLane<E extends QueuedTask> {
     }
 
     E first() {
-        return active.isEmpty() ? null : active.first().tasks.first().task();
+        return active.isEmpty() ? null : active.first().first().task();
     }
 
     /**
@@ -187,7 +258,7 @@ final class FairLane<E extends QueuedTask> {
         outer:
         for (Flow<E> f : active) {
             if (gate.tenantOpen(f.tenant)) {
-                for (Entry<E> e : f.tasks) {
+                for (Entry<E> e : f.entries()) {
                     if (gate.admit(e.task())) {
                         found = e.task();
                         break outer;
@@ -224,7 +295,7 @@ final class FairLane<E extends QueuedTask> {
     List<E> inOrder() {
         List<E> out = new ArrayList<>(size);
         for (Flow<E> f : active) {
-            for (Entry<E> e : f.tasks) {
+            for (Entry<E> e : f.entries()) {
                 out.add(e.task());
             }
         }
@@ -240,12 +311,12 @@ final class FairLane<E extends QueuedTask> {
     private void settle(Flow<E> f) {
         if (active.size() == 1 && active.first() == f) {
             // the sole active flow was left in place by leaveActive
-            if (!f.tasks.isEmpty()) {
+            if (!f.isEmpty()) {
                 return;
             }
             active.pollFirst(); // no comparison: its head is gone
         }
-        if (!f.tasks.isEmpty()) {
+        if (!f.isEmpty()) {
             active.add(f);
         } else if (f.tag > vtime - credit) {
             idle.add(f);

@@ -155,4 +155,58 @@ class TaskQueueProperties {
         q.requeue(new Item("l", 0, 100, 100));
         assertThat(q.size()).isEqualTo(capacity + 1);
     }
+
+    /**
+     * Every operation (offers in and out of order, requeues with an old enqueue time, cancels
+     * anywhere, takes of the first task a gate admits, polls) serves the same task a plain sorted
+     * list of (key, sequence) would: a lane keeps its tasks in a deque while they come in order and
+     * in a sorted set once that breaks, and the two must never differ.
+     */
+    @Property(seed = "20261202")
+    void servesTheSortedOrderWhateverTheOperationsMix(@ForAll("ops") List<Op> ops) {
+        TaskQueue<Item> q = new TaskQueue<>(10_000, STEP);
+        java.util.Comparator<Item> order = java.util.Comparator
+                .comparingLong((Item i) -> TaskQueue.key(i.enqueuedNanos(), i.priority(), STEP))
+                .thenComparingLong(Item::sequence);
+        List<Item> model = new ArrayList<>();
+        long now = 0;
+        long seq = 0;
+        for (Op op : ops) {
+            now += op.delay();
+            if (op.kind() < 3) { // in order: priority 0, enqueued now
+                Item it = new Item("l", 0, now, seq++);
+                q.offer(it);
+                model.add(it);
+            } else if (op.kind() < 5) { // any priority, or a requeue keeping an older place
+                long enqueued = op.kind() == 4 ? Math.max(0, now - op.pick() * 10L) : now;
+                Item it = new Item("l", op.priority(), enqueued, seq++);
+                q.requeue(it);
+                model.add(it);
+            } else if (op.kind() < 6 && !model.isEmpty()) {
+                Item victim = model.get(op.pick() % model.size());
+                assertThat(q.remove(victim)).isTrue();
+                model.remove(victim);
+            } else if (op.kind() < 8) { // the first task a gate lets through: every k-th sequence held
+                int k = 1 + op.lane();
+                TaskQueue.Gate<Item> gate = i -> i.sequence() % (k + 1) != 0;
+                model.sort(order);
+                Item expected = model.stream().filter(gate::admit).findFirst().orElse(null);
+                Item next = q.next("l", gate);
+                assertThat(next).isEqualTo(expected);
+                if (next != null) {
+                    q.take(next, 1);
+                    model.remove(next);
+                }
+            } else {
+                model.sort(order);
+                Item expected = model.isEmpty() ? null : model.get(0);
+                assertThat(q.poll("l")).isEqualTo(expected);
+                if (expected != null) {
+                    model.remove(0);
+                }
+            }
+            model.sort(order);
+            assertThat(q.inOrder("l")).containsExactlyElementsOf(model);
+        }
+    }
 }
