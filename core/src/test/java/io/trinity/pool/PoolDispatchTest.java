@@ -85,6 +85,40 @@ class PoolDispatchTest {
     }
 
     @Test
+    void aBalancerLearnsFromEveryOutcomeOnceATaskHasNamedIt() {
+        SimPools sim = new SimPools();
+        List<Long> heard = new ArrayList<>();
+        AgentPool pool = sim.pool(PoolConfig.ofDefaults(), SimPools.fixed(100), b -> b.balancer("counting",
+                context -> new io.trinity.pool.balance.LoadBalancer() {
+                    @Override
+                    public String name() {
+                        return "counting";
+                    }
+
+                    @Override
+                    public io.trinity.pool.agent.AgentView select(io.trinity.pool.balance.TaskRequest task,
+                            List<? extends io.trinity.pool.agent.AgentView> candidates) {
+                        return candidates.get(0);
+                    }
+
+                    @Override
+                    public void taskEnded(io.trinity.pool.agent.AgentView agent, io.trinity.pool.balance.TaskRequest task,
+                            io.trinity.pool.balance.Outcome outcome) {
+                        heard.add(task.id());
+                    }
+                }), "code");
+        TaskHandle before = pool.submit(Task.of("code", Map.of()));
+        sim.runUntil(() -> before.state().isFinal(), Duration.ofSeconds(10));
+        assertThat(heard).as("no task has named it yet: nothing to learn for").isEmpty();
+
+        TaskHandle named = pool.submit(Task.builder("code").balancer("counting").build());
+        sim.runUntil(() -> named.state().isFinal(), Duration.ofSeconds(10));
+        TaskHandle after = pool.submit(Task.of("code", Map.of())); // placed by the default balancer
+        sim.runUntil(() -> after.state().isFinal(), Duration.ofSeconds(10));
+        assertThat(heard).containsExactly(named.id(), after.id());
+    }
+
+    @Test
     void theWarmPoolIsFilledAtStartAndTheSpawnRateIsRespected() {
         SimPools sim = new SimPools();
         AgentPool pool = sim.pool(PoolConfig.custom().spawnRate(2).build(), SimPools.fixed(100), "code");

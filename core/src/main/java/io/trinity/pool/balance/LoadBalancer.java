@@ -61,7 +61,9 @@ public interface LoadBalancer {
 
     /**
      * An attempt succeeded, failed or timed out, whichever balancer placed it, so learned profiles stay
-     * complete; the default ignores it.
+     * complete; the default ignores it. A balancer hears of outcomes from the first time a task
+     * names it (or from the first dispatch, for the pool's default balancer) on: one no task
+     * uses does not learn.
      *
      * @param agent the agent that ran it
      * @param task the task and its attempt

@@ -204,6 +204,9 @@ final class Dispatcher {
             }
             String balancerName = r.task.balancer().orElse(config.balancer());
             LoadBalancer balancer = s.balancers.get(balancerName);
+            if (balancer != lastPlacer) {
+                learnFrom(balancer);
+            }
             TaskRequest request = new TaskRequest(r.id, r.task, r.attempts + 1, r.lastAgent, ts.inFlight,
                     ts.slots.size() - ts.spawning, heldNanos(r, pass.now));
             AgentSlot slot = s.nodesSeen ? routing.select(request, ts.free, balancer, balancerName)
@@ -222,6 +225,28 @@ final class Dispatcher {
             ts.heldUntil = Long.MIN_VALUE; // a task started: no window holds the lane now
             start(r, slot, balancerName);
         }
+    }
+
+    /**
+     * The balancers that learn from outcomes: the pool's default and each one a task has named
+     * since. A balancer no task uses would learn for nothing (every end feeding every built-in
+     * balancer cost a profile lookup per end, most of it cache misses among thousands of agents),
+     * so each starts learning when a task first names it and from then on sees every outcome,
+     * whichever balancer placed the task.
+     */
+    private LoadBalancer[] learners = new LoadBalancer[0];
+    /** The balancer of the last placement, known to be among the learners. */
+    private LoadBalancer lastPlacer;
+
+    private void learnFrom(LoadBalancer b) {
+        lastPlacer = b;
+        for (LoadBalancer l : learners) {
+            if (l == b) {
+                return;
+            }
+        }
+        learners = java.util.Arrays.copyOf(learners, learners.length + 1);
+        learners[learners.length - 1] = b;
     }
 
     private final HoldGate holds = new HoldGate();
@@ -655,12 +680,15 @@ final class Dispatcher {
             TypeState ts = s.type(a.slot.type());
             ts.serviceEwmaNanos = ts.serviceEwmaNanos == 0 ? took : ts.serviceEwmaNanos * 0.9 + took * 0.1;
             if (!a.slot.state.isTerminal()) {
-                // Every balancer learns from every outcome, so a skill profile is complete even
-                // when another balancer placed the task.
-                TaskRequest req = new TaskRequest(a.record.id, a.record.task, a.number, null);
-                Outcome o = new Outcome(ok, took, a.quality);
-                for (LoadBalancer b : s.balancers.values()) {
-                    b.taskEnded(a.slot, req, o);
+                // Every balancer in use learns from every outcome, so a skill profile is complete
+                // even when another balancer placed the task.
+                LoadBalancer[] ls = learners;
+                if (ls.length > 0) {
+                    TaskRequest req = new TaskRequest(a.record.id, a.record.task, a.number, null);
+                    Outcome o = new Outcome(ok, took, a.quality);
+                    for (LoadBalancer b : ls) {
+                        b.taskEnded(a.slot, req, o);
+                    }
                 }
             }
         }
