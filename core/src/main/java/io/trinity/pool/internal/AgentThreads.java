@@ -10,28 +10,60 @@ import java.util.concurrent.TimeUnit;
  * so an attempt is a hand-off to a parked thread rather than a thread start, and a pool of
  * thousands of busy agents costs no more than their stacks.
  *
- * <p>The first {@link #CORE_THREADS} threads, once started, wait for work without a time limit;
- * threads beyond them end after {@link #KEEP_ALIVE_SECONDS} without work. Why: a virtual thread
- * parked <em>with a timeout</em> (a keep-alive poll) took 25 µs at p50 and 88–119 µs at p99 from
- * submit to start on an idle 2-core machine, against 8 µs / 22–55 µs when parked without one,
- * the same as a {@link ThreadPoolExecutor} of platform threads (docs/benchmarks.md, part 1).
- * Platform threads would wake as fast, but 16 of them sharing two cores cut the pool's no-op
- * throughput 4× (the thread that holds the control loop is preempted by the OS while the others
- * queue behind it). A parked virtual thread without work costs about a kilobyte, so the idle core
- * stays; as {@link ThreadPoolExecutor} does below its core size, each of the first 64 attempts
- * (or inits) starts a thread of its own, so even a small pool ends up with 64 parked threads. The workers clear a stray interrupt before each run ({@link ThreadPoolExecutor} does), and
- * {@link Attempt} delivers its interrupt only while its own code runs.
+ * <p>The core threads, once started, wait for work without a time limit; threads beyond them
+ * end after {@link #KEEP_ALIVE_SECONDS} without work. Why: a virtual thread parked <em>with a
+ * timeout</em> (a keep-alive poll) took 25 µs at p50 and 88–119 µs at p99 from submit to start on
+ * an idle 2-core machine, against 8 µs / 22–55 µs when parked without one, the same as a
+ * {@link ThreadPoolExecutor} of platform threads (docs/benchmarks.md, part 1). Platform threads
+ * would wake as fast, but 16 of them sharing two cores cut the pool's no-op throughput 4× (the
+ * thread that holds the control loop is preempted by the OS while the others queue behind it).
+ *
+ * <p>How many core threads: as many as attempts run at once, which only the loop knows (an
+ * agent's capacity is read after its init). The core starts at the pool's agent limit plus a
+ * few for inits and housekeeping (at most {@value #INITIAL_CORE_MAX}), and the loop raises it
+ * ({@link #expect}) whenever more attempts run at once than it covers, doubling, up to
+ * {@value #MAX_CORE}; otherwise a pool of thousands of agents would run most attempts on
+ * keep-alive threads and wake them slowly. A parked virtual thread without work costs about a
+ * kilobyte, so the core stays once reached. As {@link ThreadPoolExecutor} does below its core
+ * size, each attempt (or init) starts a thread of its own until the core is full, so a pool ends
+ * up holding its core's threads parked. The workers clear a stray interrupt before each run
+ * ({@link ThreadPoolExecutor} does), and {@link Attempt} delivers its interrupt only while its
+ * own code runs.
  */
 final class AgentThreads implements Executor {
 
-    /** Threads that, once started, wait for the next attempt without a time limit. */
-    static final int CORE_THREADS = 64;
+    /** Core threads beyond the agent limit at the start: agent inits and housekeeping. */
+    static final int SPARE_THREADS = 8;
+    /** The largest core at the start (a pool with a high agent limit may never use it). */
+    static final int INITIAL_CORE_MAX = 64;
+    /** The largest core {@link #expect} raises to. */
+    static final int MAX_CORE = 16_384;
     /** How long an agent thread beyond the core with nothing to run waits before it ends. */
     static final long KEEP_ALIVE_SECONDS = 30;
 
-    private final ThreadPoolExecutor threads = new ThreadPoolExecutor(CORE_THREADS, Integer.MAX_VALUE,
-            KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
-            Thread.ofVirtual().name("trinity-agent").factory());
+    private final ThreadPoolExecutor threads;
+    /** The core size; written by the loop only (in {@link #expect}). */
+    private int core;
+
+    /** @param agentLimit the pool's agent limit (its maxAgents) */
+    AgentThreads(int agentLimit) {
+        core = (int) Math.min(INITIAL_CORE_MAX, Math.max(1L, agentLimit) + SPARE_THREADS);
+        threads = new ThreadPoolExecutor(core, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), Thread.ofVirtual().name("trinity-agent").factory());
+    }
+
+    /** Loop only: {@code attempts} run at once now; raises the core when it no longer covers them. */
+    void expect(int attempts) {
+        if (attempts + SPARE_THREADS > core && core < MAX_CORE) {
+            core = Math.min(MAX_CORE, Math.max(attempts + SPARE_THREADS, core * 2));
+            threads.setCorePoolSize(core);
+        }
+    }
+
+    /** The current core size. For tests. */
+    int core() {
+        return core;
+    }
 
     @Override
     public void execute(Runnable work) {

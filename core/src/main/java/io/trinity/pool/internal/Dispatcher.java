@@ -401,6 +401,7 @@ final class Dispatcher {
         r.current = a;
         r.state = TaskState.RUNNING;
         s.running++;
+        engine.attemptsRunning(s.running);
         TypeState ts = s.type(slot.type());
         ts.inFlight++;
         slot.running.add(a);

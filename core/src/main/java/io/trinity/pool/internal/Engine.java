@@ -120,7 +120,7 @@ public final class Engine implements AgentPool {
         this.types = types;
         this.clock = clock;
         if (agentExecutor == null) {
-            ownedAgentExecutor = new AgentThreads();
+            ownedAgentExecutor = new AgentThreads(config.maxAgents());
             this.agentExecutor = ownedAgentExecutor;
         } else {
             ownedAgentExecutor = null;
@@ -528,6 +528,13 @@ public final class Engine implements AgentPool {
     /** Events dropped because a listener fell too far behind (see {@link PoolConfig#listenerBuffer()}). */
     public long droppedEvents() {
         return state.events.dropped();
+    }
+
+    /** Loop only: {@code n} attempts run at once; the pool's own agent threads keep up with it. */
+    void attemptsRunning(int n) {
+        if (ownedAgentExecutor != null) {
+            ownedAgentExecutor.expect(n);
+        }
     }
 
     /**
