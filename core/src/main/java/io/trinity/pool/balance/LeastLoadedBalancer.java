@@ -12,6 +12,13 @@ import java.util.random.RandomGenerator;
  * agents at random and takes the lighter ("power of two choices", Mitzenmacher): O(1) per
  * dispatch with thousands of agents, and the maximum load stays within a small additive
  * term of the exact choice, while concurrent dispatches no longer herd onto one agent.
+ *
+ * <p>Before sampling, it looks at the last candidate: the pool appends an agent to its type's
+ * candidate list when a slot frees, so with one-slot agents the last one is the most recently
+ * freed. When that agent is idle it is a least-loaded choice as good as any (no candidate has
+ * a load below 0) and it is taken: work stays on the agents that just ran, whose memory is
+ * still in cache, and the agents beyond what the load needs get no task and can reach the
+ * idle timeout, so the pool shrinks instead of every agent being kept barely busy.
  */
 final class LeastLoadedBalancer implements LoadBalancer {
 
@@ -37,6 +44,10 @@ final class LeastLoadedBalancer implements LoadBalancer {
         int n = pool.size();
         if (n < sampleThreshold) {
             return Candidates.lightest(pool);
+        }
+        AgentView last = pool.get(n - 1);
+        if (last.inFlight() == 0) {
+            return last;
         }
         int i = random.nextInt(n);
         int j = random.nextInt(n - 1);

@@ -92,4 +92,33 @@ class LeastLoadedBalancerTest {
         int min = all.stream().mapToInt(AgentView::inFlight).min().orElseThrow();
         assertThat(min).isGreaterThanOrEqualTo(1); // one random choice leaves ~7 agents idle
     }
+
+    @Test
+    void amongManyAgentsAnIdleLastCandidateIsTakenWithoutSampling() {
+        // The pool appends an agent to the candidate list when it frees: the last one is the most
+        // recently freed. Idle, it is a least-loaded choice, and it keeps work on warm agents.
+        var balancer = new LeastLoadedBalancer(Fixtures.context(new VirtualClock(), 5));
+        List<TestAgent> all = agents("code", 1000, 1);
+        TestAgent last = all.get(all.size() - 1);
+        for (int i = 0; i < 100; i++) {
+            assertThat(balancer.select(request("code"), all)).isSameAs(last);
+        }
+        // a retry from that agent is not sent back to it
+        TaskRequest retry = Fixtures.retry(request("code"), last.id());
+        assertThat(balancer.select(retry, all)).isNotSameAs(last);
+    }
+
+    @Test
+    void aBusyLastCandidateFallsBackToTwoChoices() {
+        var balancer = new LeastLoadedBalancer(Fixtures.context(new VirtualClock(), 9));
+        List<TestAgent> all = agents("code", 1000, 4);
+        all.forEach(a -> a.inFlight(2));
+        all.get(all.size() - 1).inFlight(1);
+        java.util.Set<AgentView> chosen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            chosen.add(balancer.select(request("code"), all));
+        }
+        // sampled, so spread over many agents, not stuck on the last one
+        assertThat(chosen).hasSizeGreaterThan(100);
+    }
 }
