@@ -2,8 +2,10 @@ package io.trinity.pool.internal;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pool's own agent threads (used when no agent executor is given): reused virtual threads,
@@ -23,8 +25,13 @@ import java.util.concurrent.TimeUnit;
  * few for inits and housekeeping (at most {@value #INITIAL_CORE_MAX}), and the loop raises it
  * ({@link #expect}) whenever more attempts run at once than it covers, doubling, up to
  * {@value #MAX_CORE}; otherwise a pool of thousands of agents would run most attempts on
- * keep-alive threads and wake them slowly. A parked virtual thread without work costs about a
- * kilobyte, so the core stays once reached. As {@link ThreadPoolExecutor} does below its core
+ * keep-alive threads and wake them slowly. The core also follows the threads alive: a
+ * {@link ThreadPoolExecutor} holding more threads than its core makes <em>every</em> idle
+ * worker wait with the keep-alive timeout, so a burst of agent inits, or a hand-off that found
+ * no worker waiting for a moment, would slow every later wake for the keep-alive's 30 s (at
+ * 10,000 agents that cost a fifth of the dispatch throughput). So the threads a pool has needed
+ * at once become its core. A parked virtual thread without work costs about a kilobyte, so the
+ * core stays once reached. As {@link ThreadPoolExecutor} does below its core
  * size, each attempt (or init) starts a thread of its own until the core is full, so a pool ends
  * up holding its core's threads parked. The workers clear a stray interrupt before each run
  * ({@link ThreadPoolExecutor} does), and {@link Attempt} delivers its interrupt only while its
@@ -42,22 +49,49 @@ final class AgentThreads implements Executor {
     static final long KEEP_ALIVE_SECONDS = 30;
 
     private final ThreadPoolExecutor threads;
+    /** Threads started and not yet ended (the executor's own count takes its lock to read). */
+    private final AtomicInteger live = new AtomicInteger();
     /** The core size; written by the loop only (in {@link #expect}). */
     private int core;
 
     /** @param agentLimit the pool's agent limit (its maxAgents) */
     AgentThreads(int agentLimit) {
         core = (int) Math.min(INITIAL_CORE_MAX, Math.max(1L, agentLimit) + SPARE_THREADS);
+        ThreadFactory virtual = Thread.ofVirtual().name("trinity-agent").factory();
         threads = new ThreadPoolExecutor(core, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), Thread.ofVirtual().name("trinity-agent").factory());
+                new SynchronousQueue<>(), work -> {
+                    live.incrementAndGet();
+                    return virtual.newThread(() -> {
+                        try {
+                            work.run();
+                        } finally {
+                            live.decrementAndGet();
+                        }
+                    });
+                });
     }
 
-    /** Loop only: {@code attempts} run at once now; raises the core when it no longer covers them. */
+    /**
+     * Loop only: {@code attempts} run at once now. Raises the core when it no longer covers them
+     * (doubling) or no longer covers the threads alive (to their number).
+     */
     void expect(int attempts) {
-        if (attempts + SPARE_THREADS > core && core < MAX_CORE) {
-            core = Math.min(MAX_CORE, Math.max(attempts + SPARE_THREADS, core * 2));
+        if (core >= MAX_CORE) {
+            return;
+        }
+        int alive = live.get();
+        if (attempts + SPARE_THREADS > core) {
+            core = Math.min(MAX_CORE, Math.max(Math.max(attempts + SPARE_THREADS, alive), core * 2));
+            threads.setCorePoolSize(core);
+        } else if (alive > core) {
+            core = Math.min(MAX_CORE, alive);
             threads.setCorePoolSize(core);
         }
+    }
+
+    /** Threads alive now. For tests. */
+    int alive() {
+        return live.get();
     }
 
     /** The current core size. For tests. */

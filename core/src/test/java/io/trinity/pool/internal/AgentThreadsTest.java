@@ -53,4 +53,31 @@ class AgentThreadsTest {
         assertThat(virtual).containsOnly(true);
         threads.shutdown();
     }
+
+    @Test
+    void theCoreTakesInTheThreadsABurstStartedBeyondIt() throws InterruptedException {
+        // Beyond its core, a ThreadPoolExecutor makes every idle worker wait with a timeout (a
+        // slower wake): threads a burst (agent inits) started beyond the core become core threads.
+        AgentThreads threads = new AgentThreads(1);
+        int core = threads.core();
+        int n = core + 11;
+        CountDownLatch all = new CountDownLatch(n);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < n; i++) {
+            threads.execute(() -> {
+                all.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertThat(all.await(30, TimeUnit.SECONDS)).as("every piece of work started").isTrue();
+        assertThat(threads.alive()).isEqualTo(n);
+        threads.expect(1);
+        assertThat(threads.core()).as("one attempt running, but %d threads alive", n).isEqualTo(n);
+        release.countDown();
+        threads.shutdown();
+    }
 }
