@@ -45,6 +45,11 @@ public final class JmhRun {
     }
 
     public static List<Score> run(Class<?> benchmark, Settings s) {
+        return run(benchmark, s, java.util.Map.of());
+    }
+
+    /** The same, with some of the benchmark's {@code @Param}s fixed to one value each. */
+    public static List<Score> run(Class<?> benchmark, Settings s, java.util.Map<String, String> fixed) {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("\\." + benchmark.getSimpleName() + "\\.")
                 .forks(s.forks())
@@ -52,6 +57,7 @@ public final class JmhRun {
                 .measurementIterations(s.iterations()).measurementTime(s.iterationTime())
                 .jvmArgsAppend("-Xmx2g")
                 .shouldFailOnError(true);
+        fixed.forEach((k, v) -> b.param(k, v));
         Collection<RunResult> results;
         try {
             results = new Runner(b.build()).run();
