@@ -52,6 +52,12 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     /** Linked calls' rows and removals, taken by the writer when it wakes for anything else or on its timer. */
     private final java.util.Queue<Op> lazy = new java.util.concurrent.ConcurrentLinkedQueue<>();
     static final long LAZY_MILLIS = 50;
+    /**
+     * How many writes an ended linked call's row removal gets before it is left to the next
+     * takeover: with one batch per {@link #LAZY_MILLIS} while the database fails, about 10 s, the
+     * default node timeout (past it the lease has run out and this scheduler is fenced anyway).
+     */
+    static final int DONE_TRIES = 200;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Spawn> spawns = new ConcurrentHashMap<>();
     /** Every agent placed on another node and not closed, so a node's death reaches the idle ones too. */
@@ -168,7 +174,7 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
         Call call = calls.remove(id);
         if (call != null) {
             call.end(Wire.Outcome.fromJson(result), link.node());
-            offerLazily(new Done(id));
+            offerLazily(new Done(id, 0));
         }
     }
 
@@ -299,7 +305,16 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
                 LOG.warn("scheduler: writing {} remote operations failed ({}); their calls fail and are retried",
                         batch.size(), e.getMessage());
                 AgentBrokenException failure = new AgentBrokenException("cannot reach the database: " + e.getMessage());
-                batch.forEach(op -> drop(op, failure));
+                Set<Long> settled = settled(batch);
+                for (Op op : batch) {
+                    if (op instanceof Done d && !settled.contains(d.id) && d.tries + 1 < DONE_TRIES) {
+                        // the call has ended; only its row is left, and a row left running would
+                        // stay until the next takeover: a later batch removes it
+                        lazy.add(new Done(d.id, d.tries + 1));
+                    } else {
+                        drop(op, failure);
+                    }
+                }
             }
             batch.clear();
         }
@@ -754,8 +769,8 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     private record Close(String agentId, String node) implements Op {
     }
 
-    /** A linked call's end came on its link: its row goes. */
-    private record Done(long id) implements Op {
+    /** A linked call's end came on its link: its row goes ({@code tries} failed writes so far). */
+    private record Done(long id, int tries) implements Op {
     }
 
     /** A linked call the link could not carry: its row becomes assigned, for the node to claim. */

@@ -142,6 +142,36 @@ class LinkedCallsPostgresTest {
     }
 
     @Test
+    void anEndedCallsRowIsRemovedEvenWhenTheDatabaseRefusesTheFirstRemovals() throws Exception {
+        assertThat(calls.connect("n2", server.address()).get(WAIT, TimeUnit.SECONDS)).isTrue();
+        holds.put("held", new CountDownLatch(1));
+        running.put("held", new CountDownLatch(1));
+        CompletableFuture<Payload> result = call("held");
+        assertThat(running.get("held").await(WAIT, TimeUnit.SECONDS)).as("the call started on the node").isTrue();
+        awaitRows(() -> rows("state = 'running'") == 1, "the linked call's row written");
+        // the next two removals of an assignment row fail, as a database error would fail them
+        try (Connection c = schedulerDb.connection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SEQUENCE delete_tries");
+            st.execute("CREATE FUNCTION fail_first_deletes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF nextval('delete_tries') <= 2 THEN RAISE EXCEPTION 'injected: delete refused'; END IF;"
+                    + " RETURN OLD; END $$");
+            st.execute("CREATE TRIGGER fail_first_deletes BEFORE DELETE ON cluster_assignments"
+                    + " FOR EACH ROW EXECUTE FUNCTION fail_first_deletes()");
+        }
+
+        holds.get("held").countDown();
+
+        assertThat(result.get(WAIT, TimeUnit.SECONDS).data()).containsEntry("echo", "held");
+        awaitRows(() -> rows("true") == 0, "the ended call's row removed by a later try");
+        try (Connection c = schedulerDb.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT last_value FROM delete_tries")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("two refused removals, then the one that went through").isEqualTo(3);
+        }
+        assertThat(executions).hasValue(1);
+    }
+
+    @Test
     void withoutALinkCallsGoByTheirRows() throws Exception {
         assertThat(calls.openLinks()).isZero();
 
