@@ -126,12 +126,7 @@ class LinkedCallsPostgresTest {
 
     @Test
     void aCallWhoseLinkBreaksWhileItRunsEndsByItsRowAndRunsOnce() throws Exception {
-        assertThat(calls.connect("n2", server.address()).get(WAIT, TimeUnit.SECONDS)).isTrue();
-        holds.put("held", new CountDownLatch(1));
-        running.put("held", new CountDownLatch(1));
-        CompletableFuture<Payload> result = call("held");
-        assertThat(running.get("held").await(WAIT, TimeUnit.SECONDS)).as("the call started on the node").isTrue();
-        awaitRows(() -> rows("state = 'running'") == 1, "the linked call's row written");
+        CompletableFuture<Payload> result = heldLinkedCall();
 
         server.closeAll(); // the link breaks: the scheduler hands the call to its row
         awaitRows(() -> calls.openLinks() == 0, "the scheduler seeing its link gone");
@@ -143,12 +138,7 @@ class LinkedCallsPostgresTest {
 
     @Test
     void anEndedCallsRowIsRemovedEvenWhenTheDatabaseRefusesTheFirstRemovals() throws Exception {
-        assertThat(calls.connect("n2", server.address()).get(WAIT, TimeUnit.SECONDS)).isTrue();
-        holds.put("held", new CountDownLatch(1));
-        running.put("held", new CountDownLatch(1));
-        CompletableFuture<Payload> result = call("held");
-        assertThat(running.get("held").await(WAIT, TimeUnit.SECONDS)).as("the call started on the node").isTrue();
-        awaitRows(() -> rows("state = 'running'") == 1, "the linked call's row written");
+        CompletableFuture<Payload> result = heldLinkedCall();
         // the next two removals of an assignment row fail, as a database error would fail them
         try (Connection c = schedulerDb.connection(); Statement st = c.createStatement()) {
             st.execute("CREATE SEQUENCE delete_tries");
@@ -179,6 +169,17 @@ class LinkedCallsPostgresTest {
 
         assertThat(host.linkedCalls()).isZero();
         assertThat(host.calls()).isEqualTo(1);
+    }
+
+    /** A call on the link that has started on the node and holds there (until {@code holds} "held"), its row written. */
+    private CompletableFuture<Payload> heldLinkedCall() throws Exception {
+        assertThat(calls.connect("n2", server.address()).get(WAIT, TimeUnit.SECONDS)).isTrue();
+        holds.put("held", new CountDownLatch(1));
+        running.put("held", new CountDownLatch(1));
+        CompletableFuture<Payload> result = call("held");
+        assertThat(running.get("held").await(WAIT, TimeUnit.SECONDS)).as("the call started on the node").isTrue();
+        awaitRows(() -> rows("state = 'running'") == 1, "the linked call's row written");
+        return result;
     }
 
     private CompletableFuture<Payload> call(String text) {

@@ -76,15 +76,10 @@ final class AgentThreads implements Executor {
      * (doubling) or no longer covers the threads alive (to their number).
      */
     void expect(int attempts) {
-        if (core >= MAX_CORE) {
-            return;
-        }
-        int alive = live.get();
-        if (attempts + SPARE_THREADS > core) {
-            core = Math.min(MAX_CORE, Math.max(Math.max(attempts + SPARE_THREADS, alive), core * 2));
-            threads.setCorePoolSize(core);
-        } else if (alive > core) {
-            core = Math.min(MAX_CORE, alive);
+        int wanted = attempts + SPARE_THREADS > core ? Math.max(attempts + SPARE_THREADS, core * 2) : core;
+        wanted = Math.min(MAX_CORE, Math.max(wanted, live.get()));
+        if (wanted > core) {
+            core = wanted;
             threads.setCorePoolSize(core);
         }
     }

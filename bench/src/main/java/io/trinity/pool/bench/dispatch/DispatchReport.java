@@ -65,7 +65,7 @@ public final class DispatchReport {
         double tpeP99 = Stats.median(lat.get("tpe").p99Micros());
         for (SubmitLatency.Result r : latency) {
             lt.row(r.target(), f("%.1f", Stats.median(r.p50Micros())), f("%.1f", Stats.median(r.p99Micros())),
-                    join(r.p99Micros()), f("%.2f×", Stats.median(r.p99Micros()) / tpeP99));
+                    join(r.p99Micros(), "%.0f"), f("%.2f×", Stats.median(r.p99Micros()) / tpeP99));
         }
         md.append(lt.markdown()).append('\n');
 
@@ -88,11 +88,8 @@ public final class DispatchReport {
             }
             double ratio = Stats.median(ratios);
             scaleRatio.put(b, ratio);
-            StringBuilder per = new StringBuilder();
-            for (double r : ratios) {
-                per.append(per.isEmpty() ? "" : ", ").append(f("%.2f", r));
-            }
-            st.row(b, f("%,.0f", Stats.median(small)), f("%,.0f", Stats.median(big)), f("%.2f", ratio), per.toString());
+            st.row(b, f("%,.0f", Stats.median(small)), f("%,.0f", Stats.median(big)), f("%.2f", ratio),
+                    join(ratios, "%.2f"));
         });
         md.append(st.markdown()).append('\n');
 
@@ -222,10 +219,10 @@ public final class DispatchReport {
         return scores.get(0);
     }
 
-    private static String join(double[] v) {
+    private static String join(double[] v, String format) {
         StringBuilder sb = new StringBuilder();
         for (double d : v) {
-            sb.append(sb.isEmpty() ? "" : ", ").append(f("%.0f", d));
+            sb.append(sb.isEmpty() ? "" : ", ").append(f(format, d));
         }
         return sb.toString();
     }
