@@ -1,5 +1,6 @@
 package io.trinity.pool.internal;
 
+import io.trinity.pool.Payload;
 import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.agent.TaskContext;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread writes the heartbeat and reports; the loop decides the outcome exactly once
  * ({@link #outcome} non-null) and frees the agent when the work returns.
  */
-final class Attempt implements TaskContext {
+final class Attempt extends LoopCommand implements TaskContext, Runnable {
 
     final TaskRecord record;
     final AgentSlot slot;
@@ -33,7 +34,17 @@ final class Attempt implements TaskContext {
     private Thread thread;
     /** Usage the agent reported, by resource; created on the first report (most attempts report none). */
     private volatile Map<String, Long> usage;
-    private final List<Runnable> cancelActions = new ArrayList<>();
+    /**
+     * Cancel actions the agent registered; created on the first (most attempts register none).
+     * Guarded, like {@link #thread} and the creation of {@link #usage}, by this attempt's lock.
+     */
+    private List<Runnable> cancelActions;
+
+    /** Agent thread: the attempt's code was started; it runs once. */
+    private boolean ran;
+    /** What the code returned or threw, set before the attempt is posted back to the loop. */
+    private Payload returnedValue;
+    private Throwable returnedError;
 
     /** Loop-owned: how the attempt ended, once decided; null while it runs. */
     TaskOutcome outcome;
@@ -54,6 +65,51 @@ final class Attempt implements TaskContext {
         this.startNanos = now;
         this.lastProgressNanos = now;
         this.balancer = balancer;
+    }
+
+    /**
+     * The agent thread's work: runs the agent's code, then posts this attempt back to the loop.
+     * An attempt is its own runnable and its own loop command, so running a task allocates no
+     * closure for either hop.
+     */
+    @Override
+    public void run() {
+        engine.dispatcher.onAgentThread(this);
+    }
+
+    Dispatcher dispatcher() {
+        return engine.dispatcher;
+    }
+
+    /** Agent thread: refuses a second run (the context is the agent's; it is not for re-running). */
+    void claimRun() {
+        if (ran) {
+            throw new IllegalStateException("attempt " + number + " of task " + record.id
+                    + " has already run; an attempt runs once, the pool retries with a new one");
+        }
+        ran = true;
+    }
+
+    /** Agent thread: keeps what the code returned, for the loop. */
+    void keepReturn(Payload value, Throwable error) {
+        returnedValue = value;
+        returnedError = error;
+    }
+
+    /** Any thread: the code returned or its future completed; posts the attempt back to the loop. */
+    void returned(Payload value, Throwable error) {
+        keepReturn(value, error);
+        engine.loop.postCommand(this);
+    }
+
+    /** Posted once, when the code returned: the loop settles the attempt. */
+    @Override
+    void runOnLoop() {
+        Payload value = returnedValue;
+        Throwable error = returnedError;
+        returnedValue = null;
+        returnedError = null;
+        engine.dispatcher.returned(this, value, error);
     }
 
     @Override public long taskId() { return record.id; }
@@ -77,8 +133,11 @@ final class Attempt implements TaskContext {
 
     @Override
     public void onCancel(Runnable action) {
-        synchronized (cancelActions) {
+        synchronized (this) {
             if (!cancelled) {
+                if (cancelActions == null) {
+                    cancelActions = new ArrayList<>(2);
+                }
                 cancelActions.add(action);
                 return;
             }
@@ -89,13 +148,13 @@ final class Attempt implements TaskContext {
     /** Sets the flag, runs the agent's cancel actions, then interrupts its thread. Any thread. */
     void cancelWork() {
         List<Runnable> actions;
-        synchronized (cancelActions) {
+        synchronized (this) {
             if (cancelled) {
                 return;
             }
             cancelled = true;
-            actions = List.copyOf(cancelActions);
-            cancelActions.clear();
+            actions = cancelActions == null ? List.of() : cancelActions;
+            cancelActions = null;
         }
         for (Runnable a : actions) {
             try {
@@ -106,7 +165,7 @@ final class Attempt implements TaskContext {
         }
         // Under the lock: the thread is interrupted only while it still runs this attempt, never
         // once it has moved on (agent threads are reused for the next attempt).
-        synchronized (cancelActions) {
+        synchronized (this) {
             if (thread != null) {
                 thread.interrupt();
             }
@@ -121,14 +180,14 @@ final class Attempt implements TaskContext {
 
     /** The agent's code starts on the current thread. */
     void runsOn(Thread t) {
-        synchronized (cancelActions) {
+        synchronized (this) {
             thread = t;
         }
     }
 
     /** The agent's code returned: no interrupt meant for this attempt reaches the thread's next work. */
     void returnedFromThread() {
-        synchronized (cancelActions) {
+        synchronized (this) {
             thread = null;
         }
         if (cancelled) {
@@ -153,7 +212,7 @@ final class Attempt implements TaskContext {
         }
         Map<String, Long> u = usage;
         if (u == null) {
-            synchronized (cancelActions) {
+            synchronized (this) {
                 if (usage == null) {
                     usage = new ConcurrentHashMap<>();
                 }

@@ -512,10 +512,20 @@ final class Dispatcher {
             if (w != null && waiting.compareAndSet(w, null) && w.slot.compareAndSet(WAITING, work)) {
                 return; // the waiting agent thread runs it
             }
-            engine.agentExecutor.execute(() -> chain(work));
+            // an attempt is its own runnable and starts the chain itself (no closure per attempt)
+            engine.agentExecutor.execute(work instanceof Attempt ? work : () -> chain(work));
             return;
         }
         engine.agentExecutor.execute(work);
+    }
+
+    /** Agent thread: an attempt the executor started ({@link Attempt#run}). */
+    void onAgentThread(Attempt a) {
+        if (handoffs()) {
+            chain(a);
+        } else {
+            work(a);
+        }
     }
 
     /** Runs {@code first}, then every attempt handed to this thread while it reported an end. */
@@ -527,7 +537,11 @@ final class Dispatcher {
             // executor clears it before the first; a fresh thread per attempt never had one)
             Thread.interrupted();
             try {
-                w.run();
+                if (w instanceof Attempt a) {
+                    a.dispatcher().work(a);
+                } else {
+                    w.run();
+                }
             } catch (Throwable e) {
                 Engine.LOG.error("agent thread: running an attempt threw (a bug); the thread goes on", e);
             }
@@ -540,9 +554,9 @@ final class Dispatcher {
      * Reports an attempt's end to the loop, open to a hand-off when on the pool's own threads;
      * {@code brief}: the attempt ran shorter than {@link #BRIEF_NANOS}, so this thread may wait.
      */
-    private void report(Runnable returned, boolean brief) {
+    private void report(Attempt returned, boolean brief) {
         if (!handoffs()) {
-            engine.post(returned);
+            engine.loop.postCommand(returned);
             return;
         }
         Handoff h = HANDOFF.get();
@@ -576,38 +590,40 @@ final class Dispatcher {
     }
 
     private void run(Attempt a) {
-        var agent = a.slot.agent;
-        if (agent instanceof AsyncAgent async) {
+        if (a.slot.agent instanceof AsyncAgent async) {
             execute(() -> {
                 try {
-                    async.executeAsync(a).whenComplete((v, e) -> engine.post(() -> returned(a, v, e)));
+                    async.executeAsync(a).whenComplete(a::returned);
                 } catch (Throwable e) {
-                    engine.post(() -> returned(a, null, e));
+                    a.returned(null, e);
                 }
             });
             return;
         }
-        execute(() -> {
-            a.runsOn(Thread.currentThread());
-            long began = System.nanoTime();
-            Payload value = null;
-            Throwable error = null;
-            try {
-                if (!a.cancelled) {
-                    value = agent.execute(a);
-                } else {
-                    error = new CancellationException("cancelled before it started");
-                }
-            } catch (Throwable e) {
-                error = e;
-            } finally {
-                a.returnedFromThread(); // an interrupt meant for this task must not leak into the next
+        execute(a); // the attempt is the agent thread's runnable: work(a) there
+    }
+
+    /** Agent thread: runs an attempt's code, then reports its end to the loop. */
+    private void work(Attempt a) {
+        a.claimRun();
+        var agent = a.slot.agent;
+        a.runsOn(Thread.currentThread());
+        long began = System.nanoTime();
+        Payload value = null;
+        Throwable error = null;
+        try {
+            if (!a.cancelled) {
+                value = agent.execute(a);
+            } else {
+                error = new CancellationException("cancelled before it started");
             }
-            Payload v = value;
-            Throwable e = error;
-            boolean brief = System.nanoTime() - began < BRIEF_NANOS;
-            report(() -> returned(a, v, e), brief);
-        });
+        } catch (Throwable e) {
+            error = e;
+        } finally {
+            a.returnedFromThread(); // an interrupt meant for this task must not leak into the next
+        }
+        a.keepReturn(value, error);
+        report(a, System.nanoTime() - began < BRIEF_NANOS);
     }
 
     // ---- attempt ends -----------------------------------------------------------------------

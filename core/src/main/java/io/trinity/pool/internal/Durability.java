@@ -30,7 +30,7 @@ final class Durability {
     private final Journal journal;
     private final Executor callbacks;
     private List<JournalRecord> batch = new ArrayList<>();
-    private List<Runnable> completions = new ArrayList<>();
+    private List<TaskRecord> completions = new ArrayList<>();
 
 
     /** The newest saved snapshot per agent type, offered to the next agent of that type. */
@@ -52,15 +52,15 @@ final class Durability {
     }
 
     /**
-     * Runs {@code completion} (which completes a task's future and runs no user code) once this
-     * batch's records are durable; without a journal, once the batch ends.
+     * Delivers the end of a task ({@link Engine#deliverEnd}: completes its future, runs no user
+     * code) once this batch's records are durable; without a journal, once the batch ends.
      */
-    void afterDurable(Runnable completion) {
-        completions.add(completion);
+    void afterDurable(TaskRecord ended) {
+        completions.add(ended);
     }
 
     /** Runs a batch's completions: here (on the loop) without a journal, else as one callback. */
-    private void deliver(List<Runnable> done) {
+    private void deliver(List<TaskRecord> done) {
         if (done.isEmpty()) {
             return;
         }
@@ -71,10 +71,11 @@ final class Durability {
         }
     }
 
-    private static void runAll(List<Runnable> done) {
-        for (Runnable c : done) {
+    private static void runAll(List<TaskRecord> done) {
+        for (int i = 0; i < done.size(); i++) {
+            TaskRecord r = done.get(i);
             try {
-                c.run();
+                r.engine().deliverEnd(r);
             } catch (RuntimeException e) {
                 Engine.LOG.error("completing a task's future threw (a bug); the other results are delivered", e);
             }
@@ -97,7 +98,7 @@ final class Durability {
             return DONE;
         }
         List<JournalRecord> records = batch;
-        List<Runnable> done = completions;
+        List<TaskRecord> done = completions;
         batch = records.isEmpty() ? records : new ArrayList<>();
         completions = done.isEmpty() ? done : new ArrayList<>();
         if (records.isEmpty()) {

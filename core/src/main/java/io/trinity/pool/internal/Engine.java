@@ -199,11 +199,14 @@ public final class Engine implements AgentPool {
         if (journal != null) {
             store(List.of(record));
         }
-        post(() -> {
-            dispatcher.accept(record);
-            shedder.admitted(record);
-        });
+        loop.postCommand(record); // the record is its own command: queueAccepted on the loop
         return record;
+    }
+
+    /** Loop: queues a task its submit accepted. */
+    void queueAccepted(TaskRecord record) {
+        dispatcher.accept(record);
+        shedder.admitted(record);
     }
 
     /**
@@ -242,8 +245,7 @@ public final class Engine implements AgentPool {
             List<TaskRecord> accepted = List.copyOf(fresh);
             post(() -> {
                 for (TaskRecord r : accepted) {
-                    dispatcher.accept(r);
-                    shedder.admitted(r);
+                    queueAccepted(r);
                 }
             });
         }
@@ -322,7 +324,7 @@ public final class Engine implements AgentPool {
             }
             record.idempotencyIndex = idemKey;
         }
-        liveById.put(id, record);
+        liveById.put(record.key, record);
         if (fresh != null) {
             fresh.add(record);
         }
@@ -378,7 +380,7 @@ public final class Engine implements AgentPool {
 
     /** Drops a task from the lookups (its end is durable, or it was never accepted). */
     void forget(TaskRecord r) {
-        liveById.remove(r.id, r);
+        liveById.remove(r.key, r);
         if (r.idempotencyIndex != null) {
             liveByKey.remove(r.idempotencyIndex, r);
         }
@@ -386,7 +388,7 @@ public final class Engine implements AgentPool {
 
     /** Registers a task recovered from the journal in the lookups. */
     void remember(TaskRecord r) {
-        liveById.put(r.id, r);
+        liveById.put(r.key, r);
         r.task.idempotencyKey().ifPresent(k -> {
             r.idempotencyIndex = r.tenant() + '\u0000' + k;
             liveByKey.put(r.idempotencyIndex, r);
@@ -613,18 +615,15 @@ public final class Engine implements AgentPool {
             durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
                     value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
         }
-        if (state == TaskState.SUCCEEDED) {
-            durability.afterDurable(() -> {
-                forget(r);
-                r.future.complete(value);
-            });
-        } else {
-            TaskFailedException failure = new TaskFailedException(r.id, state, r.failureReasons(), cause);
-            durability.afterDurable(() -> {
-                forget(r);
-                r.future.completeExceptionally(failure);
-            });
-        }
+        r.ending(state == TaskState.SUCCEEDED ? value : null, state == TaskState.SUCCEEDED ? null
+                : new TaskFailedException(r.id, state, r.failureReasons(), cause));
+        durability.afterDurable(r); // then deliverEnd: no closure per task
+    }
+
+    /** Once a task's end is durable: drops it from the lookups, then completes its future. */
+    void deliverEnd(TaskRecord r) {
+        forget(r);
+        r.completeFuture();
     }
 
     @Override

@@ -32,7 +32,7 @@ final class SerialLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialLoop.class);
 
-    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final CommandQueue commands = new CommandQueue();
     private final Queue<Runnable> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final Executor executor;
@@ -53,6 +53,11 @@ final class SerialLoop {
     }
 
     void post(Runnable command) {
+        postAndRun(new LoopCommand.Wrapped(command));
+    }
+
+    /** Posts a command that is its own queue node (a task's record or attempt): no allocation. */
+    void postCommand(LoopCommand command) {
         postAndRun(command);
     }
 
@@ -61,7 +66,7 @@ final class SerialLoop {
      * caller-runs may have run the command itself), false when another thread holds the loop and
      * will run it.
      */
-    boolean postAndRun(Runnable command) {
+    boolean postAndRun(LoopCommand command) {
         commands.offer(command);
         if (wip.getAndIncrement() != 0) {
             return false;
@@ -111,11 +116,11 @@ final class SerialLoop {
         int missed = 1;
         try {
             for (int pass = 0; pass < most; pass++) {
-                Runnable c;
+                LoopCommand c;
                 while ((c = commands.poll()) != null) {
                     run(c);
                 }
-                run(afterBatch);
+                runAfterBatch();
                 if (!commands.isEmpty()) {
                     continue;
                 }
@@ -166,9 +171,19 @@ final class SerialLoop {
         }
     }
 
-    private void run(Runnable c) {
+    private void run(LoopCommand c) {
         try {
-            c.run();
+            c.runOnLoop();
+        } catch (Throwable e) {
+            // A bug in one command must not kill the loop: every other task still needs it.
+            failures.incrementAndGet();
+            LOG.error("pool control loop: a command failed (a bug); the pool keeps running", e);
+        }
+    }
+
+    private void runAfterBatch() {
+        try {
+            afterBatch.run();
         } catch (Throwable e) {
             // A bug in one command must not kill the loop: every other task still needs it.
             failures.incrementAndGet();

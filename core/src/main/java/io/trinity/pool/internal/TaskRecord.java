@@ -16,9 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * An accepted task as the loop tracks it, and the handle its submitter holds. Fields are
  * written on the loop; the few read by other threads are volatile.
  */
-final class TaskRecord implements TaskHandle, QueuedTask {
+final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
 
     final long id;
+    /** The id boxed once: the key of the engine's live-task index, put and removed with the same object. */
+    final Long key;
     final Task task;
     /** The agent type that runs it: the task's type, or generic when that type is unknown. */
     final String lane;
@@ -81,10 +83,43 @@ final class TaskRecord implements TaskHandle, QueuedTask {
     TaskRecord(Engine engine, long id, Task task, String lane, long now) {
         this.engine = engine;
         this.id = id;
+        this.key = id;
         this.task = task;
         this.lane = lane;
         this.submittedNanos = now;
         this.enqueuedNanos = now;
+    }
+
+    /**
+     * Posted to the loop once, by the submit that accepted it (a record is its own command, so
+     * accepting a task allocates nothing more): queues it.
+     */
+    @Override
+    void runOnLoop() {
+        engine.queueAccepted(this);
+    }
+
+    /** Set when it ended, until its future is completed: its result, or the failure. */
+    private Payload endValue;
+    private Throwable endFailure;
+
+    /** Loop: the task ended with this result or failure; the future completes once that is durable. */
+    void ending(Payload value, Throwable failure) {
+        endValue = value;
+        endFailure = failure;
+    }
+
+    /** Completes the future with what {@link #ending} kept (after the end is durable). */
+    void completeFuture() {
+        Payload value = endValue;
+        Throwable failure = endFailure;
+        endValue = null;
+        endFailure = null;
+        if (failure == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(failure);
+        }
     }
 
     void addReason(String reason) {
@@ -95,6 +130,10 @@ final class TaskRecord implements TaskHandle, QueuedTask {
 
     int maxAttempts(int poolDefault) {
         return task.maxAttempts() > 0 ? task.maxAttempts() : poolDefault;
+    }
+
+    Engine engine() {
+        return engine;
     }
 
     @Override public long id() { return id; }
