@@ -35,11 +35,29 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
     /** Usage the agent reported, by resource; created on the first report (most attempts report none). */
     private volatile Map<String, Long> usage;
     /**
+     * Guards {@link #cancelActions}, {@link #thread} and the creation of {@link #usage}. Private:
+     * the attempt itself is the agent's context, and an agent synchronizing on it must not be
+     * able to hold back its own cancellation.
+     */
+    private final Object lock = new Object();
+    /**
      * Cancel actions the agent registered; created on the first (most attempts register none).
-     * Guarded, like {@link #thread} and the creation of {@link #usage}, by this attempt's lock.
      */
     private List<Runnable> cancelActions;
 
+    private static final java.lang.invoke.VarHandle POSTED;
+
+    static {
+        try {
+            POSTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Attempt.class, "posted", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** 1 once the attempt was posted back to the loop ({@link #claimPost}). */
+    @SuppressWarnings("unused") // through POSTED
+    private volatile int posted;
     /** Agent thread: the attempt's code was started; it runs once. */
     private boolean ran;
     /** What the code returned or threw, set before the attempt is posted back to the loop. */
@@ -96,10 +114,26 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
         returnedError = error;
     }
 
+    /**
+     * Claims the attempt's one post back to the loop: true the first time. An attempt is its own
+     * node in the loop's queue, so posting it twice (a user {@code CompletionStage} calling back
+     * twice, say) would corrupt the queue; a second end is logged and dropped instead.
+     */
+    boolean claimPost() {
+        if (POSTED.compareAndSet(this, 0, 1)) {
+            return true;
+        }
+        Engine.LOG.warn("agent {}: attempt {} of task {} reported its end twice; the second is ignored",
+                slot.id, number, record.id);
+        return false;
+    }
+
     /** Any thread: the code returned or its future completed; posts the attempt back to the loop. */
     void returned(Payload value, Throwable error) {
-        keepReturn(value, error);
-        engine.loop.postCommand(this);
+        if (claimPost()) {
+            keepReturn(value, error);
+            engine.loop.postCommand(this);
+        }
     }
 
     /** Posted once, when the code returned: the loop settles the attempt. */
@@ -133,7 +167,7 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
 
     @Override
     public void onCancel(Runnable action) {
-        synchronized (this) {
+        synchronized (lock) {
             if (!cancelled) {
                 if (cancelActions == null) {
                     cancelActions = new ArrayList<>(2);
@@ -148,7 +182,7 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
     /** Sets the flag, runs the agent's cancel actions, then interrupts its thread. Any thread. */
     void cancelWork() {
         List<Runnable> actions;
-        synchronized (this) {
+        synchronized (lock) {
             if (cancelled) {
                 return;
             }
@@ -165,7 +199,7 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
         }
         // Under the lock: the thread is interrupted only while it still runs this attempt, never
         // once it has moved on (agent threads are reused for the next attempt).
-        synchronized (this) {
+        synchronized (lock) {
             if (thread != null) {
                 thread.interrupt();
             }
@@ -180,14 +214,14 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
 
     /** The agent's code starts on the current thread. */
     void runsOn(Thread t) {
-        synchronized (this) {
+        synchronized (lock) {
             thread = t;
         }
     }
 
     /** The agent's code returned: no interrupt meant for this attempt reaches the thread's next work. */
     void returnedFromThread() {
-        synchronized (this) {
+        synchronized (lock) {
             thread = null;
         }
         if (cancelled) {
@@ -212,7 +246,7 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
         }
         Map<String, Long> u = usage;
         if (u == null) {
-            synchronized (this) {
+            synchronized (lock) {
                 if (usage == null) {
                     usage = new ConcurrentHashMap<>();
                 }

@@ -622,8 +622,10 @@ final class Dispatcher {
         } finally {
             a.returnedFromThread(); // an interrupt meant for this task must not leak into the next
         }
-        a.keepReturn(value, error);
-        report(a, System.nanoTime() - began < BRIEF_NANOS);
+        if (a.claimPost()) {
+            a.keepReturn(value, error);
+            report(a, System.nanoTime() - began < BRIEF_NANOS);
+        }
     }
 
     // ---- attempt ends -----------------------------------------------------------------------

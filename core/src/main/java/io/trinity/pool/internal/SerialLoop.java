@@ -116,10 +116,7 @@ final class SerialLoop {
         int missed = 1;
         try {
             for (int pass = 0; pass < most; pass++) {
-                LoopCommand c;
-                while ((c = commands.poll()) != null) {
-                    run(c);
-                }
+                drainCommands();
                 runAfterBatch();
                 if (!commands.isEmpty()) {
                     continue;
@@ -132,6 +129,34 @@ final class SerialLoop {
             return false;
         } finally {
             drainingThread = null;
+        }
+    }
+
+    /** Spins a producer caught between its two steps gets before the drainer yields its core to it. */
+    private static final int LINK_SPINS = 64;
+
+    /**
+     * Runs every queued command. A producer between its exchange and its link
+     * ({@link CommandQueue}) hides the commands behind it for a few instructions: the drainer
+     * waits for that link here, spinning then yielding (on 2 cores the producer may be
+     * descheduled), rather than running dispatch passes in a loop meanwhile.
+     */
+    private void drainCommands() {
+        int spins = 0;
+        while (true) {
+            LoopCommand c;
+            while ((c = commands.poll()) != null) {
+                run(c);
+                spins = 0;
+            }
+            if (commands.isEmpty()) {
+                return;
+            }
+            if (++spins < LINK_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 
