@@ -13,7 +13,8 @@ public interface AsyncAgent extends Agent {
 
     /**
      * Starts the work and returns at once; the stage completes with the result, or exceptionally with the
-     * failures {@link Agent}'s contract lists.
+     * failures {@link Agent}'s contract lists. The pool takes the stage's first completion; a stage that
+     * signals twice has the second logged and ignored.
      *
      * @param context the task and the channel back to the pool
      * @return the stage of the result
