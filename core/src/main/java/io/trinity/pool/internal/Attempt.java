@@ -6,6 +6,8 @@ import io.trinity.pool.TaskHandle;
 import io.trinity.pool.agent.TaskContext;
 import io.trinity.pool.event.PoolEvent.TaskOutcome;
 import io.trinity.pool.time.PoolClock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +47,11 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
      */
     private List<Runnable> cancelActions;
 
-    private static final java.lang.invoke.VarHandle POSTED;
+    private static final VarHandle POSTED;
 
     static {
         try {
-            POSTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Attempt.class, "posted", int.class);
+            POSTED = MethodHandles.lookup().findVarHandle(Attempt.class, "posted", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -103,7 +105,8 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
     void claimRun() {
         if (ran) {
             throw new IllegalStateException("attempt " + number + " of task " + record.id
-                    + " has already run; an attempt runs once, the pool retries with a new one");
+                    + " has already run: the pool runs an attempt once (and retries with a new one); agent code must"
+                    + " not call run() on its TaskContext");
         }
         ran = true;
     }

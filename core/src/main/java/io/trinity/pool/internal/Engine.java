@@ -615,8 +615,11 @@ public final class Engine implements AgentPool {
             durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
                     value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
         }
-        r.ending(state == TaskState.SUCCEEDED ? value : null, state == TaskState.SUCCEEDED ? null
-                : new TaskFailedException(r.id, state, r.failureReasons(), cause));
+        if (state == TaskState.SUCCEEDED) {
+            r.ending(value, null);
+        } else {
+            r.ending(null, new TaskFailedException(r.id, state, r.failureReasons(), cause));
+        }
         durability.afterDurable(r); // then deliverEnd: no closure per task
     }
 

@@ -36,7 +36,8 @@ final class SerialLoop {
     private final Queue<Runnable> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final Executor executor;
-    private final Runnable afterBatch;
+    /** The after-batch hook, run like a command (never queued). */
+    private final LoopCommand afterBatch;
     private final Runnable drainTask = this::drain;
     private final boolean callerRuns;
     private volatile Thread drainingThread;
@@ -48,7 +49,7 @@ final class SerialLoop {
     /** @param callerRuns a post that finds the loop idle runs one pass on its own thread (see above) */
     SerialLoop(Executor executor, Runnable afterBatch, boolean callerRuns) {
         this.executor = executor;
-        this.afterBatch = afterBatch;
+        this.afterBatch = new LoopCommand.Wrapped(afterBatch);
         this.callerRuns = callerRuns;
     }
 
@@ -117,7 +118,7 @@ final class SerialLoop {
         try {
             for (int pass = 0; pass < most; pass++) {
                 drainCommands();
-                runAfterBatch();
+                run(afterBatch);
                 if (!commands.isEmpty()) {
                     continue;
                 }
@@ -199,16 +200,6 @@ final class SerialLoop {
     private void run(LoopCommand c) {
         try {
             c.runOnLoop();
-        } catch (Throwable e) {
-            // A bug in one command must not kill the loop: every other task still needs it.
-            failures.incrementAndGet();
-            LOG.error("pool control loop: a command failed (a bug); the pool keeps running", e);
-        }
-    }
-
-    private void runAfterBatch() {
-        try {
-            afterBatch.run();
         } catch (Throwable e) {
             // A bug in one command must not kill the loop: every other task still needs it.
             failures.incrementAndGet();
