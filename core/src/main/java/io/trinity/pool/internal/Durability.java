@@ -97,14 +97,19 @@ final class Durability {
         if (batch.isEmpty() && completions.isEmpty()) {
             return DONE;
         }
-        List<JournalRecord> records = batch;
-        List<TaskRecord> done = completions;
-        batch = records.isEmpty() ? records : new ArrayList<>();
-        completions = done.isEmpty() ? done : new ArrayList<>();
-        if (records.isEmpty()) {
+        // A list handed on is never touched again: an empty one stays here and List.of() goes in
+        // its place, else a later batch's ends would join a pending write's deliveries (early,
+        // twice, and racing this loop's appends).
+        List<TaskRecord> done = completions.isEmpty() ? List.of() : completions;
+        if (!done.isEmpty()) {
+            completions = new ArrayList<>();
+        }
+        if (batch.isEmpty()) {
             deliver(done);
             return DONE;
         }
+        List<JournalRecord> records = batch;
+        batch = new ArrayList<>();
         return journal.write(records).whenComplete((ok, failure) -> {
             if (failure != null) {
                 // The pool goes on; these ends happened, but a restart may run their tasks again.

@@ -72,6 +72,28 @@ public final class MemoryJournal implements Journal {
 
     private final java.util.Set<Long> cleared = new java.util.HashSet<>();
 
+    /**
+     * Makes the held writes that {@code which} selects durable (in order) and completes their
+     * futures; the others stay held.
+     *
+     * @return how many writes were released
+     */
+    public int releaseWhere(java.util.function.Predicate<List<JournalRecord>> which) {
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < heldRecords.size(); ) {
+                if (which.test(heldRecords.get(i))) {
+                    heldRecords.remove(i).forEach(this::apply);
+                    fs.add(held.remove(i));
+                } else {
+                    i++;
+                }
+            }
+        }
+        fs.forEach(f -> f.complete(null));
+        return fs.size();
+    }
+
     @Override
     public CompletableFuture<Void> write(List<JournalRecord> records) {
         synchronized (this) {

@@ -142,6 +142,46 @@ class RecoveryTest {
     }
 
     @Test
+    void aResultWaitsForItsOwnWriteNotAnEarlierOne() {
+        // the first attempt fails after 1 s, the retry succeeds: the failure's write carries no
+        // task end, the success's does; only the first is made durable
+        int[] calls = {0};
+        AgentType flaky = AgentType.of("code", init -> new AsyncAgent() {
+            @Override
+            public CompletableFuture<Payload> executeAsync(io.trinity.pool.agent.TaskContext ctx) {
+                CompletableFuture<Payload> f = new CompletableFuture<>();
+                boolean fail = calls[0]++ == 0;
+                clock.schedule(Duration.ofSeconds(1), () -> {
+                    if (fail) {
+                        f.completeExceptionally(new IllegalStateException("first attempt fails"));
+                    } else {
+                        f.complete(Payload.of(Map.of("n", ctx.data().get("n"))));
+                    }
+                });
+                return f;
+            }
+        });
+        clock = new VirtualClock();
+        AgentPool pool = AgentPool.builder().deterministic(clock).journal(journal)
+                .config(PoolConfig.custom().maxAgents(1).warmPool(0).warmPoolMin(0).warmPoolMax(1).build())
+                .register(flaky).build();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 7)));
+        journal.hold(true);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(h.attempts()).isEqualTo(2);
+        int released = journal.releaseWhere(w -> w.stream().noneMatch(r -> r instanceof JournalRecord.Finished));
+        assertThat(released).as("writes before the end's").isPositive();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(h.result()).as("its end is not durable yet").isNotDone();
+        journal.release();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(h.result()).isCompleted();
+        assertThat(h.result().join().data()).containsEntry("n", 7L);
+        assertThat(journal.stored(h.id()).state()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void snapshotsSavedOnDestroySurviveARestart() {
         AgentPool first = start();
         TaskHandle h = first.submit(Task.of("code", Map.of("n", 1)));
