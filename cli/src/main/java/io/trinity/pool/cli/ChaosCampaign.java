@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -352,19 +350,22 @@ final class ChaosCampaign {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (int attempt = 1; ; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+            Path log = dir.resolve("serve.log");
+            long from = ServeAddress.size(log);
             Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"), Tri.class.getName(), "serve",
-                    "--port", String.valueOf(port), "--bind", "127.0.0.1", "--keys", keysFile.toString(),
+                    "--port", "0", "--bind", "127.0.0.1", "--keys", keysFile.toString(),
                     "--journal", journal, "--warm", "1", "--rate-limit", "0")
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile())).start();
-            String url = "http://127.0.0.1:" + port + "/";
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            String url;
+            try {
+                url = ServeAddress.await(p, log, from, START_DEADLINE);
+            } catch (IllegalStateException e) {
+                url = null; // exited or silent: retried below
+            }
             long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-            while (p.isAlive() && System.nanoTime() < deadline) {
+            while (url != null && p.isAlive() && System.nanoTime() < deadline) {
                 try {
                     HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "healthz"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
@@ -378,9 +379,9 @@ final class ChaosCampaign {
                 Thread.sleep(100);
             }
             p.destroyForcibly().waitFor();
-            // a port taken between our probe and its bind, or a journal lock not yet released by the killed one
+            // a journal lock not yet released by the killed one
             if (attempt == 3) {
-                throw new IllegalStateException("tri serve did not come up on port " + port + " within "
+                throw new IllegalStateException("tri serve did not come up within "
                         + START_DEADLINE.toSeconds() + " s after 3 tries (exit " + p.exitValue() + "); see "
                         + dir.resolve("serve.log"));
             }

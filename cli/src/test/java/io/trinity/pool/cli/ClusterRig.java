@@ -3,8 +3,6 @@ package io.trinity.pool.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,21 +86,27 @@ final class ClusterRig implements AutoCloseable {
             throw new IllegalArgumentException("cannot find host:port in " + PG + "=" + base);
         }
         TcpGate gate = new TcpGate(m.group(1), Integer.parseInt(m.group(2)));
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Tri.class.getName(), "serve",
-                "--node-id", id, "--port", String.valueOf(port), "--bind", "127.0.0.1", "--keys", keys.toString(),
+                "--node-id", id, "--port", "0", "--bind", "127.0.0.1", "--keys", keys.toString(),
                 "--journal", url(gate), "--rate-limit", "0"));
         cmd.addAll(extra);
         cmd.addAll(List.of(args));
+        Path log = dir.resolve(id + ".log");
+        long from = ServeAddress.size(log); // a restarted node appends to its log
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile())).start();
-        Node n = new Node(id, p, "http://127.0.0.1:" + port + "/", gate);
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        String address;
+        try {
+            address = ServeAddress.await(p, log, from, Duration.ofSeconds(60));
+        } catch (RuntimeException | InterruptedException e) {
+            p.destroyForcibly();
+            gate.close();
+            throw new AssertionError("node " + id + ": " + e.getMessage(), e);
+        }
+        Node n = new Node(id, p, address, gate);
         nodes.add(n);
         await(Duration.ofSeconds(60), "node " + id + " answers /healthz", () -> {
             if (!p.isAlive()) {
@@ -228,20 +232,45 @@ final class ClusterRig implements AutoCloseable {
 
     Map<String, Object> awaitFinal(Node via, String key, String id, Duration within) throws Exception {
         Map<String, Object>[] view = new Map[1];
-        await(within, "task " + id + " final", () -> {
-            try {
-                HttpResponse<String> r = get(via, "v1/tasks/" + id + "?wait=5s", key);
-                if (r.statusCode() != 200) {
+        String[] last = {"no answer yet"};
+        try {
+            await(within, "task " + id + " final", () -> {
+                try {
+                    HttpResponse<String> r = get(via, "v1/tasks/" + id + "?wait=5s", key);
+                    last[0] = "HTTP " + r.statusCode() + ": " + r.body();
+                    if (r.statusCode() != 200) {
+                        return false;
+                    }
+                    view[0] = JSON.readValue(r.body(), MAP);
+                    return List.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD_LETTERED", "REJECTED")
+                            .contains((String) view[0].get("state"));
+                } catch (IOException e) {
+                    last[0] = e.toString();
                     return false;
                 }
-                view[0] = JSON.readValue(r.body(), MAP);
-                return List.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD_LETTERED", "REJECTED")
-                        .contains((String) view[0].get("state"));
-            } catch (IOException e) {
-                return false;
-            }
-        });
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("task " + id + " did not end within " + within.toSeconds() + " s; the last answer of "
+                    + via.id + " was " + last[0] + "\n" + diagnosis(), e);
+        }
         return view[0];
+    }
+
+    /** What a failed wait needs to be understood: each node's view of the cluster and its log's tail. */
+    String diagnosis() {
+        StringBuilder b = new StringBuilder();
+        for (Node n : nodes) {
+            b.append("--- node ").append(n.id).append(n.process.isAlive() ? "" : " (exited)").append(": ");
+            try {
+                b.append(get(n, "v1/cluster", ADMIN).body());
+            } catch (Exception e) {
+                b.append("/v1/cluster failed: ").append(e);
+            }
+            String[] lines = log(n.id).split("\n");
+            b.append("\n").append(String.join("\n",
+                    java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 40), lines.length))).append('\n');
+        }
+        return b.toString();
     }
 
     void kill9(Node n) throws InterruptedException {

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trinity.pool.bench.report.Report;
 import io.trinity.pool.bench.report.Stats;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -45,6 +45,8 @@ public final class ClusterReport {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final String ADMIN = "k-admin";
     private static final String TENANT = "k-bench";
+    /** What {@code tri serve} prints once it listens. */
+    private static final Pattern LISTENING = Pattern.compile("tri serve: listening on (http://\\S+/)");
 
     private final Report report;
     private final boolean quick;
@@ -126,35 +128,46 @@ public final class ClusterReport {
         }
     }
 
+    /**
+     * Starts node {@code id} on a port it picks itself ({@code --port 0}: a port probed here and
+     * handed over could be taken meanwhile) and waits until it answers /healthz at the address it prints.
+     */
     private void start(String id, Path jar) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
         String java = ProcessHandle.current().info().command().orElse("java");
         String url = pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        Path log = dir.resolve(id + ".log");
+        long from = log.toFile().length(); // a restarted node appends to its log
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-jar", jar.toString(),
-                "serve", "--node-id", id, "--port", String.valueOf(port), "--keys", dir.resolve("keys.json").toString(),
+                "serve", "--node-id", id, "--port", "0", "--keys", dir.resolve("keys.json").toString(),
                 "--journal", url, "--max-agents", "8", "--warm", "6", "--queue", "20000", "--rate-limit", "0")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        Node n = new Node(id, p, "http://127.0.0.1:" + port + "/");
-        nodes.put(id, n);
+        Node n = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("node " + id + " exited; see " + dir.resolve(id + ".log"));
+                throw new IllegalStateException("node " + id + " exited; see " + log);
             }
-            try {
-                if (get(n, "healthz", null).statusCode() == 200) {
-                    return;
+            if (n == null) {
+                String out = Files.readString(log);
+                Matcher m = LISTENING.matcher(out.substring((int) Math.min(from, out.length())));
+                if (m.find()) {
+                    n = new Node(id, p, m.group(1));
+                    nodes.put(id, n);
                 }
-            } catch (IOException e) {
-                // not yet listening
+            } else {
+                try {
+                    if (get(n, "healthz", null).statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not yet listening
+                }
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("node " + id + " did not answer within 60 s; see " + dir.resolve(id + ".log"));
+        p.destroyForcibly();
+        throw new IllegalStateException("node " + id + " did not answer within 60 s; see " + log);
     }
 
     private HttpResponse<String> get(Node n, String path, String key) throws IOException, InterruptedException {
