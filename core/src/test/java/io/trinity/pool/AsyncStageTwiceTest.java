@@ -81,4 +81,31 @@ class AsyncStageTwiceTest {
         assertThat(pool.snapshot().tasksByState()).containsEntry(TaskState.SUCCEEDED, 20L); // the 10 children too
         pool.shutdown(Duration.ofSeconds(1));
     }
+
+    @Test
+    void anAsyncAgentRunningItsContextAgainIsRefusedAndItsCodeRunsOnce() {
+        VirtualClock clock = new VirtualClock();
+        int[] starts = {0};
+        List<String> refused = new ArrayList<>();
+        AsyncAgent rerun = ctx -> {
+            starts[0]++;
+            if (starts[0] == 1) {
+                try {
+                    ((Runnable) ctx).run(); // misuse: the context is not the agent's to run
+                } catch (IllegalStateException e) {
+                    refused.add(e.getMessage());
+                }
+            }
+            return CompletableFuture.completedFuture(Payload.of(Map.of("starts", starts[0])));
+        };
+        AgentPool pool = AgentPool.builder().deterministic(clock)
+                .config(PoolConfig.custom().maxAgents(1).warmPool(1).warmPoolMin(1).warmPoolMax(1).build())
+                .register("work", init -> rerun).build();
+        TaskHandle h = pool.submit(Task.builder("work").input(Map.of()).build());
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(starts[0]).as("the agent's code started once").isEqualTo(1);
+        assertThat(refused).singleElement().asString().contains("has already run", "must not call run()");
+        assertThat(((Engine) pool).loopFailures()).isZero();
+    }
 }

@@ -48,10 +48,12 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
     private List<Runnable> cancelActions;
 
     private static final VarHandle POSTED;
+    private static final VarHandle RAN;
 
     static {
         try {
             POSTED = MethodHandles.lookup().findVarHandle(Attempt.class, "posted", int.class);
+            RAN = MethodHandles.lookup().findVarHandle(Attempt.class, "ran", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,8 +62,9 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
     /** 1 once the attempt was posted back to the loop ({@link #claimPost}). */
     @SuppressWarnings("unused") // through POSTED
     private volatile int posted;
-    /** Agent thread: the attempt's code was started; it runs once. */
-    private boolean ran;
+    /** 1 once the attempt's code was started ({@link #claimRun}); it runs once. */
+    @SuppressWarnings("unused") // through RAN
+    private volatile int ran;
     /** What the code returned or threw, set before the attempt is posted back to the loop. */
     private Payload returnedValue;
     private Throwable returnedError;
@@ -101,14 +104,16 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
         return engine.dispatcher;
     }
 
-    /** Agent thread: refuses a second run (the context is the agent's; it is not for re-running). */
+    /**
+     * Agent thread: claims the one start of the attempt's code, sync or async; a second one (agent
+     * code running its context as a {@code Runnable}) is refused.
+     */
     void claimRun() {
-        if (ran) {
+        if (!RAN.compareAndSet(this, 0, 1)) {
             throw new IllegalStateException("attempt " + number + " of task " + record.id
                     + " has already run: the pool runs an attempt once (and retries with a new one); agent code must"
                     + " not call run() on its TaskContext");
         }
-        ran = true;
     }
 
     /** Agent thread: keeps what the code returned, for the loop. */

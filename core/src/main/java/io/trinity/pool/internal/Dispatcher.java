@@ -593,6 +593,7 @@ final class Dispatcher {
         if (a.slot.agent instanceof AsyncAgent async) {
             execute(() -> {
                 try {
+                    a.claimRun();
                     async.executeAsync(a).whenComplete(a::returned);
                 } catch (Throwable e) {
                     a.returned(null, e);

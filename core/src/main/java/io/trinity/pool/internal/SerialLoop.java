@@ -113,24 +113,25 @@ final class SerialLoop {
      * with the loop still held.
      */
     private boolean passes(int most) {
-        drainingThread = Thread.currentThread();
+        Thread self = Thread.currentThread();
+        drainingThread = self;
         int missed = 1;
-        try {
-            for (int pass = 0; pass < most; pass++) {
-                drainCommands();
-                run(afterBatch);
-                if (!commands.isEmpty()) {
-                    continue;
-                }
-                missed = wip.addAndGet(-missed);
-                if (missed == 0) {
-                    return true;
-                }
+        for (int pass = 0; pass < most; pass++) {
+            drainCommands();
+            run(afterBatch);
+            if (!commands.isEmpty()) {
+                continue;
             }
-            return false;
-        } finally {
+            // cleared before the release: once released, the next holder sets its own thread
             drainingThread = null;
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return true;
+            }
+            drainingThread = self;
         }
+        drainingThread = null; // still held: the executor's drain sets its own
+        return false;
     }
 
     /** Spins a producer caught between its two steps gets before the drainer yields its core to it. */
