@@ -358,11 +358,12 @@ final class ChaosCampaign {
                     "--journal", journal, "--warm", "1", "--rate-limit", "0")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            String url;
+            String url = null;
+            String why = "it did not answer /healthz";
             try {
                 url = ServeAddress.await(p, log, from, START_DEADLINE);
             } catch (IllegalStateException e) {
-                url = null; // exited or silent: retried below
+                why = e.getMessage(); // exited or silent: retried below
             }
             long deadline = System.nanoTime() + START_DEADLINE.toNanos();
             while (url != null && p.isAlive() && System.nanoTime() < deadline) {
@@ -382,8 +383,8 @@ final class ChaosCampaign {
             // a journal lock not yet released by the killed one
             if (attempt == 3) {
                 throw new IllegalStateException("tri serve did not come up within "
-                        + START_DEADLINE.toSeconds() + " s after 3 tries (exit " + p.exitValue() + "); see "
-                        + dir.resolve("serve.log"));
+                        + START_DEADLINE.toSeconds() + " s after 3 tries (exit " + p.exitValue() + "; last: " + why
+                        + "); see " + log);
             }
             Thread.sleep(1000);
         }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -149,8 +150,9 @@ public final class ClusterReport {
                 throw new IllegalStateException("node " + id + " exited; see " + log);
             }
             if (n == null) {
-                String out = Files.readString(log);
-                Matcher m = LISTENING.matcher(out.substring((int) Math.min(from, out.length())));
+                byte[] out = Files.readAllBytes(log); // from is a byte offset
+                int at = (int) Math.min(from, out.length);
+                Matcher m = LISTENING.matcher(new String(out, at, out.length - at, StandardCharsets.UTF_8));
                 if (m.find()) {
                     n = new Node(id, p, m.group(1));
                     nodes.put(id, n);
