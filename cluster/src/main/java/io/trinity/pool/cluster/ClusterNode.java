@@ -115,6 +115,11 @@ public final class ClusterNode implements AutoCloseable {
         return server == null ? null : server.url(); // null while it recovers
     }
 
+    /** This node's open link from the scheduler it last read, or null: where its front relays submits. */
+    LinkServer.Link schedulerLink() {
+        return links.current(leader.epoch());
+    }
+
     /** The local pool server while this node schedules. */
     PoolServer localServer() {
         Scheduler s = scheduler;
@@ -506,6 +511,7 @@ public final class ClusterNode implements AutoCloseable {
                 }
                 server = built;
             }
+            calls.serve(built);
             try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                     "UPDATE cluster_leader SET url = ? WHERE id = 1 AND epoch = ?")) {
                 ps.setString(1, server.url());

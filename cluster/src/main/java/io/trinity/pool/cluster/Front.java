@@ -1,5 +1,6 @@
 package io.trinity.pool.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.trinity.pool.server.PoolServer;
@@ -23,7 +24,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * A node's HTTP front: {@code /v1/cluster}, {@code /healthz}, {@code /readyz} and {@code /metrics}
  * answer from this node; every other call (the whole API, the dashboard) goes on to the
  * scheduler's pool server with {@code X-Trinity-Origin} naming this node, so tasks prefer this
- * node's agents. Streams (long-polls, server-sent events) are copied as they come.
+ * node's agents: {@code POST /v1/tasks} in process or on the scheduler's link ({@link #submit}),
+ * the rest by HTTP. Streams (long-polls, server-sent events) are copied as they come.
  */
 final class Front implements AutoCloseable {
 
@@ -47,6 +54,12 @@ final class Front implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private HttpServer server;
+    /** {@code POST /v1/tasks} taken here, by the way it went to the scheduler's pool. */
+    private final LongAdder submitsLocal = new LongAdder();
+    private final LongAdder submitsLinked = new LongAdder();
+    private final LongAdder submitsByHttp = new LongAdder();
+    /** How long a submit relayed on the link waits for its answer (a submit waits for its journal write at most). */
+    static final int LINK_ANSWER_SECONDS = 30;
 
     Front(ClusterNode node, String bind, int port) {
         this.node = node;
@@ -90,7 +103,7 @@ final class Front implements AutoCloseable {
                             "scheduler", url == null ? "none yet" : url, "lease", node.leaseValid()));
                 }
                 case "/metrics" -> metrics(x);
-                default -> proxy(x);
+                default -> relay(x);
             }
         } catch (IOException e) {
             LOG.debug("front: {} {} failed: {}", x.getRequestMethod(), x.getRequestURI(), e.toString());
@@ -113,13 +126,75 @@ final class Front implements AutoCloseable {
         return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) && keys.authenticate(h.substring(7).trim()).isPresent();
     }
 
-    private void proxy(HttpExchange x) throws IOException {
+    private void relay(HttpExchange x) throws IOException {
         byte[] body = x.getRequestBody().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BODY + 1));
         if (body.length > MAX_BODY) {
             json(x, 413, Map.of("error", "the request body is larger than this node relays (" + MAX_BODY
                     + " bytes); send attachments smaller, or split the work into several tasks", "node", node.node()));
             return;
         }
+        if (x.getRequestMethod().equals("POST") && x.getRequestURI().getRawPath().equals("/v1/tasks")
+                && x.getRequestURI().getRawQuery() == null && submit(x, body)) {
+            return;
+        }
+        proxy(x, body);
+    }
+
+    /**
+     * {@code POST /v1/tasks} without a second HTTP hop, the API's busiest call: on the scheduler
+     * straight into its pool server; on another node over the scheduler's direct link to this node
+     * (one frame each way on a socket already open, where HTTP costs a client's and a server's
+     * request handling). False when neither is there (no scheduler yet, or no link from it): the
+     * call then goes by HTTP.
+     */
+    private boolean submit(HttpExchange x, byte[] body) throws IOException {
+        String auth = x.getRequestHeaders().getFirst("Authorization");
+        String key = x.getRequestHeaders().getFirst("Idempotency-Key");
+        PoolServer local = node.localServer();
+        if (local != null) {
+            PoolServer.Answer a = local.submit(auth, key, node.node(), body);
+            submitsLocal.increment();
+            answer(x, a.status(), a.headers(), a.body());
+            return true;
+        }
+        LinkServer.Link link = node.schedulerLink();
+        CompletableFuture<JsonNode> asked = link == null ? null : link.submit(auth, key, node.node(), body);
+        if (asked == null) {
+            return false;
+        }
+        submitsLinked.increment();
+        JsonNode f;
+        try {
+            f = asked.get(LINK_ANSWER_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            String why = e instanceof TimeoutException ? "did not answer within " + LINK_ANSWER_SECONDS + " s"
+                    : e.getCause().getMessage();
+            LOG.info("front: a submit relayed to the scheduler on its link has no answer ({})", why);
+            x.getResponseHeaders().set("Retry-After", "1");
+            json(x, 503, Map.of("error", "the scheduler took the task on its link but its answer did not come (" + why
+                    + "); it may or may not be accepted: retry with the same Idempotency-Key to be sure of one task",
+                    "node", node.node()));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        f.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        answer(x, f.path("status").asInt(500), headers, f.path("body").binaryValue());
+        return true;
+    }
+
+    private static void answer(HttpExchange x, int status, Map<String, String> headers, byte[] body) throws IOException {
+        headers.forEach((name, value) -> x.getResponseHeaders().set(name, value));
+        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            x.getResponseBody().write(body);
+        }
+    }
+
+    private void proxy(HttpExchange x, byte[] body) throws IOException {
+        submitsByHttp.add(x.getRequestMethod().equals("POST") && x.getRequestURI().getRawPath().equals("/v1/tasks") ? 1 : 0);
         for (int attempt = 0; attempt < 2; attempt++) {
             String base = node.schedulerUrl();
             if (base == null) {
@@ -272,7 +347,16 @@ final class Front implements AutoCloseable {
                 .append('\n')
                 .append("# HELP trinity_cluster_links_open the scheduler's open direct links to other nodes\n")
                 .append("# TYPE trinity_cluster_links_open gauge\n")
-                .append("trinity_cluster_links_open").append(n).append(' ').append(node.openLinks()).append('\n');
+                .append("trinity_cluster_links_open").append(n).append(' ').append(node.openLinks()).append('\n')
+                .append("# HELP trinity_cluster_front_submits_total POST /v1/tasks this node's front took, by how it"
+                        + " reached the scheduler's pool: in this process, on the scheduler's link, or by HTTP\n")
+                .append("# TYPE trinity_cluster_front_submits_total counter\n")
+                .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"local\"} ")
+                .append(submitsLocal.sum()).append('\n')
+                .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"link\"} ")
+                .append(submitsLinked.sum()).append('\n')
+                .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"http\"} ")
+                .append(submitsByHttp.sum()).append('\n');
         if (local != null) {
             var snap = local.pool().snapshot();
             sb.append("# HELP trinity_cluster_agents_possible agents the live nodes allow together (sum of --max-agents)\n")

@@ -1,6 +1,7 @@
 package io.trinity.pool.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -8,8 +9,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +111,19 @@ final class LinkServer implements AutoCloseable {
         }
     }
 
+    /** An open link of the scheduler of {@code epoch}, or null: where this node's front relays submits. */
+    Link current(long epoch) {
+        if (epoch < 0) {
+            return null;
+        }
+        for (Link l : links) {
+            if (l.open && l.epoch == epoch) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     /** Closes every link of an older scheduler (a newer epoch was read): they cannot start calls anyway. */
     void closeBefore(long epoch) {
         for (Link l : links) {
@@ -148,6 +165,9 @@ final class LinkServer implements AutoCloseable {
         private volatile long epoch = -1;
         private volatile String secret = "";
         private volatile boolean open = true;
+        /** Submits relayed to the scheduler on this link, by request id, until their answers come. */
+        private final Map<Long, CompletableFuture<JsonNode>> asked = new ConcurrentHashMap<>();
+        private final AtomicLong asks = new AtomicLong();
 
         private Link(Socket socket) throws IOException {
             this.socket = socket;
@@ -196,8 +216,16 @@ final class LinkServer implements AutoCloseable {
                     } finally {
                         reading.unlock();
                     }
-                    if (!"call".equals(f.path("k").asText())) {
-                        throw new IOException("a frame of unknown kind '" + f.path("k").asText() + "'");
+                    String kind = f.path("k").asText();
+                    if (kind.equals("answer")) {
+                        CompletableFuture<JsonNode> a = asked.remove(f.path("rid").asLong());
+                        if (a != null) {
+                            a.complete(f);
+                        }
+                        continue;
+                    }
+                    if (!kind.equals("call")) {
+                        throw new IOException("a frame of unknown kind '" + kind + "'");
                     }
                     long id = f.path("id").asLong();
                     String refused = gate.refusal(epoch, secret);
@@ -228,6 +256,35 @@ final class LinkServer implements AutoCloseable {
             close();
         }
 
+        /**
+         * Relays a submit this node's front took to the scheduler at the other end, which answers
+         * on the link what its {@code POST /v1/tasks} would have. Null when the link was closed before
+         * anything was sent (the front may then relay it another way); otherwise the answer frame,
+         * or an {@link IOException} when the link ends first: the scheduler may or may not have
+         * accepted the task then.
+         */
+        CompletableFuture<JsonNode> submit(String authorization, String idempotencyKey, String origin, byte[] body) {
+            long rid = asks.incrementAndGet();
+            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+            asked.put(rid, answer);
+            if (!open) {
+                return asked.remove(rid) != null ? null : answer; // else close() has failed it already
+            }
+            ObjectNode f = Frames.frame("submit").put("rid", rid).put("origin", origin).put("body", body);
+            if (authorization != null) {
+                f.put("auth", authorization);
+            }
+            if (idempotencyKey != null) {
+                f.put("key", idempotencyKey);
+            }
+            try {
+                out.write(f);
+            } catch (IOException e) {
+                close(); // part of it may have gone out: the answer is unknown, not "not sent"
+            }
+            return answer;
+        }
+
         /** Sends a call's end back; false when the link is gone (the end then goes by its row). */
         boolean sendEnd(long id, String state, String result) {
             if (!open) {
@@ -245,6 +302,13 @@ final class LinkServer implements AutoCloseable {
         void close() {
             open = false;
             links.remove(this);
+            for (Long rid : asked.keySet()) {
+                CompletableFuture<JsonNode> a = asked.remove(rid);
+                if (a != null) {
+                    a.completeExceptionally(new IOException("the link to the scheduler (epoch " + epoch
+                            + ") closed before it answered"));
+                }
+            }
             try {
                 socket.close();
             } catch (IOException e) {

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's direct link to one node ({@link LinkServer} is the other end): calls go out as
- * frames from the thread that makes them, and one reader thread hands their ends to the pool.
+ * frames from the thread that makes them, and one reader thread hands their ends to the pool. The
+ * node sends the submits its front takes the same way ({@link Sink#submitted}), and gets their
+ * answers back on the link.
  * The calls still sent and not ended are kept, so when the link breaks they can go by their
  * assignment rows instead.
  */
@@ -33,6 +35,12 @@ final class NodeLink {
         void refused(NodeLink link, long id, String why);
 
         void lost(NodeLink link);
+
+        /**
+         * The node relayed a {@code POST /v1/tasks} its front took ({@code submit} frame); called on
+         * the link's reader thread, so it must not block: answer with {@link #answer} from another.
+         */
+        void submitted(NodeLink link, JsonNode frame);
     }
 
     private final String node;
@@ -118,6 +126,23 @@ final class NodeLink {
         }
     }
 
+    /** Answers a relayed submit (request {@code rid}); false when the link is gone (the node tells its caller). */
+    boolean answer(long rid, int status, java.util.Map<String, String> headers, byte[] body) {
+        if (!open.get()) {
+            return false;
+        }
+        var f = Frames.frame("answer").put("rid", rid).put("status", status).put("body", body);
+        var h = f.putObject("headers");
+        headers.forEach(h::put);
+        try {
+            out.write(f);
+            return true;
+        } catch (IOException e) {
+            close();
+            return false;
+        }
+    }
+
     private void read() {
         try {
             while (open.get()) {
@@ -128,6 +153,7 @@ final class NodeLink {
                         pending.remove(id);
                         sink.ended(this, id, f.path("state").asText(), f.path("result").asText());
                     }
+                    case "submit" -> sink.submitted(this, f);
                     case "refuse" -> {
                         pending.remove(id);
                         sink.refused(this, id, f.path("why").asText());

@@ -3,6 +3,7 @@ package io.trinity.pool.cluster;
 import io.trinity.pool.Payload;
 import io.trinity.pool.agent.AgentBrokenException;
 import io.trinity.pool.agent.TaskContext;
+import io.trinity.pool.server.PoolServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,6 +71,7 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fenced = new AtomicBoolean();
     private final Thread writer;
+    private volatile PoolServer server;
     private final Thread listener;
 
     RemoteCalls(ClusterDatabase db, long epoch, String secret, long pollMillis, Runnable onFenced) {
@@ -184,6 +186,42 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
             LOG.info("scheduler: node {} refused call {} on the link ({}); it goes by its row", link.node(), id, why);
             offer(new Reassign(id, link.node()));
         }
+    }
+
+    /** The pool server submits relayed on the links go to, once this scheduler serves (null before). */
+    void serve(PoolServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void submitted(NodeLink link, com.fasterxml.jackson.databind.JsonNode f) {
+        long rid = f.path("rid").asLong();
+        String auth = f.hasNonNull("auth") ? f.get("auth").asText() : null;
+        String key = f.hasNonNull("key") ? f.get("key").asText() : null;
+        String origin = f.hasNonNull("origin") ? f.get("origin").asText() : link.node();
+        byte[] body;
+        try {
+            body = f.path("body").binaryValue();
+        } catch (java.io.IOException e) {
+            body = new byte[0];
+        }
+        byte[] b = body == null ? new byte[0] : body;
+        // a virtual thread: a submit waits for its journal write, and the reader must read on
+        Thread.ofVirtual().name("trinity-link-submit-" + link.node()).start(() -> {
+            PoolServer s = server;
+            if (s == null || closed.get() || fenced.get()) {
+                link.answer(rid, 503, Map.of("Retry-After", "1", "Content-Type", "application/json"),
+                        Wire.write(Map.of("error", "this scheduler is " + (s == null ? "still starting" : "stopping")
+                                + " and takes no tasks; retry the call, with the same Idempotency-Key for a submit"))
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            PoolServer.Answer a = s.submit(auth, key, origin, b);
+            if (!link.answer(rid, a.status(), a.headers(), a.body())) {
+                LOG.debug("scheduler: the link to node {} closed before submit {} was answered ({})", link.node(), rid,
+                        a.status());
+            }
+        });
     }
 
     @Override

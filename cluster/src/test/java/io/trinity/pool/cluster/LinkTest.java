@@ -3,7 +3,12 @@ package io.trinity.pool.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,7 +49,13 @@ class LinkTest {
         public void lost(NodeLink link) {
             events.add("lost " + link.node() + " pending " + List.copyOf(link.pending()));
         }
+
+        @Override
+        public void submitted(NodeLink link, JsonNode frame) {
+            submits.add(frame);
+        }
     };
+    private final BlockingQueue<JsonNode> submits = new LinkedBlockingQueue<>();
 
     private LinkServer server() {
         server = new LinkServer("n2", "127.0.0.1", 0,
@@ -76,6 +87,60 @@ class LinkTest {
         assertThat(link.pending()).isEmpty();
         assertThat(s.open()).isEqualTo(1);
         link.close();
+    }
+
+    @Test
+    void aSubmitTheNodeTookGoesToTheSchedulerAndItsAnswerComesBack() throws Exception {
+        LinkServer s = server();
+        NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);
+        LinkServer.Link toScheduler = s.current(7); // marked before the node said ok to the hello
+        assertThat(toScheduler).isNotNull();
+        assertThat(s.current(6)).as("a link of another epoch is not the scheduler's").isNull();
+        assertThat(s.current(-1)).as("no scheduler known").isNull();
+        byte[] body = "{\"type\":\"generic\",\"input\":{\"text\":\"h\u00e9\"}}".getBytes(StandardCharsets.UTF_8);
+
+        CompletableFuture<JsonNode> answer = toScheduler.submit("Bearer k1", "key-1", "n2", body);
+
+        JsonNode f = submits.poll(WAIT, TimeUnit.SECONDS);
+        assertThat(f.path("auth").asText()).isEqualTo("Bearer k1");
+        assertThat(f.path("key").asText()).isEqualTo("key-1");
+        assertThat(f.path("origin").asText()).isEqualTo("n2");
+        assertThat(f.path("body").binaryValue()).isEqualTo(body);
+        assertThat(answer).isNotDone();
+        assertThat(link.answer(f.path("rid").asLong(), 202, Map.of("Location", "/v1/tasks/9"), "{\"id\":9}".getBytes(
+                StandardCharsets.UTF_8))).isTrue();
+        JsonNode a = answer.get(WAIT, TimeUnit.SECONDS);
+        assertThat(a.path("status").asInt()).isEqualTo(202);
+        assertThat(a.path("headers").path("Location").asText()).isEqualTo("/v1/tasks/9");
+        assertThat(new String(a.path("body").binaryValue(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":9}");
+
+        CompletableFuture<JsonNode> second = toScheduler.submit(null, null, "n2", new byte[0]);
+        JsonNode g = submits.poll(WAIT, TimeUnit.SECONDS);
+        assertThat(g.has("auth")).as("no Authorization header, none sent").isFalse();
+        assertThat(g.has("key")).isFalse();
+        assertThat(g.path("rid").asLong()).isNotEqualTo(f.path("rid").asLong());
+        link.answer(g.path("rid").asLong(), 401, Map.of(), new byte[0]);
+        assertThat(second.get(WAIT, TimeUnit.SECONDS).path("status").asInt()).isEqualTo(401);
+        link.close();
+    }
+
+    @Test
+    void aSubmitWhoseLinkBreaksBeforeTheAnswerFailsAndOnAClosedLinkIsNotSent() throws Exception {
+        LinkServer s = server();
+        NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);
+        LinkServer.Link toScheduler = s.current(7); // marked before the node said ok to the hello
+        assertThat(toScheduler).isNotNull();
+        CompletableFuture<JsonNode> answer = toScheduler.submit("Bearer k1", null, "n2", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(submits.poll(WAIT, TimeUnit.SECONDS)).isNotNull();
+
+        link.close(); // the scheduler went away after taking it: accepted or not is unknown
+
+        assertThatThrownBy(() -> answer.get(WAIT, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IOException.class).hasMessageContaining("closed before it answered");
+        // the failure came from the node's close, which marked the link closed and dropped it first
+        assertThat(toScheduler.submit("Bearer k1", null, "n2", new byte[0])).as("nothing sent: free to go by HTTP")
+                .isNull();
+        assertThat(s.current(7)).isNull();
     }
 
     @Test

@@ -26,7 +26,17 @@ final class Auth {
         if (roles.isEmpty() || roles.contains(Role.PUBLIC)) {
             return;
         }
-        String header = ctx.header("Authorization");
+        Principal p = authenticate(ctx.header("Authorization"), roles.contains(Role.ADMIN));
+        ctx.attribute(PRINCIPAL, p);
+    }
+
+    /**
+     * The caller a bearer {@code header} names, checked as a route of the given role checks it:
+     * 401 without a known key, 429 past the key's request rate, 403 for a tenant key on an admin
+     * route. Also the check of a call that did not come through the HTTP routes
+     * ({@link PoolServer#submit}).
+     */
+    Principal authenticate(String header, boolean adminRoute) {
         if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw unauthorized("send your API key as 'Authorization: Bearer KEY'");
         }
@@ -38,11 +48,11 @@ final class Auth {
             throw new ApiError(429, "request rate limit of this key exceeded; retry after " + seconds + " s", null)
                     .with("reason", "rate_limit").header("Retry-After", String.valueOf(seconds));
         }
-        if (roles.contains(Role.ADMIN) && !p.isAdmin()) {
+        if (adminRoute && !p.isAdmin()) {
             throw new ApiError(403, "this route needs an admin key; the key of tenant " + Views.quote(p.tenant())
                     + " is a tenant key", null);
         }
-        ctx.attribute(PRINCIPAL, p);
+        return p;
     }
 
     /** The caller of a route that is not public. */

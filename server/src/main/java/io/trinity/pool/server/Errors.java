@@ -47,6 +47,26 @@ final class Errors {
     }
 
     /**
+     * The error answer to {@code e} thrown by a handler that did not run under the HTTP routes
+     * ({@link PoolServer#submit}): the same status and body {@link #register} gives it there.
+     */
+    static ApiError of(Exception e, String what) {
+        return switch (e) {
+            case ApiError a -> a;
+            case QueueFullException q -> refusal(q);
+            case TenantLimitException t -> refusal(t);
+            case PoolShutdownException s -> refusal(s);
+            case TaskRejectedException r -> refusal(r);
+            case JacksonException j -> ApiError.badRequest("body", "the body is not valid JSON: "
+                    + Views.quote(j.getOriginalMessage()));
+            default -> {
+                log.error("{} failed", what, e);
+                yield new ApiError(500, "internal error; the server log has the details", null);
+            }
+        };
+    }
+
+    /**
      * The answer to a task the pool refused: 429 for a full queue or a tenant at its limit, 503
      * while shutting down or when the journal cannot store it, 400 for a task no agent can run.
      */

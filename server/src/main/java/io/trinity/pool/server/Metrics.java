@@ -45,13 +45,18 @@ final class Metrics implements AutoCloseable {
 
     /** Records one request; the route is the matched template, so ids do not explode the series. */
     void record(Context ctx, Float millis) {
+        record(ctx.method().name(), route(ctx), ctx.statusCode(), (long) (millis * 1_000_000L));
+    }
+
+    /** Records one request that a cluster node's front relayed without HTTP, as the route would have. */
+    void record(String method, String route, int status, long nanos) {
         Timer.builder("http.server.requests")
                 .description("HTTP requests served")
-                .tag("method", ctx.method().name())
-                .tag("route", route(ctx))
-                .tag("status", String.valueOf(ctx.statusCode()))
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", String.valueOf(status))
                 .register(registry)
-                .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private static String route(Context ctx) {

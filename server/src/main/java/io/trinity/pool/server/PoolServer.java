@@ -14,6 +14,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +51,10 @@ public final class PoolServer implements AutoCloseable {
     private final Metrics metrics;
     private final ApiKeys keys;
     private final String host;
+    private final Auth auth;
+    private final TaskRoutes tasks;
+    private final ObjectMapper mapper;
+    private final long maxBody;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
 
@@ -61,9 +67,13 @@ public final class PoolServer implements AutoCloseable {
         this.metrics = new Metrics();
         this.pool = b.pool.listener(feed).listener(Metrics.poolMeters(metrics.registry())).build();
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper = mapper;
+        this.maxBody = b.maxBody;
         Auth auth = new Auth(keys, new RateLimiter(b.ratePerSecond, b.rateBurst, System::nanoTime));
+        this.auth = auth;
         TaskRoutes tasks = new TaskRoutes(pool, index, feed, new Idempotency(b.retention, b.maxTasks),
                 new TaskRequests(mapper, b.types), mapper, draining::get);
+        this.tasks = tasks;
         AdminRoutes admin = new AdminRoutes(pool, index, feed, time, keys.tenants(), draining::get);
         EventStream events = new EventStream(feed, b.heartbeat);
         this.app = Javalin.create(cfg -> {
@@ -110,6 +120,59 @@ public final class PoolServer implements AutoCloseable {
     public String url() {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return "http://" + h + ":" + port() + "/";
+    }
+
+    /** An answer to a call made without HTTP ({@link #submit}): status, headers, and a JSON body. */
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
+        public Answer {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    /**
+     * {@code POST /v1/tasks} without going through this server's HTTP port: for a cluster node's
+     * front, which took the request itself and would otherwise relay it over HTTP to the
+     * scheduler's server (docs/cluster.md, "Submits"). The same checks, in the same order, as the
+     * route: the bearer key ({@code authorization} is the header's value), the key's request rate,
+     * draining, the body's size and contents, the idempotency key; the same answer (status,
+     * {@code Location}, {@code Retry-After} where the route sends one, body), counted in
+     * {@code http.server.requests} as the route is.
+     *
+     * @param idempotencyKey the {@code Idempotency-Key} header, or null
+     * @param origin the {@code X-Trinity-Origin} header (the node the call came in on), or null
+     */
+    public Answer submit(String authorization, String idempotencyKey, String origin, byte[] body) {
+        long began = System.nanoTime();
+        Answer a = answer(authorization, idempotencyKey, origin, body);
+        metrics.record("POST", "/v1/tasks", a.status(), System.nanoTime() - began);
+        return a;
+    }
+
+    private Answer answer(String authorization, String idempotencyKey, String origin, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        Object json;
+        int status;
+        try {
+            Principal p = auth.authenticate(authorization, false);
+            if (body.length > maxBody) {
+                throw new ApiError(413, "the body is larger than the limit of " + maxBody + " bytes; send less", null);
+            }
+            TaskRoutes.Accepted a = tasks.submit(p, body, origin, idempotencyKey);
+            headers.put("Location", a.location());
+            status = a.status();
+            json = a.body();
+        } catch (Exception e) {
+            ApiError error = Errors.of(e, "POST /v1/tasks (relayed by a cluster node)");
+            headers.putAll(error.headers());
+            status = error.status();
+            json = error.body();
+        }
+        headers.put("Content-Type", "application/json");
+        try {
+            return new Answer(status, headers, mapper.writeValueAsBytes(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the answer to a submit did not turn into JSON", e);
+        }
     }
 
     /** The HTTP app, for tests that compare its routes with the OpenAPI document. */

@@ -50,12 +50,25 @@ final class TaskRoutes {
     }
 
     void submit(Context ctx) throws Exception {
-        Principal p = Auth.principal(ctx);
+        Accepted a = submit(Auth.principal(ctx), ctx.bodyAsBytes(), ctx.header(ORIGIN_HEADER),
+                ctx.header("Idempotency-Key"));
+        ctx.header("Location", a.location());
+        ctx.status(a.status()).json(a.body());
+    }
+
+    /** What an accepted {@code POST /v1/tasks} answers: 202 for a new task, 200 for a known key's. */
+    record Accepted(int status, String location, Map<String, Object> body) {
+    }
+
+    /**
+     * {@code POST /v1/tasks} for a caller already authenticated, from the HTTP route or a call
+     * that came another way ({@link PoolServer#submit}); refusals are thrown as the route throws them.
+     */
+    Accepted submit(Principal p, byte[] body, String origin, String key) throws java.io.IOException {
         if (draining.getAsBoolean()) {
             throw Errors.draining();
         }
-        Task task = withOrigin(requests.parse(json(ctx), p.tenant()), ctx.header(ORIGIN_HEADER));
-        String key = ctx.header("Idempotency-Key");
+        Task task = withOrigin(requests.parse(json(body), p.tenant()), origin);
         TaskHandle handle;
         boolean created = true;
         if (key == null) {
@@ -72,8 +85,7 @@ final class TaskRoutes {
             handle = t.handle;
             created = o.created();
         }
-        ctx.header("Location", "/v1/tasks/" + handle.id());
-        ctx.status(created ? 202 : 200).json(Views.accepted(handle));
+        return new Accepted(created ? 202 : 200, "/v1/tasks/" + handle.id(), Views.accepted(handle));
     }
 
     /** The most tasks one {@code POST /v1/tasks/batch} may carry. */
@@ -359,7 +371,10 @@ final class TaskRoutes {
     }
 
     private JsonNode json(Context ctx) throws java.io.IOException {
-        byte[] bytes = ctx.bodyAsBytes();
+        return json(ctx.bodyAsBytes());
+    }
+
+    private JsonNode json(byte[] bytes) throws java.io.IOException {
         if (bytes.length == 0) {
             throw ApiError.badRequest("body", "the body is empty; send a JSON object such as {\"type\": \"generic\","
                     + " \"input\": {...}}");
