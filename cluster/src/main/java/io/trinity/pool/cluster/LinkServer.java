@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * out ({@link Gate}). A successor takes over only once that lease is over, so a deposed scheduler's
  * call cannot start after another scheduler exists.
  *
+ * <p>The other way, a link carries the {@code POST /v1/tasks} this node's front takes to the
+ * scheduler ({@link Link#submit}) and their answers back, so a submit crosses no second HTTP server.
+ *
  * <p>Our own socket and not HTTP or WebSocket on the API's server: a remote call's latency is its
  * thread hand-overs, and a blocking reader per link is one wake-up where a server's selector and
  * worker pool are two or three.
