@@ -167,6 +167,7 @@ final class Front implements AutoCloseable {
         try {
             f = asked.get(LINK_ANSWER_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            asked.cancel(false); // a late answer then finds no one waiting
             String why = e instanceof TimeoutException ? "did not answer within " + LINK_ANSWER_SECONDS + " s"
                     : e.getCause().getMessage();
             LOG.info("front: a submit relayed to the scheduler on its link has no answer ({})", why);

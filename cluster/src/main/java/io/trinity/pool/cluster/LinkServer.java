@@ -260,15 +260,27 @@ final class LinkServer implements AutoCloseable {
         }
 
         /**
+         * The largest submit body that goes on the link; a larger one goes by HTTP. Submits are
+         * small (a task's input); a task with large attachments would take the link's socket for
+         * the whole transfer, and the calls and ends behind it would wait.
+         */
+        static final int MAX_SUBMIT_BODY = 1 << 20;
+
+        /**
          * Relays a submit this node's front took to the scheduler at the other end, which answers
          * on the link what its {@code POST /v1/tasks} would have. Null when the link was closed before
-         * anything was sent (the front may then relay it another way); otherwise the answer frame,
+         * anything was sent, or the body is over {@link #MAX_SUBMIT_BODY} (the front may then relay
+         * it another way); otherwise the answer frame,
          * or an {@link IOException} when the link ends first: the scheduler may or may not have
-         * accepted the task then.
+         * accepted the task then. Cancelling the future forgets the request.
          */
         CompletableFuture<JsonNode> submit(String authorization, String idempotencyKey, String origin, byte[] body) {
+            if (body.length > MAX_SUBMIT_BODY) {
+                return null; // one large frame would hold up the calls behind it on the link
+            }
             long rid = asks.incrementAndGet();
             CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+            answer.whenComplete((a, e) -> asked.remove(rid)); // also when the caller gives up (cancels)
             asked.put(rid, answer);
             if (!open) {
                 return asked.remove(rid) != null ? null : answer; // else close() has failed it already

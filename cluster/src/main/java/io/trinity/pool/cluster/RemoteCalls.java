@@ -216,7 +216,14 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
-            PoolServer.Answer a = s.submit(auth, key, origin, b);
+            PoolServer.Answer a;
+            try {
+                a = s.submit(auth, key, origin, b);
+            } catch (RuntimeException | Error e) {
+                LOG.error("scheduler: a submit relayed by node {} failed", link.node(), e);
+                a = new PoolServer.Answer(500, Map.of("Content-Type", "application/json"), Wire.write(Map.of("error",
+                        "internal error; the scheduler's log has the details")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             if (!link.answer(rid, a.status(), a.headers(), a.body())) {
                 LOG.debug("scheduler: the link to node {} closed before submit {} was answered ({})", link.node(), rid,
                         a.status());

@@ -144,6 +144,29 @@ class LinkTest {
     }
 
     @Test
+    void aLargeBodyIsNotSentOnTheLinkAndAnAnswerNoOneWaitsForIsDropped() throws Exception {
+        LinkServer s = server();
+        NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);
+        LinkServer.Link toScheduler = s.current(7);
+
+        assertThat(toScheduler.submit("Bearer k1", null, "n2", new byte[LinkServer.Link.MAX_SUBMIT_BODY + 1]))
+                .as("over the link's limit: the front sends it by HTTP").isNull();
+        assertThat(submits).isEmpty();
+
+        CompletableFuture<JsonNode> given = toScheduler.submit("Bearer k1", null, "n2", "{}".getBytes(StandardCharsets.UTF_8));
+        JsonNode f = submits.poll(WAIT, TimeUnit.SECONDS);
+        given.cancel(false); // the front gave up waiting
+        assertThat(link.answer(f.path("rid").asLong(), 202, Map.of(), new byte[0])).isTrue();
+        CompletableFuture<JsonNode> next = toScheduler.submit("Bearer k1", null, "n2", "{}".getBytes(StandardCharsets.UTF_8));
+        JsonNode g = submits.poll(WAIT, TimeUnit.SECONDS);
+        link.answer(g.path("rid").asLong(), 201, Map.of(), new byte[0]);
+        assertThat(next.get(WAIT, TimeUnit.SECONDS).path("status").asInt())
+                .as("the link reads on after an answer for no one").isEqualTo(201);
+        assertThat(s.current(7)).isSameAs(toScheduler);
+        link.close();
+    }
+
+    @Test
     void theNodeRefusesALinkOfAnotherEpochOrSecret() {
         LinkServer s = server();
         assertThatThrownBy(() -> NodeLink.connect("n2", s.address(), 6, "s3cret", sink))
