@@ -177,6 +177,7 @@ final class Front implements AutoCloseable {
                     "node", node.node()));
             return true;
         } catch (InterruptedException e) {
+            asked.cancel(false);
             Thread.currentThread().interrupt();
             return true;
         }

@@ -262,9 +262,10 @@ final class LinkServer implements AutoCloseable {
         /**
          * The largest submit body that goes on the link; a larger one goes by HTTP. Submits are
          * small (a task's input); a task with large attachments would take the link's socket for
-         * the whole transfer, and the calls and ends behind it would wait.
+         * the whole transfer, and the calls and ends behind it would wait (and a scheduler that
+         * stops reading would hold the writer as long as the socket's buffers take).
          */
-        static final int MAX_SUBMIT_BODY = 1 << 20;
+        static final int MAX_SUBMIT_BODY = 64 * 1024;
 
         /**
          * Relays a submit this node's front took to the scheduler at the other end, which answers

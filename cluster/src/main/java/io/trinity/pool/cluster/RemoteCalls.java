@@ -196,29 +196,29 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     @Override
     public void submitted(NodeLink link, com.fasterxml.jackson.databind.JsonNode f) {
         long rid = f.path("rid").asLong();
-        String auth = f.hasNonNull("auth") ? f.get("auth").asText() : null;
-        String key = f.hasNonNull("key") ? f.get("key").asText() : null;
-        String origin = f.hasNonNull("origin") ? f.get("origin").asText() : link.node();
-        byte[] body;
-        try {
-            body = f.path("body").binaryValue();
-        } catch (java.io.IOException e) {
-            body = new byte[0];
-        }
-        byte[] b = body == null ? new byte[0] : body;
         // a virtual thread: a submit waits for its journal write, and the reader must read on
         Thread.ofVirtual().name("trinity-link-submit-" + link.node()).start(() -> {
             PoolServer s = server;
             if (s == null || closed.get() || fenced.get()) {
+                boolean stopping = closed.get() || fenced.get();
                 link.answer(rid, 503, Map.of("Retry-After", "1", "Content-Type", "application/json"),
-                        Wire.write(Map.of("error", "this scheduler is " + (s == null ? "still starting" : "stopping")
+                        Wire.write(Map.of("error", "this scheduler is " + (stopping ? "stopping" : "still starting")
                                 + " and takes no tasks; retry the call, with the same Idempotency-Key for a submit"))
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
+            String auth = f.hasNonNull("auth") ? f.get("auth").asText() : null;
+            String key = f.hasNonNull("key") ? f.get("key").asText() : null;
+            String origin = f.hasNonNull("origin") ? f.get("origin").asText() : link.node();
+            byte[] b;
+            try {
+                b = f.path("body").binaryValue();
+            } catch (java.io.IOException e) {
+                b = null;
+            }
             PoolServer.Answer a;
             try {
-                a = s.submit(auth, key, origin, b);
+                a = s.submit(auth, key, origin, b == null ? new byte[0] : b);
             } catch (RuntimeException | Error e) {
                 LOG.error("scheduler: a submit relayed by node {} failed", link.node(), e);
                 a = new PoolServer.Answer(500, Map.of("Content-Type", "application/json"), Wire.write(Map.of("error",

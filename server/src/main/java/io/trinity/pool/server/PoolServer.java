@@ -154,6 +154,9 @@ public final class PoolServer implements AutoCloseable {
         int status;
         try {
             Principal p = auth.authenticate(authorization, false);
+            if (draining.get()) {
+                throw Errors.draining();
+            }
             if (body.length > maxBody) {
                 throw new ApiError(413, "the body is larger than the limit of " + maxBody + " bytes; send less", null);
             }

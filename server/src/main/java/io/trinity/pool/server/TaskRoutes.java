@@ -50,7 +50,11 @@ final class TaskRoutes {
     }
 
     void submit(Context ctx) throws Exception {
-        Accepted a = submit(Auth.principal(ctx), ctx.bodyAsBytes(), ctx.header(ORIGIN_HEADER),
+        Principal p = Auth.principal(ctx);
+        if (draining.getAsBoolean()) {
+            throw Errors.draining(); // before the body is read: a draining server answers 503, not 413
+        }
+        Accepted a = submit(p, ctx.bodyAsBytes(), ctx.header(ORIGIN_HEADER),
                 ctx.header("Idempotency-Key"));
         ctx.header("Location", a.location());
         ctx.status(a.status()).json(a.body());

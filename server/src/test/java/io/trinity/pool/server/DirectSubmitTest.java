@@ -141,5 +141,9 @@ class DirectSubmitTest {
         assertThat(a.status()).isEqualTo(503);
         assertThat(json(a).get("reason").asText()).isEqualTo("shutdown");
         assertThat(a.headers()).containsEntry("Retry-After", "1");
+        assertThat(server.submit("Bearer " + ACME, null, null, new byte[(1 << 20) + 1]).status())
+                .as("draining is said before the body's size, as the route says it").isEqualTo(503);
+        assertThat(server.submit(null, null, null, utf8("{\"type\": \"echo\"}")).status())
+                .as("but the key first").isEqualTo(401);
     }
 }
