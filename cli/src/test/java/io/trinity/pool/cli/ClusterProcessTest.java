@@ -151,14 +151,16 @@ class ClusterProcessTest {
             }
             // (the first calls may go by their rows: a link opens once the node has read the new epoch)
             assertThat(linkedCalls).as("calls the other nodes took on their links").isPositive();
-            // submits skip the second HTTP hop: in process on the scheduler, on the link elsewhere
+            // submits and task reads skip the second HTTP hop: in process on the scheduler, on the link elsewhere
             for (ClusterRig.Node n : nodes) {
                 String via = n.id().equals(scheduler) ? "local" : "link";
-                java.util.regex.Matcher submits = java.util.regex.Pattern.compile(
-                        "trinity_cluster_front_submits_total\\{node=\"" + n.id() + "\",via=\"" + via + "\"} (\\d+)")
-                        .matcher(rig.get(n, "metrics", null).body());
-                assertThat(submits.find()).as("submits metric of %s", n.id()).isTrue();
-                assertThat(Long.parseLong(submits.group(1))).as("submits %s took %s", n.id(), via).isPositive();
+                String m = rig.get(n, "metrics", null).body();
+                for (String call : List.of("submits", "reads")) {
+                    java.util.regex.Matcher taken = java.util.regex.Pattern.compile("trinity_cluster_front_" + call
+                            + "_total\\{node=\"" + n.id() + "\",via=\"" + via + "\"} (\\d+)").matcher(m);
+                    assertThat(taken.find()).as("%s metric of %s", call, n.id()).isTrue();
+                    assertThat(Long.parseLong(taken.group(1))).as("%s %s took %s", call, n.id(), via).isPositive();
+                }
             }
             // a batch through a worker's front: relayed whole, every task accepted in one request, all end
             List<Map<String, Object>> batch = new ArrayList<>();

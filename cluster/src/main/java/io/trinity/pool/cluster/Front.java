@@ -30,6 +30,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * A node's HTTP front: {@code /v1/cluster}, {@code /healthz}, {@code /readyz} and {@code /metrics}
  * answer from this node; every other call (the whole API, the dashboard) goes on to the
  * scheduler's pool server with {@code X-Trinity-Origin} naming this node, so tasks prefer this
- * node's agents: {@code POST /v1/tasks} in process or on the scheduler's link ({@link #submit}),
- * the rest by HTTP. Streams (long-polls, server-sent events) are copied as they come.
+ * node's agents: {@code POST /v1/tasks} and {@code GET /v1/tasks/{id}} in process or on the
+ * scheduler's link ({@link #submit}, {@link #read}), the rest by HTTP. Streams (long-polls, server-sent events) are copied as they come.
  */
 final class Front implements AutoCloseable {
 
@@ -58,6 +60,12 @@ final class Front implements AutoCloseable {
     private final LongAdder submitsLocal = new LongAdder();
     private final LongAdder submitsLinked = new LongAdder();
     private final LongAdder submitsByHttp = new LongAdder();
+    /** {@code GET /v1/tasks/{id}} taken here, by the way it went. */
+    private final LongAdder readsLocal = new LongAdder();
+    private final LongAdder readsLinked = new LongAdder();
+    private final LongAdder readsByHttp = new LongAdder();
+    /** The longest {@code ?wait=} of a read (the API's bound), which a read on the link may wait on top of the rest. */
+    static final int TASK_WAIT_MAX_SECONDS = 60;
     /** How long a submit relayed on the link waits for its answer (a submit waits for its journal write at most). */
     static final int LINK_ANSWER_SECONDS = 30;
 
@@ -133,11 +141,63 @@ final class Front implements AutoCloseable {
                     + " bytes); send attachments smaller, or split the work into several tasks", "node", node.node()));
             return;
         }
-        if (x.getRequestMethod().equals("POST") && x.getRequestURI().getRawPath().equals("/v1/tasks")
-                && x.getRequestURI().getRawQuery() == null && submit(x, body)) {
+        String path = x.getRequestURI().getRawPath();
+        String query = x.getRequestURI().getRawQuery();
+        if (x.getRequestMethod().equals("POST") && path.equals("/v1/tasks") && query == null && submit(x, body)) {
             return;
         }
+        if (x.getRequestMethod().equals("GET") && body.length == 0) {
+            Matcher task = TASK_PATH.matcher(path);
+            Matcher wait = query == null ? null : WAIT_QUERY.matcher(query);
+            if (task.matches() && (wait == null || wait.matches())
+                    && read(x, task.group(1), wait == null ? null : wait.group(1))) {
+                return;
+            }
+        }
         proxy(x, body);
+    }
+
+    /** {@code GET /v1/tasks/{id}} with a plain id, and a query of at most a plain {@code wait}: the reads {@link #read} takes. */
+    private static final Pattern TASK_PATH = Pattern.compile("/v1/tasks/([0-9]{1,19})");
+    private static final Pattern WAIT_QUERY = Pattern.compile("wait=([A-Za-z0-9.]{1,40})");
+
+    /**
+     * {@code GET /v1/tasks/{id}[?wait=...]}, what a client does after each submit, the way
+     * {@link #submit} goes: in process on the scheduler, on the scheduler's link elsewhere. False
+     * when neither is there, or when the link broke before the answer came (a read can simply be
+     * made again): the call then goes by HTTP.
+     */
+    private boolean read(HttpExchange x, String id, String wait) throws IOException {
+        String auth = x.getRequestHeaders().getFirst("Authorization");
+        PoolServer local = node.localServer();
+        if (local != null) {
+            PoolServer.Answer a = local.read(auth, id, wait);
+            readsLocal.increment();
+            answer(x, a.status(), a.headers(), a.body());
+            return true;
+        }
+        LinkServer.Link link = node.schedulerLink();
+        CompletableFuture<JsonNode> asked = link == null ? null : link.read(auth, id, wait);
+        if (asked == null) {
+            return false;
+        }
+        JsonNode f;
+        try {
+            f = asked.get(LINK_ANSWER_SECONDS + TASK_WAIT_MAX_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            asked.cancel(false);
+            LOG.debug("front: a read relayed on the scheduler's link has no answer ({}); it goes by HTTP", e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            asked.cancel(false);
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        readsLinked.increment();
+        Map<String, String> headers = new LinkedHashMap<>();
+        f.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        answer(x, f.path("status").asInt(500), headers, f.path("body").binaryValue());
+        return true;
     }
 
     /**
@@ -197,6 +257,7 @@ final class Front implements AutoCloseable {
 
     private void proxy(HttpExchange x, byte[] body) throws IOException {
         submitsByHttp.add(x.getRequestMethod().equals("POST") && x.getRequestURI().getRawPath().equals("/v1/tasks") ? 1 : 0);
+        readsByHttp.add(x.getRequestMethod().equals("GET") && TASK_PATH.matcher(x.getRequestURI().getRawPath()).matches() ? 1 : 0);
         for (int attempt = 0; attempt < 2; attempt++) {
             String base = node.schedulerUrl();
             if (base == null) {
@@ -358,7 +419,16 @@ final class Front implements AutoCloseable {
                 .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"link\"} ")
                 .append(submitsLinked.sum()).append('\n')
                 .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"http\"} ")
-                .append(submitsByHttp.sum()).append('\n');
+                .append(submitsByHttp.sum()).append('\n')
+                .append("# HELP trinity_cluster_front_reads_total GET /v1/tasks/{id} this node's front took, by how it"
+                        + " reached the scheduler's pool: in this process, on the scheduler's link, or by HTTP\n")
+                .append("# TYPE trinity_cluster_front_reads_total counter\n")
+                .append("trinity_cluster_front_reads_total{node=\"").append(node.node()).append("\",via=\"local\"} ")
+                .append(readsLocal.sum()).append('\n')
+                .append("trinity_cluster_front_reads_total{node=\"").append(node.node()).append("\",via=\"link\"} ")
+                .append(readsLinked.sum()).append('\n')
+                .append("trinity_cluster_front_reads_total{node=\"").append(node.node()).append("\",via=\"http\"} ")
+                .append(readsByHttp.sum()).append('\n');
         if (local != null) {
             var snap = local.pool().snapshot();
             sb.append("# HELP trinity_cluster_agents_possible agents the live nodes allow together (sum of --max-agents)\n")

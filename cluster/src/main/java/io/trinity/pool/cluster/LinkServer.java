@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * out ({@link Gate}). A successor takes over only once that lease is over, so a deposed scheduler's
  * call cannot start after another scheduler exists.
  *
- * <p>The other way, a link carries the {@code POST /v1/tasks} this node's front takes to the
- * scheduler ({@link Link#submit}) and their answers back, so a submit crosses no second HTTP server.
+ * <p>The other way, a link carries the {@code POST /v1/tasks} and {@code GET /v1/tasks/{id}} this
+ * node's front takes to the scheduler ({@link Link#submit}, {@link Link#read}) and their answers
+ * back, so they cross no second HTTP server.
  *
  * <p>Our own socket and not HTTP or WebSocket on the API's server: a remote call's latency is its
  * thread hand-overs, and a blocking reader per link is one wake-up where a server's selector and
@@ -279,19 +280,41 @@ final class LinkServer implements AutoCloseable {
             if (body.length > MAX_SUBMIT_BODY) {
                 return null; // one large frame would hold up the calls behind it on the link
             }
-            long rid = asks.incrementAndGet();
-            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-            answer.whenComplete((a, e) -> asked.remove(rid)); // also when the caller gives up (cancels)
-            asked.put(rid, answer);
-            if (!open) {
-                return asked.remove(rid) != null ? null : answer; // else close() has failed it already
-            }
-            ObjectNode f = Frames.frame("submit").put("rid", rid).put("origin", origin).put("body", body);
+            ObjectNode f = Frames.frame("submit").put("origin", origin).put("body", body);
             if (authorization != null) {
                 f.put("auth", authorization);
             }
             if (idempotencyKey != null) {
                 f.put("key", idempotencyKey);
+            }
+            return ask(f);
+        }
+
+        /**
+         * Relays a {@code GET /v1/tasks/{task}} (with {@code ?wait=} unless {@code wait} is null)
+         * to the scheduler, as {@link #submit} does; the answer frame, null when the link was
+         * closed before anything was sent, or an {@link IOException} when it ends first (a read
+         * may simply be made again).
+         */
+        CompletableFuture<JsonNode> read(String authorization, String task, String wait) {
+            ObjectNode f = Frames.frame("read").put("task", task);
+            if (authorization != null) {
+                f.put("auth", authorization);
+            }
+            if (wait != null) {
+                f.put("wait", wait);
+            }
+            return ask(f);
+        }
+
+        private CompletableFuture<JsonNode> ask(ObjectNode f) {
+            long rid = asks.incrementAndGet();
+            f.put("rid", rid);
+            CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+            answer.whenComplete((a, e) -> asked.remove(rid)); // also when the caller gives up (cancels)
+            asked.put(rid, answer);
+            if (!open) {
+                return asked.remove(rid) != null ? null : answer; // else close() has failed it already
             }
             try {
                 out.write(f);

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's direct link to one node ({@link LinkServer} is the other end): calls go out as
  * frames from the thread that makes them, and one reader thread hands their ends to the pool. The
- * node sends the submits its front takes the same way ({@link Sink#submitted}), and gets their
- * answers back on the link.
+ * node sends the submits and task reads its front takes the same way ({@link Sink#asked}), and
+ * gets their answers back on the link.
  * The calls still sent and not ended are kept, so when the link breaks they can go by their
  * assignment rows instead.
  */
@@ -37,10 +37,11 @@ final class NodeLink {
         void lost(NodeLink link);
 
         /**
-         * The node relayed a {@code POST /v1/tasks} its front took ({@code submit} frame); called on
-         * the link's reader thread, so it must not block: answer with {@link #answer} from another.
+         * The node relayed a call its front took: a {@code submit} frame ({@code POST /v1/tasks})
+         * or a {@code read} frame ({@code GET /v1/tasks/{id}}). Called on the link's reader thread,
+         * so it must not block: answer with {@link #answer} from another.
          */
-        void submitted(NodeLink link, JsonNode frame);
+        void asked(NodeLink link, JsonNode frame);
     }
 
     private final String node;
@@ -153,7 +154,7 @@ final class NodeLink {
                         pending.remove(id);
                         sink.ended(this, id, f.path("state").asText(), f.path("result").asText());
                     }
-                    case "submit" -> sink.submitted(this, f);
+                    case "submit", "read" -> sink.asked(this, f);
                     case "refuse" -> {
                         pending.remove(id);
                         sink.refused(this, id, f.path("why").asText());

@@ -194,41 +194,46 @@ final class RemoteCalls implements AutoCloseable, NodeLink.Sink {
     }
 
     @Override
-    public void submitted(NodeLink link, com.fasterxml.jackson.databind.JsonNode f) {
+    public void asked(NodeLink link, com.fasterxml.jackson.databind.JsonNode f) {
         long rid = f.path("rid").asLong();
-        // a virtual thread: a submit waits for its journal write, and the reader must read on
-        Thread.ofVirtual().name("trinity-link-submit-" + link.node()).start(() -> {
+        boolean read = f.path("k").asText().equals("read");
+        // a virtual thread: a submit waits for its journal write, a read for its wait, and the
+        // link's reader must read on
+        Thread.ofVirtual().name("trinity-link-" + (read ? "read-" : "submit-") + link.node()).start(() -> {
             PoolServer s = server;
+            PoolServer.Answer a;
             if (s == null || closed.get() || fenced.get()) {
                 boolean stopping = closed.get() || fenced.get();
-                link.answer(rid, 503, Map.of("Retry-After", "1", "Content-Type", "application/json"),
-                        Wire.write(Map.of("error", "this scheduler is " + (stopping ? "stopping" : "still starting")
-                                + " and takes no tasks; retry the call, with the same Idempotency-Key for a submit"))
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return;
-            }
-            String auth = f.hasNonNull("auth") ? f.get("auth").asText() : null;
-            String key = f.hasNonNull("key") ? f.get("key").asText() : null;
-            String origin = f.hasNonNull("origin") ? f.get("origin").asText() : link.node();
-            byte[] b;
-            try {
-                b = f.path("body").binaryValue();
-            } catch (java.io.IOException e) {
-                b = null;
-            }
-            PoolServer.Answer a;
-            try {
-                a = s.submit(auth, key, origin, b == null ? new byte[0] : b);
-            } catch (RuntimeException | Error e) {
-                LOG.error("scheduler: a submit relayed by node {} failed", link.node(), e);
-                a = new PoolServer.Answer(500, Map.of("Content-Type", "application/json"), Wire.write(Map.of("error",
-                        "internal error; the scheduler's log has the details")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                a = jsonAnswer(503, "this scheduler is " + (stopping ? "stopping" : "still starting") + " and serves"
+                        + " no calls; retry the call, with the same Idempotency-Key for a submit");
+            } else {
+                String auth = f.hasNonNull("auth") ? f.get("auth").asText() : null;
+                try {
+                    if (read) {
+                        a = s.read(auth, f.path("task").asText(), f.hasNonNull("wait") ? f.get("wait").asText() : null);
+                    } else {
+                        String key = f.hasNonNull("key") ? f.get("key").asText() : null;
+                        String origin = f.hasNonNull("origin") ? f.get("origin").asText() : link.node();
+                        byte[] b = f.path("body").binaryValue();
+                        a = s.submit(auth, key, origin, b == null ? new byte[0] : b);
+                    }
+                } catch (java.io.IOException | RuntimeException | Error e) {
+                    LOG.error("scheduler: a {} relayed by node {} failed", read ? "read" : "submit", link.node(), e);
+                    a = jsonAnswer(500, "internal error; the scheduler's log has the details");
+                }
             }
             if (!link.answer(rid, a.status(), a.headers(), a.body())) {
-                LOG.debug("scheduler: the link to node {} closed before submit {} was answered ({})", link.node(), rid,
+                LOG.debug("scheduler: the link to node {} closed before its call {} was answered ({})", link.node(), rid,
                         a.status());
             }
         });
+    }
+
+    private static PoolServer.Answer jsonAnswer(int status, String error) {
+        Map<String, String> headers = status == 503 ? Map.of("Retry-After", "1", "Content-Type", "application/json")
+                : Map.of("Content-Type", "application/json");
+        return new PoolServer.Answer(status, headers,
+                Wire.write(Map.of("error", error)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override

@@ -51,7 +51,7 @@ class LinkTest {
         }
 
         @Override
-        public void submitted(NodeLink link, JsonNode frame) {
+        public void asked(NodeLink link, JsonNode frame) {
             submits.add(frame);
         }
     };
@@ -121,6 +121,32 @@ class LinkTest {
         assertThat(g.path("rid").asLong()).isNotEqualTo(f.path("rid").asLong());
         link.answer(g.path("rid").asLong(), 401, Map.of(), new byte[0]);
         assertThat(second.get(WAIT, TimeUnit.SECONDS).path("status").asInt()).isEqualTo(401);
+        link.close();
+    }
+
+    @Test
+    void aTaskReadGoesToTheSchedulerAndItsAnswerComesBack() throws Exception {
+        LinkServer s = server();
+        NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);
+        LinkServer.Link toScheduler = s.current(7);
+
+        CompletableFuture<JsonNode> waiting = toScheduler.read("Bearer k1", "42", "5s");
+        CompletableFuture<JsonNode> plain = toScheduler.read("Bearer k1", "43", null);
+
+        JsonNode f = submits.poll(WAIT, TimeUnit.SECONDS);
+        JsonNode g = submits.poll(WAIT, TimeUnit.SECONDS);
+        assertThat(f.path("k").asText()).isEqualTo("read");
+        assertThat(f.path("task").asText()).isEqualTo("42");
+        assertThat(f.path("wait").asText()).isEqualTo("5s");
+        assertThat(f.path("auth").asText()).isEqualTo("Bearer k1");
+        assertThat(g.has("wait")).isFalse();
+        // answered out of order: each answer finds its own request
+        link.answer(g.path("rid").asLong(), 404, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(plain.get(WAIT, TimeUnit.SECONDS).path("status").asInt()).isEqualTo(404);
+        assertThat(waiting).isNotDone();
+        link.answer(f.path("rid").asLong(), 200, Map.of(), "{\"state\":\"SUCCEEDED\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(waiting.get(WAIT, TimeUnit.SECONDS).path("body").binaryValue(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"state\":\"SUCCEEDED\"}");
         link.close();
     }
 

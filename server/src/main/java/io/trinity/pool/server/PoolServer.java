@@ -148,6 +148,50 @@ public final class PoolServer implements AutoCloseable {
         return a;
     }
 
+    /**
+     * {@code GET /v1/tasks/{id}}, with {@code ?wait=} when {@code wait} is not null, without going
+     * through this server's HTTP port: for a cluster node's front, as {@link #submit}. The route's
+     * checks (key, rate, the task visible to the key, the wait's bounds) and its answer; a long
+     * poll blocks the calling thread for up to the wait.
+     *
+     * @param id the path's id as sent (an id that is not a number is a 404, as on the route)
+     */
+    public Answer read(String authorization, String id, String wait) {
+        long began = System.nanoTime();
+        Map<String, String> headers = new LinkedHashMap<>();
+        Object json;
+        int status;
+        try {
+            Principal p = auth.authenticate(authorization, false);
+            json = tasks.read(p, id, wait);
+            status = 200;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ApiError error = new ApiError(503, "the server stopped waiting for task " + Views.quote(id)
+                    + " (interrupted); read it again", null).header("Retry-After", "1");
+            headers.putAll(error.headers());
+            status = error.status();
+            json = error.body();
+        } catch (Exception e) {
+            ApiError error = Errors.of(e, "GET /v1/tasks/{id} (relayed by a cluster node)");
+            headers.putAll(error.headers());
+            status = error.status();
+            json = error.body();
+        }
+        Answer a = json(status, headers, json);
+        metrics.record("GET", "/v1/tasks/{id}", a.status(), System.nanoTime() - began);
+        return a;
+    }
+
+    private Answer json(int status, Map<String, String> headers, Object json) {
+        headers.put("Content-Type", "application/json");
+        try {
+            return new Answer(status, headers, mapper.writeValueAsBytes(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an answer did not turn into JSON", e);
+        }
+    }
+
     private Answer answer(String authorization, String idempotencyKey, String origin, byte[] body) {
         Map<String, String> headers = new LinkedHashMap<>();
         Object json;
@@ -170,12 +214,7 @@ public final class PoolServer implements AutoCloseable {
             status = error.status();
             json = error.body();
         }
-        headers.put("Content-Type", "application/json");
-        try {
-            return new Answer(status, headers, mapper.writeValueAsBytes(json));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("the answer to a submit did not turn into JSON", e);
-        }
+        return json(status, headers, json);
     }
 
     /** The HTTP app, for tests that compare its routes with the OpenAPI document. */

@@ -294,17 +294,24 @@ final class TaskRoutes {
     }
 
     void get(Context ctx) throws InterruptedException {
-        TaskIndex.Tracked t = visible(ctx);
-        String wait = ctx.queryParam("wait");
+        ctx.json(read(Auth.principal(ctx), ctx.pathParam("id"), ctx.queryParam("wait")));
+    }
+
+    /**
+     * {@code GET /v1/tasks/{id}[?wait=...]} for a caller already authenticated, from the HTTP
+     * route or a call that came another way ({@link PoolServer#read}).
+     */
+    Map<String, Object> read(Principal p, String rawId, String wait) throws InterruptedException {
+        TaskIndex.Tracked t = visible(p, rawId);
         if (wait != null) {
             Duration d = Durations.parse("wait", wait, Duration.ZERO, MAX_WAIT);
             awaitFinal(t, d);
         }
-        ctx.json(view(t));
+        return view(t);
     }
 
     void cancel(Context ctx) throws InterruptedException {
-        TaskIndex.Tracked t = visible(ctx);
+        TaskIndex.Tracked t = visible(Auth.principal(ctx), ctx.pathParam("id"));
         TaskState state = t.handle.state();
         if (state.isFinal()) {
             throw new ApiError(409, "task " + t.id() + " is already " + state + "; only a queued or running task can"
@@ -347,8 +354,7 @@ final class TaskRoutes {
     }
 
     /** The task of the path's id, if the caller may see it; 404 otherwise, whoever owns it. */
-    private TaskIndex.Tracked visible(Context ctx) {
-        String raw = ctx.pathParam("id");
+    private TaskIndex.Tracked visible(Principal p, String raw) {
         TaskIndex.Tracked t = null;
         try {
             long id = Long.parseLong(raw);
@@ -360,7 +366,7 @@ final class TaskRoutes {
         } catch (NumberFormatException ignored) {
             // not an id we hand out: the same answer as an unknown one
         }
-        if (t == null || !Auth.principal(ctx).canSee(t.tenant)) {
+        if (t == null || !p.canSee(t.tenant)) {
             throw ApiError.notFound("no task " + Views.quote(raw) + " for this key");
         }
         return t;

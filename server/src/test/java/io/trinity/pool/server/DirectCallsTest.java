@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@link PoolServer#submit}, the {@code POST /v1/tasks} a cluster node's front makes without HTTP,
- * answers what the HTTP route answers: the same status, error body and headers for the same
- * request, over the same key limits, idempotency keys and task index.
+ * {@link PoolServer#submit} and {@link PoolServer#read}, the {@code POST /v1/tasks} and
+ * {@code GET /v1/tasks/{id}} a cluster node's front makes without HTTP, answer what the HTTP
+ * routes answer: the same status, error body and headers for the same request, over the same key
+ * limits, idempotency keys and task index.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DirectSubmitTest {
+class DirectCallsTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -145,5 +146,37 @@ class DirectSubmitTest {
                 .as("draining is said before the body's size, as the route says it").isEqualTo(503);
         assertThat(server.submit(null, null, null, utf8("{\"type\": \"echo\"}")).status())
                 .as("but the key first").isEqualTo(401);
+    }
+
+    @Test
+    void aReadIsTheRoutesReadWithItsWaitAndItsRefusals() throws Exception {
+        try (PoolServer server = TestServers.start(2, 100)) {
+            Http http = new Http(server.url());
+            String gate = "read-" + UUID.randomUUID();
+            String id = http.post("/v1/tasks", ACME, "{\"type\": \"gate\", \"input\": {\"gate\": \"" + gate + "\"}}")
+                    .json().get("id").asText();
+
+            PoolServer.Answer running = server.read("Bearer " + ACME, id, "50ms");
+            assertThat(running.status()).isEqualTo(200);
+            assertThat(json(running).get("state").asText()).as("the wait ran out first").isIn("QUEUED", "RUNNING");
+            TestAgents.open(gate);
+            PoolServer.Answer done = server.read("Bearer " + ACME, id, "10s");
+            assertThat(done.status()).isEqualTo(200);
+            assertThat(http.get("/metrics", null).body()).as("both reads counted as the route's").containsPattern(
+                    "http_server_requests_seconds_count\\{method=\"GET\",route=\"/v1/tasks/\\{id}\",status=\"200\"} 2(\\.0)?\n");
+            assertThat(json(done)).isEqualTo(http.get("/v1/tasks/" + id, ACME).json());
+            assertThat(json(done).get("state").asText()).isEqualTo("SUCCEEDED");
+
+            for (String[] c : new String[][] {
+                    {GLOBEX, id, null}, {ACME, "abc", null}, {ACME, "987654321", null}, {ACME, id, "forever"},
+                    {ACME, id, "2m"}, {null, id, null}, {"not-a-key", id, null}}) {
+                String key = c[0];
+                Http.Answer route = http.get("/v1/tasks/" + c[1] + (c[2] == null ? "" : "?wait=" + c[2]), key);
+                PoolServer.Answer direct = server.read(key == null ? null : "Bearer " + key, c[1], c[2]);
+                String what = String.join(" ", java.util.Arrays.asList(c).stream().map(String::valueOf).toList());
+                assertThat(direct.status()).as(what).isEqualTo(route.status()).isBetween(400, 499);
+                assertThat(json(direct)).as(what).isEqualTo(route.json());
+            }
+        }
     }
 }
