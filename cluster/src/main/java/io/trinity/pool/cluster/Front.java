@@ -193,6 +193,9 @@ final class Front implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         }
+        if (f.path("byHttp").asBoolean()) {
+            return false; // an answer too large for the link: read it by HTTP
+        }
         readsLinked.increment();
         Map<String, String> headers = new LinkedHashMap<>();
         f.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));

@@ -132,9 +132,23 @@ final class NodeLink {
         if (!open.get()) {
             return false;
         }
+        if (body.length > MAX_ANSWER_BODY) {
+            return send(Frames.frame("answer").put("rid", rid).put("byHttp", true));
+        }
         var f = Frames.frame("answer").put("rid", rid).put("status", status).put("body", body);
         var h = f.putObject("headers");
         headers.forEach(h::put);
+        return send(f);
+    }
+
+    /**
+     * The largest answer body sent on the link; a larger one (a task read whose result carries
+     * large attachments) is answered "go by HTTP" instead, and the node's front reads it again
+     * that way: one large frame would hold up the calls and ends behind it on the link.
+     */
+    static final int MAX_ANSWER_BODY = 256 * 1024;
+
+    private boolean send(com.fasterxml.jackson.databind.node.ObjectNode f) {
         try {
             out.write(f);
             return true;

@@ -151,6 +151,24 @@ class LinkTest {
     }
 
     @Test
+    void anAnswerTooLargeForTheLinkSaysGoByHttpAndTheLinkStays() throws Exception {
+        LinkServer s = server();
+        NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);
+        LinkServer.Link toScheduler = s.current(7);
+        CompletableFuture<JsonNode> read = toScheduler.read("Bearer k1", "42", null);
+        JsonNode f = submits.poll(WAIT, TimeUnit.SECONDS);
+
+        assertThat(link.answer(f.path("rid").asLong(), 200, Map.of(), new byte[NodeLink.MAX_ANSWER_BODY + 1])).isTrue();
+
+        JsonNode a = read.get(WAIT, TimeUnit.SECONDS);
+        assertThat(a.path("byHttp").asBoolean()).isTrue();
+        assertThat(a.has("body")).isFalse();
+        assertThat(link.isOpen()).isTrue();
+        assertThat(s.current(7)).isSameAs(toScheduler);
+        link.close();
+    }
+
+    @Test
     void aSubmitWhoseLinkBreaksBeforeTheAnswerFailsAndOnAClosedLinkIsNotSent() throws Exception {
         LinkServer s = server();
         NodeLink link = NodeLink.connect("n2", s.address(), 7, "s3cret", sink);

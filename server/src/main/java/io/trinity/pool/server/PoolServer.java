@@ -165,14 +165,10 @@ public final class PoolServer implements AutoCloseable {
             Principal p = auth.authenticate(authorization, false);
             json = tasks.read(p, id, wait);
             status = 200;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ApiError error = new ApiError(503, "the server stopped waiting for task " + Views.quote(id)
-                    + " (interrupted); read it again", null).header("Retry-After", "1");
-            headers.putAll(error.headers());
-            status = error.status();
-            json = error.body();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // answered as the route answers it: a 500
+            }
             ApiError error = Errors.of(e, "GET /v1/tasks/{id} (relayed by a cluster node)");
             headers.putAll(error.headers());
             status = error.status();
