@@ -197,9 +197,7 @@ final class Front implements AutoCloseable {
             return false; // an answer too large for the link: read it by HTTP
         }
         readsLinked.increment();
-        Map<String, String> headers = new LinkedHashMap<>();
-        f.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
-        answer(x, f.path("status").asInt(500), headers, f.path("body").binaryValue());
+        answer(x, f);
         return true;
     }
 
@@ -244,10 +242,15 @@ final class Front implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         }
+        answer(x, f);
+        return true;
+    }
+
+    /** Answers with what an {@code answer} frame from the scheduler carries. */
+    private static void answer(HttpExchange x, JsonNode f) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         f.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
         answer(x, f.path("status").asInt(500), headers, f.path("body").binaryValue());
-        return true;
     }
 
     private static void answer(HttpExchange x, int status, Map<String, String> headers, byte[] body) throws IOException {
@@ -413,25 +416,9 @@ final class Front implements AutoCloseable {
                 .append('\n')
                 .append("# HELP trinity_cluster_links_open the scheduler's open direct links to other nodes\n")
                 .append("# TYPE trinity_cluster_links_open gauge\n")
-                .append("trinity_cluster_links_open").append(n).append(' ').append(node.openLinks()).append('\n')
-                .append("# HELP trinity_cluster_front_submits_total POST /v1/tasks this node's front took, by how it"
-                        + " reached the scheduler's pool: in this process, on the scheduler's link, or by HTTP\n")
-                .append("# TYPE trinity_cluster_front_submits_total counter\n")
-                .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"local\"} ")
-                .append(submitsLocal.sum()).append('\n')
-                .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"link\"} ")
-                .append(submitsLinked.sum()).append('\n')
-                .append("trinity_cluster_front_submits_total{node=\"").append(node.node()).append("\",via=\"http\"} ")
-                .append(submitsByHttp.sum()).append('\n')
-                .append("# HELP trinity_cluster_front_reads_total GET /v1/tasks/{id} this node's front took, by how it"
-                        + " reached the scheduler's pool: in this process, on the scheduler's link, or by HTTP\n")
-                .append("# TYPE trinity_cluster_front_reads_total counter\n")
-                .append("trinity_cluster_front_reads_total{node=\"").append(node.node()).append("\",via=\"local\"} ")
-                .append(readsLocal.sum()).append('\n')
-                .append("trinity_cluster_front_reads_total{node=\"").append(node.node()).append("\",via=\"link\"} ")
-                .append(readsLinked.sum()).append('\n')
-                .append("trinity_cluster_front_reads_total{node=\"").append(node.node()).append("\",via=\"http\"} ")
-                .append(readsByHttp.sum()).append('\n');
+                .append("trinity_cluster_links_open").append(n).append(' ').append(node.openLinks()).append('\n');
+        byWay(sb, "trinity_cluster_front_submits_total", "POST /v1/tasks", submitsLocal, submitsLinked, submitsByHttp);
+        byWay(sb, "trinity_cluster_front_reads_total", "GET /v1/tasks/{id}", readsLocal, readsLinked, readsByHttp);
         if (local != null) {
             var snap = local.pool().snapshot();
             sb.append("# HELP trinity_cluster_agents_possible agents the live nodes allow together (sum of --max-agents)\n")
@@ -454,6 +441,17 @@ final class Front implements AutoCloseable {
         x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
         x.sendResponseHeaders(200, b.length);
         x.getResponseBody().write(b);
+    }
+
+    /** One counter of calls this front took, by the way they reached the scheduler's pool. */
+    private void byWay(StringBuilder sb, String name, String call, LongAdder local, LongAdder link, LongAdder http) {
+        sb.append("# HELP ").append(name).append(' ').append(call).append(" this node's front took, by how it reached")
+                .append(" the scheduler's pool: in this process, on the scheduler's link, or by HTTP\n")
+                .append("# TYPE ").append(name).append(" counter\n");
+        for (var way : List.of(Map.entry("local", local), Map.entry("link", link), Map.entry("http", http))) {
+            sb.append(name).append("{node=\"").append(node.node()).append("\",via=\"").append(way.getKey()).append("\"} ")
+                    .append(way.getValue().sum()).append('\n');
+        }
     }
 
     private static void json(HttpExchange x, int status, Object body) throws IOException {

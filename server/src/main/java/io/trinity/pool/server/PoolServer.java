@@ -142,10 +142,18 @@ public final class PoolServer implements AutoCloseable {
      * @param origin the {@code X-Trinity-Origin} header (the node the call came in on), or null
      */
     public Answer submit(String authorization, String idempotencyKey, String origin, byte[] body) {
-        long began = System.nanoTime();
-        Answer a = answer(authorization, idempotencyKey, origin, body);
-        metrics.record("POST", "/v1/tasks", a.status(), System.nanoTime() - began);
-        return a;
+        return direct("POST", "/v1/tasks", headers -> {
+            Principal p = auth.authenticate(authorization, false);
+            if (draining.get()) {
+                throw Errors.draining();
+            }
+            if (body.length > maxBody) {
+                throw new ApiError(413, "the body is larger than the limit of " + maxBody + " bytes; send less", null);
+            }
+            TaskRoutes.Accepted a = tasks.submit(p, body, origin, idempotencyKey);
+            headers.put("Location", a.location());
+            return new Reply(a.status(), a.body());
+        });
     }
 
     /**
@@ -157,60 +165,51 @@ public final class PoolServer implements AutoCloseable {
      * @param id the path's id as sent (an id that is not a number is a 404, as on the route)
      */
     public Answer read(String authorization, String id, String wait) {
+        return direct("GET", "/v1/tasks/{id}",
+                headers -> new Reply(200, tasks.read(auth.authenticate(authorization, false), id, wait)));
+    }
+
+    /** What a direct call's handler answers when it does not throw. */
+    private record Reply(int status, Object json) {
+    }
+
+    /** A direct call's handler: it may add headers, and throws what the route's handler throws. */
+    private interface Handler {
+        Reply handle(Map<String, String> headers) throws Exception;
+    }
+
+    /**
+     * Runs a call made without HTTP as its route runs: a thrown refusal answered by
+     * {@link Errors#of} as the route's exception handlers answer it, a JSON body, and the request
+     * counted in {@code http.server.requests} under the route's template.
+     */
+    private Answer direct(String method, String route, Handler handler) {
         long began = System.nanoTime();
         Map<String, String> headers = new LinkedHashMap<>();
-        Object json;
         int status;
+        Object json;
         try {
-            Principal p = auth.authenticate(authorization, false);
-            json = tasks.read(p, id, wait);
-            status = 200;
+            Reply r = handler.handle(headers);
+            status = r.status();
+            json = r.json();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt(); // answered as the route answers it: a 500
             }
-            ApiError error = Errors.of(e, "GET /v1/tasks/{id} (relayed by a cluster node)");
+            ApiError error = Errors.of(e, method + " " + route + " (relayed by a cluster node)");
             headers.putAll(error.headers());
             status = error.status();
             json = error.body();
         }
-        Answer a = json(status, headers, json);
-        metrics.record("GET", "/v1/tasks/{id}", a.status(), System.nanoTime() - began);
-        return a;
-    }
-
-    private Answer json(int status, Map<String, String> headers, Object json) {
         headers.put("Content-Type", "application/json");
+        Answer a;
         try {
-            return new Answer(status, headers, mapper.writeValueAsBytes(json));
+            a = new Answer(status, headers, mapper.writeValueAsBytes(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("an answer did not turn into JSON", e);
+            throw new IllegalStateException("the answer to " + method + " " + route + " did not turn into JSON", e);
         }
-    }
-
-    private Answer answer(String authorization, String idempotencyKey, String origin, byte[] body) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        Object json;
-        int status;
-        try {
-            Principal p = auth.authenticate(authorization, false);
-            if (draining.get()) {
-                throw Errors.draining();
-            }
-            if (body.length > maxBody) {
-                throw new ApiError(413, "the body is larger than the limit of " + maxBody + " bytes; send less", null);
-            }
-            TaskRoutes.Accepted a = tasks.submit(p, body, origin, idempotencyKey);
-            headers.put("Location", a.location());
-            status = a.status();
-            json = a.body();
-        } catch (Exception e) {
-            ApiError error = Errors.of(e, "POST /v1/tasks (relayed by a cluster node)");
-            headers.putAll(error.headers());
-            status = error.status();
-            json = error.body();
-        }
-        return json(status, headers, json);
+        metrics.record(method, route, a.status(), System.nanoTime() - began);
+        return a;
     }
 
     /** The HTTP app, for tests that compare its routes with the OpenAPI document. */
