@@ -84,7 +84,7 @@ public final class Engine implements AgentPool {
     private final long wallAtStartMillis;
     private final long clockAtStartNanos;
     /** Tasks not yet final whose end is not yet durable, by id and by tenant + idempotency key. */
-    private final Map<Long, TaskRecord> liveById = new ConcurrentHashMap<>();
+    private final LiveIndex liveById;
     private final Map<String, TaskRecord> liveByKey = new ConcurrentHashMap<>();
     private final AgentThreads ownedAgentExecutor;
     private final ExecutorService ownedLoopExecutor;
@@ -116,6 +116,7 @@ public final class Engine implements AgentPool {
                   Executor agentExecutor, Executor loopExecutor, Executor callbackExecutor, boolean deterministic,
                   Journal journal, java.util.function.IntSupplier agentLimit) {
         this.config = config;
+        this.liveById = new LiveIndex(config.queueCapacity() + config.maxAgents());
         this.agentLimit = agentLimit;
         this.types = types;
         this.clock = clock;
@@ -324,7 +325,7 @@ public final class Engine implements AgentPool {
             }
             record.idempotencyIndex = idemKey;
         }
-        liveById.put(record.key, record);
+        liveById.put(record);
         if (fresh != null) {
             fresh.add(record);
         }
@@ -380,7 +381,7 @@ public final class Engine implements AgentPool {
 
     /** Drops a task from the lookups (its end is durable, or it was never accepted). */
     void forget(TaskRecord r) {
-        liveById.remove(r.key, r);
+        liveById.remove(r);
         if (r.idempotencyIndex != null) {
             liveByKey.remove(r.idempotencyIndex, r);
         }
@@ -388,7 +389,7 @@ public final class Engine implements AgentPool {
 
     /** Registers a task recovered from the journal in the lookups. */
     void remember(TaskRecord r) {
-        liveById.put(r.key, r);
+        liveById.put(r);
         r.task.idempotencyKey().ifPresent(k -> {
             r.idempotencyIndex = r.tenant() + '\u0000' + k;
             liveByKey.put(r.idempotencyIndex, r);

@@ -19,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
 
     final long id;
-    /** The id boxed once: the key of the engine's live-task index, put and removed with the same object. */
-    final Long key;
     final Task task;
     /** The agent type that runs it: the task's type, or generic when that type is unknown. */
     final String lane;
@@ -83,7 +81,6 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
     TaskRecord(Engine engine, long id, Task task, String lane, long now) {
         this.engine = engine;
         this.id = id;
-        this.key = id;
         this.task = task;
         this.lane = lane;
         this.submittedNanos = now;
