@@ -98,17 +98,21 @@ public final class TaskQueue<E extends QueuedTask> {
     }
 
     private void add(E task) {
-        if (entries.containsKey(task)) {
+        Entry<E> entry = new Entry<>(task, key(task.enqueuedNanos(), task.priority(), agingStepNanos));
+        if (entries.putIfAbsent(task, entry) != null) { // one lookup: a task is added on every submit
             throw new IllegalStateException("task is already queued: " + task);
         }
-        Entry<E> entry = new Entry<>(task, key(task.enqueuedNanos(), task.priority(), agingStepNanos));
         FairLane<E> l = lane(task.lane());
         if (l == null) {
             l = new FairLane<>(weights, credit);
             lanes.put(task.lane(), l);
         }
-        l.add(entry);
-        entries.put(task, entry);
+        try {
+            l.add(entry);
+        } catch (RuntimeException e) { // a tenant's weight refused: the task is not queued at all
+            entries.remove(task);
+            throw e;
+        }
     }
 
     /** The lane, or null; a dispatch asks for the same lane several times, with the same String. */

@@ -65,5 +65,40 @@ class AdmissionTest {
         a.release(limited, second.permit());
         assertThat(a.depth()).isZero();
         assertThat(a.tenantsTracked()).isZero();
+        assertThat(a.entriesKept()).as("idle entries are swept as new tenants come").isLessThanOrEqualTo(Admission.IDLE_KEPT);
+    }
+
+    @Test
+    void anIdleTenantKeepsItsEntryAndItsWeightCountsOnlyWhileItHoldsPermits() {
+        Admission a = new Admission(4);
+        TenantConfig heavy = TenantConfig.of("heavy").withWeight(3);
+        a.release(heavy, a.admit(heavy).permit()); // heavy is idle now: its weight must not count
+        for (int i = 0; i < 4; i++) {
+            assertThat(a.admit(LOUD).verdict()).isEqualTo(Verdict.IN);
+        }
+        assertThat(a.entriesKept()).isEqualTo(2);
+        assertThat(a.tenantsTracked()).isEqualTo(1);
+        Admission.Decision quiet = a.admit(QUIET);
+        assertThat(quiet.share()).as("loud and quiet hold permits: weight 2, heavy's 3 left out").isEqualTo(2.0);
+        // heavy comes back on its kept entry, and counts again
+        Admission.Decision back = a.admit(heavy);
+        assertThat(back.verdict()).isEqualTo(Verdict.IN_OVER_CAPACITY);
+        assertThat(back.share()).isEqualTo(4 * 3 / 5.0);
+        assertThat(a.entriesKept()).isEqualTo(3);
+    }
+
+    @Test
+    void aSweepRetiresOnlyIdleEntriesAndATenantStillHoldingPermitsKeepsCounting() {
+        Admission a = new Admission(10_000);
+        Admission.Decision held = a.admit(LOUD);
+        for (int i = 0; i < 3 * Admission.IDLE_KEPT; i++) {
+            TenantConfig once = TenantConfig.of("once-" + i);
+            a.release(once, a.admit(once).permit());
+            assertThat(a.entriesKept()).isLessThanOrEqualTo(Admission.IDLE_KEPT);
+        }
+        assertThat(a.tenantsTracked()).isEqualTo(1);
+        assertThat(a.admit(LOUD).held()).as("loud's count survived the sweeps").isEqualTo(1);
+        a.release(LOUD, held.permit());
+        assertThat(a.depth()).isEqualTo(1);
     }
 }

@@ -50,6 +50,7 @@ class TenantMemoryTest {
         assertThat(pool.governor.tenantsTracked()).as("running counts and reservations left").isZero();
         assertThat(peakGoverned).as("at most one entry per running task").isLessThanOrEqualTo(4);
         assertThat(pool.admission.tenantsTracked()).as("queue permits per tenant left").isZero();
+        assertThat(pool.admission.entriesKept()).as("idle tenant entries kept").isLessThanOrEqualTo(Admission.IDLE_KEPT);
         assertThat(pool.shedder.tenantsTracked()).isZero();
     }
 }

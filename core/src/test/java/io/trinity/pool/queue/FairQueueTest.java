@@ -36,6 +36,25 @@ class FairQueueTest {
     }
 
     @Test
+    void aTaskRefusedForItsTenantsWeightIsNotQueuedAndATaskIsQueuedOnce() {
+        TaskQueue<Item> q = new TaskQueue<>(100, 1000, t -> t.equals("bad") ? 0 : 1, 0);
+        Item bad = item("bad", 0, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.offer(bad))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenant 'bad'");
+        assertThat(q.contains(bad)).isFalse();
+        assertThat(q.size()).isZero();
+        assertThat(q.remove(bad)).isFalse();
+        Item good = item("a", 0, 1);
+        q.offer(good);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.requeue(good))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already queued");
+        assertThat(q.size()).isEqualTo(1);
+        assertThat(q.size("l")).isEqualTo(1);
+        assertThat(q.poll("l")).isEqualTo(good);
+        assertThat(q.poll("l")).isNull();
+    }
+
+    @Test
     void priorityAndAgingStillOrderTasksWithinATenant() {
         TaskQueue<Item> q = new TaskQueue<>(100, 1000, t -> 1, 0);
         Item low = item("a", 0, 0);
