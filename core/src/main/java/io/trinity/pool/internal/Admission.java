@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * tenant. A tenant's entry stays when its count returns to 0, so a tenant whose queue empties
  * between its tasks (the common case when agents keep up) reuses it: retiring the entry at 0
  * made every such submit create one and put it in the map, 29% of the submitting thread's time
- * in a no-op dispatch benchmark. Idle entries are swept when a new tenant's entry would bring
- * the map to {@link #sweepAt} (at least {@link #IDLE_KEPT}, and twice the entries the last
- * sweep left), so the map holds the tenants with tasks waiting now plus a bounded number of
+ * in a no-op dispatch benchmark. Idle entries are swept by the admit of a tenant without an
+ * entry once the map holds {@link #sweepAt} entries (at least {@link #IDLE_KEPT}, and twice the
+ * entries the last sweep left), so the map holds the tenants with tasks waiting now plus a bounded number of
  * idle ones, whatever the number of tenants ever seen, at an amortized O(1) per new entry.
  *
  * <p><b>Fair share of a full queue.</b> A tenant's weighted share is
@@ -57,7 +57,7 @@ final class Admission {
     private final int capacity;
     private final AtomicInteger permits = new AtomicInteger();
     private final ConcurrentHashMap<String, Held> byTenant = new ConcurrentHashMap<>();
-    /** Sum of the weights of the tenants in {@link #byTenant}. */
+    /** Sum of the weights of the tenants holding permits (idle entries in {@link #byTenant} do not count). */
     private final DoubleAdder activeWeight = new DoubleAdder();
 
     /**
@@ -203,5 +203,10 @@ final class Admission {
     /** Tenant entries kept, idle ones included: at most about {@link #sweepAt}. For tests. */
     int entriesKept() {
         return byTenant.size();
+    }
+
+    /** The summed weight of the tenants holding permits. For tests. */
+    double activeWeight() {
+        return activeWeight.sum();
     }
 }

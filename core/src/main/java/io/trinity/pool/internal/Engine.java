@@ -116,7 +116,7 @@ public final class Engine implements AgentPool {
                   Executor agentExecutor, Executor loopExecutor, Executor callbackExecutor, boolean deterministic,
                   Journal journal, java.util.function.IntSupplier agentLimit) {
         this.config = config;
-        this.liveById = new LiveIndex(config.queueCapacity() + config.maxAgents());
+        this.liveById = new LiveIndex((long) config.queueCapacity() + config.maxAgents());
         this.agentLimit = agentLimit;
         this.types = types;
         this.clock = clock;

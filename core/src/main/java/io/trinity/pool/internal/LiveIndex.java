@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The engine's index of tasks not yet final by id, read by {@link Engine#task(long)} from any
- * thread, written by {@code submit} (put) and by the loop (remove, once a task's end is durable).
+ * thread, written by {@code submit} (put, on the submitting threads) and once per task by the
+ * thread that delivers its end (remove: the loop, the callback executor after a journal write,
+ * or the submitting thread when the journal refused the task).
  *
  * <p>Why our own and not a {@link ConcurrentHashMap}: with one put on the submitting thread and
  * one remove on the loop per task, the map's shared size counter and its bins moved between the
@@ -13,9 +15,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code DispatchBench}, least-loaded, 1 submitter, three alternating rounds each: 404–410 k
  * tasks/s with the map, 464–468 k without any index). Ids come from one counter, so the tasks
  * alive at once hold a narrow band of ids: a ring of slots indexed by the id's low bits holds
- * all of them unless one outlives {@code size} newer ids, with no counter and no boxing. Such a
- * long-lived task (a slow one, a retry waiting its backoff, a task recovered from the journal)
- * whose slot is taken goes to an overflow map instead; a task never moves once put.
+ * all of them unless one outlives {@code size} newer ids, with no counter and no boxing. When
+ * such a long-lived task (a slow one, a retry waiting its backoff, a task recovered from the
+ * journal) still holds a slot, the newer task that maps to it goes to an overflow map instead; a
+ * task never moves once put.
  *
  * <p>Consecutive ids land 16 slots apart (their low bits rotated), so the submitting thread
  * writing a new id and the loop clearing one a few ids older do not share a cache line.
@@ -33,8 +36,8 @@ final class LiveIndex {
     private final ConcurrentHashMap<Long, TaskRecord> overflow = new ConcurrentHashMap<>();
 
     /** @param expectedLive about how many tasks are alive at once (queued, running, ending); sizes the ring */
-    LiveIndex(int expectedLive) {
-        long wanted = Math.max(MIN_SLOTS, 2L * Math.max(0, expectedLive));
+    LiveIndex(long expectedLive) {
+        long wanted = Math.max(MIN_SLOTS, 2 * Math.min(MAX_SLOTS, Math.max(0, expectedLive)));
         int slots = (int) Math.min(MAX_SLOTS, Long.highestOneBit(wanted - 1) << 1);
         this.ring = new AtomicReferenceArray<>(slots);
         this.bits = Integer.numberOfTrailingZeros(slots);
@@ -58,8 +61,7 @@ final class LiveIndex {
     /** Removes this task (no other with its id). */
     void remove(TaskRecord r) {
         int i = slot(r.id);
-        if (ring.get(i) == r) {
-            ring.set(i, null); // only its own remove clears a slot that holds it
+        if (ring.compareAndSet(i, r, null)) { // a CAS, not a set: a repeated remove never clears a newer task
             return;
         }
         overflow.remove(r.id, r);

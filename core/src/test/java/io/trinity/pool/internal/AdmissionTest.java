@@ -47,7 +47,7 @@ class AdmissionTest {
     }
 
     @Test
-    void countsAreReleasedAndTenantsForgottenAtZero() {
+    void countsAreReleasedAndIdleTenantsAreSwept() {
         Admission a = new Admission(5);
         TenantConfig limited = TenantConfig.of("limited").withMaxQueued(2);
         Admission.Decision first = a.admit(limited);
@@ -85,6 +85,62 @@ class AdmissionTest {
         assertThat(back.verdict()).isEqualTo(Verdict.IN_OVER_CAPACITY);
         assertThat(back.share()).isEqualTo(4 * 3 / 5.0);
         assertThat(a.entriesKept()).isEqualTo(3);
+    }
+
+    /**
+     * Tenants taking and giving back permits on three threads while a fourth brings a new tenant
+     * per admit (a sweep every few hundred): a tenant's limit holds at every step (its count is
+     * never lost to a sweep nor split over two entries), and at the end nothing is held and the
+     * summed weight is back to exactly 0.
+     */
+    @Test
+    void sweepsRacingTakesAndReleasesLoseNoCountAndNoWeight() throws Exception {
+        Admission a = new Admission(1_000_000);
+        int rounds = 20_000;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            TenantConfig own = TenantConfig.of("own-" + t).withMaxQueued(2);
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        Admission.Decision first = a.admit(own);
+                        Admission.Decision second = a.admit(own);
+                        Admission.Decision third = a.admit(own);
+                        if (first.verdict() != Verdict.IN || second.verdict() != Verdict.IN
+                                || third.verdict() != Verdict.TENANT_LIMIT) {
+                            throw new AssertionError("round " + i + " of " + own.name() + ": " + first.verdict() + ", "
+                                    + second.verdict() + ", " + third.verdict());
+                        }
+                        a.release(own, first.permit());
+                        a.release(own, second.permit());
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        threads.add(Thread.ofPlatform().start(() -> {
+            try {
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                    TenantConfig once = TenantConfig.of("once-" + i).withWeight(2);
+                    a.release(once, a.admit(once).permit());
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }));
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(a.depth()).isZero();
+        assertThat(a.tenantsTracked()).isZero();
+        assertThat(a.activeWeight()).isZero();
+        assertThat(a.entriesKept()).isLessThanOrEqualTo(Admission.IDLE_KEPT + 4);
     }
 
     @Test

@@ -31,10 +31,13 @@ class LiveIndexTest {
         assertThat(new LiveIndex(1_040).slots()).isEqualTo(4_096); // 2 x 1,040 rounded up to a power of two
         assertThat(new LiveIndex(2_048).slots()).isEqualTo(4_096);
         assertThat(new LiveIndex(Integer.MAX_VALUE).slots()).isEqualTo(LiveIndex.MAX_SLOTS);
+        assertThat(new LiveIndex((long) Integer.MAX_VALUE + 16).slots()).isEqualTo(LiveIndex.MAX_SLOTS);
+        assertThat(new LiveIndex(Long.MAX_VALUE).slots()).isEqualTo(LiveIndex.MAX_SLOTS);
+        assertThat(new LiveIndex(-5).slots()).isEqualTo(LiveIndex.MIN_SLOTS);
     }
 
     @Test
-    void aTaskOutlivingAFullTurnOfIdsGoesToTheOverflowAndEachIsFoundByItsOwnId() {
+    void aTaskWhoseSlotAnOlderTaskStillHoldsGoesToTheOverflowAndEachIsFoundByItsOwnId() {
         LiveIndex index = new LiveIndex(0);
         long n = index.slots();
         TaskRecord old = record(7);
@@ -74,6 +77,12 @@ class LiveIndexTest {
         index.remove(record(3)); // another record with the same id (never put)
         index.remove(record(3 + index.slots()));
         assertThat(index.get(3)).isSameAs(a);
+        index.remove(a);
+        TaskRecord newer = record(3 + index.slots()); // takes the slot a left
+        index.put(newer);
+        index.remove(a); // a repeated remove of the older task
+        assertThat(index.get(3 + index.slots())).isSameAs(newer);
+        assertThat(index.overflowed()).isZero();
     }
 
     /** Any sequence of puts and removes leaves the index answering as a plain map of the live tasks. */

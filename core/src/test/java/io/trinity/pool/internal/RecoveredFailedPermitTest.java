@@ -47,6 +47,6 @@ class RecoveredFailedPermitTest {
         Engine second = (Engine) start(new VirtualClock());
         assertThat(second.task(once.id()).orElseThrow().state()).isEqualTo(TaskState.FAILED);
         assertThat(second.admission.depth()).as("queue permits held with nothing queued").isZero();
-        assertThat(second.admission.tenantsTracked()).as("tenant entries left").isZero();
+        assertThat(second.admission.tenantsTracked()).as("tenants holding permits").isZero();
     }
 }
