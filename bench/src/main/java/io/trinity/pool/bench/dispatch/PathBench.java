@@ -8,6 +8,8 @@ import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskState;
 import io.trinity.pool.agent.Agent;
+import io.trinity.pool.agent.AgentState;
+import io.trinity.pool.balance.Balancers;
 import io.trinity.pool.time.VirtualClock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -55,12 +57,14 @@ public class PathBench {
         Agent agent = ctx -> Payload.EMPTY;
         pool = AgentPool.builder().config(config).register("bench", init -> agent).deterministic(clock).build();
         clock.advance(Duration.ofSeconds(5)); // the warm pool's spawns complete
-        int ready = pool.snapshot().agents().size();
+        long ready = pool.snapshot().agents().stream()
+                .filter(a -> a.state() == AgentState.READY || a.state() == AgentState.IDLE).count();
         if (ready != 16) {
-            throw new IllegalStateException("expected 16 warm agents after 5 s of virtual time, found " + ready);
+            throw new IllegalStateException("expected 16 agents READY or IDLE after 5 s of virtual time, found " + ready
+                    + "; the warm pool did not start");
         }
         // affinity needs keys to be exercised: 64 keys in turn, as DispatchBench picks 64 at random
-        tasks = new Task[balancer.equals("affinity") ? 64 : 1];
+        tasks = new Task[Balancers.AFFINITY.equals(balancer) ? 64 : 1];
         for (int i = 0; i < tasks.length; i++) {
             Task.Builder tb = Task.builder("bench").balancer(balancer);
             tasks[i] = tasks.length == 1 ? tb.build() : tb.affinity("key-" + i).build();
