@@ -23,6 +23,15 @@ import java.util.TreeSet;
  * share; its future fails with a {@link io.trinity.pool.TaskFailedException} caused by a
  * {@link QueueFullException}; the log gets {@code task.reject} (reason {@code shed}) and
  * {@code task.end} (outcome {@code cancelled}, no agent). Loop only.
+ *
+ * <p><b>Listed lazily.</b> The view is read only when a task must be shed, and most tasks give
+ * their permit back before that ever happens (in a pool that keeps up, in the very pass that
+ * queued them). So an admitted task first joins one arrival-ordered {@link #pending} list, O(1)
+ * and without allocation; only a shed lists the pending tasks under their tenants, in arrival
+ * order, before it chooses. Each task is listed at most once, so the cost per task stays
+ * O(log t), and a task that starts unlisted never touches the per-tenant view at all: listing
+ * every task at once cost a holder, a map entry and a tree entry (112 bytes) for each task that
+ * arrived at an idle tenant (PathBench, least-loaded, {@code -prof gc}).
  */
 final class Shedder {
 
@@ -86,6 +95,8 @@ final class Shedder {
     private final Engine engine;
     private final PoolConfig config;
     private final Map<String, Holder> byTenant = new HashMap<>();
+    /** Admitted tasks not yet listed under their tenant, oldest first (not in byTenant or fattest). */
+    private final Holder pending = new Holder("(pending)", 1);
     /** Holders by load; a holder is taken out before its task count changes. */
     private final TreeSet<Holder> fattest = new TreeSet<>(FATTEST_FIRST);
     private double totalWeight;
@@ -97,8 +108,8 @@ final class Shedder {
 
     /** After the loop accepted a task: it joins the view; one let in over a full queue makes room. */
     void admitted(TaskRecord r) {
-        if (r.holdsPermit && engine.state.queue.contains(r)) {
-            queued(r);
+        if (r.holdsPermit && r.shedHolder == null && engine.state.queue.contains(r)) {
+            pending.add(r);
         }
         if (r.overCapacity) {
             r.overCapacity = false;
@@ -108,10 +119,16 @@ final class Shedder {
         }
     }
 
-    private void queued(TaskRecord r) {
-        if (r.shedHolder != null) {
-            return; // already listed
+    /** Lists every pending task under its tenant, oldest first, so each holder stays in arrival order. */
+    private void listPending() {
+        TaskRecord r;
+        while ((r = pending.oldest) != null) {
+            pending.remove(r);
+            listed(r);
         }
+    }
+
+    private void listed(TaskRecord r) {
         Holder h = byTenant.get(r.tenant());
         if (h == null) {
             h = new Holder(r.tenant(), config.tenant(r.tenant()).weight());
@@ -131,6 +148,10 @@ final class Shedder {
     void left(TaskRecord r) {
         Holder h = r.shedHolder;
         if (h == null) {
+            return;
+        }
+        if (h == pending) {
+            pending.remove(r); // never listed: nothing else to update
             return;
         }
         if (fattest.size() == 1) {
@@ -157,6 +178,7 @@ final class Shedder {
      * itself) goes: a tie never turns a waiting task away for one just like it.
      */
     private void shed(TaskRecord arriving) {
+        listPending();
         if (fattest.isEmpty()) {
             return; // every waiting task left the queue meanwhile: it is back within its capacity
         }
@@ -191,8 +213,9 @@ final class Shedder {
         return String.format(Locale.ROOT, "%.1f", share);
     }
 
-    /** Tenants holding permits. For tests and diagnostics. */
+    /** Tenants holding permits (lists the pending tasks first). For tests and diagnostics. */
     int tenantsTracked() {
+        listPending();
         return byTenant.size();
     }
 }
