@@ -48,8 +48,15 @@ final class Governor {
     final ResourcePacer pacer;
     final Ledger ledger;
     private final Prices prices;
-    /** Running attempts per tenant; a tenant leaves the map when its count returns to 0. */
+    /**
+     * Running attempts per tenant. A tenant leaves the map when its count returns to 0, except the
+     * one that did so last ({@link #idleTenant}), which stays at 0: in a pool that keeps up, a
+     * tenant's count goes 0, 1, 0 with every task, and removing and re-adding its entry cost a map
+     * node and a counter per task. So the map holds the tenants with running work plus one.
+     */
     private final Map<String, int[]> runningByTenant = new HashMap<>();
+    /** The one tenant kept in {@link #runningByTenant} at 0, or null. */
+    private String idleTenant;
     /** Estimates (tokens, cost) of each tenant's running attempts, for the budget check; dropped with the last one. */
     private final Map<String, double[]> reserved = new HashMap<>();
     /**
@@ -232,8 +239,8 @@ final class Governor {
         int[] n = runningByTenant.get(r.tenant());
         if (n == null) {
             runningByTenant.put(r.tenant(), new int[] {1});
-        } else {
-            n[0]++;
+        } else if (n[0]++ == 0) {
+            idleTenant = null; // the kept idle tenant runs again
         }
         if (!r.resources.isEmpty()) {
             List<ResourcePacer.Grant> grants = new ArrayList<>(r.resources.size());
@@ -284,7 +291,10 @@ final class Governor {
         int[] n = runningByTenant.get(tenant);
         boolean last = --n[0] == 0;
         if (last) {
-            runningByTenant.remove(tenant);
+            if (idleTenant != null) {
+                runningByTenant.remove(idleTenant); // at most one idle tenant is kept
+            }
+            idleTenant = tenant;
         }
         // most attempts report nothing and hold no grant: no map to build for them
         Map<String, Long> used = a.usage().isEmpty() && r.grants.isEmpty() ? Map.of() : new HashMap<>(a.usage());
@@ -368,11 +378,23 @@ final class Governor {
         return n == null ? 0 : n[0];
     }
 
-    /** Tenants with an entry in the per-tenant running maps. For tests and diagnostics. */
+    /**
+     * Tenants with running work or a reservation in the per-tenant maps (the one idle tenant kept
+     * at 0 is not counted). For tests and diagnostics.
+     */
     int tenantsTracked() {
-        java.util.Set<String> all = new java.util.HashSet<>(runningByTenant.keySet());
-        all.addAll(reserved.keySet());
+        java.util.Set<String> all = new java.util.HashSet<>(reserved.keySet());
+        runningByTenant.forEach((tenant, n) -> {
+            if (n[0] > 0) {
+                all.add(tenant);
+            }
+        });
         return all.size();
+    }
+
+    /** Entries in the running-count map, the kept idle tenant included. For tests. */
+    int runningEntries() {
+        return runningByTenant.size();
     }
 
     // ---- provider refusals ------------------------------------------------------------------

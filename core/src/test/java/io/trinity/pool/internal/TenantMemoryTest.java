@@ -36,11 +36,13 @@ class TenantMemoryTest {
         int tenants = 20_000;
         List<TaskHandle> handles = new ArrayList<>();
         int peakGoverned = 0;
+        int peakEntries = 0;
         for (int i = 0; i < tenants; i++) {
             handles.add(pool.submit(Task.builder("work").tenant("tenant-" + i).build()));
             if (i % 20 == 19) {
                 clock.advance(Duration.ofSeconds(1)); // 20 tasks a second on 4 agents of 200 ms
                 peakGoverned = Math.max(peakGoverned, pool.governor.tenantsTracked());
+                peakEntries = Math.max(peakEntries, pool.governor.runningEntries());
             }
         }
         clock.advance(Duration.ofSeconds(10));
@@ -48,7 +50,9 @@ class TenantMemoryTest {
         assertThat(pool.loopFailures()).isZero();
         assertThat(pool.state.queue.flowCount()).as("fair-queue flows kept").isLessThanOrEqualTo(256);
         assertThat(pool.governor.tenantsTracked()).as("running counts and reservations left").isZero();
+        assertThat(pool.governor.runningEntries()).as("only the last idle tenant's count is kept").isEqualTo(1);
         assertThat(peakGoverned).as("at most one entry per running task").isLessThanOrEqualTo(4);
+        assertThat(peakEntries).as("running tenants plus the one kept idle").isLessThanOrEqualTo(5);
         assertThat(pool.admission.tenantsTracked()).as("queue permits per tenant left").isZero();
         assertThat(pool.admission.entriesKept()).as("idle tenant entries kept").isLessThanOrEqualTo(Admission.IDLE_KEPT);
         assertThat(pool.shedder.tenantsTracked()).isZero();
