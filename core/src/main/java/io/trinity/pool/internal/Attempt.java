@@ -29,8 +29,9 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
     private final PoolClock clock;
 
     volatile long lastProgressNanos;
-    volatile double progress = -1;
-    volatile double quality = Double.NaN;
+    /** -1 until the agent reports progress; its first value is a plain write (see the constructor). */
+    volatile double progress;
+    volatile double quality;
     volatile boolean cancelled;
     /** The thread running the agent's code, set and cleared under the cancel lock (see {@link #cancelWork}). */
     private Thread thread;
@@ -49,11 +50,17 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
 
     private static final VarHandle POSTED;
     private static final VarHandle RAN;
+    private static final VarHandle LAST_PROGRESS;
+    private static final VarHandle PROGRESS;
+    private static final VarHandle QUALITY;
 
     static {
         try {
             POSTED = MethodHandles.lookup().findVarHandle(Attempt.class, "posted", int.class);
             RAN = MethodHandles.lookup().findVarHandle(Attempt.class, "ran", int.class);
+            LAST_PROGRESS = MethodHandles.lookup().findVarHandle(Attempt.class, "lastProgressNanos", long.class);
+            PROGRESS = MethodHandles.lookup().findVarHandle(Attempt.class, "progress", double.class);
+            QUALITY = MethodHandles.lookup().findVarHandle(Attempt.class, "quality", double.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,8 +93,14 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
         this.slot = slot;
         this.number = number;
         this.startNanos = now;
-        this.lastProgressNanos = now;
         this.balancer = balancer;
+        // Plain first values, not volatile writes: each volatile write is a store fence, and on
+        // the loop these three made it wait for its earlier stores to other cores' lines (14% of
+        // Dispatcher.start's samples, docs/benchmarks-history.md). The attempt reaches its agent
+        // thread through a compare-and-set or an unpark, which publishes them.
+        LAST_PROGRESS.set(this, now);
+        PROGRESS.set(this, -1.0);
+        QUALITY.set(this, Double.NaN);
     }
 
     /**

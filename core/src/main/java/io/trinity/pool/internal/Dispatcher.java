@@ -164,7 +164,9 @@ final class Dispatcher {
             // tasks that may start and wait only for an agent: the next end will dispatch one
             waitingForAgents |= ts.free.isEmpty() && s.queue.size(ts.name) > ts.held;
         }
-        backlog = waitingForAgents;
+        if (backlog != waitingForAgents) {
+            backlog = waitingForAgents; // only on a change: a volatile write is a store fence
+        }
         pass.done();
         holds.done();
         engine.lifecycle.planSpawns();
@@ -396,10 +398,10 @@ final class Dispatcher {
     private void start(TaskRecord r, AgentSlot slot, String balancerName) {
         long now = engine.clock.nanoTime();
         engine.releasePermit(r);
-        r.attempts++;
+        r.countAttempt();
         Attempt a = new Attempt(engine, engine.clock, r, slot, r.attempts, now, balancerName);
         r.current = a;
-        r.state = TaskState.RUNNING;
+        r.publishState(TaskState.RUNNING);
         s.running++;
         engine.attemptsRunning(s.running);
         TypeState ts = s.type(slot.type());
@@ -840,7 +842,7 @@ final class Dispatcher {
         if (r.state.isFinal()) {
             throw new IllegalStateException("task " + r.id + " would end twice: " + r.state + " then " + state);
         }
-        r.state = state;
+        r.publishState(state);
         s.live.remove(r);
         s.countFinal(state);
         engine.complete(r, state, value, cause);

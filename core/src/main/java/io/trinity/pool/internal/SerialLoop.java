@@ -40,7 +40,27 @@ final class SerialLoop {
     private final LoopCommand afterBatch;
     private final Runnable drainTask = this::drain;
     private final boolean callerRuns;
+    /**
+     * The thread holding the loop, or null. Read by any thread only to ask "is it me?"; written by
+     * the holder alone, with opaque writes ({@link #holder}): a thread always sees its own last
+     * write, and a volatile write's store fence, twice per pass, bought nothing (the counter's
+     * atomic release orders the handover).
+     */
     private volatile Thread drainingThread;
+    private static final java.lang.invoke.VarHandle DRAINING_THREAD;
+
+    static {
+        try {
+            DRAINING_THREAD = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(SerialLoop.class, "drainingThread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void holder(Thread t) {
+        DRAINING_THREAD.setOpaque(this, t);
+    }
 
     SerialLoop(Executor executor, Runnable afterBatch) {
         this(executor, afterBatch, false);
@@ -114,7 +134,7 @@ final class SerialLoop {
      */
     private boolean passes(int most) {
         Thread self = Thread.currentThread();
-        drainingThread = self;
+        holder(self);
         int missed = 1;
         for (int pass = 0; pass < most; pass++) {
             drainCommands();
@@ -123,14 +143,14 @@ final class SerialLoop {
                 continue;
             }
             // cleared before the release: once released, the next holder sets its own thread
-            drainingThread = null;
+            holder(null);
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
                 return true;
             }
-            drainingThread = self;
+            holder(self);
         }
-        drainingThread = null; // still held: the executor's drain sets its own
+        holder(null); // still held: the executor's drain sets its own
         return false;
     }
 

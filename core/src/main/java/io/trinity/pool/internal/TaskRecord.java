@@ -6,8 +6,10 @@ import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskState;
 import io.trinity.pool.queue.QueuedTask;
 import io.trinity.pool.time.PoolClock;
-import java.util.ArrayList;
 import io.trinity.pool.limit.ResourcePacer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +17,19 @@ import java.util.concurrent.CompletableFuture;
 /**
  * An accepted task as the loop tracks it, and the handle its submitter holds. Fields are
  * written on the loop; the few read by other threads are volatile.
+ *
+ * <p><b>No store fence per write.</b> Those volatile fields get their first values by plain
+ * writes and their per-task changes ({@link #publishState}, {@link #countAttempt}) by release
+ * writes. A volatile write makes the writing core wait until its earlier stores are visible;
+ * on a busy pool those are stores to lines other cores hold, so each fence waited for cache
+ * misses: the record's initial writes took 26% of {@code Engine.admit}'s samples on the
+ * submitting thread, and the loop's writes of {@code state} another fence per dispatch and per
+ * end (perf samples placed in the compiled code, docs/benchmarks-history.md). Nothing needs
+ * those fences. The record reaches the loop through the command queue's exchange, a full fence.
+ * The loop is the only writer after that, and a reader that sees a release write also sees
+ * everything written before it. A thread that gets the handle through a data race may still
+ * see the fields' defaults, so the getters map them ({@code null} is {@code QUEUED}, with no
+ * reasons).
  */
 final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
 
@@ -26,9 +41,25 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
     final CompletableFuture<Payload> future = new CompletableFuture<>();
     private final Engine engine;
 
-    volatile TaskState state = TaskState.QUEUED;
+    /** Null only before the constructor's plain write is visible: read through {@link #state()} off the loop. */
+    volatile TaskState state;
     volatile int attempts;
-    private volatile List<String> reasons = List.of();
+    private volatile List<String> reasons;
+
+    private static final VarHandle STATE;
+    private static final VarHandle ATTEMPTS;
+    private static final VarHandle REASONS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TaskRecord.class, "state", TaskState.class);
+            ATTEMPTS = l.findVarHandle(TaskRecord.class, "attempts", int.class);
+            REASONS = l.findVarHandle(TaskRecord.class, "reasons", List.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     long enqueuedNanos;
     long sequence;
     /** Holds one of the queue's capacity permits until it first leaves the queue. */
@@ -85,6 +116,18 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
         this.lane = lane;
         this.submittedNanos = now;
         this.enqueuedNanos = now;
+        STATE.set(this, TaskState.QUEUED); // plain: see the class javadoc
+        REASONS.set(this, List.of());
+    }
+
+    /** Loop: the task's new state, by a release write (see the class javadoc). */
+    void publishState(TaskState s) {
+        STATE.setRelease(this, s);
+    }
+
+    /** Loop: one more attempt started, by a release write (see the class javadoc). */
+    void countAttempt() {
+        ATTEMPTS.setRelease(this, attempts + 1);
     }
 
     /**
@@ -120,7 +163,7 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
     }
 
     void addReason(String reason) {
-        List<String> copy = new ArrayList<>(reasons);
+        List<String> copy = new ArrayList<>(failureReasons());
         copy.add(reason);
         reasons = List.copyOf(copy);
     }
@@ -180,9 +223,15 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
             return cancelled;
         }
     }
-    @Override public TaskState state() { return state; }
+    @Override public TaskState state() {
+        TaskState s = state;
+        return s == null ? TaskState.QUEUED : s;
+    }
     @Override public int attempts() { return attempts; }
-    @Override public List<String> failureReasons() { return reasons; }
+    @Override public List<String> failureReasons() {
+        List<String> r = reasons;
+        return r == null ? List.of() : r;
+    }
 
     @Override
     public void cancel() {
@@ -211,6 +260,6 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
 
     @Override
     public String toString() {
-        return "task " + id + " (" + task.type() + ", " + state + ")";
+        return "task " + id + " (" + task.type() + ", " + state() + ")";
     }
 }
