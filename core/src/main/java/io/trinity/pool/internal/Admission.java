@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * refused at once, as before. A flood therefore costs the flooder its own newest tasks, never
  * a quiet tenant's. The counters are updated one by one, not as a snapshot, so a decision
  * taken during concurrent submits may be off by those submits; the loop's shed decision uses
- * its own exact view.
+ * its own exact view. One case is exact whatever the interleaving: a tenant alone in the queue
+ * is never let in over its capacity, so it never has an accepted task shed (a count is taken
+ * before its permit and given back after it, so the tenant's count now covers every permit).
  */
 final class Admission {
 
@@ -81,13 +83,31 @@ final class Admission {
         if (h == null) {
             return new Decision(Verdict.TENANT_LIMIT, permits.get(), tenant.maxQueued(), 0, null);
         }
-        int held = h.before;
+        return decide(tenant, h);
+    }
+
+    /**
+     * The second step of {@link #admit}, after the tenant's count was taken: the permit, and the
+     * verdict. Apart so that a test can interleave two submits between the steps.
+     */
+    Decision decide(TenantConfig tenant, Taken h) {
         int depth = permits.incrementAndGet();
         if (depth <= capacity) {
-            return new Decision(Verdict.IN, depth - 1, held, 0, h.entry);
+            return new Decision(Verdict.IN, depth - 1, h.before, 0, h.entry);
         }
+        // Over a full queue the tenant is judged by its count now, less this task, not by its count
+        // before this task: a concurrent submit of the same tenant that took its count after this
+        // one and its permit before (so it is in depth) would otherwise not be counted, and a tenant
+        // at its share would pass for one below it (a lone tenant then shed its own accepted task).
+        int held = h.entry.count.get() - 1;
         double share = share(tenant.weight());
         if (held < share) {
+            if (share >= capacity) {
+                // No other tenant holds permits, and this one's count now, which covers every permit
+                // in depth (a count is taken before its permit), is within the capacity: the depth
+                // over it is submits being refused right now. Nothing is to be shed.
+                return new Decision(Verdict.IN, depth - 1, held, 0, h.entry);
+            }
             return new Decision(Verdict.IN_OVER_CAPACITY, depth - 1, held, share, h.entry);
         }
         release(tenant, h.entry);
@@ -95,14 +115,14 @@ final class Admission {
     }
 
     /** A permit taken: the entry it counts in and the tenant's count before it. */
-    private record Taken(Held entry, int before) {
+    record Taken(Held entry, int before) {
     }
 
     /**
      * One more permit for the tenant: where it is counted and the count before, or null when
      * {@code limited} and the tenant already holds its maxQueued (nothing taken then).
      */
-    private Taken take(TenantConfig tenant, boolean limited) {
+    Taken take(TenantConfig tenant, boolean limited) {
         for (;;) {
             Held h = byTenant.get(tenant.name());
             if (h == null) {

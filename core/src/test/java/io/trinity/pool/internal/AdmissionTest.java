@@ -32,6 +32,36 @@ class AdmissionTest {
         assertThat(a.admit(QUIET).verdict()).isEqualTo(Verdict.FULL);
     }
 
+    /**
+     * Two submits of a lone tenant interleave at the last free slot: the first takes its count,
+     * the second takes its count and its permit (the last one), then the first takes its permit,
+     * one over. Judged by its count before it (199), the first passed for below its share (200)
+     * and got in over the capacity, and the loop then shed an accepted task of the only tenant.
+     * Judged by its count now, it is refused as the queue is full.
+     */
+    @Test
+    void aLoneTenantIsNeverLetInOverTheCapacityWhateverTheInterleaving() {
+        Admission a = new Admission(200);
+        for (int i = 0; i < 199; i++) {
+            assertThat(a.admit(LOUD).verdict()).isEqualTo(Verdict.IN);
+        }
+        Admission.Taken first = a.take(LOUD, true);
+        Admission.Taken second = a.take(LOUD, true);
+        assertThat(a.decide(LOUD, second).verdict()).isEqualTo(Verdict.IN);
+        Admission.Decision late = a.decide(LOUD, first);
+        assertThat(late.verdict()).isEqualTo(Verdict.FULL);
+        assertThat(late.held()).as("the tenant's other permits").isEqualTo(200);
+        assertThat(a.depth()).isEqualTo(200);
+
+        // a permit given back between the late submit's two steps: it fits, and nothing is to be shed
+        Admission.Taken third = a.take(LOUD, true);
+        Admission.Decision other = a.admit(LOUD); // refused: its permit came and went
+        assertThat(other.verdict()).isEqualTo(Verdict.FULL);
+        a.release(LOUD, second.entry());
+        assertThat(a.decide(LOUD, third).verdict()).isEqualTo(Verdict.IN);
+        assertThat(a.depth()).isEqualTo(200);
+    }
+
     @Test
     void sharesFollowTheWeights() {
         Admission a = new Admission(100);
