@@ -330,6 +330,7 @@ final class Planner implements SpawnPlanner {
     @Override public long arrivals(String type) { return s.type(type).arrivals; }
     @Override public double serviceSeconds(String type) { return s.type(type).serviceEwmaNanos / 1e9; }
     @Override public double spawnSeconds(String type) { return s.type(type).spawnTimeEwmaNanos / 1e9; }
+    @Override public int agentsFor(String type, double ratePerSecond) { return ScaleController.agentsFor(config, s.type(type), ratePerSecond); }
 
     /**
      * Waiting tasks that running work will have started before a new agent is ready or within the

@@ -99,7 +99,7 @@ final class ScaleController {
             ts.load = rate * service;
             int limit = capacity(ts) * Math.min(ts.agentCap(), config.maxAgents());
             if (ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9) { // keep in step with sizedByErlang
-                ts.flowSlots = flowSlots(ts.load, service, limit);
+                ts.flowSlots = flowSlots(config, ts.load, service, limit);
             } else {
                 // a rate seen for less than a window is too noisy for Erlang C's headroom: until then
                 // the flow gets what Little's law and the target utilization say, from the fast rate
@@ -113,8 +113,26 @@ final class ScaleController {
         }
     }
 
+    /**
+     * Agents of a type that a steady flow of {@code ratePerSecond} would get from this scaler: the
+     * slots of {@link #flowSlots} at that rate and the flow's mean service time (the smoothed one
+     * before a flow is measured), in agents of the type's capacity, within its caps. For strategies
+     * that size ahead of a forecast ({@link io.trinity.pool.spawn.SpawnPlanner#agentsFor}), so that
+     * what they keep for a coming flow is what the scaler keeps once the flow is there.
+     */
+    static int agentsFor(PoolConfig config, TypeState ts, double ratePerSecond) {
+        double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : ts.serviceEwmaNanos / 1e9;
+        if (!(ratePerSecond > 0) || !(service > 0)) {
+            return 0;
+        }
+        int capacity = capacity(ts);
+        int cap = Math.min(ts.agentCap(), config.maxAgents());
+        int slots = flowSlots(config, ratePerSecond * service, service, capacity * cap);
+        return (int) Math.ceil(slots / (double) capacity - 1e-9);
+    }
+
     /** Slots for a steady flow of offered load {@code load}: Erlang C at the target wait, and the utilization cap. */
-    private int flowSlots(double load, double serviceSeconds, int limit) {
+    private static int flowSlots(PoolConfig config, double load, double serviceSeconds, int limit) {
         if (!(load > 0)) {
             return 0;
         }
@@ -162,7 +180,7 @@ final class ScaleController {
         int forFlow = parked ? 0 : (int) Math.ceil(ts.flowSlots / (double) capacity - 1e-9);
         double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
         int forFlowDown = parked || ts.flowSlots == 0 ? 0 : (int) Math.ceil(
-                flowSlots(ts.load * (1 + Math.max(TOLERANCE, NOISE_SIGMAS * ts.loadNoise)), service, cap * capacity) / (double) capacity - 1e-9);
+                flowSlots(config, ts.load * (1 + Math.max(TOLERANCE, NOISE_SIGMAS * ts.loadNoise)), service, cap * capacity) / (double) capacity - 1e-9);
         double demand = Math.max(present, ts.load);
         // Scale up only for work that waits or a flow that is forecast; a momentary peak of busy
         // agents is not a reason to buy more of them. The live agent limit bounds growth only:

@@ -23,12 +23,25 @@ import java.util.TreeMap;
  * {@code decay}). Before a cycle is known it falls back to a short-term rate (an exponentially
  * decayed average of recent buckets).
  *
- * <p><b>Sizing.</b> Over the next spawn-time window (the type's cold start plus one bucket) it
- * takes the highest forecast rate, turns it into concurrency by Little's law (rate x service
- * time) times the headroom, spawns up to that and asks the scaler to keep that many ({@link SpawnPlanner#keepAtLeast}): agents spawned for a peak must not be
- * reclaimed as idle in the minute before it. It never destroys: once the forecast falls, the
- * idle timeout and the scaler reclaim what is left. With only the short-term rate it spawns
- * for that rate alone and holds nothing: following the present is the scaler's job.
+ * <p><b>Sizing.</b> It sizes for the highest forecast rate of the buckets an agent spawned now
+ * would be ready in (the type's cold start plus the time to the next plan, a scale tick), by the
+ * pool's own rule for a flow of that rate ({@link SpawnPlanner#agentsFor}: what the auto-scaler
+ * keeps once the flow is there, spare agents for its Poisson peaks included) times the headroom,
+ * and spawns up to that. It asks the scaler to keep the most that rule gives over one bucket
+ * further ({@link SpawnPlanner#keepAtLeast}), so that no agent is removed in the minute before a
+ * forecast rise (a removal would hold back the spawns for it for a stabilization window), while
+ * agents for the rise are only spawned when they can be ready for it and no sooner. It never
+ * destroys: once the forecast falls, the idle timeout and the scaler reclaim what is left. With
+ * only the short-term rate it spawns for that rate alone (Little's law) and holds nothing:
+ * following the present is the scaler's job.
+ *
+ * <p>Why the pool's rule and not the forecast concurrency (rate x service time): a steep front
+ * meets exactly the mean number of agents, so every Poisson peak above the mean waited for a cold
+ * start, in every period, however well the cycle was known (a square wave over four types,
+ * uncapped: 158 of on-demand's 219 cold starts after two periods were left, against 9 now, in
+ * {@code PredictiveCycleTest}). Why spawn only a cold start ahead: spawning a whole bucket ahead
+ * cost a minute of the burst's agents before every burst (+13.7% agent-seconds on 2-minute bursts
+ * every 15 minutes, against +3.3% now; docs/benchmarks.md).
  *
  * <p><b>Across restarts.</b> With a journal that keeps pool state, the model (the counts, the
  * short-term rate, how much history it has) is saved whenever a bucket closes ({@link
@@ -73,6 +86,10 @@ public final class PredictiveSpawning implements SpawnStrategy {
     private boolean stale;
     /** A bucket closed since the last {@link #changedState()}. */
     private boolean changed;
+    /** When {@link #plan} last ran, on the pool clock; Long.MIN_VALUE before the first call. */
+    private long lastPlanNanos = Long.MIN_VALUE;
+    /** The time between the last two plans (a scale tick), at most a bucket; a bucket before the second. */
+    private long planGapNanos;
 
     /** One-minute buckets; learns any cycle up to 24 hours long. */
     public PredictiveSpawning() {
@@ -85,7 +102,8 @@ public final class PredictiveSpawning implements SpawnStrategy {
      * @param bucket width of a time bucket, {@code > 0}
      * @param period length of the recurring pattern (a day, an hour, ...); a whole multiple of bucket
      * @param decay weight of the newest period in each average, in (0, 1]
-     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = exactly the forecast concurrency)
+     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = what the pool's sizing rule gives
+     *     for the forecast rate, {@link SpawnPlanner#agentsFor})
      * @throws IllegalArgumentException naming the parameter and its value, if one is out of range
      */
     public PredictiveSpawning(Duration bucket, Duration period, double decay, double headroom) {
@@ -100,7 +118,8 @@ public final class PredictiveSpawning implements SpawnStrategy {
      * @param longestPeriod the longest cycle to look for; a whole multiple of bucket, at least {@value
      *     #MIN_LAG} buckets. It keeps two of them of history per type.
      * @param decay weight of the newest cycle in each average, in (0, 1]
-     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = exactly the forecast concurrency)
+     * @param headroom multiplies the agents it sizes for, {@code > 0} (1.0 = what the pool's sizing rule gives
+     *     for the forecast rate, {@link SpawnPlanner#agentsFor})
      * @return the strategy
      * @throws IllegalArgumentException naming the parameter and its value, if one is out of range
      */
@@ -149,6 +168,14 @@ public final class PredictiveSpawning implements SpawnStrategy {
     public void plan(SpawnPlanner p) {
         long now = p.nanoTime();
         long bucket = now / bucketNanos;
+        // the time until the next plan, taken as the last gap between two (a scale tick)
+        if (lastPlanNanos == Long.MIN_VALUE) {
+            planGapNanos = bucketNanos;
+        } else if (now > lastPlanNanos) {
+            planGapNanos = Math.min(bucketNanos, now - lastPlanNanos);
+        }
+        lastPlanNanos = now;
+        long gap = planGapNanos;
         // A model restored for a type this pool no longer has would never advance, and its
         // unknown buckets would hide the cycle from every other type's history.
         if (models.keySet().retainAll(new java.util.HashSet<>(p.types()))) {
@@ -170,16 +197,13 @@ public final class PredictiveSpawning implements SpawnStrategy {
                 p.keepAtLeast(type, 0);
                 continue; // nothing learned about this type's work yet
             }
-            long last = (now + (long) (p.spawnSeconds(type) * 1e9) + bucketNanos) / bucketNanos;
+            long spawnNanos = (long) (p.spawnSeconds(type) * 1e9);
             int wanted;
             if (cycleKnown(m)) {
-                double perBucket = 0;
-                for (long b = bucket; b <= last; b++) {
-                    perBucket = Math.max(perBucket, m.forecast(b, period, decay));
-                }
-                double load = perBucket / (bucketNanos / 1e9) * service;
-                wanted = (int) Math.ceil(headroom * load - 1e-9);
-                p.keepAtLeast(type, wanted);
+                // spawn for the buckets an agent spawned now would be ready in (by the next plan),
+                // keep for one bucket beyond: no removal then forces a spawn back inside the window
+                wanted = sizeFor(p, type, m, bucket, (now + spawnNanos + gap) / bucketNanos);
+                p.keepAtLeast(type, Math.max(wanted, sizeFor(p, type, m, bucket, (now + spawnNanos + gap + bucketNanos) / bucketNanos)));
             } else {
                 wanted = (int) Math.ceil(m.shortTerm / (bucketNanos / 1e9) * service * headroom - 1e-9);
                 p.keepAtLeast(type, 0);
@@ -190,6 +214,15 @@ public final class PredictiveSpawning implements SpawnStrategy {
                 }
             }
         }
+    }
+
+    /** Agents for the highest forecast rate of the buckets from {@code first} to {@code last}, by the pool's sizing rule. */
+    private int sizeFor(SpawnPlanner p, String type, TypeModel m, long first, long last) {
+        double perBucket = 0;
+        for (long b = first; b <= last; b++) {
+            perBucket = Math.max(perBucket, m.forecast(b, period, decay));
+        }
+        return (int) Math.ceil(headroom * p.agentsFor(type, perBucket / (bucketNanos / 1e9)) - 1e-9);
     }
 
     /** Whether the type's forecast comes from the cycle rather than the short-term rate. */

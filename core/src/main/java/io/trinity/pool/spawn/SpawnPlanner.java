@@ -138,6 +138,27 @@ public interface SpawnPlanner {
     }
 
     /**
+     * Agents of a type that a steady flow at this rate needs by the pool's own sizing rule: what the
+     * auto-scaler keeps once such a flow is there (the pool's planner: Erlang C at its
+     * {@code targetWait} for the p99, and its {@code targetUtilization}), within the type's and the
+     * pool's caps. A strategy that spawns ahead of a forecast sizes with it, so that the agents ready
+     * when the flow comes are the ones the scaler would keep for it, spare slots for the flow's
+     * Poisson peaks included.
+     *
+     * @param type the agent type
+     * @param ratePerSecond the flow's arrival rate, tasks per second
+     * @return agents, 0 while the type's service time is unknown; by default the rate times the
+     *     service time (Little's law), rounded up
+     */
+    default int agentsFor(String type, double ratePerSecond) {
+        double service = serviceSeconds(type);
+        if (!(ratePerSecond > 0) || !(service > 0)) {
+            return 0;
+        }
+        return (int) Math.ceil(ratePerSecond * service - 1e-9);
+    }
+
+    /**
      * The smoothed arrival rate of a type's tasks.
      *
      * @param type the agent type
