@@ -78,11 +78,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON instead of tables.")
     boolean json;
 
-    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal, bursty, fair-admission or cyclic.")
+    @Option(names = "--generate", paramLabel = "KIND", description = "Write an example trace instead: diurnal, bursty, fair-admission, cyclic, cyclic-square or cyclic-burst.")
     String generate;
 
     @Option(names = "--period", paramLabel = "DURATION", defaultValue = "30m",
-            description = "With --generate cyclic: the cycle's length (default: ${DEFAULT-VALUE}).")
+            description = "With --generate cyclic, cyclic-square or cyclic-burst: the cycle's length (default: ${DEFAULT-VALUE}).")
     Duration period;
 
     @Option(names = "--out", paramLabel = "FILE", description = "With --generate: where to write the trace.")

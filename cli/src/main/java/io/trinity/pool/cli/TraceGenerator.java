@@ -27,7 +27,13 @@ import java.util.function.DoubleUnaryOperator;
  *       0.2 to 4.2 tasks/s as sin², over four types with the same work (lognormal, 3 s median, sigma
  *       0.5), no priorities, affinity or second tenant: the load predictive spawning is for
  *       (docs/benchmarks.md); 31,680 tasks are about four hours.</li>
+ *   <li>{@code cyclic-square}: the same types and work with steep fronts: 4.2 tasks/s for the first
+ *       third of each period, 0.2 after (21,000 tasks are about four hours at 30 minutes);</li>
+ *   <li>{@code cyclic-burst}: the same types and work, 0.2 tasks/s with a burst of 10/s for the
+ *       first tenth of each period (18,000 tasks are about four hours at 15 minutes).</li>
  * </ul>
+ * The cyclic kinds are the shapes a forecast of a recurring load must handle: a smooth rise the
+ * scaler's trend already follows, and fronts that it cannot see coming.
  */
 final class TraceGenerator {
 
@@ -53,12 +59,19 @@ final class TraceGenerator {
     private static final double CYCLIC_MAX = 4.2;
     private static final List<String> CYCLIC_TYPES = List.of("code", "data", "vision", "voice");
     private static final Distribution CYCLIC_WORK = Distribution.lognormal(Duration.ofSeconds(3), 0.5);
+    /** The cyclic kind with steep fronts: {@link #CYCLIC_MAX} for the first third of each period. */
+    static final String CYCLIC_SQUARE = "cyclic-square";
+    /** The cyclic kind with bursts: {@link #BURST_RATE} for the first tenth of each period. */
+    static final String CYCLIC_BURST = "cyclic-burst";
+    private static final double BURST_RATE = 10;
 
     static {
         RATES.put("diurnal", ms -> 1 + 9 * Math.pow(Math.sin(Math.PI * (ms % 600_000) / 600_000.0), 2));
         RATES.put("bursty", ms -> (ms % 60_000) < 5_000 ? 60 : 3);
         RATES.put(FAIR_ADMISSION, ms -> QUIET_RATE * (1 + LOUD_FACTOR));
-        RATES.put(CYCLIC, null); // its rate depends on the period: see rate()
+        RATES.put(CYCLIC, null); // the cyclic kinds' rates depend on the period: see cyclicRate()
+        RATES.put(CYCLIC_SQUARE, null);
+        RATES.put(CYCLIC_BURST, null);
     }
 
     private TraceGenerator() {
@@ -78,14 +91,12 @@ final class TraceGenerator {
         if (!RATES.containsKey(kind)) {
             throw new UserError("--generate: unknown trace kind '" + kind + "'; choose from " + String.join(", ", kinds()));
         }
-        boolean cyclic = kind.equals(CYCLIC);
+        boolean cyclic = kind.startsWith(CYCLIC);
         long periodMs = period.toMillis();
         if (cyclic && periodMs < 1_000) {
             throw new UserError("--period must be at least 1 s (got " + DurationConverter.format(period) + ")");
         }
-        DoubleUnaryOperator rate = cyclic
-                ? ms -> CYCLIC_MIN + (CYCLIC_MAX - CYCLIC_MIN) * Math.pow(Math.sin(Math.PI * (ms % periodMs) / periodMs), 2)
-                : RATES.get(kind);
+        DoubleUnaryOperator rate = cyclic ? cyclicRate(kind, periodMs) : RATES.get(kind);
         double peak = 0;
         for (long t = 0; t < Math.max(600_000, cyclic ? periodMs : 0); t += 100) {
             peak = Math.max(peak, rate.applyAsDouble(t));
@@ -135,6 +146,15 @@ final class TraceGenerator {
             throw new UserError("--out: cannot write " + file + " (" + e.getMessage() + ")", e);
         }
         return (long) t;
+    }
+
+    /** The rate (tasks/s) at a time (ms) of a cyclic kind with this period. */
+    private static DoubleUnaryOperator cyclicRate(String kind, long periodMs) {
+        return switch (kind) {
+            case CYCLIC_SQUARE -> ms -> ms % periodMs < periodMs / 3.0 ? CYCLIC_MAX : CYCLIC_MIN;
+            case CYCLIC_BURST -> ms -> ms % periodMs < periodMs / 10.0 ? BURST_RATE : CYCLIC_MIN;
+            default -> ms -> CYCLIC_MIN + (CYCLIC_MAX - CYCLIC_MIN) * Math.pow(Math.sin(Math.PI * (ms % periodMs) / periodMs), 2);
+        };
     }
 
     private static int pick(SplittableRandom r) {

@@ -188,4 +188,35 @@ class SimulateCommandTest {
         assertThat(types).containsExactlyInAnyOrder("code", "data", "vision", "voice");
         assertThat(peakThird).isGreaterThan(3 * troughThird);
     }
+
+    @Test
+    void theSquareAndBurstCyclesHaveSteepFrontsAtTheStartOfEachPeriod() throws IOException {
+        for (String kind : List.of("cyclic-square", "cyclic-burst")) {
+            Path file = dir.resolve(kind + ".csv");
+            Cli.Result r = Cli.run("simulate", "--generate", kind, "--tasks", "4000", "--period", "10m", "--seed", "3",
+                    "--out", file.toString());
+            assertThat(r.code()).as(r.toString()).isZero();
+            double highShare = kind.equals("cyclic-square") ? 1 / 3.0 : 1 / 10.0;
+            double highRate = kind.equals("cyclic-square") ? 4.2 : 10;
+            long high = 0;
+            long low = 0;
+            Set<String> types = new HashSet<>();
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith("#") || line.startsWith("arrival_ms")) {
+                    continue;
+                }
+                String[] f = line.split(",", -1);
+                types.add(f[1]);
+                if (Long.parseLong(f[0]) % 600_000 < highShare * 600_000) {
+                    high++;
+                } else {
+                    low++;
+                }
+            }
+            // per second of its phase, the high phase has 21x (square) or 50x (burst) the arrivals of the low one
+            double ratio = (high / highShare) / (low / (1 - highShare));
+            assertThat(types).as(kind).containsExactlyInAnyOrder("code", "data", "vision", "voice");
+            assertThat(ratio).as(kind).isBetween(0.7 * highRate / 0.2, 1.3 * highRate / 0.2);
+        }
+    }
 }
