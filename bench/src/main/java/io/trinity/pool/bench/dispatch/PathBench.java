@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Threads;
  *
  * <p>A task not ended when its submit returns is counted, and the iteration fails if there was
  * one. Run with {@code ./tri bench jmh PathBench -f 2 -wi 5 -w 1s -i 5 -r 1s} (add
- * {@code -prof gc} for the bytes allocated per task).
+ * {@code -prof gc} for the bytes allocated per task, {@code -p agents=10000} for a large pool).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +47,13 @@ public class PathBench {
 
     @Param({"least-loaded", "round-robin", "skill-aware", "affinity"})
     public String balancer;
+
+    /**
+     * Warm agents in the pool: 16 as in {@link DispatchBench}; {@code -p agents=10000} gives the
+     * path's side of {@link ScaleBench} (a balancer's cost among thousands of agents).
+     */
+    @Param({"16"})
+    public int agents;
 
     private AgentPool pool;
     private Task[] tasks;
@@ -58,7 +65,6 @@ public class PathBench {
     @Setup(Level.Trial)
     public void setUp() {
         VirtualClock clock = new VirtualClock();
-        int agents = Target.WIDTH;
         PoolConfig config = PoolConfig.custom().maxAgents(agents).warmPool(agents).warmPoolMin(agents)
                 .warmPoolMax(agents).spawnRate(agents).queueCapacity(Target.QUEUE).balancer(balancer).build();
         Agent agent = ctx -> Payload.EMPTY;
