@@ -28,9 +28,9 @@ import java.util.function.DoubleUnaryOperator;
  *       0.5), no priorities, affinity or second tenant: the load predictive spawning is for
  *       (docs/benchmarks.md); 31,680 tasks are about four hours.</li>
  *   <li>{@code cyclic-square}: the same types and work with steep fronts: 4.2 tasks/s for the first
- *       third of each period, 0.2 after (21,000 tasks are about four hours at 30 minutes);</li>
+ *       third of each period, 0.2 after (22,080 tasks are about four hours);</li>
  *   <li>{@code cyclic-burst}: the same types and work, 0.2 tasks/s with a burst of 10/s for the
- *       first tenth of each period (18,000 tasks are about four hours at 15 minutes).</li>
+ *       first tenth of each period (about 17,000 tasks in four hours).</li>
  * </ul>
  * The cyclic kinds are the shapes a forecast of a recurring load must handle: a smooth rise the
  * scaler's trend already follows, and fronts that it cannot see coming.

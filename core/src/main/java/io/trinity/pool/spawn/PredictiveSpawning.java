@@ -36,12 +36,14 @@ import java.util.TreeMap;
  * following the present is the scaler's job.
  *
  * <p>Why the pool's rule and not the forecast concurrency (rate x service time): a steep front
- * meets exactly the mean number of agents, so every Poisson peak above the mean waited for a cold
- * start, in every period, however well the cycle was known (a square wave over four types,
- * uncapped: 158 of on-demand's 219 cold starts after two periods were left, against 9 now, in
- * {@code PredictiveCycleTest}). Why spawn only a cold start ahead: spawning a whole bucket ahead
- * cost a minute of the burst's agents before every burst (+13.7% agent-seconds on 2-minute bursts
- * every 15 minutes, against +3.3% now; docs/benchmarks.md).
+ * meets exactly the mean number of agents, so every Poisson peak above the mean waits, in every
+ * period, however well the cycle is known (a square wave over four types, uncapped, in {@code
+ * PredictiveCycleTest}: of on-demand's 219 tasks that waited after two periods, the mean left 76
+ * readied a bucket ahead and 158 a cold start ahead; this rule leaves 9). Why spawn only a cold
+ * start ahead: spawning a whole bucket ahead cost a minute of the burst's agents before every
+ * burst (on {@code tri simulate --generate cyclic-burst}, uncapped: +16.6% agent-seconds over
+ * on-demand spawning with this sizing and the bucket's lead, +6.5% with a cold start's;
+ * docs/benchmarks.md).
  *
  * <p><b>Across restarts.</b> With a journal that keeps pool state, the model (the counts, the
  * short-term rate, how much history it has) is saved whenever a bucket closes ({@link

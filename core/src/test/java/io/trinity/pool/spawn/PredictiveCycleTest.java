@@ -314,7 +314,9 @@ class PredictiveCycleTest {
                 b.coldStarts(), coldPredictive[0], b.agentSeconds(), 100 * (b.agentSeconds() / a.agentSeconds() - 1),
                 withPredictive.p95WaitMs(), withPredictive.p99WaitMs());
         assertThat(coldOnDemand[0]).as("the fronts must make on-demand wait").isGreaterThan(20);
-        assertThat(coldPredictive[0]).isLessThanOrEqualTo(coldOnDemand[0] / 2);
+        // once the cycle is known, few tasks at a front wait: 9 of on-demand's 219 here, where
+        // readying the mean concurrency a bucket ahead left 76, and a cold start ahead 158
+        assertThat(coldPredictive[0]).isLessThanOrEqualTo(coldOnDemand[0] / 4);
         assertThat(b.agentSeconds()).isLessThanOrEqualTo(a.agentSeconds() * 1.10);
         assertThat(withPredictive.p95WaitMs()).isLessThanOrEqualTo(onDemand.p95WaitMs());
         assertThat(withPredictive.p99WaitMs()).isLessThanOrEqualTo(onDemand.p99WaitMs());
