@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.DoubleAdder;
  * refused at once, as before. A flood therefore costs the flooder its own newest tasks, never
  * a quiet tenant's. The counters are updated one by one, not as a snapshot, so a decision
  * taken during concurrent submits may be off by those submits; the loop's shed decision uses
- * its own exact view. One case is exact whatever the interleaving: a tenant alone in the queue
- * is never let in over its capacity, so it never has an accepted task shed (a count is taken
- * before its permit and given back after it, so the tenant's count now covers every permit).
+ * the permits held when it runs, its own view of who holds them. One case is exact whatever the
+ * interleaving: a tenant alone in the queue is never let in over its capacity, so it never has an
+ * accepted task shed (a count is taken before its permit and given back after it, so the count
+ * of a tenant alone covers every permit; {@link #activeTenants} tells it is alone).
  */
 final class Admission {
 
@@ -61,6 +62,15 @@ final class Admission {
     private final ConcurrentHashMap<String, Held> byTenant = new ConcurrentHashMap<>();
     /** Sum of the weights of the tenants holding permits (idle entries in {@link #byTenant} do not count). */
     private final DoubleAdder activeWeight = new DoubleAdder();
+    /**
+     * Tenants holding permits, or about to: raised before a count leaves 0 and lowered after it
+     * returns to 0, so it may count a tenant too many for a moment but never one too few. 1 seen
+     * by a tenant holding a permit means no other tenant holds one. Not {@link #activeWeight}: a
+     * tenant's weight is added after its count leaves 0, and a sum of added and subtracted
+     * fractions keeps rounding residue (a lone tenant of weight 0.1 after one of 0.2 left sees a
+     * share of 199.99999999999994 of 200).
+     */
+    private final AtomicInteger activeTenants = new AtomicInteger();
 
     /**
      * A tenant's permit count, changed by CAS (the submitter and the loop update it from two
@@ -102,10 +112,11 @@ final class Admission {
         int held = h.entry.count.get() - 1;
         double share = share(tenant.weight());
         if (held < share) {
-            if (share >= capacity) {
-                // No other tenant holds permits, and this one's count now, which covers every permit
-                // in depth (a count is taken before its permit), is within the capacity: the depth
-                // over it is submits being refused right now. Nothing is to be shed.
+            if (activeTenants.get() == 1) {
+                // No other tenant holds permits, so every permit is this tenant's and its count,
+                // which covers its permits (a count is taken before its permit and given back
+                // after it), was within the capacity: the depth over it is submits being refused
+                // right now. Nothing is to be shed.
                 return new Decision(Verdict.IN, depth - 1, held, 0, h.entry);
             }
             return new Decision(Verdict.IN_OVER_CAPACITY, depth - 1, held, share, h.entry);
@@ -142,11 +153,17 @@ final class Admission {
                 if (limited && n >= tenant.maxQueued()) {
                     return null;
                 }
+                if (n == 0) {
+                    activeTenants.incrementAndGet(); // before the count leaves 0: never under-counted
+                }
                 if (h.count.compareAndSet(n, n + 1)) {
                     if (n == 0) {
                         activeWeight.add(tenant.weight());
                     }
                     return new Taken(h, n);
+                }
+                if (n == 0) {
+                    activeTenants.decrementAndGet();
                 }
             }
         }
@@ -164,6 +181,7 @@ final class Admission {
         permits.decrementAndGet();
         if (h.count.decrementAndGet() == 0) {
             activeWeight.add(-tenant.weight()); // the entry stays, idle, until a sweep
+            activeTenants.decrementAndGet(); // after the count reached 0: never under-counted
         }
     }
 
