@@ -207,6 +207,7 @@ final class Lifecycle {
         }
         ts.startFailing = false;
         slot.capacity = Math.max(1, agent.capacity());
+        ts.lastCapacity = slot.capacity;
         slot.node = agent.node();
         if (slot.node != null) {
             s.nodesSeen = true;

@@ -141,14 +141,20 @@ final class ScaleController {
         return Math.min(limit, Math.max(byUtilization, byWait));
     }
 
-    private static int capacity(TypeState ts) {
-        int capacity = 1;
+    /**
+     * Tasks an agent of the type runs at once: the most of its started agents (a spawning one has
+     * not said yet), else what the type's last started agent said. Not 1 by default once known:
+     * a type whose agents were all reclaimed between bursts would be sized in agents of one slot,
+     * capacity times too many, just when a strategy readies it for the next burst.
+     */
+    static int capacity(TypeState ts) {
+        int capacity = 0;
         for (AgentSlot slot : ts.slots) {
-            if (slot.state != AgentState.DESTROYING) {
+            if (slot.state != AgentState.DESTROYING && slot.state != AgentState.SPAWNING) {
                 capacity = Math.max(capacity, slot.capacity);
             }
         }
-        return capacity;
+        return capacity > 0 ? capacity : ts.lastCapacity;
     }
 
     /**

@@ -372,6 +372,7 @@ public final class PredictiveSpawning implements SpawnStrategy {
         });
         stale = true;
         sinceCheck = RECHECK_BUCKETS;
+        lastPlanNanos = Long.MIN_VALUE; // a new pool's clock: its first plan measures no gap
     }
 
     private static long number(Object o) {
