@@ -173,6 +173,28 @@ class PredictiveCycleTest {
         return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)) / 1e6;
     }
 
+    /**
+     * Submits a Poisson process of {@code rate} (tasks/s at t seconds, never above {@code peak})
+     * until {@code endNanos}, by thinning, advancing the clock to each arrival; {@code type} draws
+     * each task's type.
+     */
+    static void replay(AgentPool pool, VirtualClock clock, DoubleUnaryOperator rate, double peak, long endNanos,
+                       SplittableRandom random, java.util.function.Function<SplittableRandom, String> type) {
+        double t = 0;
+        while (true) {
+            t += -Math.log(1 - random.nextDouble()) / peak;
+            long at = (long) (t * 1e9);
+            if (at >= endNanos) {
+                return;
+            }
+            if (random.nextDouble() * peak > rate.applyAsDouble(t)) {
+                continue;
+            }
+            clock.advanceTo(at);
+            pool.submit(Task.of(type.apply(random), Map.of()));
+        }
+    }
+
     /** A pool on virtual time replaying a cyclic load with the given strategies; its event log's figures. */
     static Outcome run(boolean predictive, Duration period, int periods, long seed) {
         VirtualClock clock = new VirtualClock();
@@ -189,22 +211,8 @@ class PredictiveCycleTest {
         AgentPool pool = b.build();
         // a cycle with a steep front: near silence, then three minutes of 3 tasks/s
         DoubleUnaryOperator rate = t -> t % period.toSeconds() < 180 ? 3.0 : 0.02;
-        SplittableRandom random = new SplittableRandom(seed);
         long end = period.multipliedBy(periods).toNanos();
-        double peak = 3.0;
-        double t = 0;
-        while (true) {
-            t += -Math.log(1 - random.nextDouble()) / peak; // thinning: a Poisson process of the rate
-            long at = (long) (t * 1e9);
-            if (at >= end) {
-                break;
-            }
-            if (random.nextDouble() * peak > rate.applyAsDouble(t)) {
-                continue;
-            }
-            clock.advanceTo(at);
-            pool.submit(Task.of("vision", Map.of()));
-        }
+        replay(pool, clock, rate, 3.0, end, new SplittableRandom(seed), r -> "vision");
         clock.advanceTo(end);
         return outcome(events, end, coldStart.toNanos() / 2);
     }
@@ -273,21 +281,8 @@ class PredictiveCycleTest {
         AgentPool pool = b.build();
         double high = 4.0;
         DoubleUnaryOperator rate = t -> t % period.toSeconds() < 7 * 60 ? high : 0.2;
-        SplittableRandom random = new SplittableRandom(seed);
         long end = period.multipliedBy(periods).toNanos();
-        double t = 0;
-        while (true) {
-            t += -Math.log(1 - random.nextDouble()) / high;
-            long at = (long) (t * 1e9);
-            if (at >= end) {
-                break;
-            }
-            if (random.nextDouble() * high > rate.applyAsDouble(t)) {
-                continue;
-            }
-            clock.advanceTo(at);
-            pool.submit(Task.of(FOUR_TYPES.get(random.nextInt(FOUR_TYPES.size())), Map.of()));
-        }
+        replay(pool, clock, rate, high, end, new SplittableRandom(seed), r -> FOUR_TYPES.get(r.nextInt(FOUR_TYPES.size())));
         clock.advanceTo(end);
         coldAfterLearning[0] = coldStartsFrom(events, period.multipliedBy(2).toNanos(), coldStart.toNanos() / 2);
         return outcome(events, end, coldStart.toNanos() / 2);

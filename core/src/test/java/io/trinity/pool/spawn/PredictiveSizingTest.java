@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.trinity.pool.event.PoolEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,31 +22,13 @@ class PredictiveSizingTest {
     static final long BURST = 2 * PERIOD.toSeconds();
 
     /** A planner whose sizing rule keeps four spare agents over the mean concurrency, as Erlang C would. */
-    static final class Planner implements SpawnPlanner {
-        long now;
-        long arrivals;
+    static final class Planner extends PredictiveVsOnDemandTest.FakePlanner {
         int alive;
         int kept;
         final List<Double> ratesAsked = new ArrayList<>();
 
-        @Override public long nanoTime() { return now; }
-        @Override public Collection<String> types() { return List.of("vision"); }
-        @Override public int pending(String type) { return 0; }
-        @Override public int freeSlots(String type) { return 0; }
-        @Override public int spawning(String type) { return 0; }
         @Override public int alive(String type) { return alive; }
         @Override public int alive() { return alive; }
-        @Override public int maxAgents() { return 100; }
-        @Override public int readyNow(String type) { return 0; }
-        @Override public int warmTarget(String type) { return 0; }
-        @Override public long arrivals(String type) { return arrivals; }
-        @Override public int inFlight(String type) { return 0; }
-        @Override public double serviceSeconds(String type) { return 1; }
-        @Override public double spawnSeconds(String type) { return 5; }
-        @Override public double arrivalRate(String type) { return 0; }
-        @Override public boolean cloneBusiest(String type, String affinityKey) { return false; }
-        @Override public String pendingAffinityKey(String type) { return null; }
-        @Override public boolean reclaimFor(String type) { return false; }
 
         @Override
         public boolean spawn(String type, PoolEvent.SpawnCause cause) {

@@ -128,7 +128,7 @@ class PredictiveVsOnDemandTest {
     }
 
     /** Just enough of a planner to feed arrivals to the model. */
-    static final class FakePlanner implements SpawnPlanner {
+    static class FakePlanner implements SpawnPlanner {
         long now;
         long arrivals;
 
