@@ -42,14 +42,24 @@ class CallbacksOffLoopTest {
 
     @Test
     void aBlockedResultCallbackDoesNotDelayOtherTasks() throws Exception {
-        try (AgentPool pool = pool()) {
+        CountDownLatch registered = new CountDownLatch(1);
+        try (AgentPool pool = AgentPool.builder()
+                .register("echo", init -> ctx -> Payload.of(Map.of("n", ctx.data().get("n"))))
+                .register("gated", init -> ctx -> {
+                    await(registered); // ends only once the callback is on its future
+                    return Payload.of(Map.of("n", 1));
+                }).build()) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch callbackEntered = new CountDownLatch(1);
-            TaskHandle first = pool.submit(Task.of("echo", Map.of("n", 1)));
+            TaskHandle first = pool.submit(Task.of("gated", Map.of()));
+            // registered before the task can end, so the pool completes the future and runs the
+            // callback (on a future already complete, thenAccept would run it on this thread,
+            // which then waited out the guard before it could release it)
             first.result().thenAccept(x -> {
                 callbackEntered.countDown();
                 await(release); // holds this callback until the second task has completed
             });
+            registered.countDown();
             assertThat(callbackEntered.await(DEADLOCK_GUARD_S, TimeUnit.SECONDS)).isTrue();
             TaskHandle second = pool.submit(Task.of("echo", Map.of("n", 2)));
             assertThat(second.result().get(DEADLOCK_GUARD_S, TimeUnit.SECONDS).data()).containsEntry("n", 2L);
