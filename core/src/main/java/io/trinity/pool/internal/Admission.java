@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.DoubleAdder;
  * the permits held when it runs, its own view of who holds them. One case is exact whatever the
  * interleaving: a tenant alone in the queue is never let in over its capacity, so it never has an
  * accepted task shed (a count is taken before its permit and given back after it, so the count
- * of a tenant alone covers every permit; {@link #activeTenants} tells it is alone).
+ * of a tenant alone covers every permit; {@link #alone} tells it is alone).
  */
 final class Admission {
 
@@ -112,7 +112,7 @@ final class Admission {
         int held = h.entry.count.get() - 1;
         double share = share(tenant.weight());
         if (held < share) {
-            if (activeTenants.get() == 1) {
+            if (alone(h.entry)) {
                 // No other tenant holds permits, so every permit is this tenant's and its count,
                 // which covers its permits (a count is taken before its permit and given back
                 // after it), was within the capacity: the depth over it is submits being refused
@@ -167,6 +167,27 @@ final class Admission {
                 }
             }
         }
+    }
+
+    /**
+     * Whether no tenant but the one counting in {@code own} holds a permit now. The counter says so
+     * at once when it reads 1 (it is never too low). It may count a tenant too many for a moment
+     * (a taker between its raise and a failed compare-and-set, a release between its count and
+     * its lowering), so when it reads more the entries are walked: another tenant's permit is
+     * taken after its count leaves 0 and given back before it returns there, so an entry at 0 or
+     * retired holds none. Only a submit over a full queue below its share asks, and a walk ends at
+     * the first other tenant holding one.
+     */
+    private boolean alone(Held own) {
+        if (activeTenants.get() == 1) {
+            return true;
+        }
+        for (Held other : byTenant.values()) {
+            if (other != own && other.count.get() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Takes a permit whatever the limits: a task recovered from a journal was accepted before. */
@@ -241,6 +262,11 @@ final class Admission {
     /** Tenant entries kept, idle ones included: at most about {@link #sweepAt}. For tests. */
     int entriesKept() {
         return byTenant.size();
+    }
+
+    /** The tenants counted as holding permits (never fewer than do). For tests. */
+    int activeTenants() {
+        return activeTenants.get();
     }
 
     /** The summed weight of the tenants holding permits. For tests. */

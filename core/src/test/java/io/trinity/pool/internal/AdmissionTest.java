@@ -62,6 +62,35 @@ class AdmissionTest {
         assertThat(a.depth()).isEqualTo(200);
     }
 
+    /**
+     * The tenants counted as holding permits follow their counts, whatever their weights: a tenant
+     * of weight 0.1 left alone after one of 0.2 gave its permits back is alone (the summed weights
+     * keep rounding residue there: 0.1 + 0.2 - 0.2 is not 0.1).
+     */
+    @Test
+    void theTenantsHoldingPermitsAreCountedNotInferredFromTheirWeights() {
+        Admission a = new Admission(200);
+        TenantConfig light = TenantConfig.of("light").withWeight(0.1);
+        TenantConfig heavier = TenantConfig.of("heavier").withWeight(0.2);
+        Admission.Decision l = a.admit(light);
+        Admission.Decision h1 = a.admit(heavier);
+        Admission.Decision h2 = a.admit(heavier);
+        assertThat(a.activeTenants()).isEqualTo(2);
+        a.release(heavier, h1.permit());
+        assertThat(a.activeTenants()).as("heavier still holds one").isEqualTo(2);
+        a.release(heavier, h2.permit());
+        assertThat(a.activeTenants()).isEqualTo(1);
+        assertThat(a.activeWeight()).as("the residue the count does without").isNotEqualTo(0.1);
+        a.release(light, l.permit());
+        assertThat(a.activeTenants()).isZero();
+        TenantConfig limited = TenantConfig.of("limited").withMaxQueued(1);
+        Admission.Decision one = a.admit(limited);
+        assertThat(a.admit(limited).verdict()).isEqualTo(Verdict.TENANT_LIMIT);
+        assertThat(a.activeTenants()).as("a refusal at the tenant's limit counts nothing more").isEqualTo(1);
+        a.release(limited, one.permit());
+        assertThat(a.activeTenants()).isZero();
+    }
+
     @Test
     void sharesFollowTheWeights() {
         Admission a = new Admission(100);
@@ -170,6 +199,7 @@ class AdmissionTest {
         assertThat(a.depth()).isZero();
         assertThat(a.tenantsTracked()).isZero();
         assertThat(a.activeWeight()).isZero();
+        assertThat(a.activeTenants()).as("raised and lowered in pairs, sweeps included").isZero();
         assertThat(a.entriesKept()).isLessThanOrEqualTo(Admission.IDLE_KEPT + 4);
     }
 
