@@ -207,7 +207,7 @@ final class Lifecycle {
         }
         ts.startFailing = false;
         slot.capacity = Math.max(1, agent.capacity());
-        ts.lastCapacity = slot.capacity;
+        ts.leastCapacity = ts.leastCapacity == 0 ? slot.capacity : Math.min(ts.leastCapacity, slot.capacity);
         slot.node = agent.node();
         if (slot.node != null) {
             s.nodesSeen = true;

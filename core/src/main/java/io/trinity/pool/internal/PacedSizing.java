@@ -27,11 +27,7 @@ final class PacedSizing {
 
     /** The type's cap in agents, or {@link Integer#MAX_VALUE} when its limits do not bound it. */
     static int cap(TypeState ts, ResourcePacer pacer) {
-        int capacity = 1;
-        for (AgentSlot slot : ts.slots) {
-            capacity = Math.max(capacity, slot.capacity);
-        }
-        return cap(ts.type.resources(), pacer, ts.serviceEwmaNanos / 1e9, capacity);
+        return cap(ts.type.resources(), pacer, ts.serviceEwmaNanos / 1e9, ScaleController.capacity(ts));
     }
 
     static int cap(Map<String, Long> resources, ResourcePacer pacer, double serviceSeconds, int capacity) {

@@ -143,9 +143,10 @@ final class ScaleController {
 
     /**
      * Tasks an agent of the type runs at once: the most of its started agents (a spawning one has
-     * not said yet), else what the type's last started agent said. Not 1 by default once known:
-     * a type whose agents were all reclaimed between bursts would be sized in agents of one slot,
-     * capacity times too many, just when a strategy readies it for the next burst.
+     * not said yet), else the least any started agent of the type said ({@link
+     * TypeState#leastCapacity}), 1 before one started. Not 1 by default once known: a type whose
+     * agents were all reclaimed between bursts would be sized in agents of one slot, capacity
+     * times too many, just when a strategy readies it for the next burst.
      */
     static int capacity(TypeState ts) {
         int capacity = 0;
@@ -154,7 +155,7 @@ final class ScaleController {
                 capacity = Math.max(capacity, slot.capacity);
             }
         }
-        return capacity > 0 ? capacity : ts.lastCapacity;
+        return capacity > 0 ? capacity : Math.max(1, ts.leastCapacity);
     }
 
     /**

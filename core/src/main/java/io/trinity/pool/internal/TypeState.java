@@ -72,8 +72,12 @@ final class TypeState {
     int warmTarget;
     /** Agents a spawning strategy asked the scaler to keep ({@code SpawnPlanner.keepAtLeast}), 0 if none. */
     int strategyFloor;
-    /** The capacity its last started agent reported (1 before any started): sizing's fallback with no agent up. */
-    int lastCapacity = 1;
+    /**
+     * The smallest capacity any started agent of the type reported, 0 before one started: sizing's
+     * fallback with no agent up. The smallest, so agents whose capacity differs are never counted
+     * as bigger than one of them was (that would under-size); a type that shrinks is sized as before.
+     */
+    int leastCapacity;
     /** The most agents the type's provider limits can keep busy ({@link PacedSizing}); MAX_VALUE if unpaced. */
     int pacedCap = Integer.MAX_VALUE;
     /** Until when a provider window holds every waiting task of this type (pool clock); MIN_VALUE if none. */

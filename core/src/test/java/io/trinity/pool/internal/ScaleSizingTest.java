@@ -24,7 +24,11 @@ class ScaleSizingTest {
         ts.serviceEwmaNanos = 2_000_000_000L;
         int slots = ScaleController.agentsFor(config, ts, 4.0); // before any agent started: one slot each
         assertThat(slots).as("Erlang C for 8 busy slots keeps spare ones").isGreaterThan(8);
-        ts.lastCapacity = 4;
+        ts.leastCapacity = 4;
+        assertThat(ScaleController.agentsFor(config, ts, 4.0)).isEqualTo((slots + 3) / 4);
+        // an agent still spawning has not said its capacity (its slot reads 1): it does not count
+        ts.slots.add(new AgentSlot("t-1", ts.type, 0, 8));
+        assertThat(ScaleController.capacity(ts)).isEqualTo(4);
         assertThat(ScaleController.agentsFor(config, ts, 4.0)).isEqualTo((slots + 3) / 4);
         assertThat(ScaleController.agentsFor(config, ts, 0)).isZero();
     }
