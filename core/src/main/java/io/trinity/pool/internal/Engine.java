@@ -359,12 +359,13 @@ public final class Engine implements AgentPool {
         }
         try {
             journal.write(accepted).join();
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (RuntimeException e) { // a failed future, or a journal whose write throws at once
             for (TaskRecord r : records) {
                 releasePermit(r);
                 forget(r);
             }
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
             post(() -> {
                 for (TaskRecord r : records) {
                     state.events.emit(() -> new PoolEvent.TaskRejected(clock.nanoTime(), r.id, r.task.type(),

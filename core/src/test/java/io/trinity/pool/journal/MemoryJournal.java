@@ -20,6 +20,7 @@ public final class MemoryJournal implements Journal {
     private final List<CompletableFuture<Void>> held = new ArrayList<>();
     private final List<List<JournalRecord>> heldRecords = new ArrayList<>();
     private boolean full;
+    private boolean throwing;
     private boolean hold;
     public int writes;
     /** How many tasks each write that accepted any carried, in order. */
@@ -28,6 +29,11 @@ public final class MemoryJournal implements Journal {
 
     public synchronized void full(boolean v) {
         full = v;
+    }
+
+    /** While set, write throws at once instead of returning a failed future (a journal with a bug, say). */
+    public synchronized void throwing(boolean v) {
+        throwing = v;
     }
 
     /** While holding, writes are queued and their futures stay incomplete until {@link #release}. */
@@ -101,6 +107,9 @@ public final class MemoryJournal implements Journal {
             int accepted = (int) records.stream().filter(r -> r instanceof JournalRecord.Accepted).count();
             if (accepted > 0) {
                 acceptedPerWrite.add(accepted);
+            }
+            if (throwing) {
+                throw new IllegalStateException("memory journal threw");
             }
             if (closed) {
                 return CompletableFuture.failedFuture(new JournalException("memory journal is closed"));

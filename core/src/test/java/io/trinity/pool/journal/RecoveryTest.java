@@ -127,6 +127,23 @@ class RecoveryTest {
         assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo(1L);
     }
 
+    /** A journal whose write throws (rather than failing its future) must not keep the queue's permits. */
+    @Test
+    void aJournalWriteThatThrowsRefusesTheTaskAndGivesItsQueueSlotBack() {
+        AgentPool pool = start();
+        journal.throwing(true);
+        for (int i = 0; i < PoolConfig.DEFAULT_QUEUE_CAPACITY + 5; i++) {
+            assertThatThrownBy(() -> pool.submit(Task.of("code", Map.of("n", 2))))
+                    .isInstanceOf(PoolException.class).hasMessageContaining("journal could not store it")
+                    .hasMessageContaining("memory journal threw");
+        }
+        journal.throwing(false);
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 3)));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo(1L);
+    }
+
     @Test
     void aResultIsDeliveredOnlyOnceItsFinalStateIsDurable() {
         AgentPool pool = start();
