@@ -175,20 +175,26 @@ final class Admission {
      * (a taker between its raise and a failed compare-and-set, a release between its count and
      * its lowering), so when it reads more the entries are walked: another tenant's permit is
      * taken after its count leaves 0 and given back before it returns there, so an entry at 0 or
-     * retired holds none. Only a submit over a full queue below its share asks, and a walk ends at
-     * the first other tenant holding one.
+     * retired holds none. Only a submit over a full queue below its share asks. A walk ends at the
+     * first other tenant holding one, and gives up (not alone: the conservative answer, the loop
+     * checks the depth again before it sheds) after {@value #WALK_MOST} entries, since idle
+     * entries may pile up to twice the most tenants seen between sweeps.
      */
     private boolean alone(Held own) {
         if (activeTenants.get() == 1) {
             return true;
         }
+        int walked = 0;
         for (Held other : byTenant.values()) {
-            if (other != own && other.count.get() > 0) {
+            if (other != own && other.count.get() > 0 || ++walked > WALK_MOST) {
                 return false;
             }
         }
         return true;
     }
+
+    /** Entries {@link #alone} reads at most. */
+    static final int WALK_MOST = 64;
 
     /** Takes a permit whatever the limits: a task recovered from a journal was accepted before. */
     Held restore(TenantConfig tenant) {
