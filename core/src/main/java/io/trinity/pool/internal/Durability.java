@@ -110,7 +110,13 @@ final class Durability {
         }
         List<JournalRecord> records = batch;
         batch = new ArrayList<>();
-        return journal.write(records).whenComplete((ok, failure) -> {
+        java.util.concurrent.CompletableFuture<Void> written;
+        try {
+            written = journal.write(records);
+        } catch (RuntimeException e) { // a journal whose write throws at once: handled as a failed write
+            written = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return written.whenComplete((ok, failure) -> {
             if (failure != null) {
                 // The pool goes on; these ends happened, but a restart may run their tasks again.
                 Engine.LOG.error("journal: {} records could not be stored ({}); {} task results are delivered"

@@ -352,18 +352,16 @@ public final class Engine implements AgentPool {
      * them all if they cannot be.
      */
     private void store(List<TaskRecord> records) {
-        List<JournalRecord> accepted = new ArrayList<>(records.size());
-        for (TaskRecord r : records) {
-            accepted.add(new JournalRecord.Accepted(r.id, r.task.toPlainData(), r.tenant(),
-                    r.task.idempotencyKey().orElse(null), wallMillis(r.submittedNanos)));
-        }
+        boolean stored = false;
         try {
-            journal.write(accepted).join();
-        } catch (RuntimeException e) { // a failed future, or a journal whose write throws at once
+            List<JournalRecord> accepted = new ArrayList<>(records.size());
             for (TaskRecord r : records) {
-                releasePermit(r);
-                forget(r);
+                accepted.add(new JournalRecord.Accepted(r.id, r.task.toPlainData(), r.tenant(),
+                        r.task.idempotencyKey().orElse(null), wallMillis(r.submittedNanos)));
             }
+            journal.write(accepted).join();
+            stored = true;
+        } catch (RuntimeException e) { // a failed future, or a journal whose write throws at once
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                     ? e.getCause() : e;
             post(() -> {
@@ -374,9 +372,17 @@ public final class Engine implements AgentPool {
             });
             String what = records.size() == 1 ? "task of type '" + records.get(0).task.type() + "' was"
                     : records.size() + " tasks were";
+            String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
             throw new PoolException(what + " not accepted: the journal could not store "
-                    + (records.size() == 1 ? "it" : "them") + " (" + cause.getMessage() + "); nothing was queued,"
+                    + (records.size() == 1 ? "it" : "them") + " (" + why + "); nothing was queued,"
                     + " submit again once the journal is writable", cause);
+        } finally {
+            if (!stored) { // whatever went wrong, an error included: the tasks give their slots back
+                for (TaskRecord r : records) {
+                    releasePermit(r);
+                    forget(r);
+                }
+            }
         }
     }
 
@@ -448,7 +454,10 @@ public final class Engine implements AgentPool {
         return null;
     }
 
-    /** Releases a queue permit: the task left the queue for the first time. Loop only. */
+    /**
+     * Releases a queue permit: the task left the queue for the first time. Loop only, or the
+     * submitting thread for a task the loop has not seen (a submit the journal refused).
+     */
     void releasePermit(TaskRecord r) {
         if (r.holdsPermit) {
             r.holdsPermit = false;

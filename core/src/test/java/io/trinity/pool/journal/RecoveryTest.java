@@ -144,6 +144,18 @@ class RecoveryTest {
         assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo(1L);
     }
 
+    /** An end the journal throws on (rather than failing its future) is still delivered, as a failed write's is. */
+    @Test
+    void aResultIsDeliveredWhenTheJournalThrowsOnItsEnd() {
+        AgentPool pool = start();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        journal.throwing(true);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(h.result()).isCompleted();
+        assertThat(((Engine) pool).loopFailures()).isZero();
+    }
+
     @Test
     void aResultIsDeliveredOnlyOnceItsFinalStateIsDurable() {
         AgentPool pool = start();
