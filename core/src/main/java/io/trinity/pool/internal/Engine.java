@@ -381,9 +381,21 @@ public final class Engine implements AgentPool {
                 for (TaskRecord r : records) {
                     releasePermit(r);
                     forget(r);
+                    refusedUnstored(r);
                 }
             }
         }
+    }
+
+    /**
+     * Ends a task the journal could not store: it was never queued, but a concurrent submit with
+     * the same idempotency key may already hold its handle, which must end too, REJECTED. Only
+     * the submitting thread touches the record here (the loop never saw it).
+     */
+    private static void refusedUnstored(TaskRecord r) {
+        r.addReason("not accepted: the journal could not store the task; submit again once the journal is writable");
+        r.publishState(TaskState.REJECTED);
+        r.future.completeExceptionally(new TaskFailedException(r.id, TaskState.REJECTED, r.failureReasons(), null));
     }
 
     /** Drops a task from the lookups (its end is durable, or it was never accepted). */

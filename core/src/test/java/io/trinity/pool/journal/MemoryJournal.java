@@ -41,6 +41,25 @@ public final class MemoryJournal implements Journal {
         hold = v;
     }
 
+    private final java.util.concurrent.Semaphore heldWrites = new java.util.concurrent.Semaphore(0);
+
+    /** Waits until a write is held (one per call); false if none came in time. */
+    public boolean awaitHeld(long seconds) throws InterruptedException {
+        return heldWrites.tryAcquire(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Fails every held write (nothing of them is stored) and stops holding. */
+    public void failHeld(String why) {
+        List<CompletableFuture<Void>> fs;
+        synchronized (this) {
+            heldRecords.clear();
+            fs = new ArrayList<>(held);
+            held.clear();
+            hold = false;
+        }
+        fs.forEach(f -> f.completeExceptionally(new JournalException(why)));
+    }
+
     public void release() {
         List<CompletableFuture<Void>> fs;
         synchronized (this) {
@@ -121,6 +140,7 @@ public final class MemoryJournal implements Journal {
                 CompletableFuture<Void> f = new CompletableFuture<>();
                 held.add(f);
                 heldRecords.add(List.copyOf(records));
+                heldWrites.release();
                 return f;
             }
             records.forEach(this::apply);

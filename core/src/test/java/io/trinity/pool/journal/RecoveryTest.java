@@ -144,6 +144,38 @@ class RecoveryTest {
         assertThat(pool.snapshot().tasksByState().get(TaskState.SUCCEEDED)).isEqualTo(1L);
     }
 
+    /**
+     * A submit that comes, with the same idempotency key, while the first one's journal write is
+     * still pending gets the first one's handle. When that write fails, the handle ends REJECTED
+     * too: it was never queued, and without an end its caller would wait forever.
+     */
+    @Test
+    void aHandleSharedByIdempotencyKeyEndsWhenTheJournalRefusesTheTask() throws Exception {
+        AgentPool pool = start();
+        journal.hold(true);
+        Task keyed = Task.builder("code").input(Map.of("n", 1)).idempotencyKey("k-1").build();
+        java.util.concurrent.CompletableFuture<Throwable> first = new java.util.concurrent.CompletableFuture<>();
+        Thread submitter = Thread.ofPlatform().start(() -> {
+            try {
+                pool.submit(keyed);
+                first.complete(null);
+            } catch (Throwable e) {
+                first.complete(e);
+            }
+        });
+        assertThat(journal.awaitHeld(10)).as("the first submit reached its journal write").isTrue();
+        TaskHandle second = pool.submit(keyed);
+        journal.failHeld("disk gone");
+        submitter.join(10_000);
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(PoolException.class)
+                .hasMessageContaining("disk gone");
+        TaskHandle shared = second;
+        assertThatThrownBy(() -> shared.result().get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(io.trinity.pool.TaskFailedException.class);
+        assertThat(shared.state()).isEqualTo(TaskState.REJECTED);
+        assertThat(shared.failureReasons()).anyMatch(r -> r.contains("journal could not store"));
+    }
+
     /** An end the journal throws on (rather than failing its future) is still delivered, as a failed write's is. */
     @Test
     void aResultIsDeliveredWhenTheJournalThrowsOnItsEnd() {
