@@ -180,7 +180,7 @@ final class Admission {
      * checks the depth again before it sheds) after {@value #WALK_MOST} entries, since idle
      * entries may pile up to twice the most tenants seen between sweeps.
      */
-    private boolean alone(Held own) {
+    boolean alone(Held own) {
         if (activeTenants.get() == 1) {
             return true;
         }
@@ -273,6 +273,11 @@ final class Admission {
     /** The tenants counted as holding permits (never fewer than do). For tests. */
     int activeTenants() {
         return activeTenants.get();
+    }
+
+    /** Counts one tenant too many, as a taker between its raise and a failed compare-and-set does. For tests. */
+    void overcountForTest(int by) {
+        activeTenants.addAndGet(by);
     }
 
     /** The summed weight of the tenants holding permits. For tests. */

@@ -91,6 +91,32 @@ class AdmissionTest {
         assertThat(a.activeTenants()).isZero();
     }
 
+    /**
+     * The counter of tenants may count one too many for a moment; then the entries decide: a
+     * tenant whose only company is idle entries is alone, one beside a tenant holding a permit is
+     * not, and past {@value Admission#WALK_MOST} idle entries the walk gives up (not alone, the
+     * safe answer: the loop checks the depth again before it sheds).
+     */
+    @Test
+    void aTenantIsAloneWhenNoOtherEntryHoldsAPermitWhateverTheCounterSays() {
+        Admission a = new Admission(10_000);
+        Admission.Decision loud = a.admit(LOUD);
+        a.release(QUIET, a.admit(QUIET).permit()); // an idle entry
+        assertThat(a.alone(loud.permit())).isTrue();
+        a.overcountForTest(1);
+        assertThat(a.alone(loud.permit())).as("the counter reads 2: the walk finds only an idle entry").isTrue();
+        Admission.Decision quiet = a.admit(QUIET);
+        assertThat(a.alone(loud.permit())).as("quiet holds a permit").isFalse();
+        a.release(QUIET, quiet.permit());
+        for (int i = 0; i < Admission.WALK_MOST; i++) {
+            TenantConfig once = TenantConfig.of("once-" + i);
+            a.release(once, a.admit(once).permit());
+        }
+        assertThat(a.alone(loud.permit())).as("more idle entries than a walk reads").isFalse();
+        a.overcountForTest(-1);
+        assertThat(a.alone(loud.permit())).as("the counter reads 1 again").isTrue();
+    }
+
     @Test
     void sharesFollowTheWeights() {
         Admission a = new Admission(100);
