@@ -353,6 +353,7 @@ public final class Engine implements AgentPool {
      */
     private void store(List<TaskRecord> records) {
         boolean stored = false;
+        String why = "an error"; // what went wrong, for the records' reason when nothing is caught
         try {
             List<JournalRecord> accepted = new ArrayList<>(records.size());
             for (TaskRecord r : records) {
@@ -372,7 +373,7 @@ public final class Engine implements AgentPool {
             });
             String what = records.size() == 1 ? "task of type '" + records.get(0).task.type() + "' was"
                     : records.size() + " tasks were";
-            String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+            why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
             throw new PoolException(what + " not accepted: the journal could not store "
                     + (records.size() == 1 ? "it" : "them") + " (" + why + "); nothing was queued,"
                     + " submit again once the journal is writable", cause);
@@ -381,7 +382,7 @@ public final class Engine implements AgentPool {
                 for (TaskRecord r : records) {
                     releasePermit(r);
                     forget(r);
-                    refusedUnstored(r);
+                    refusedUnstored(r, why);
                 }
             }
         }
@@ -392,8 +393,9 @@ public final class Engine implements AgentPool {
      * the same idempotency key may already hold its handle, which must end too, REJECTED. Only
      * the submitting thread touches the record here (the loop never saw it).
      */
-    private static void refusedUnstored(TaskRecord r) {
-        r.addReason("not accepted: the journal could not store the task; submit again once the journal is writable");
+    private static void refusedUnstored(TaskRecord r, String why) {
+        r.addReason("not accepted: the journal could not store the task (" + why
+                + "); submit again once the journal is writable");
         r.publishState(TaskState.REJECTED);
         r.future.completeExceptionally(new TaskFailedException(r.id, TaskState.REJECTED, r.failureReasons(), null));
     }

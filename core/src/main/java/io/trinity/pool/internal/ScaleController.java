@@ -95,7 +95,7 @@ final class ScaleController {
             ts.pacedCap = PacedSizing.cap(ts, engine.governor.pacer);
             // sized for the flow as it will be when an agent started now is ready
             double rate = FlowForecast.rate(ts, Math.max(ts.spawnTimeEwmaNanos, config.scaleInterval().toNanos()) / 1e9);
-            double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
+            double service = flowServiceSeconds(ts);
             ts.load = rate * service;
             int limit = capacity(ts) * Math.min(ts.agentCap(), config.maxAgents());
             if (ts.flowSeconds >= config.scaleDownWindow().toNanos() / 1e9) { // keep in step with sizedByErlang
@@ -121,7 +121,8 @@ final class ScaleController {
      * what they keep for a coming flow is what the scaler keeps once the flow is there.
      */
     static int agentsFor(PoolConfig config, TypeState ts, double ratePerSecond) {
-        double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : ts.serviceEwmaNanos / 1e9;
+        double flow = flowServiceSeconds(ts);
+        double service = flow > 0 ? flow : ts.serviceEwmaNanos / 1e9;
         if (!(ratePerSecond > 0) || !(service > 0)) {
             return 0;
         }
@@ -129,6 +130,11 @@ final class ScaleController {
         int cap = Math.min(ts.agentCap(), config.maxAgents());
         int slots = flowSlots(config, ratePerSecond * service, service, capacity * cap);
         return (int) Math.ceil(slots / (double) capacity - 1e-9);
+    }
+
+    /** The flow's mean service time, seconds; 0 before a flow was measured. */
+    private static double flowServiceSeconds(TypeState ts) {
+        return ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
     }
 
     /** Slots for a steady flow of offered load {@code load}: Erlang C at the target wait, and the utilization cap. */
@@ -185,7 +191,7 @@ final class ScaleController {
         int forPresent = (int) Math.ceil(present / (double) capacity);
         // A provider window that holds the queue admits no flow until it reopens.
         int forFlow = parked ? 0 : (int) Math.ceil(ts.flowSlots / (double) capacity - 1e-9);
-        double service = ts.flowServiceWeight > 0 ? ts.flowServiceSum / ts.flowServiceWeight : 0;
+        double service = flowServiceSeconds(ts);
         int forFlowDown = parked || ts.flowSlots == 0 ? 0 : (int) Math.ceil(
                 flowSlots(config, ts.load * (1 + Math.max(TOLERANCE, NOISE_SIGMAS * ts.loadNoise)), service, cap * capacity) / (double) capacity - 1e-9);
         double demand = Math.max(present, ts.load);
