@@ -122,6 +122,18 @@ public interface AgentPool extends AutoCloseable {
     /** {@return the settings the pool was built with} */
     PoolConfig config();
 
+    /**
+     * Journal records this pool made that are not stored yet: those of the write its journal has
+     * now, and those waiting for it (or for a failed write's retry). 0 once everything recorded is
+     * durable, and always 0 without a journal. It grows while the journal cannot store, and the
+     * results of tasks that ended meanwhile wait for it (docs/durability.md).
+     *
+     * @return the records not yet stored, {@code >= 0}
+     */
+    default int journalBacklog() {
+        return 0;
+    }
+
     /** Shuts down with a 30 s drain and waits for it to complete. */
     @Override
     default void close() {

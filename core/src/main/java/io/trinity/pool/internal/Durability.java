@@ -1,44 +1,91 @@
 package io.trinity.pool.internal;
 
+import io.trinity.pool.PoolException;
 import io.trinity.pool.agent.AgentSnapshot;
 import io.trinity.pool.journal.Journal;
 import io.trinity.pool.journal.JournalRecord;
+import io.trinity.pool.time.PoolClock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
- * The loop's side of the journal. Records made during one loop batch are handed to the journal
- * in one {@link Journal#write} after the batch (the journal groups concurrent writes into one
- * commit), and the futures of tasks that ended in the batch complete only once that write is
- * durable: a caller never sees a final state a restart could take back. Without a journal the
- * batch's completions run on the loop as soon as the batch ends. Loop-only.
+ * The loop's side of the journal. Records made during loop batches are handed to the journal
+ * in one {@link Journal#write} at a time (the journal groups concurrent writes into one commit),
+ * and the futures of tasks that ended complete only once their records are durable: a caller
+ * never sees a final state a restart could take back. Without a journal the batch's completions
+ * run on the loop as soon as the batch ends. Loop-only.
+ *
+ * <p><b>One write at a time.</b> While a write is in the journal's hands, later batches' records
+ * wait here and go in the next write, all together, once it has returned. Why: a failed write
+ * stores nothing, and a journal's writes after a failed one may still succeed (the database came
+ * back between two groups). Records of one task must be stored in the order they happened (a
+ * task's {@code Started} stored after its {@code Finished} would make it RUNNING again), so a
+ * failed write is retried <em>before</em> anything newer is handed over, which needs the loop's
+ * writes in sequence. It costs little: the journal commits one group at a time anyway, and the
+ * records waiting meanwhile share the next write.
+ *
+ * <p><b>A write that fails</b> (disk full, database down) keeps its records and the ends waiting
+ * on them; it is tried again, with everything newer after it, after {@link #FIRST_RETRY_NANOS},
+ * doubling up to {@link #MAX_RETRY_NANOS}, until it is stored. Meanwhile those tasks' futures
+ * stay incomplete, and an outage is logged when it starts and when it ends. During shutdown
+ * ({@link #drain}) the retries go on for {@link #SHUTDOWN_PATIENCE_NANOS}; what is still not
+ * stored then fails its future with a {@link PoolException} saying a restart runs the task
+ * again, so no caller waits forever and none sees an end that was not kept.
  *
  * <p>A completion runs no user code wherever it runs: it completes the task's own future, whose
  * only dependents relay to the callback executor ({@link TaskRecord#result()}). So without a
  * journal the loop runs them itself (no thread per task or batch), and with one they run as one
- * callback once the batch is durable.
+ * callback once the write is durable.
  */
 final class Durability {
 
     private static final java.util.concurrent.CompletableFuture<Void> DONE =
             java.util.concurrent.CompletableFuture.completedFuture(null);
 
+    /** The first wait before a failed write is tried again; doubled after each failure. */
+    static final long FIRST_RETRY_NANOS = 100_000_000L;
+    /** The longest wait between two tries of a failed write. */
+    static final long MAX_RETRY_NANOS = 5_000_000_000L;
+    /** How long shutdown keeps trying to store what a failed write held. */
+    static final long SHUTDOWN_PATIENCE_NANOS = 10_000_000_000L;
+
     private final Journal journal;
     private final Executor callbacks;
+    private final PoolClock clock;
+    /** Posts a command to the loop (a write's outcome and a retry are handled there). */
+    private final Consumer<Runnable> post;
+    /** Records not yet handed to the journal, oldest first (a failed write's at the head). */
     private List<JournalRecord> batch = new ArrayList<>();
+    /** Ends waiting for the records in {@link #batch}. */
     private List<TaskRecord> completions = new ArrayList<>();
-
+    /** A write is in the journal's hands. */
+    private boolean writing;
+    /** The records of the write out. */
+    private int outstanding;
+    /** A failed write waits for its retry timer. */
+    private boolean retrying;
+    private long retryNanos = FIRST_RETRY_NANOS;
+    /** When the current outage began (the first failed write since the last stored one), or -1. */
+    private long failingSince = -1;
+    private int failedTries;
+    /** Set by {@link #drain}: the time it began, or -1. */
+    private long drainingSince = -1;
+    /** Completed once nothing is held, after {@link #drain}. */
+    private java.util.concurrent.CompletableFuture<Void> drained;
 
     /** The newest saved snapshot per agent type, offered to the next agent of that type. */
     private final Map<String, AgentSnapshot> snapshots = new HashMap<>();
 
-    Durability(Journal journal, Executor callbacks) {
+    Durability(Journal journal, Executor callbacks, PoolClock clock, Consumer<Runnable> post) {
         this.journal = journal;
         this.callbacks = callbacks;
+        this.clock = clock;
+        this.post = post;
     }
 
     boolean enabled() {
@@ -53,13 +100,13 @@ final class Durability {
 
     /**
      * Delivers the end of a task ({@link Engine#deliverEnd}: completes its future, runs no user
-     * code) once this batch's records are durable; without a journal, once the batch ends.
+     * code) once the records made so far are durable; without a journal, once the batch ends.
      */
     void afterDurable(TaskRecord ended) {
         completions.add(ended);
     }
 
-    /** Runs a batch's completions: here (on the loop) without a journal, else as one callback. */
+    /** Runs completions: here (on the loop) without a journal, else as one callback. */
     private void deliver(List<TaskRecord> done) {
         if (done.isEmpty()) {
             return;
@@ -82,49 +129,152 @@ final class Durability {
         }
     }
 
-    /**
-     * Hands this batch's records to the journal (after every loop batch, and at termination);
-     * the future completes once they are durable.
-     */
-    java.util.concurrent.CompletableFuture<Void> flushNow() {
+    /** After every loop batch: hands what the batch recorded to the journal, unless a write is out. */
+    void flushNow() {
         if (journal == null) {
             if (!completions.isEmpty()) {
                 runAll(completions); // nothing to wait for; they add no completion themselves
                 completions.clear();
             }
+            return;
+        }
+        if (!writing && !retrying) {
+            writeHeld();
+        }
+    }
+
+    /**
+     * At shutdown, after the loop's last records: completes once everything held is stored (or,
+     * after {@link #SHUTDOWN_PATIENCE_NANOS} of failed tries, given up and those futures failed).
+     */
+    java.util.concurrent.CompletableFuture<Void> drain() {
+        if (journal == null) {
+            flushNow();
             return DONE;
         }
-        if (batch.isEmpty() && completions.isEmpty()) {
+        if (drainingSince < 0) {
+            drainingSince = clock.nanoTime();
+        }
+        flushNow();
+        if (idle()) {
             return DONE;
         }
-        // A list handed on is never touched again: an empty one stays here and List.of() goes in
-        // its place, else a later batch's ends would join a pending write's deliveries (early,
-        // twice, and racing this loop's appends).
-        List<TaskRecord> done = completions.isEmpty() ? List.of() : completions;
-        if (!done.isEmpty()) {
-            completions = new ArrayList<>();
+        if (drained == null) {
+            drained = new java.util.concurrent.CompletableFuture<>();
         }
+        return drained;
+    }
+
+    /** Records made and not yet stored: the write out, and those waiting (a failed write's too). */
+    int heldRecords() {
+        return outstanding + batch.size();
+    }
+
+    private boolean idle() {
+        return !writing && !retrying && batch.isEmpty() && completions.isEmpty();
+    }
+
+    private void writeHeld() {
         if (batch.isEmpty()) {
-            deliver(done);
-            return DONE;
+            // nothing to store, and nothing stored before is still out: these ends are durable
+            if (!completions.isEmpty()) {
+                List<TaskRecord> done = completions;
+                completions = new ArrayList<>();
+                deliver(done);
+            }
+            afterChange();
+            return;
         }
+        // A list handed on is never touched again: later batches go into fresh lists.
         List<JournalRecord> records = batch;
+        List<TaskRecord> done = completions;
         batch = new ArrayList<>();
+        completions = new ArrayList<>();
+        writing = true;
+        outstanding = records.size();
         java.util.concurrent.CompletableFuture<Void> written;
         try {
             written = journal.write(records);
         } catch (RuntimeException e) { // a journal whose write throws at once: handled as a failed write
             written = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        return written.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                // The pool goes on; these ends happened, but a restart may run their tasks again.
-                Engine.LOG.error("journal: {} records could not be stored ({}); {} task results are delivered"
-                        + " anyway, and a restart may run those tasks again", records.size(), failure.getMessage(),
-                        done.size());
+        written.whenComplete((ok, failure) -> post.accept(() -> written(records, done, failure)));
+    }
+
+    /** Loop: the outcome of the write of {@code records}. */
+    private void written(List<JournalRecord> records, List<TaskRecord> done, Throwable failure) {
+        writing = false;
+        outstanding = 0;
+        if (failure == null) {
+            if (failingSince >= 0) {
+                Engine.LOG.warn("journal: stored again after {} failed tries over {} ms; the {} task results"
+                        + " held meanwhile are delivered", failedTries,
+                        (clock.nanoTime() - failingSince) / 1_000_000, done.size());
+                failingSince = -1;
+                failedTries = 0;
+                retryNanos = FIRST_RETRY_NANOS;
             }
             deliver(done);
-        });
+            writeHeld();
+            return;
+        }
+        // Nothing of it was stored: it goes first again, before anything newer.
+        batch = prepend(records, batch);
+        completions = prepend(done, completions);
+        long now = clock.nanoTime();
+        failedTries++;
+        String why = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+        if (failingSince < 0) {
+            failingSince = now;
+            Engine.LOG.error("journal: {} records could not be stored ({}); the results of {} tasks wait until"
+                    + " they are, and the write is tried again every {} ms or less", batch.size(), why,
+                    completions.size(), MAX_RETRY_NANOS / 1_000_000);
+        }
+        if (drainingSince >= 0 && now - drainingSince >= SHUTDOWN_PATIENCE_NANOS) {
+            giveUp(why);
+            return;
+        }
+        retrying = true;
+        long wait = retryNanos;
+        retryNanos = Math.min(MAX_RETRY_NANOS, retryNanos * 2);
+        clock.schedule(java.time.Duration.ofNanos(wait), () -> post.accept(this::retry));
+    }
+
+    private void retry() {
+        retrying = false;
+        writeHeld();
+    }
+
+    /** Shutdown gave up on a journal that stays down: the held ends fail instead of waiting forever. */
+    private void giveUp(String why) {
+        Engine.LOG.error("journal: shutting down with {} records still not stored ({}); the {} tasks whose ends"
+                + " they hold get a failed result, and a restart on this journal runs them again",
+                batch.size(), why, completions.size());
+        for (TaskRecord r : completions) {
+            r.engine().abandonEnd(r, new PoolException("task " + r.id + " ended, but the journal could not store"
+                    + " its end before the pool shut down (" + why + "); a restart on this journal runs it again"));
+        }
+        batch = new ArrayList<>();
+        completions = new ArrayList<>();
+        afterChange();
+    }
+
+    private void afterChange() {
+        if (drained != null && idle()) {
+            java.util.concurrent.CompletableFuture<Void> d = drained;
+            drained = null;
+            d.complete(null);
+        }
+    }
+
+    private static <T> List<T> prepend(List<T> first, List<T> then) {
+        if (then.isEmpty()) {
+            return new ArrayList<>(first);
+        }
+        List<T> all = new ArrayList<>(first.size() + then.size());
+        all.addAll(first);
+        all.addAll(then);
+        return all;
     }
 
     /** Closes the journal once everything handed over is durable. */

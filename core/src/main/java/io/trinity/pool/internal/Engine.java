@@ -151,7 +151,7 @@ public final class Engine implements AgentPool {
             this.callbacks = r -> vt.newThread(r).start();
         }
         this.journal = journal;
-        this.durability = new Durability(journal, callbacks);
+        this.durability = new Durability(journal, callbacks, clock, this::post);
         this.keeper = new StateKeeper(this, journal != null && journal.keepsPoolState());
         this.wallAtStartMillis = clock.epochMillis();
         this.clockAtStartNanos = clock.nanoTime();
@@ -535,7 +535,7 @@ public final class Engine implements AgentPool {
         // The loop completes 'terminated' (on the loop: the last records are handed to the journal
         // there); the journal is closed once they are durable, and the caller's future completes
         // off the loop once every listener has received every event.
-        terminated.thenAccept(report -> flushRecords().handle((v, e) -> null).thenRunAsync(() -> {
+        terminated.thenAccept(report -> drainRecords().handle((v, e) -> null).thenRunAsync(() -> {
             durability.close();
             state.events.afterDelivered(() -> callbacks.execute(() -> {
                 if (ownedAgentExecutor != null) {
@@ -591,6 +591,11 @@ public final class Engine implements AgentPool {
         return ownedThreads;
     }
 
+    @Override
+    public int journalBacklog() {
+        return onLoop(durability::heldRecords);
+    }
+
     /** Commands that threw inside the loop: 0 unless there is a bug. */
     public int loopFailures() {
         return loop.failures();
@@ -621,13 +626,14 @@ public final class Engine implements AgentPool {
 
     private void afterBatch() {
         dispatcher.dispatchIfNeeded();
-        flushRecords();
+        keeper.flush();
+        durability.flushNow(); // the batch's records, with the pool state it changed
     }
 
-    /** Hands the batch's records, with the pool state it changed, to the journal. */
-    private CompletableFuture<Void> flushRecords() {
+    /** At termination: the last records; completes once everything held is stored (or given up). */
+    private CompletableFuture<Void> drainRecords() {
         keeper.flush();
-        return durability.flushNow();
+        return durability.drain();
     }
 
     /**
@@ -652,6 +658,12 @@ public final class Engine implements AgentPool {
     void deliverEnd(TaskRecord r) {
         forget(r);
         r.completeFuture();
+    }
+
+    /** At shutdown, when the journal never stored a task's end: fails its future with {@code why}. */
+    void abandonEnd(TaskRecord r, PoolException why) {
+        forget(r);
+        r.abandonFuture(why);
     }
 
     @Override

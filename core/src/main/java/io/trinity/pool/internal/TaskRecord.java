@@ -162,6 +162,13 @@ final class TaskRecord extends LoopCommand implements TaskHandle, QueuedTask {
         }
     }
 
+    /** Fails the future with {@code why} instead of what {@link #ending} kept (its end was never stored). */
+    void abandonFuture(Throwable why) {
+        endValue = null;
+        endFailure = null;
+        future.completeExceptionally(why);
+    }
+
     void addReason(String reason) {
         List<String> copy = new ArrayList<>(failureReasons());
         copy.add(reason);

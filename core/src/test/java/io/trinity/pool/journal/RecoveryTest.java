@@ -176,16 +176,102 @@ class RecoveryTest {
         assertThat(shared.failureReasons()).anyMatch(r -> r.contains("journal could not store"));
     }
 
-    /** An end the journal throws on (rather than failing its future) is still delivered, as a failed write's is. */
+    /**
+     * An end the journal throws on (rather than failing its future) is held like a failed write's:
+     * delivered once a later try stores it, never before.
+     */
     @Test
-    void aResultIsDeliveredWhenTheJournalThrowsOnItsEnd() {
+    void aResultTheJournalThrowsOnIsDeliveredOnceARetryStoresIt() {
         AgentPool pool = start();
         TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
         journal.throwing(true);
         clock.advance(Duration.ofSeconds(30));
         assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(h.result()).as("its end is not stored").isNotDone();
+        journal.throwing(false);
+        clock.advance(Duration.ofSeconds(6)); // the longest wait between two tries is 5 s
         assertThat(h.result()).isCompleted();
+        assertThat(journal.stored(h.id()).state()).isEqualTo("SUCCEEDED");
         assertThat(((Engine) pool).loopFailures()).isZero();
+    }
+
+    /**
+     * While the journal cannot store anything, ended tasks' results wait, however long; once it
+     * can again, the failed records are stored first and in their order (the task's Started
+     * before its Finished, so it is not left RUNNING), then the results are delivered.
+     */
+    @Test
+    void resultsWaitOutAJournalOutageAndItsRecordsAreStoredInOrderAfterIt() {
+        AgentPool pool = start();
+        TaskHandle first = pool.submit(Task.of("code", Map.of("n", 1)));
+        TaskHandle second = pool.submit(Task.of("code", Map.of("n", 2)));
+        assertThat(journal.stored(first.id()).state()).isEqualTo("RUNNING"); // one agent: the second waits
+        assertThat(journal.stored(second.id()).state()).isEqualTo("QUEUED");
+        journal.full(true);
+        clock.advance(Duration.ofMinutes(5)); // both ran (one agent, 10 s each)
+        assertThat(first.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(second.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(first.result()).isNotDone();
+        assertThat(second.result()).isNotDone();
+        assertThat(journal.stored(first.id()).state()).as("nothing since the outage began is stored").isEqualTo("RUNNING");
+        assertThat(journal.stored(second.id()).state()).isEqualTo("QUEUED");
+        assertThat(pool.journalBacklog()).as("both tasks' Started and Finished, at least").isGreaterThanOrEqualTo(4);
+        int writesDuringOutage = journal.writes;
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(journal.writes - writesDuringOutage).as("retries back off to one per 5 s").isBetween(1, 13);
+
+        journal.full(false);
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(first.result()).isCompleted();
+        assertThat(second.result().join().data()).containsEntry("n", 2L);
+        for (TaskHandle h : List.of(first, second)) {
+            StoredTask stored = journal.stored(h.id());
+            assertThat(stored.state()).isEqualTo("SUCCEEDED");
+            assertThat(stored.attempts()).isEqualTo(1);
+            assertThat(stored.startedAt()).as("its Started was stored too").isPositive();
+        }
+        assertThat(pool.journalBacklog()).isZero();
+        assertThat(((Engine) pool).loopFailures()).isZero();
+    }
+
+    /**
+     * Shutdown with a journal that stays down does not wait forever: after its patience the held
+     * ends fail with a reason that says a restart runs the task again, and the journal is closed.
+     */
+    @Test
+    void shutdownGivesUpOnAJournalThatStaysDownAndSaysSo() {
+        AgentPool pool = start();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        journal.full(true);
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        CompletableFuture<?> stopped = pool.shutdown(Duration.ZERO);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(stopped).as("still trying to store the end").isNotDone();
+        assertThat(h.result()).isNotDone();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(stopped).isCompleted();
+        assertThatThrownBy(() -> h.result().join()).hasCauseInstanceOf(PoolException.class)
+                .hasMessageContaining("task " + h.id() + " ended, but the journal could not store its end")
+                .hasMessageContaining("memory journal is full")
+                .hasMessageContaining("a restart on this journal runs it again");
+        assertThat(journal.closed).isTrue();
+    }
+
+    /** A journal that comes back during shutdown's patience gets the held ends stored and delivered. */
+    @Test
+    void shutdownStoresHeldEndsWhenTheJournalComesBackInTime() {
+        AgentPool pool = start();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        journal.full(true);
+        clock.advance(Duration.ofSeconds(15));
+        CompletableFuture<?> stopped = pool.shutdown(Duration.ZERO);
+        clock.advance(Duration.ofSeconds(3));
+        journal.full(false);
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(stopped).isCompleted();
+        assertThat(h.result().join().data()).containsEntry("n", 1L);
+        assertThat(journal.stored(h.id()).state()).isEqualTo("SUCCEEDED");
     }
 
     @Test

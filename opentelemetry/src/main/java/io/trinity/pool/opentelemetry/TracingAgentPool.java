@@ -77,6 +77,7 @@ public final class TracingAgentPool implements AgentPool {
     @Override public CompletableFuture<ShutdownReport> shutdown(Duration drain) { return delegate.shutdown(drain); }
     @Override public boolean isShutdown() { return delegate.isShutdown(); }
     @Override public PoolConfig config() { return delegate.config(); }
+    @Override public int journalBacklog() { return delegate.journalBacklog(); }
     @Override public void close() { delegate.close(); }
 
     @Override

@@ -70,11 +70,28 @@ abstract class PoolStateContract {
         }).withMaxAgents(64);
     }
 
-    /** Ends the first pool: cleanly, or by closing its journal under it and abandoning it. */
+    /**
+     * Ends the first pool: cleanly, or by closing its journal under it and abandoning it once
+     * everything it recorded is stored (a crash right after its last group commit). The pool has
+     * one write out at a time and its journal stores on its own thread, so both wait for that.
+     */
     void stop(AgentPool pool, JdbcJournal journal, boolean clean) {
         if (clean) {
-            pool.shutdown(Duration.ZERO);
-            clock.advance(Duration.ofSeconds(1));
+            // The journal's thread runs the loop when a write returns, possibly after an advance
+            // has passed the time of a timer the loop sets then: time moves until the stop ends.
+            CompletableFuture<?> stopped = pool.shutdown(Duration.ZERO);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!stopped.isDone()) {
+                assertThat(System.nanoTime() - deadline).as("the pool stopped within 30 s").isNegative();
+                clock.advance(Duration.ofMillis(100));
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        } else {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (pool.journalBacklog() > 0) {
+                assertThat(System.nanoTime() - deadline).as("the pool's records stored within 30 s").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
         }
         journal.close(); // writes what was handed over; with clean, the pool's shutdown closes it too (idempotent)
         events.clear();
