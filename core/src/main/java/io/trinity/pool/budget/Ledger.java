@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /**
  * Tokens spent per tenant and resource: the book the pool charges finished attempts to.
- * Counts are exact longs; cost is derived on reading ({@link Spend#of}). Not thread-safe:
+ * Counts are exact longs, saturating at {@link Long#MAX_VALUE} rather than wrapping
+ * ({@link Spend#addTokens}); cost is derived on reading ({@link Spend#of}). Not thread-safe:
  * owned by the pool's control loop (the pool answers API reads on the loop).
  */
 public final class Ledger {
@@ -43,7 +44,7 @@ public final class Ledger {
         if (tokens == 0) {
             return;
         }
-        byTenant.computeIfAbsent(tenant, k -> new HashMap<>()).merge(resource, tokens, Long::sum);
+        byTenant.computeIfAbsent(tenant, k -> new HashMap<>()).merge(resource, tokens, Spend::addTokens);
     }
 
     /**
@@ -100,7 +101,7 @@ public final class Ledger {
         long sum = 0;
         if (m != null) {
             for (long t : m.values()) {
-                sum += t;
+                sum = Spend.addTokens(sum, t);
             }
         }
         return sum;

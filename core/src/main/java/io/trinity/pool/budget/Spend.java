@@ -29,6 +29,23 @@ public record Spend(long tokens, double cost, Map<String, Long> tokensByResource
     }
 
     /**
+     * Adds two token counts, saturating at {@link Long#MAX_VALUE} (and {@link Long#MIN_VALUE})
+     * instead of wrapping: a sum that large is over every budget that limits tokens, so a budget
+     * check on a saturated sum still refuses, where a wrapped, negative one would let work through.
+     *
+     * @param a a token count
+     * @param b another
+     * @return {@code a + b}, or the bound it passed
+     */
+    public static long addTokens(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) { // both operands' sign differs from the sum's: it wrapped
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return sum;
+    }
+
+    /**
      * The spend of some tokens, totalled and priced.
      *
      * @param tokensByResource tokens per resource key
@@ -38,7 +55,7 @@ public record Spend(long tokens, double cost, Map<String, Long> tokensByResource
     public static Spend of(Map<String, Long> tokensByResource, Prices prices) {
         long total = 0;
         for (long t : tokensByResource.values()) {
-            total += t;
+            total = addTokens(total, t);
         }
         return new Spend(total, prices.cost(tokensByResource), tokensByResource);
     }

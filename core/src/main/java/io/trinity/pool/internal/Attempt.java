@@ -274,7 +274,7 @@ final class Attempt extends LoopCommand implements TaskContext, Runnable {
                 u = usage;
             }
         }
-        u.merge(resource, units, Long::sum);
+        u.merge(resource, units, io.trinity.pool.budget.Spend::addTokens);
         engine.usageReported(this); // budgets are checked on the loop as usage comes in
     }
 

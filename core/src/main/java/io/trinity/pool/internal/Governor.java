@@ -5,6 +5,7 @@ import io.trinity.pool.agent.RateLimitedException;
 import io.trinity.pool.budget.Budget;
 import io.trinity.pool.budget.Ledger;
 import io.trinity.pool.budget.Prices;
+import io.trinity.pool.budget.Spend;
 import io.trinity.pool.event.PoolEvent;
 import io.trinity.pool.event.PoolEvent.TaskOutcome;
 import io.trinity.pool.limit.ResourcePacer;
@@ -89,7 +90,7 @@ final class Governor {
         if (b == null) {
             return null;
         }
-        long tokens = total(r.spent) + total(r.resources);
+        long tokens = Spend.addTokens(total(r.spent), total(r.resources));
         double cost = prices.cost(r.spent) + prices.cost(r.resources);
         String unit = b.exceededBy(tokens, cost);
         if (unit == null) {
@@ -208,9 +209,10 @@ final class Governor {
             double estCost = prices.cost(r.resources);
             long spentTokens = ledger.tokens(t.name());
             double spentCost = ledger.cost(t.name());
-            String unit = b.exceededBy(spentTokens + estTokens, spentCost + estCost);
+            long withEstimate = Spend.addTokens(spentTokens, estTokens);
+            String unit = b.exceededBy(withEstimate, spentCost + estCost);
             if (unit != null) {
-                emitStop(r, "tenant", unit, spentTokens + estTokens, spentCost + estCost, b, false);
+                emitStop(r, "tenant", unit, withEstimate, spentCost + estCost, b, false);
                 refusals.put(r, "budget: tenant '" + t.name() + "' has spent " + describe(unit, spentTokens, spentCost)
                         + "; this task's estimate of " + describe(unit, estTokens, estCost) + " would exceed its budget of "
                         + limitOf(b, unit) + "; not started (raise the tenant's budget)");
@@ -219,7 +221,7 @@ final class Governor {
             }
             double[] res = reserved.getOrDefault(t.name(), new double[2]);
             // fits on what is spent, not with what is running: wait for the running tasks to settle
-            return b.exceededBy(spentTokens + (long) res[0] + estTokens, spentCost + res[1] + estCost) == null;
+            return b.exceededBy(Spend.addTokens(withEstimate, (long) res[0]), spentCost + res[1] + estCost) == null;
         }
 
         /** Schedules the re-dispatch for the earliest hold that lifts with time. */
@@ -323,8 +325,8 @@ final class Governor {
             if (e.getValue() > 0) {
                 engine.keeper.charged(tenant, e.getKey());
             }
-            r.spent.merge(e.getKey(), e.getValue(), Long::sum);
-            tokens += e.getValue();
+            r.spent.merge(e.getKey(), e.getValue(), Spend::addTokens);
+            tokens = Spend.addTokens(tokens, e.getValue());
         }
         if (tokens > 0) {
             long now = clock.nanoTime();
@@ -342,7 +344,7 @@ final class Governor {
         }
         TaskRecord r = a.record;
         Map<String, Long> now = new HashMap<>(r.spent);
-        a.usage().forEach((k, v) -> now.merge(k, v, Long::sum));
+        a.usage().forEach((k, v) -> now.merge(k, v, Spend::addTokens));
         Budget own = r.task.budget().orElse(null);
         if (own != null && stopIfOver(r, "task", own, total(now), prices.cost(now))) {
             return;
@@ -354,10 +356,10 @@ final class Governor {
         Map<String, Long> tenantNow = new HashMap<>();
         for (Attempt other = runningHead; other != null; other = other.governedNext) {
             if (other.record.tenant().equals(t.name())) {
-                other.usage().forEach((k, v) -> tenantNow.merge(k, v, Long::sum));
+                other.usage().forEach((k, v) -> tenantNow.merge(k, v, Spend::addTokens));
             }
         }
-        stopIfOver(r, "tenant", t.budget(), ledger.tokens(t.name()) + total(tenantNow),
+        stopIfOver(r, "tenant", t.budget(), Spend.addTokens(ledger.tokens(t.name()), total(tenantNow)),
                 ledger.cost(t.name()) + prices.cost(tenantNow));
     }
 
@@ -462,7 +464,7 @@ final class Governor {
     static long total(Map<String, Long> byResource) {
         long sum = 0;
         for (long v : byResource.values()) {
-            sum += v;
+            sum = Spend.addTokens(sum, v); // saturates: a wrapped sum would pass every budget check
         }
         return sum;
     }

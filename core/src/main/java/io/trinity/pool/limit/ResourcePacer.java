@@ -345,8 +345,9 @@ public final class ResourcePacer {
                 return new Hold(limit.resource(), Reason.REQUESTS_PER_MINUTE, g.startNanos + WINDOW_NANOS);
             }
             long tpm = limit.tokensPerMinute();
-            if (tpm > 0 && windowTokens + tokens > tpm) {
-                long excess = windowTokens + tokens - tpm;
+            // written as a difference: windowTokens + tokens could wrap with a limit near Long.MAX_VALUE
+            if (tpm > 0 && tokens > tpm - windowTokens) {
+                long excess = tokens - (tpm - windowTokens);
                 long freed = 0;
                 for (Grant g : window) {
                     freed += g.tokens;

@@ -217,4 +217,40 @@ class BudgetTest {
         assertThat(Budget.tokens(10).exceededBy(11, 0)).isEqualTo("tokens");
         assertThat(Budget.cost(1).exceededBy(1_000_000, 1.0)).isNull();
     }
+
+    /** Sums near Long.MAX_VALUE saturate: a wrapped, negative spend would pass every budget check. */
+    @Test
+    void hugeEstimatesCannotWrapTheSpendPastTheBudget() {
+        long estimate = 5_000_000_000_000_000_000L;
+        AgentPool pool = pool(PoolConfig.custom().price("m", 0.001)
+                .tenant(TenantConfig.of("acme").withBudget(Budget.tokens(9_000_000_000_000_000_000L))));
+        List<TaskHandle> h = new ArrayList<>();
+        for (int i = 0; i < 2; i++) { // nothing reported: each attempt is charged its estimate
+            h.add(pool.submit(Task.builder("llm").tenant("acme").resource("m", estimate)
+                    .input(Map.of("use", Map.of(), "seconds", 1)).build()));
+        }
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(h.get(0).state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(h.get(1).state()).isEqualTo(TaskState.FAILED);
+        assertThat(h.get(1).attempts()).isZero();
+        assertThat(h.get(1).failureReasons()).singleElement().asString().contains("budget", "tenant 'acme'");
+        assertThat(pool.tenantSpend("acme").tokens()).isEqualTo(estimate);
+        assertThat(of(PoolEvent.TenantSpent.class)).allMatch(e -> e.totalTokens() >= 0 && e.tokens() >= 0);
+    }
+
+    @Test
+    void tokenSumsSaturateInsteadOfWrapping() {
+        assertThat(Spend.addTokens(Long.MAX_VALUE - 1, 10)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Spend.addTokens(Long.MIN_VALUE + 1, -10)).isEqualTo(Long.MIN_VALUE);
+        assertThat(Spend.addTokens(40, 2)).isEqualTo(42);
+        assertThat(Spend.addTokens(-5, 3)).isEqualTo(-2);
+        Ledger ledger = new Ledger(new Prices(Map.of()));
+        ledger.charge("t", "a", Long.MAX_VALUE - 1);
+        ledger.charge("t", "a", 10);
+        ledger.charge("t", "b", 10);
+        assertThat(ledger.tokens("t", "a")).isEqualTo(Long.MAX_VALUE);
+        assertThat(ledger.tokens("t")).isEqualTo(Long.MAX_VALUE);
+        assertThat(ledger.spend("t").tokens()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Budget.tokens(Long.MAX_VALUE - 1).exceededBy(ledger.tokens("t"), 0)).isEqualTo("tokens");
+    }
 }
