@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  *
  * <p>Final states: {@code task.reject}, {@code task.deadletter}, or a {@code task.end} with
  * outcome succeeded, failed, timed_out or cancelled whose task's next lifecycle event is not a
- * {@code task.retry} (a retry makes it one attempt among several) nor a {@code task.deadletter}
- * (which is then the one final state). Outcomes preempted and rate_limited are never final: the
+ * {@code task.retry} after a failed or timed_out end (a retry makes it one attempt among
+ * several) nor a {@code task.deadletter} after a failed end (which is then the one final
+ * state); a retry or dead letter after a succeeded or cancelled end comes after the final state. Outcomes preempted and rate_limited are never final: the
  * task goes back to the queue. So a {@code task.end} stays "pending" until its task's next
  * lifecycle event, or the end of the log, decides.
  *
@@ -86,6 +87,10 @@ final class EventLogCheck {
     private static final Set<String> LIFECYCLE = Set.of("task.submit", "task.reject", "task.dispatch", "task.end",
             "task.retry", "task.deadletter", "resource.wait", "task.hold");
     private static final Set<String> FINAL_OUTCOMES = Set.of("succeeded", "failed", "timed_out", "cancelled");
+    /** Ends a {@code task.retry} may follow: "a failed attempt will be retried" (a timeout is a failed attempt too). */
+    private static final Set<String> RETRIED_OUTCOMES = Set.of("failed", "timed_out");
+    /** Ends a {@code task.deadletter} may follow: "the last attempt failed" (a last timeout ends TIMED_OUT instead). */
+    private static final Set<String> DEAD_LETTERED_OUTCOMES = Set.of("failed");
 
     /** What the checker remembers per task id. */
     private static final class Track {
@@ -95,6 +100,7 @@ final class EventLogCheck {
         long finalLine;
         /** A task.end that is final unless a retry or dead letter follows. */
         String pendingEnd;
+        String pendingOutcome;
         long pendingLine;
     }
 
@@ -222,11 +228,13 @@ final class EventLogCheck {
             return;
         }
         if (tr.pendingEnd != null) {
-            if (ev.equals("task.retry")) {
+            // only a failed attempt is retried or dead-lettered (a timed-out one is retried, and its last
+            // attempt ends TIMED_OUT): after a succeeded or cancelled end they come after the final state
+            if (ev.equals("task.retry") && RETRIED_OUTCOMES.contains(tr.pendingOutcome)) {
                 tr.pendingEnd = null; // one attempt of several, not the end
                 return;
             }
-            if (ev.equals("task.deadletter")) {
+            if (ev.equals("task.deadletter") && DEAD_LETTERED_OUTCOMES.contains(tr.pendingOutcome)) {
                 tr.pendingEnd = null; // the dead letter is the final state, counted once
                 decideFinal(id, tr, ev, line);
                 return;
@@ -234,7 +242,11 @@ final class EventLogCheck {
             settlePending(id, tr);
         }
         if (ev.equals("task.reject") && "shed".equals(e.path("reason").asText())) {
-            return; // an accepted task shed from a full queue: its task.end follows and is final
+            // an accepted task shed from a full queue: its task.end follows and is final; none after the final state
+            if (tr.finalEvent != null) {
+                afterFinal(id, tr, ev + " shed");
+            }
+            return;
         }
         switch (ev) {
             case "task.reject", "task.deadletter" -> decideFinal(id, tr, ev, line);
@@ -248,6 +260,7 @@ final class EventLogCheck {
                     decideFinal(id, tr, ev + " " + outcome, line);
                 } else {
                     tr.pendingEnd = ev + " " + outcome;
+                    tr.pendingOutcome = outcome;
                     tr.pendingLine = line;
                 }
             }

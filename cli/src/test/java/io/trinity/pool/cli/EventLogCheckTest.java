@@ -229,4 +229,58 @@ class EventLogCheckTest {
         assertThat(r.violationCount()).isEqualTo(120);
         assertThat(r.byKind()).containsOnly(Map.entry(Kind.NO_FINAL_STATE, 120L));
     }
+
+    /** task.retry follows a failed or timed-out attempt and task.deadletter a failed one; after success they are late. */
+    @Test
+    void aRetryOrDeadLetterAfterASucceededOrCancelledEndIsAfterTheFinalState() {
+        Report r = check("""
+                {"t":0,"ev":"task.submit","task":1,"type":"code","priority":0}
+                {"t":1,"ev":"task.end","task":1,"agent":"code-1","outcome":"succeeded","ms":1}
+                {"t":2,"ev":"task.retry","task":1,"attempt":1,"reason":"boom","backoffMs":100}
+                {"t":3,"ev":"task.dispatch","task":1,"agent":"code-1","balancer":"least-loaded","attempt":2}
+                {"t":4,"ev":"task.end","task":1,"agent":"code-1","outcome":"succeeded","ms":1}
+                {"t":5,"ev":"task.submit","task":2,"type":"code","priority":0}
+                {"t":6,"ev":"task.end","task":2,"agent":"code-1","outcome":"succeeded","ms":1}
+                {"t":7,"ev":"task.deadletter","task":2,"attempt":1,"reason":"boom"}
+                {"t":8,"ev":"task.submit","task":3,"type":"code","priority":0}
+                {"t":9,"ev":"task.end","task":3,"outcome":"cancelled","ms":0}
+                {"t":10,"ev":"task.retry","task":3,"attempt":1,"reason":"boom","backoffMs":100}
+                {"t":11,"ev":"task.submit","task":4,"type":"code","priority":0}
+                {"t":12,"ev":"task.end","task":4,"agent":"code-1","outcome":"timed_out","ms":1}
+                {"t":13,"ev":"task.deadletter","task":4,"attempt":1,"reason":"late"}
+                {"t":14,"ev":"task.submit","task":5,"type":"code","priority":0}
+                {"t":15,"ev":"task.end","task":5,"agent":"code-1","outcome":"timed_out","ms":1}
+                {"t":16,"ev":"task.retry","task":5,"attempt":1,"reason":"timed out","backoffMs":100}
+                {"t":17,"ev":"task.dispatch","task":5,"agent":"code-1","balancer":"least-loaded","attempt":2}
+                {"t":18,"ev":"task.end","task":5,"agent":"code-1","outcome":"succeeded","ms":1}
+                """);
+
+        assertThat(r.violations()).extracting(EventLogCheck.Violation::toString).containsExactly(
+                "line 3: task 1: task.retry after its final state task.end succeeded at line 2",
+                "line 4: task 1: task.dispatch after its final state task.end succeeded at line 2",
+                "line 5: task 1: a second final state task.end succeeded (the first: task.end succeeded at line 2)",
+                "line 8: task 2: a second final state task.deadletter (the first: task.end succeeded at line 7)",
+                "line 11: task 3: task.retry after its final state task.end cancelled at line 10",
+                "line 14: task 4: a second final state task.deadletter (the first: task.end timed_out at line 13)");
+        assertThat(r.byKind()).containsOnly(Map.entry(Kind.AFTER_FINAL, 3L), Map.entry(Kind.TWO_FINAL_STATES, 3L));
+    }
+
+    /** A shed names an accepted, queued task: after its final state it is as late as any lifecycle event. */
+    @Test
+    void aShedAfterTheFinalStateIsReported() {
+        Report r = check("""
+                {"t":0,"ev":"task.submit","task":1,"type":"code","priority":0}
+                {"t":1,"ev":"task.end","task":1,"agent":"code-1","outcome":"succeeded","ms":1}
+                {"t":2,"ev":"task.reject","task":1,"type":"code","reason":"shed","tenant":"loud"}
+                {"t":3,"ev":"task.submit","task":2,"type":"code","priority":0}
+                {"t":4,"ev":"task.reject","task":2,"type":"code","reason":"shed","tenant":"loud"}
+                {"t":4,"ev":"task.end","task":2,"outcome":"cancelled","ms":0}
+                {"t":5,"ev":"task.reject","task":2,"type":"code","reason":"shed","tenant":"loud"}
+                """);
+
+        assertThat(r.violations()).extracting(EventLogCheck.Violation::toString).containsExactly(
+                "line 3: task 1: task.reject shed after its final state task.end succeeded at line 2",
+                "line 7: task 2: task.reject shed after its final state task.end cancelled at line 6");
+        assertThat(r.byKind()).containsOnly(Map.entry(Kind.AFTER_FINAL, 2L));
+    }
 }
