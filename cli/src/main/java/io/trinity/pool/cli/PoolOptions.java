@@ -93,6 +93,11 @@ final class PoolOptions {
         positive("--idle-timeout", idleTimeout);
         positive("--health-interval", healthInterval);
         positive("--stuck-after", stuckAfter);
+        if (balancer != null && !Balancers.builtIn().containsKey(balancer)) {
+            // checked before the builder, whose own check of a blank name is an IllegalArgumentException
+            throw new UserError("--balancer: unknown balancer '" + balancer + "'; choose one of "
+                    + String.join(", ", Balancers.builtIn().keySet()));
+        }
         fileSettings = ConfigFile.read(configFile);
         PoolConfig.Builder b = PoolConfigLoader.load(commandDefaults, fileSettings, Map.of());
         // The command's warm pool is a default too: fit it to the sizes the user gave, as the core

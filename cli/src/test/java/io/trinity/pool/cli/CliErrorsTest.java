@@ -51,6 +51,18 @@ class CliErrorsTest {
     }
 
     @Test
+    void aBlankBalancerIsTheSameUsageMistakeAsAnUnknownOneOnEveryCommand() {
+        for (String cmd : new String[] {"spawn", "spawn-demo", "pool", "spawn-bench", "pool-bench", "simulate"}) {
+            for (String blank : new String[] {"", " "}) {
+                Cli.Result r = cmd.equals("simulate") ? Cli.run(cmd, "x.csv", "--balancer", blank)
+                        : Cli.run(cmd, "--balancer", blank);
+                userError(r, "--balancer: unknown balancer '" + blank + "'; choose one of round-robin");
+                assertThat(r.err()).as(cmd).doesNotContain("internal error");
+            }
+        }
+    }
+
+    @Test
     void missingFilesAndMalformedTraces() throws IOException {
         userError(Cli.run("simulate", dir.resolve("nope.csv").toString()), "trace file not found");
         userError(Cli.run("run", "data", "--input", dir.resolve("nope.csv").toString()), "--input: file not found");
