@@ -31,12 +31,23 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * Every mistake is a {@link UserError} naming the file, the field and the value.
+ * Every mistake is a {@link UserError} naming the file, the field and the value. Every field is
+ * checked here, including what the core's constructors check again, so no value reaches the
+ * core to fail there as an internal error; token counts are bounded ({@link #MAX_TASK_TOKENS},
+ * {@link #MAX_TOKENS}) so that no sum of them comes near a {@code long}'s range.
  */
 record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, Map<String, TenantConfig> tenants,
               Map<String, Map<String, Long>> typeResources, Duration fairnessCredit) {
 
     static final Limits NONE = new Limits(Map.of(), Map.of(), Map.of(), Map.of(), null);
+
+    /**
+     * The most tokens one task may estimate for one resource: far above any model call, and low
+     * enough that a pool's sums of estimates and spend stay exact in a {@code long}.
+     */
+    static final long MAX_TASK_TOKENS = 1_000_000_000_000L;
+    /** The most tokens a tenant's budget or a resource's tokens per minute may name (10^15). */
+    static final long MAX_TOKENS = 1_000_000_000_000_000L;
 
     private static final Set<String> TOP = Set.of("resources", "tenants", "types", "fairnessCredit");
     private static final Set<String> RESOURCE = Set.of("requestsPerMinute", "tokensPerMinute", "maxConcurrent",
@@ -76,17 +87,17 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
                 onlyKnown(name, where + ".", r, RESOURCE);
                 ResourceLimit l = ResourceLimit.of(e.getKey())
                         .withRequestsPerMinute((int) wholeField(name, where + ".requestsPerMinute", r, 0, Integer.MAX_VALUE))
-                        .withTokensPerMinute(wholeField(name, where + ".tokensPerMinute", r, 0, Long.MAX_VALUE))
+                        .withTokensPerMinute(wholeField(name, where + ".tokensPerMinute", r, 0, MAX_TOKENS))
                         .withMaxConcurrent((int) wholeField(name, where + ".maxConcurrent", r, 0, Integer.MAX_VALUE));
                 if (r.has("maxPause")) {
-                    l = l.withMaxPause(duration(name, where + ".maxPause", r.get("maxPause")));
+                    l = l.withMaxPause(positiveDuration(name, where + ".maxPause", r.get("maxPause")));
                 }
                 if (r.has("defaultPause")) {
-                    l = l.withDefaultPause(duration(name, where + ".defaultPause", r.get("defaultPause")));
+                    l = l.withDefaultPause(positiveDuration(name, where + ".defaultPause", r.get("defaultPause")));
                 }
                 resources.put(e.getKey(), l);
                 if (r.has("pricePer1kTokens")) {
-                    prices.put(e.getKey(), number(name, where + ".pricePer1kTokens", r.get("pricePer1kTokens")));
+                    prices.put(e.getKey(), number(name, where + ".pricePer1kTokens", r.get("pricePer1kTokens"), true));
                 }
             }
             for (Map.Entry<String, JsonNode> e : fields(name, "tenants", root.get("tenants"))) {
@@ -95,7 +106,7 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
                 onlyKnown(name, where + ".", t, TENANT);
                 TenantConfig c = TenantConfig.of(e.getKey());
                 if (t.has("weight")) {
-                    c = c.withWeight(number(name, where + ".weight", t.get("weight")));
+                    c = c.withWeight(number(name, where + ".weight", t.get("weight"), false));
                 }
                 if (t.has("maxQueued")) {
                     c = c.withMaxQueued((int) wholeField(name, where + ".maxQueued", t, 1, Integer.MAX_VALUE));
@@ -103,8 +114,8 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
                 if (t.has("maxRunning")) {
                     c = c.withMaxRunning((int) wholeField(name, where + ".maxRunning", t, 1, Integer.MAX_VALUE));
                 }
-                long tokens = t.has("budgetTokens") ? wholeField(name, where + ".budgetTokens", t, 0, Long.MAX_VALUE) : Long.MAX_VALUE;
-                double cost = t.has("budgetCost") ? number(name, where + ".budgetCost", t.get("budgetCost"))
+                long tokens = t.has("budgetTokens") ? wholeField(name, where + ".budgetTokens", t, 0, MAX_TOKENS) : Long.MAX_VALUE;
+                double cost = t.has("budgetCost") ? number(name, where + ".budgetCost", t.get("budgetCost"), true)
                         : Double.POSITIVE_INFINITY;
                 tenants.put(e.getKey(), c.withBudget(new Budget(tokens, cost)));
             }
@@ -112,7 +123,7 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
                 String where = "types." + e.getKey();
                 Map<String, Long> uses = new LinkedHashMap<>();
                 for (Map.Entry<String, JsonNode> u : fields(name, where, object(name, where, e.getValue()))) {
-                    uses.put(u.getKey(), whole(name, where + "." + u.getKey(), u.getValue(), 0, Long.MAX_VALUE));
+                    uses.put(u.getKey(), whole(name, where + "." + u.getKey(), u.getValue(), 0, MAX_TASK_TOKENS));
                 }
                 types.put(e.getKey(), uses);
             }
@@ -126,13 +137,18 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
     /** {@code base} with these limits, tenants, prices and credit added. */
     PoolConfig applyTo(PoolConfig base) {
         PoolConfig.Builder b = PoolConfig.from(base);
-        resources.values().forEach(b::resourceLimit);
-        prices.forEach(b::price);
-        tenants.values().forEach(b::tenant);
-        if (fairnessCredit != null) {
-            b.fairnessCredit(fairnessCredit);
+        try {
+            resources.values().forEach(b::resourceLimit);
+            prices.forEach(b::price);
+            tenants.values().forEach(b::tenant);
+            if (fairnessCredit != null) {
+                b.fairnessCredit(fairnessCredit);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            // parse() checks every field itself; this keeps a check the core adds later a usage error
+            throw new UserError("--limits: " + e.getMessage(), e);
         }
-        return b.build();
     }
 
     boolean isEmpty() {
@@ -177,11 +193,22 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
         return v.asLong();
     }
 
-    private static double number(String name, String where, JsonNode v) {
-        if (!v.isNumber()) {
-            throw new UserError("--limits " + name + ": " + where + " must be a number, got " + v);
+    /** A finite number, {@code >= 0} when {@code zeroAllowed}, else {@code > 0}. */
+    private static double number(String name, String where, JsonNode v, boolean zeroAllowed) {
+        double d = v.asDouble();
+        if (!v.isNumber() || !Double.isFinite(d) || d < 0 || (d == 0 && !zeroAllowed)) {
+            throw new UserError("--limits " + name + ": " + where + " must be a finite number " + (zeroAllowed ? ">= 0" : "> 0")
+                    + ", got " + v);
         }
-        return v.asDouble();
+        return d;
+    }
+
+    private static Duration positiveDuration(String name, String where, JsonNode v) {
+        Duration d = duration(name, where, v);
+        if (d.isZero()) {
+            throw new UserError("--limits " + name + ": " + where + " must be longer than 0, got " + v);
+        }
+        return d;
     }
 
     private static Duration duration(String name, String where, JsonNode v) {

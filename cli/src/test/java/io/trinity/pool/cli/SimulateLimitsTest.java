@@ -84,12 +84,53 @@ class SimulateLimitsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown field resources.m.rpm", "requestsPerMinute");
         r = Cli.run("simulate", t.toString(), "--limits", limits("{\"tenants\": {\"a\": {\"weight\": 0}}}").toString());
-        assertThat(r.err()).contains("weight of tenant 'a' must be a finite number > 0 (got 0.0)");
+        assertThat(r.err()).contains("tenants.a.weight must be a finite number > 0, got 0");
         r = Cli.run("simulate", t.toString(), "--limits", limits("{\"types\": {\"code\": {\"m\": -1}}}").toString());
         assertThat(r.err()).contains("types.code.m must be a whole number between 0 and");
         r = Cli.run("simulate", t.toString(), "--limits", limits("{\"resources\": ").toString());
         assertThat(r.err()).contains("not valid JSON");
         r = Cli.run("simulate", t.toString(), "--limits", dir.resolve("missing.json").toString());
         assertThat(r.err()).contains("--limits: file not found");
+    }
+
+    /** Values the core would refuse are refused by the loader first, naming the field: never an internal error. */
+    @Test
+    void everyFieldTheCoreChecksIsAUsageErrorNamingTheField() throws IOException {
+        Path t = trace();
+        String[][] cases = {
+                {"{\"resources\": {\"r\": {\"pricePer1kTokens\": -1}}}", "resources.r.pricePer1kTokens must be a finite number >= 0, got -1"},
+                {"{\"resources\": {\"r\": {\"pricePer1kTokens\": 1e400}}}", "resources.r.pricePer1kTokens must be a finite number >= 0"},
+                {"{\"resources\": {\"r\": {\"maxPause\": \"0\"}}}", "resources.r.maxPause must be longer than 0, got \"0\""},
+                {"{\"resources\": {\"r\": {\"defaultPause\": \"0s\"}}}", "resources.r.defaultPause must be longer than 0, got \"0s\""},
+                {"{\"resources\": {\"r\": {\"tokensPerMinute\": 1000000000000001}}}",
+                        "resources.r.tokensPerMinute must be a whole number between 0 and 1000000000000000, got 1000000000000001"},
+                {"{\"tenants\": {\"a\": {\"weight\": -1}}}", "tenants.a.weight must be a finite number > 0, got -1"},
+                {"{\"tenants\": {\"a\": {\"budgetCost\": -1}}}", "tenants.a.budgetCost must be a finite number >= 0, got -1"},
+                {"{\"tenants\": {\"a\": {\"budgetCost\": 1e400}}}", "tenants.a.budgetCost must be a finite number >= 0"},
+                {"{\"tenants\": {\"a\": {\"budgetTokens\": 9000000000000000000}}}",
+                        "tenants.a.budgetTokens must be a whole number between 0 and 1000000000000000, got 9000000000000000000"},
+                {"{\"types\": {\"code\": {\"r\": 5000000000000000000}}}",
+                        "types.code.r must be a whole number between 0 and 1000000000000, got 5000000000000000000"},
+        };
+        for (String[] c : cases) {
+            Cli.Result r = Cli.run("simulate", t.toString(), "--limits", limits(c[0]).toString());
+            assertThat(r.code()).as(c[0] + "\n" + r).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).contains("--limits " + dir.resolve("limits.json") + ": " + c[1])
+                    .doesNotContain("internal error").doesNotContain("Exception");
+        }
+    }
+
+    /** The largest estimates the loader takes still add up exactly: the budget stops the second task. */
+    @Test
+    void theLargestEstimateStillStopsAtTheBudget() throws IOException {
+        Path t = dir.resolve("two.csv");
+        Files.writeString(t, "arrival_ms,type,duration_ms,priority,affinity\n0,code,100,0,\n10,code,100,0,\n");
+        Cli.Result r = Cli.run("simulate", t.toString(), "--json", "--limits", limits("""
+                {"types": {"code": {"r": 1000000000000}}, "resources": {"r": {"pricePer1kTokens": 0.001}},
+                 "tenants": {"default": {"budgetTokens": 1500000000000}}}""").toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        JsonNode states = new ObjectMapper().readTree(r.out()).at("/summary/tasksByFinalState");
+        assertThat(states.path("succeeded").asLong()).as(r.out()).isEqualTo(1);
+        assertThat(states.path("failed").asLong()).as(r.out()).isEqualTo(1);
     }
 }
