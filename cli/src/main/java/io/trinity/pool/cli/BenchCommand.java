@@ -217,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
             createParent(json);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
         } catch (IOException e) {
-            throw new UserError("--json: cannot write " + json + " (" + e.getMessage() + ")", e);
+            throw new UserError("--json: cannot write " + json + " (" + UserError.reason(e) + ")", e);
         }
     }
 
@@ -244,8 +244,10 @@ final class BenchCommand implements Callable<Integer> {
             createParent(report);
             Files.writeString(report, md);
             chart(cells, png);
-        } catch (IOException | UncheckedIOException e) {
-            throw new UserError("--report: cannot write " + report + " (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new UserError("--report: cannot write " + report + " (" + UserError.reason(e) + ")", e);
+        } catch (UncheckedIOException e) {
+            throw new UserError("--report: cannot write " + report + " (" + UserError.reason(e.getCause()) + ")", e);
         }
         return png;
     }

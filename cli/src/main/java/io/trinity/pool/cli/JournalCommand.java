@@ -137,7 +137,7 @@ final class JournalCommand implements Runnable {
                     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                         lines = in.export(w);
                     } catch (IOException e) {
-                        throw new UserError("cannot write " + out + ": " + e.getMessage(), e);
+                        throw new UserError("cannot write " + out + ": " + UserError.reason(e), e);
                     }
                     spec.commandLine().getErr().println("wrote " + lines + " events to " + out);
                 }

@@ -66,7 +66,7 @@ record Limits(Map<String, ResourceLimit> resources, Map<String, Double> prices, 
             throw new UserError("--limits " + file + ": not valid JSON (" + e.getOriginalMessage() + ", line "
                     + e.getLocation().getLineNr() + ")", e);
         } catch (IOException e) {
-            throw new UserError("--limits: cannot read " + file + " (" + e.getMessage() + ")", e);
+            throw new UserError("--limits: cannot read " + file + " (" + UserError.reason(e) + ")", e);
         }
         return parse(file.toString(), root);
     }

@@ -113,15 +113,18 @@ final class PoolOptions {
         int w = userWarm != null ? userWarm : Math.max(lowest, Math.min(commandDefaults.warmPool(), warmMax));
         if (userWarm != null && w > max) {
             throw new UserError(name("--warm", WARM_POOL, warm) + " (" + w + ") must be <= " + name("--max-agents",
-                    MAX_AGENTS, maxAgents) + " (" + max + "); lower --warm or raise --max-agents");
+                    MAX_AGENTS, maxAgents) + " (" + max + "); lower " + setting("--warm", WARM_POOL, warm) + " or raise "
+                    + setting("--max-agents", MAX_AGENTS, maxAgents));
         }
         if (userMin != null && lowest > w) {
             throw new UserError(name("--warm-min", WARM_POOL_MIN, warmMin) + " (" + lowest + ") must be <= "
-                    + name("--warm", WARM_POOL, warm) + " (" + w + "); raise --warm or lower --warm-min");
+                    + name("--warm", WARM_POOL, warm) + " (" + w + "); raise " + setting("--warm", WARM_POOL, warm)
+                    + " or lower " + setting("--warm-min", WARM_POOL_MIN, warmMin));
         }
         if (userMin != null && lowest > max) {
             throw new UserError(name("--warm-min", WARM_POOL_MIN, warmMin) + " (" + lowest + ") must be <= "
-                    + name("--max-agents", MAX_AGENTS, maxAgents) + " (" + max + "); lower --warm-min or raise --max-agents");
+                    + name("--max-agents", MAX_AGENTS, maxAgents) + " (" + max + "); lower "
+                    + setting("--warm-min", WARM_POOL_MIN, warmMin) + " or raise " + setting("--max-agents", MAX_AGENTS, maxAgents));
         }
         b.warmPoolMin(lowest).warmPoolMax(warmMax).warmPool(w).maxAgents(max);
         if (idleTimeout != null) {
@@ -165,6 +168,14 @@ final class PoolOptions {
     private Integer fileInt(String key) {
         String v = fileSettings.get(key);
         return v == null ? null : Integer.valueOf(v.strip());
+    }
+
+    /**
+     * What to change, in a message's advice: the flag, or the file's key when the value came from
+     * the file. A setting neither gave (a default) is changed with its flag.
+     */
+    private String setting(String flag, String key, Object flagValue) {
+        return flagValue == null && fileSettings.containsKey(key) ? key + " in the --config file" : flag;
     }
 
     /** How to name a setting in a message: the flag, unless the value came from the file. */

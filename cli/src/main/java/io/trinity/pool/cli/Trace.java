@@ -76,7 +76,7 @@ final class Trace {
         } catch (NoSuchFileException e) {
             throw new UserError("trace file not found: " + file);
         } catch (IOException e) {
-            throw new UserError("cannot read trace " + file + " (" + e.getMessage() + ")", e);
+            throw new UserError("cannot read trace " + file + " (" + UserError.reason(e) + ")", e);
         }
     }
 
@@ -134,7 +134,7 @@ final class Trace {
             try {
                 in.close();
             } catch (IOException e) {
-                throw new UserError("cannot read trace " + name + " (" + e.getMessage() + ")", e);
+                throw new UserError("cannot read trace " + name + " (" + UserError.reason(e) + ")", e);
             }
         }
 
@@ -167,7 +167,7 @@ final class Trace {
             try {
                 return in.readLine();
             } catch (IOException e) {
-                throw new UserError("cannot read trace " + name + " (" + e.getMessage() + ")", e);
+                throw new UserError("cannot read trace " + name + " (" + UserError.reason(e) + ")", e);
             }
         }
 

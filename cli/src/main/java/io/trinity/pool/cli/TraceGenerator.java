@@ -143,7 +143,14 @@ final class TraceGenerator {
                 }
             }
         } catch (IOException e) {
-            throw new UserError("--out: cannot write " + file + " (" + e.getMessage() + ")", e);
+            throw new UserError("--out: cannot write " + file + " (" + UserError.reason(e) + ")", e);
+        } catch (UserError e) {
+            try {
+                Files.deleteIfExists(file); // no half-written trace left behind
+            } catch (IOException ignored) {
+                e.addSuppressed(ignored);
+            }
+            throw e;
         }
         return (long) t;
     }

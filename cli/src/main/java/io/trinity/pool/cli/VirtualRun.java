@@ -137,7 +137,7 @@ final class VirtualRun {
         try {
             return EventLogWriter.toFile(file, startNanos);
         } catch (IOException e) {
-            throw new UserError("--events-out: cannot write " + file + " (" + e.getMessage() + ")", e);
+            throw new UserError("--events-out: cannot write " + file + " (" + UserError.reason(e) + ")", e);
         }
     }
 
@@ -148,7 +148,7 @@ final class VirtualRun {
         try {
             log.close();
         } catch (IOException e) {
-            throw new UserError("--events-out: cannot finish writing " + file + " (" + e.getMessage() + ")", e);
+            throw new UserError("--events-out: cannot finish writing " + file + " (" + UserError.reason(e) + ")", e);
         }
     }
 }

@@ -71,4 +71,14 @@ class CliErrorsTest {
         userError(Cli.run("simulate", bad.toString()), bad + ":3: duration_ms must be a whole number, got 'ten'");
         userError(Cli.run("simulate"), "give a trace file to replay");
     }
+
+    @Test
+    void aFileThatCannotBeWrittenSaysWhy() throws IOException {
+        Path trace = dir.resolve("t.csv");
+        Files.writeString(trace, "arrival_ms,type,duration_ms,priority,affinity\n0,code,10,0,\n");
+        userError(Cli.run("simulate", trace.toString(), "--events-out", trace.resolve("x").toString()),
+                "--events-out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
+        userError(Cli.run("simulate", "--generate", "bursty", "--out", trace.resolve("x").toString()),
+                "--out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
+    }
 }

@@ -153,7 +153,11 @@ class ConfigOptionTest {
                 "trinity.pool.stuck-after: '30' is not a duration; write a number and a unit");
         Path warm = file("warm.properties", "trinity.pool.max-agents=2\ntrinity.pool.warm-pool=3\n");
         expectError(Cli.run("spawn", "--config", warm.toString()),
-                "trinity.pool.warm-pool (--config) (3) must be <= trinity.pool.max-agents (--config) (2)");
+                "trinity.pool.warm-pool (--config) (3) must be <= trinity.pool.max-agents (--config) (2); lower"
+                        + " trinity.pool.warm-pool in the --config file or raise trinity.pool.max-agents in the --config file");
+        expectError(Cli.run("spawn", "--config", warm.toString(), "--warm", "3"),
+                "--warm (3) must be <= trinity.pool.max-agents (--config) (2); lower --warm or raise"
+                        + " trinity.pool.max-agents in the --config file");
         Path balancer = file("balancer.properties", "trinity.pool.balancer=fastest\n");
         expectError(Cli.run("spawn", "--config", balancer.toString()),
                 "trinity.pool.balancer (--config): unknown balancer 'fastest'");
