@@ -88,9 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PoolOptions.positive("--tasks", tasks);
         PoolOptions.atLeastZero("--overhead-tasks", overheadTasks);
-        if (spawnDelay.isNegative()) {
-            throw new UserError("--spawn-delay must be >= 0 (got " + spawnDelay + ")");
-        }
+        VirtualRun.checkSpawnDelay(spawnDelay);
         PoolConfig config = pool.toConfig(PoolConfig.ofDefaults());
         List<String> names = workloads == null ? Workloads.names() : workloads;
         List<String> balancers = pool.balancer != null ? List.of(pool.balancer) : List.copyOf(Balancers.builtIn().keySet());

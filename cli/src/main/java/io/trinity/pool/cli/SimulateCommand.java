@@ -108,9 +108,7 @@ final class SimulateCommand implements Callable<Integer> {
             throw new UserError("--fail-rate + --hang-rate + --crash-rate must be <= 1 (got "
                     + (failRate + hangRate + crashRate) + ")");
         }
-        if (spawnDelay.isNegative()) {
-            throw new UserError("--spawn-delay must be >= 0 (got " + spawnDelay + ")");
-        }
+        VirtualRun.checkSpawnDelay(spawnDelay);
         PoolConfig defaults = PoolConfig.ofDefaults();
         Limits limits = limitsFile == null ? Limits.NONE : Limits.read(limitsFile);
         PoolConfig config = limits.applyTo(pool.toConfig(defaults));
@@ -162,13 +160,19 @@ final class SimulateCommand implements Callable<Integer> {
                     o.println();
                 }
             }
-            o.println("virtual time: " + seconds(r.virtualMs()) + " until the last task ended"
-                    + (eventsOut != null ? "; event log: " + eventsOut : ""));
+            String ended = r.allFinal() ? seconds(r.virtualMs()) + " until the last task ended"
+                    : "the run was cut at " + seconds(r.stoppedMs()) + (r.summary().completed() == 0 ? ", no task ended"
+                    : ", the last task ended at " + seconds(r.virtualMs()));
+            o.println("virtual time: " + ended + (eventsOut != null ? "; event log: " + eventsOut : ""));
         }
         o.flush();
         if (!r.allFinal()) {
-            spec.commandLine().getErr().println("tri simulate: some tasks were still unfinished after "
-                    + VirtualRun.DRAIN_LIMIT.toHours() + " h of virtual time past the last arrival");
+            RunMetrics.Summary sum = r.summary();
+            spec.commandLine().getErr().println("tri simulate: " + (sum.submitted() - sum.completed()) + " of "
+                    + sum.submitted() + " tasks never ended: none ended for " + DurationConverter.format(r.quiet())
+                    + " of virtual time (the longest one task may take under these settings, plus "
+                    + DurationConverter.format(VirtualRun.DRAIN_MARGIN) + "), so the run was cut at "
+                    + seconds(r.stoppedMs()) + "; --events-out shows what held them (a limit, a budget, a circuit)");
             return 1;
         }
         return 0;

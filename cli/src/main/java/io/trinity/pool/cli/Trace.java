@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,6 +33,14 @@ final class Trace {
 
     static final String HEADER = "arrival_ms,type,duration_ms,priority,affinity";
     static final String HEADER_WITH_TENANT = HEADER + ",tenant";
+    /**
+     * The latest arrival a trace may hold: a year (366 days). Replaying a stretch of virtual time
+     * costs real time even when it is idle (the pool's timers tick through it: about a minute per
+     * 1,000 days), so a trace of centuries would run for hours.
+     */
+    static final long MAX_ARRIVAL_MS = Duration.ofDays(366).toMillis();
+    /** The longest task a trace may hold: a day. */
+    static final long MAX_DURATION_MS = Duration.ofDays(1).toMillis();
 
     /** What a whole trace holds: its tasks per type (in order of first appearance) and its last arrival. */
     record Stats(long tasks, Map<String, Long> tasksByType, long lastArrivalMs) {
@@ -177,7 +186,7 @@ final class Trace {
                 throw error(number, "expected " + columns + " comma-separated fields (" + (columns == 5 ? HEADER
                         : HEADER_WITH_TENANT) + "), got " + f.length + " in '" + l + "'");
             }
-            long at = number("arrival_ms", f[0], 0, Long.MAX_VALUE / 1_000_000);
+            long at = number("arrival_ms", f[0], 0, MAX_ARRIVAL_MS);
             if (at < last) {
                 throw error(number, "arrival_ms " + at + " is before the previous line's " + last
                         + "; arrivals must be in non-decreasing order (sort the file by its first column)");
@@ -187,7 +196,7 @@ final class Trace {
             if (type.isEmpty()) {
                 throw error(number, "type is empty; name the agent type, such as code or vision");
             }
-            long duration = number("duration_ms", f[2], 1, 86_400_000);
+            long duration = number("duration_ms", f[2], 1, MAX_DURATION_MS);
             int priority = (int) number("priority", f[3], Task.MIN_PRIORITY, Task.MAX_PRIORITY);
             String affinity = f[4].strip();
             String tenant = columns > 5 ? f[5].strip() : "";
@@ -213,12 +222,21 @@ final class Trace {
             try {
                 n = Long.parseLong(v);
             } catch (NumberFormatException e) {
+                if (v.matches("[+-]?\\d+")) { // whole, but past a long
+                    throw error(number, field + " " + v + " is out of range; it must be between " + min + " and "
+                            + max + range(field, max));
+                }
                 throw error(number, field + " must be a whole number, got '" + raw + "'");
             }
             if (n < min || n > max) {
-                throw error(number, field + " must be between " + min + " and " + max + ", got " + n);
+                throw error(number, field + " must be between " + min + " and " + max + range(field, max) + ", got " + n);
             }
             return n;
+        }
+
+        /** The bound of a millisecond field in days, which a reader takes in at a glance. */
+        private static String range(String field, long max) {
+            return field.endsWith("_ms") ? " (" + DurationConverter.format(Duration.ofMillis(max)) + ")" : "";
         }
 
         private UserError error(int line, String message) {

@@ -93,13 +93,24 @@ final class TraceGenerator {
         }
         boolean cyclic = kind.startsWith(CYCLIC);
         long periodMs = period.toMillis();
-        if (cyclic && periodMs < 1_000) {
-            throw new UserError("--period must be at least 1 s (got " + DurationConverter.format(period) + ")");
+        if (cyclic && (periodMs < 1_000 || periodMs > Trace.MAX_ARRIVAL_MS)) {
+            throw new UserError("--period must be between 1s and " + DurationConverter.format(Duration.ofMillis(
+                    Trace.MAX_ARRIVAL_MS)) + " (got " + DurationConverter.format(period) + "); a trace spans at most that");
         }
         DoubleUnaryOperator rate = cyclic ? cyclicRate(kind, periodMs) : RATES.get(kind);
-        double peak = 0;
-        for (long t = 0; t < Math.max(600_000, cyclic ? periodMs : 0); t += 100) {
+        // the thinning bound: known for the cyclic kinds (scanning a long period would take as long as the
+        // period), sampled over the 10 minutes the others repeat in
+        double peak = kind.equals(CYCLIC_BURST) ? BURST_RATE : cyclic ? CYCLIC_MAX : 0;
+        for (long t = 0; !cyclic && t < 600_000; t += 100) {
             peak = Math.max(peak, rate.applyAsDouble(t));
+        }
+        double span = Math.max(600_000, cyclic ? periodMs : 0);
+        double mean = 0;
+        for (int i = 0; i < 6000; i++) {
+            mean += rate.applyAsDouble(span * i / 6000) / 6000;
+        }
+        if (tasks / mean * 1000 > Trace.MAX_ARRIVAL_MS) {
+            throw tooLong(kind, tasks);
         }
         SplittableRandom r = new SplittableRandom(seed ^ kind.hashCode());
         double t = 0;
@@ -113,6 +124,9 @@ final class TraceGenerator {
                 int written = 0;
                 while (written < tasks) {
                     t += -Math.log(1 - r.nextDouble()) * 1000 / peak;
+                    if (t > Trace.MAX_ARRIVAL_MS) {
+                        throw tooLong(kind, tasks);
+                    }
                     if (r.nextDouble() * peak > rate.applyAsDouble(t)) {
                         continue;
                     }
@@ -153,6 +167,12 @@ final class TraceGenerator {
             throw e;
         }
         return (long) t;
+    }
+
+    private static UserError tooLong(String kind, int tasks) {
+        return new UserError("--generate " + kind + ": " + tasks + " tasks would arrive over more than "
+                + DurationConverter.format(Duration.ofMillis(Trace.MAX_ARRIVAL_MS))
+                + ", the longest a trace may span; lower --tasks");
     }
 
     /** The rate (tasks/s) at a time (ms) of a cyclic kind with this period. */

@@ -2,6 +2,7 @@ package io.trinity.pool.cli;
 
 import io.trinity.pool.AgentPool;
 import io.trinity.pool.AgentType;
+import io.trinity.pool.Durations;
 import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.PoolException;
@@ -29,14 +30,25 @@ import java.util.function.Function;
  * Replays arrivals through a deterministic pool of simulated agents on a virtual clock: the
  * same inputs give the same events, to the nanosecond. Used by the bench and the simulator.
  *
- * <p>After the last arrival the clock runs on until every task is final (or
- * {@link #DRAIN_LIMIT} of virtual time passes), the metrics are frozen at the last task's
- * end, and the pool shuts down.
+ * <p>After the last arrival the clock runs on until every task is final, the metrics are
+ * frozen at the last task's end, and the pool shuts down. A run whose tasks stop ending (a
+ * task that can never start, say) is cut when no task has ended for {@link #quietLimit}: one
+ * task's longest path to a final state under these settings plus {@link #DRAIN_MARGIN}, so a
+ * long task or a slow cold start is waited for however long the trace and flags make it, and a
+ * long backlog drains as long as it keeps moving.
  */
 final class VirtualRun {
 
-    static final Duration DRAIN_LIMIT = Duration.ofHours(2);
+    /** Added to the longest path of one task in {@link #quietLimit}: the pool's own waits (scale ticks, holds). */
+    static final Duration DRAIN_MARGIN = Duration.ofHours(2);
+    /** The longest simulated cold start ({@code --spawn-delay}): a day, like the longest task of a trace. */
+    static final Duration MAX_SPAWN_DELAY = Duration.ofDays(1);
+
+    /** The longest {@link #quietLimit}, so settings such as a 100-year stuck threshold cannot make a stuck run endless. */
+    static final Duration MAX_QUIET = Duration.ofDays(30);
     private static final Duration STEP = Duration.ofMillis(100);
+    private static final Duration LONG_STEP = Duration.ofSeconds(1);
+    private static final long LONG_WAIT_NANOS = Duration.ofHours(1).toNanos();
 
     /**
      * @param config     the pool settings
@@ -54,8 +66,15 @@ final class VirtualRun {
         }
     }
 
-    /** A run's summary and how long it took in virtual time. */
-    record Result(RunMetrics.Summary summary, long virtualMs, boolean allFinal, ShutdownReport shutdown) {
+    /**
+     * A run's summary and how long it took in virtual time.
+     *
+     * @param virtualMs when the last task ended (0 when none did)
+     * @param stoppedMs when the drain stopped: the last task's end, or the cut of a run whose tasks stopped ending
+     * @param quiet     how long the drain waited for a task to end before it cut the run
+     */
+    record Result(RunMetrics.Summary summary, long virtualMs, boolean allFinal, ShutdownReport shutdown, long stoppedMs,
+                  Duration quiet) {
     }
 
     private VirtualRun() {
@@ -95,15 +114,31 @@ final class VirtualRun {
             throw new UserError("the workload has no tasks; nothing to run");
         }
         AgentPool pool = builder.build();
+        long longestMs = 0;
         while (arrivals.hasNext()) {
             Arrival a = arrivals.next();
+            longestMs = Math.max(longestMs, a.durationMs());
             clock.advanceTo(Math.max(clock.nanoTime(), a.atMs() * 1_000_000));
             submit(pool, metrics, clock, a);
         }
-        long limit = clock.nanoTime() + DRAIN_LIMIT.toNanos();
-        while (!metrics.allFinal() && clock.nanoTime() < limit) {
-            clock.advance(STEP);
+        long longestAttempt = 0;
+        for (String type : types) {
+            SimProfile p = setup.profiles().apply(type);
+            longestAttempt = Math.max(longestAttempt, plus(Durations.saturatedNanos(p.spawnDelay()),
+                    (long) Math.min(Long.MAX_VALUE, longestMs * 1e6 * Math.max(1, p.slowdown()))));
         }
+        Duration quiet = quietLimit(setup.config(), longestAttempt);
+        long lastEnd = clock.nanoTime();
+        long ended = metrics.completed();
+        while (!metrics.allFinal() && clock.nanoTime() - lastEnd < quiet.toNanos()) {
+            // after an hour without an end, step by the second: a day-long wait then costs a tenth of the steps
+            clock.advance(clock.nanoTime() - lastEnd < LONG_WAIT_NANOS ? STEP : LONG_STEP);
+            if (metrics.completed() != ended) {
+                ended = metrics.completed();
+                lastEnd = clock.nanoTime();
+            }
+        }
+        long stoppedMs = clock.nanoTime() / 1_000_000;
         boolean allFinal = metrics.allFinal();
         RunMetrics.Summary summary = metrics.summary(metrics.lastFinalNanos());
         CompletableFuture<ShutdownReport> done = pool.shutdown(Duration.ofSeconds(10));
@@ -112,7 +147,43 @@ final class VirtualRun {
             clock.advance(STEP);
         }
         closeLog(log, setup.eventsOut());
-        return new Result(summary, metrics.lastFinalNanos() / 1_000_000, allFinal, done.getNow(null));
+        return new Result(summary, metrics.lastFinalNanos() / 1_000_000, allFinal, done.getNow(null),
+                allFinal ? metrics.lastFinalNanos() / 1_000_000 : stoppedMs, quiet);
+    }
+
+    /**
+     * How long the drain waits for the next task to end before it calls the run stuck: every
+     * attempt may wait a cold start, run the longest task, hang until the health check finds it
+     * stuck and its agent's restart backs off, then back off before the next attempt; then a
+     * provider pause or an open circuit may hold it, plus {@link #DRAIN_MARGIN}.
+     *
+     * @param longestAttemptNanos the longest cold start plus the longest (slowed-down) task duration
+     */
+    static Duration quietLimit(PoolConfig c, long longestAttemptNanos) {
+        long perAttempt = longestAttemptNanos;
+        for (Duration d : List.of(c.stuckAfter(), c.healthInterval(), c.restartBackoffMax(), c.retryBackoffMax())) {
+            perAttempt = plus(perAttempt, Durations.saturatedNanos(d));
+        }
+        long hold = Durations.saturatedNanos(c.circuitMaxWait());
+        for (var l : c.resourceLimits().values()) {
+            hold = Math.max(hold, Durations.saturatedNanos(l.maxPause()));
+        }
+        long all = perAttempt > Long.MAX_VALUE / Math.max(1, c.maxAttempts()) ? Long.MAX_VALUE
+                : perAttempt * Math.max(1, c.maxAttempts());
+        return Duration.ofNanos(Math.min(plus(plus(all, hold), DRAIN_MARGIN.toNanos()), MAX_QUIET.toNanos()));
+    }
+
+    private static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum; // both >= 0: a negative sum wrapped
+    }
+
+    /** Checks {@code --spawn-delay}: 0 to {@link #MAX_SPAWN_DELAY}. */
+    static void checkSpawnDelay(Duration d) {
+        if (d.isNegative() || d.compareTo(MAX_SPAWN_DELAY) > 0) {
+            throw new UserError("--spawn-delay must be between 0 and " + DurationConverter.format(MAX_SPAWN_DELAY)
+                    + " (got " + DurationConverter.format(d) + "); it is the cold start of one simulated agent");
+        }
     }
 
     static void submit(AgentPool pool, RunMetrics metrics, VirtualClock clock, Arrival a) {

@@ -81,4 +81,35 @@ class CliErrorsTest {
         userError(Cli.run("simulate", "--generate", "bursty", "--out", trace.resolve("x").toString()),
                 "--out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
     }
+
+    @Test
+    void numbersPastTheirRangeSayTheRange() throws IOException {
+        Path huge = dir.resolve("huge.csv");
+        Files.writeString(huge, "arrival_ms,type,duration_ms,priority,affinity\n99999999999999999999,code,10,0,\n");
+        userError(Cli.run("simulate", huge.toString()),
+                huge + ":2: arrival_ms 99999999999999999999 is out of range; it must be between 0 and 31622400000 (366d)");
+        Path late = dir.resolve("late.csv");
+        Files.writeString(late, "arrival_ms,type,duration_ms,priority,affinity\n31622400001,code,10,0,\n");
+        userError(Cli.run("simulate", late.toString()),
+                late + ":2: arrival_ms must be between 0 and 31622400000 (366d), got 31622400001");
+        userError(Cli.run("simulate", "x.csv", "--spawn-delay", "2d"),
+                "--spawn-delay must be between 0 and 1d (got 2d)");
+        userError(Cli.run("spawn-bench", "--spawn-delay", "2d"), "--spawn-delay must be between 0 and 1d (got 2d)");
+    }
+
+    /** Generation takes time by tasks, not by period: the longest period is refused at once, a year is quick. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aCyclicPeriodIsBoundedAndGenerationDoesNotScaleWithIt() {
+        Path out = dir.resolve("g.csv");
+        userError(Cli.run("simulate", "--generate", "cyclic", "--out", out.toString(), "--tasks", "10", "--period", "106751d"),
+                "--period must be between 1s and 366d (got 106751d)");
+        Cli.Result r = Cli.run("simulate", "--generate", "cyclic", "--out", out.toString(), "--tasks", "10", "--period", "366d");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(Trace.read(out)).hasSize(10);
+        Path tooMany = dir.resolve("too-many.csv");
+        userError(Cli.run("simulate", "--generate", "cyclic-burst", "--out", tooMany.toString(), "--tasks", "50000000",
+                "--period", "366d"), "50000000 tasks would arrive over more than 366d");
+        assertThat(tooMany).doesNotExist();
+    }
 }

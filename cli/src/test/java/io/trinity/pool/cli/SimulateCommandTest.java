@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trinity.pool.PoolConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -218,5 +220,44 @@ class SimulateCommandTest {
             assertThat(types).as(kind).containsExactlyInAnyOrder("code", "data", "vision", "voice");
             assertThat(ratio).as(kind).isBetween(0.7 * highRate / 0.2, 1.3 * highRate / 0.2);
         }
+    }
+
+    /** The drain waits as long as the trace and flags allow a task to take: a day-long task after a day-long cold start. */
+    @Test
+    void aTaskLongerThanTwoHoursOrASlowColdStartStillEnds() throws IOException {
+        Path t = dir.resolve("long.csv");
+        Files.writeString(t, "arrival_ms,type,duration_ms,priority,affinity\n0,code,10800000,0,\n");
+        Cli.Result r = Cli.run("simulate", t.toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("virtual time: 10800.5 s until the last task ended");
+        Files.writeString(t, "arrival_ms,type,duration_ms,priority,affinity\n0,code,86400000,0,\n");
+        r = Cli.run("simulate", t.toString(), "--spawn-delay", "1d");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("virtual time: 172800.0 s until the last task ended");
+    }
+
+    /** A task that cannot end (it hangs, and stuck detection is set past the drain's bound) cuts the run, and says so. */
+    @Test
+    void aRunWhoseTasksStopEndingIsCutAndSaysNoTaskEnded() throws IOException {
+        Path t = dir.resolve("hang.csv");
+        Files.writeString(t, "arrival_ms,type,duration_ms,priority,affinity\n0,code,100,0,\n");
+        Cli.Result r = Cli.run("simulate", t.toString(), "--hang-rate", "1", "--stuck-after", "60d", "--warm", "0",
+                "--warm-min", "0");
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("virtual time: the run was cut at 2592000.0 s, no task ended")
+                .doesNotContain("until the last task ended");
+        assertThat(r.err()).contains("tri simulate: 1 of 1 tasks never ended: none ended for 30d of virtual time");
+    }
+
+    @Test
+    void theDrainWaitsForEveryAttemptOfTheLongestTask() {
+        // 3 attempts, each: stuck after 30s, health every 5s, restart backoff up to 60s, retry backoff up to 30s;
+        // then a circuit may hold the task for circuitMaxWait (60s)
+        PoolConfig c = PoolConfig.ofDefaults();
+        long attempt = Duration.ofHours(24).plusMillis(500).toNanos();
+        assertThat(VirtualRun.quietLimit(c, attempt)).isEqualTo(Duration.ofHours(24).plusMillis(500)
+                .plusSeconds(30 + 5 + 60 + 30).multipliedBy(3).plusSeconds(60).plus(VirtualRun.DRAIN_MARGIN));
+        assertThat(VirtualRun.quietLimit(PoolConfig.custom().stuckAfter(Duration.ofDays(100_000)).build(), attempt))
+                .isEqualTo(VirtualRun.MAX_QUIET);
     }
 }
