@@ -90,7 +90,8 @@ final class BenchCommand implements Callable<Integer> {
         PoolOptions.atLeastZero("--overhead-tasks", overheadTasks);
         VirtualRun.checkSpawnDelay(spawnDelay);
         PoolConfig config = pool.toConfig(PoolConfig.ofDefaults());
-        List<String> names = workloads == null ? Workloads.names() : workloads;
+        List<String> given = PoolOptions.listOption(spec, "--workload", workloads, "bursty,heterogeneous");
+        List<String> names = given == null ? Workloads.names() : given;
         List<String> balancers = pool.balancer != null ? List.of(pool.balancer) : List.copyOf(Balancers.builtIn().keySet());
         List<List<String>> strategySets = strategySets();
         List<Workloads.Workload> loads = new ArrayList<>();
@@ -147,9 +148,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private List<List<String>> strategySets() {
-        if (pool.spawnStrategy != null) {
-            SpawnStrategies.create(pool.spawnStrategy);
-            return List.of(List.copyOf(pool.spawnStrategy));
+        List<String> given = pool.strategyNames(null);
+        if (given != null) {
+            SpawnStrategies.create(given);
+            return List.of(given);
         }
         List<List<String>> sets = new ArrayList<>();
         String base = io.trinity.pool.spawn.OnDemandSpawning.NAME;

@@ -185,7 +185,29 @@ final class PoolOptions {
 
     /** The strategy names to run; {@code fallback} when the flag is absent. */
     List<String> strategyNames(List<String> fallback) {
-        return spawnStrategy == null || spawnStrategy.isEmpty() ? fallback : List.copyOf(spawnStrategy);
+        List<String> given = listOption(mixee, "--spawn-strategy", spawnStrategy, "on-demand,predictive");
+        return given == null ? fallback : given;
+    }
+
+    /**
+     * The names a comma-separated list option was given, stripped, or null when it was not
+     * given. An empty item ({@code ,} or {@code a,,b}) is a {@link UserError}: it would
+     * otherwise be dropped, and a list of nothing would quietly mean the default or nothing.
+     */
+    static List<String> listOption(CommandSpec spec, String flag, List<String> given, String example) {
+        if (given == null) {
+            return null;
+        }
+        if (given.isEmpty() || given.stream().anyMatch(String::isBlank)) {
+            String raw = String.join(",", given);
+            if (spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+                    && spec.commandLine().getParseResult().matchedOption(flag) != null) {
+                raw = String.join(" ", spec.commandLine().getParseResult().matchedOption(flag).originalStringValues());
+            }
+            throw new UserError(flag + " has an empty name in '" + raw + "'; give one or more names separated by"
+                    + " commas, such as " + flag + " " + example);
+        }
+        return given.stream().map(String::strip).toList();
     }
 
     /** Adds the named strategies, unless they are exactly the pool's own default set. */

@@ -97,6 +97,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (generate != null) {
             return generate(o);
         }
+        List<String> generateOnly = given("--out", "--tasks", "--period");
+        if (!generateOnly.isEmpty()) {
+            throw new UserError(String.join(", ", generateOnly) + (generateOnly.size() == 1 ? " is" : " are")
+                    + " for writing a trace with --generate KIND; to replay " + (trace != null ? trace : "a trace")
+                    + ", leave " + (generateOnly.size() == 1 ? "it" : "them") + " out");
+        }
         if (trace == null) {
             throw new UserError("give a trace file to replay (examples: traces/diurnal.csv, traces/bursty.csv),"
                     + " or --generate KIND --out FILE to write one");
@@ -179,8 +185,28 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private int generate(PrintWriter o) {
+        if (trace != null) {
+            throw new UserError("--generate writes a trace to --out and replays nothing, but a TRACE to replay was"
+                    + " given too (" + trace + "); run the two separately");
+        }
         if (out == null) {
             throw new UserError("--generate needs --out FILE (where to write the trace)");
+        }
+        if (!generate.startsWith(TraceGenerator.CYCLIC) && given("--period").size() == 1) {
+            throw new UserError("--period is the cycle of --generate cyclic, cyclic-square or cyclic-burst; the kind "
+                    + generate + " has none, so leave it out");
+        }
+        List<String> replayOnly = new java.util.ArrayList<>();
+        for (var opt : spec.commandLine().getParseResult().matchedOptions()) {
+            String n = opt.longestName();
+            if (!GENERATE_FLAGS.contains(n)) {
+                replayOnly.add(n);
+            }
+        }
+        if (!replayOnly.isEmpty()) {
+            throw new UserError(String.join(", ", replayOnly) + " " + (replayOnly.size() == 1 ? "does" : "do")
+                    + " nothing with --generate, which only writes a trace (it takes --out, --tasks, --seed and, for"
+                    + " the cyclic kinds, --period); replay the trace in a second run with them");
         }
         PoolOptions.positive("--tasks", tasks);
         long seed = pool.seed != null ? pool.seed : PoolConfig.ofDefaults().seed();
@@ -189,6 +215,16 @@ final class SimulateCommand implements Callable<Integer> {
                 + " (seed " + seed + ")");
         o.flush();
         return 0;
+    }
+
+    /** The flags a {@code --generate} run uses; any other is meant for a replay. */
+    private static final java.util.Set<String> GENERATE_FLAGS = java.util.Set.of("--generate", "--out", "--tasks",
+            "--seed", "--period", "--config");
+
+    /** Which of these flags the command line gave (some have defaults, so a value alone does not tell). */
+    private List<String> given(String... flags) {
+        var parsed = spec.commandLine().getParseResult();
+        return java.util.Arrays.stream(flags).filter(parsed::hasMatchedOption).toList();
     }
 
     private static void rate(String flag, double v) {

@@ -73,16 +73,6 @@ class CliErrorsTest {
     }
 
     @Test
-    void aFileThatCannotBeWrittenSaysWhy() throws IOException {
-        Path trace = dir.resolve("t.csv");
-        Files.writeString(trace, "arrival_ms,type,duration_ms,priority,affinity\n0,code,10,0,\n");
-        userError(Cli.run("simulate", trace.toString(), "--events-out", trace.resolve("x").toString()),
-                "--events-out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
-        userError(Cli.run("simulate", "--generate", "bursty", "--out", trace.resolve("x").toString()),
-                "--out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
-    }
-
-    @Test
     void numbersPastTheirRangeSayTheRange() throws IOException {
         Path huge = dir.resolve("huge.csv");
         Files.writeString(huge, "arrival_ms,type,duration_ms,priority,affinity\n99999999999999999999,code,10,0,\n");
@@ -111,5 +101,40 @@ class CliErrorsTest {
         userError(Cli.run("simulate", "--generate", "cyclic-burst", "--out", tooMany.toString(), "--tasks", "50000000",
                 "--period", "366d"), "50000000 tasks would arrive over more than 366d");
         assertThat(tooMany).doesNotExist();
+    }
+
+    @Test
+    void anEmptyNameInAListIsAUsageMistake() {
+        userError(Cli.run("simulate", "x.csv", "--spawn-strategy", ","),
+                "--spawn-strategy has an empty name in ','; give one or more names separated by commas");
+        userError(Cli.run("spawn", "--spawn-strategy", "on-demand,,warm-pool"), "--spawn-strategy has an empty name in");
+        userError(Cli.run("spawn-bench", "--spawn-strategy", ","), "--spawn-strategy has an empty name in ','");
+        userError(Cli.run("spawn-bench", "--workload", ","), "--workload has an empty name in ','");
+        userError(Cli.run("pool-bench", "--workload", "steady,,bursty"), "--workload has an empty name in 'steady,,bursty'");
+    }
+
+    @Test
+    void flagsThatDoNothingInThisModeAreRefused() {
+        Path out = dir.resolve("g.csv");
+        userError(Cli.run("simulate", "x.csv", "--out", out.toString(), "--tasks", "5"),
+                "--out, --tasks are for writing a trace with --generate KIND; to replay x.csv, leave them out");
+        userError(Cli.run("simulate", "x.csv", "--period", "5m"), "--period is for writing a trace with --generate KIND");
+        userError(Cli.run("simulate", "--generate", "bursty", "--out", out.toString(), "x.csv"),
+                "--generate writes a trace to --out and replays nothing, but a TRACE to replay was given too (x.csv)");
+        userError(Cli.run("simulate", "--generate", "bursty", "--out", out.toString(), "--period", "5m"),
+                "--period is the cycle of --generate cyclic, cyclic-square or cyclic-burst; the kind bursty has none");
+        userError(Cli.run("simulate", "--generate", "bursty", "--out", out.toString(), "--max-agents", "4", "--json"),
+                "--max-agents, --json do nothing with --generate");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenSaysWhy() throws IOException {
+        Path trace = dir.resolve("t.csv");
+        Files.writeString(trace, "arrival_ms,type,duration_ms,priority,affinity\n0,code,10,0,\n");
+        userError(Cli.run("simulate", trace.toString(), "--events-out", trace.resolve("x").toString()),
+                "--events-out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
+        userError(Cli.run("simulate", "--generate", "bursty", "--out", trace.resolve("x").toString()),
+                "--out: cannot write " + trace.resolve("x") + " (" + trace + ": a file of that name is in the way)");
     }
 }
