@@ -177,7 +177,8 @@ final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("tri simulate: " + (sum.submitted() - sum.completed()) + " of "
                     + sum.submitted() + " tasks never ended: none ended for " + DurationConverter.format(r.quiet())
                     + " of virtual time (the longest one task may take under these settings, plus "
-                    + DurationConverter.format(VirtualRun.DRAIN_MARGIN) + "), so the run was cut at "
+                    + DurationConverter.format(VirtualRun.DRAIN_MARGIN) + ", at most "
+                    + DurationConverter.format(VirtualRun.MAX_QUIET) + "), so the run was cut at "
                     + seconds(r.stoppedMs()) + "; --events-out shows what held them (a limit, a budget, a circuit)");
             return 1;
         }
