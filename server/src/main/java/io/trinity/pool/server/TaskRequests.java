@@ -72,7 +72,7 @@ final class TaskRequests {
             if (!timeout.isTextual()) {
                 throw ApiError.badRequest("timeout", "timeout must be a string such as \"30s\" (got " + kind(timeout) + ")");
             }
-            b.timeout(Durations.parse("timeout", timeout.asText(), Duration.ofMillis(1), MAX_TIMEOUT));
+            b.timeout(DurationParam.parse("timeout", timeout.asText(), Duration.ofMillis(1), MAX_TIMEOUT));
         }
         JsonNode attempts = body.get("maxAttempts");
         if (attempts != null && !attempts.isNull()) {

@@ -304,7 +304,7 @@ final class TaskRoutes {
     Map<String, Object> read(Principal p, String rawId, String wait) throws InterruptedException {
         TaskIndex.Tracked t = visible(p, rawId);
         if (wait != null) {
-            Duration d = Durations.parse("wait", wait, Duration.ZERO, MAX_WAIT);
+            Duration d = DurationParam.parse("wait", wait, Duration.ZERO, MAX_WAIT);
             awaitFinal(t, d);
         }
         return view(t);

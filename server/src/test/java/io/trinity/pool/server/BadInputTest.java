@@ -3,6 +3,7 @@ package io.trinity.pool.server;
 import static io.trinity.pool.server.TestServers.ACME;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -113,5 +114,32 @@ class BadInputTest {
         // just under the limit is fine
         String fits = "{\"type\": \"echo\", \"input\": {\"x\": \"" + "a".repeat((1 << 20) - 100) + "\"}}";
         assertThat(http.post("/v1/tasks", ACME, fits).status()).isEqualTo(202);
+    }
+
+    @ParameterizedTest(name = "timeout {0}")
+    @CsvSource({"250ms", "1.5s", "2m", "1h", "7d", "PT30S", "P1D"})
+    void aTimeoutInTheProjectsDurationGrammarIsAccepted(String timeout) {
+        Http.Answer a = http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"timeout\": \"" + timeout + "\"}");
+        assertThat(a.status()).as(a.toString()).isEqualTo(202);
+    }
+
+    @Test
+    void aDurationOutOfRangeSaysTheLimitAndOneInAnotherGrammarSaysTheForms() {
+        Http.Answer upper = http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"timeout\": \"30S\"}");
+        assertThat(upper.status()).as(upper.toString()).isEqualTo(400);
+        assertThat(upper.json().get("error").asText()).contains("timeout", "'30S'", "250ms, 1.5s");
+
+        Http.Answer tooLong = http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"timeout\": \"8d\"}");
+        assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(400);
+        assertThat(tooLong.json().get("field").asText()).isEqualTo("timeout");
+        assertThat(tooLong.json().get("error").asText()).contains("at most 7d", "'8d'").doesNotContain("such as");
+
+        String id = http.post("/v1/tasks", ACME, "{\"type\": \"echo\"}").json().get("id").asText();
+        assertThat(http.get("/v1/tasks/" + id + "?wait=0", ACME).status()).isEqualTo(200);
+        assertThat(http.get("/v1/tasks/" + id + "?wait=1.5s", ACME).status()).isEqualTo(200);
+        Http.Answer longWait = http.get("/v1/tasks/" + id + "?wait=2m", ACME);
+        assertThat(longWait.status()).isEqualTo(400);
+        assertThat(longWait.json().get("field").asText()).isEqualTo("wait");
+        assertThat(longWait.json().get("error").asText()).contains("at most 1m", "'2m'").doesNotContain("such as");
     }
 }
