@@ -138,12 +138,29 @@ final class TaskRequests {
         }
     }
 
+    /**
+     * A JSON number with an integral value within {@code min..max}: {@code 5}, and also {@code 5.0} or
+     * {@code 1e3}, which JSON (and JSON Schema's "integer") count as the same whole numbers.
+     */
     private static long whole(String field, JsonNode v, long min, long max) {
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+        java.math.BigDecimal d = v.isNumber() && !isNonFinite(v) ? v.decimalValue() : null;
+        boolean integral = d != null && d.stripTrailingZeros().scale() <= 0;
+        if (!integral || d.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+                || d.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
             throw ApiError.badRequest(field, field + " must be a whole number from " + min + " to " + max + " (got "
-                    + (v.isNumber() ? Views.quote(v.asText()) : kind(v)) + ")");
+                    + (d != null ? plain(d) : v.isNumber() ? v.asText() : kind(v)) + ")");
         }
-        return v.asLong();
+        return d.longValueExact();
+    }
+
+    private static boolean isNonFinite(JsonNode v) {
+        return v.isFloatingPointNumber() && !Double.isFinite(v.doubleValue()) && !v.isBigDecimal();
+    }
+
+    /** A number as a person writes it: {@code 1.5}, {@code 2000}, not {@code 2000.0} or {@code 2E+3}. */
+    private static String plain(java.math.BigDecimal d) {
+        String s = d.stripTrailingZeros().toPlainString();
+        return s.length() > 40 ? d.stripTrailingZeros().toString() : s;
     }
 
     private static String name(String field, JsonNode v) {

@@ -142,4 +142,20 @@ class BadInputTest {
         assertThat(longWait.json().get("field").asText()).isEqualTo("wait");
         assertThat(longWait.json().get("error").asText()).contains("at most 1m", "'2m'").doesNotContain("such as");
     }
+
+    @Test
+    void aWholeNumberWrittenWithAnExponentOrAFractionOfZeroIsAWholeNumber() {
+        Http.Answer e3 = http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"priority\": 1e3, \"maxAttempts\": 2.0}");
+        assertThat(e3.status()).as(e3.toString()).isEqualTo(202);
+        JsonNode task = http.get("/v1/tasks/" + e3.json().get("id").asText(), ACME).json();
+        assertThat(task.get("priority").asInt()).isEqualTo(1000);
+        assertThat(http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"priority\": 5.0}").status()).isEqualTo(202);
+
+        Http.Answer half = http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"priority\": 1.5}");
+        assertThat(half.status()).isEqualTo(400);
+        assertThat(half.json().get("error").asText()).contains("whole number", "(got 1.5)");
+        Http.Answer over = http.post("/v1/tasks", ACME, "{\"type\": \"echo\", \"priority\": 2e3}");
+        assertThat(over.status()).isEqualTo(400);
+        assertThat(over.json().get("error").asText()).contains("-1000 to 1000", "(got 2000)");
+    }
 }
