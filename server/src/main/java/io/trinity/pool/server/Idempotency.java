@@ -22,7 +22,12 @@ import java.util.regex.Pattern;
  */
 final class Idempotency {
 
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    /**
+     * The longest key: what {@link io.trinity.pool.Task.Builder#idempotencyKey} takes, so the pool (and
+     * its journal, across restarts) keeps every key the API accepts.
+     */
+    static final int MAX_KEY = 200;
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1," + MAX_KEY + "}");
     private static final int STRIPES = 64;
 
     /** What a request with a key gets: the task id, and whether this request created it. */
@@ -42,8 +47,9 @@ final class Idempotency {
     /** Refuses a malformed key with a 400 naming {@code field}. */
     static void check(String key, String field) {
         if (!KEY.matcher(key).matches()) {
-            throw ApiError.badRequest(field, field + " must be 1 to 255 visible ASCII characters (got "
-                    + Views.quote(key) + ")");
+            throw ApiError.badRequest(field, field + " must be 1 to " + MAX_KEY + " visible ASCII characters, without"
+                    + " spaces (got " + (key.length() > MAX_KEY ? key.length() + " characters: " : "") + Views.quote(key)
+                    + "); use a shorter key, such as a hash of a longer one");
         }
     }
 

@@ -78,6 +78,7 @@ final class TaskRoutes {
         if (key == null) {
             handle = submit(task, p.tenant()).handle;
         } else {
+            Idempotency.check(key, "Idempotency-Key");
             // the key travels with the task too: with a journal the pool itself keeps it across restarts
             Task keyed = withKey(task, key);
             Idempotency.Outcome o = idempotency.submitOnce(p.tenant(), key, () -> submit(keyed, p.tenant()).id());
@@ -280,12 +281,9 @@ final class TaskRoutes {
         }
     }
 
+    /** {@code key} passed {@link Idempotency#check}, whose limit is the task builder's. */
     private static Task withKey(Task task, String key) {
-        try {
-            return task.toBuilder().idempotencyKey(key).build();
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("Idempotency-Key", "Idempotency-Key must be 1..200 characters and not blank");
-        }
+        return task.toBuilder().idempotencyKey(key).build();
     }
 
     private TaskIndex.Tracked submit(Task task, String tenant) {

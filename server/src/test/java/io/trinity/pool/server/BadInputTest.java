@@ -158,4 +158,27 @@ class BadInputTest {
         assertThat(over.status()).isEqualTo(400);
         assertThat(over.json().get("error").asText()).contains("-1000 to 1000", "(got 2000)");
     }
+
+    @Test
+    void anIdempotencyKeyHasOneLimitAndOneMessageInTheHeaderAndInABatch() {
+        String msg = "Idempotency-Key must be 1 to 200 visible ASCII characters";
+        for (String key : new String[] {"k".repeat(201), "k".repeat(256), "two words"}) {
+            Http.Answer a = http.send(http.request("/v1/tasks", ACME)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\": \"echo\"}"))
+                    .header("Idempotency-Key", key));
+            assertThat(a.status()).as(key.length() + ": " + a).isEqualTo(400);
+            assertThat(a.json().get("field").asText()).isEqualTo("Idempotency-Key");
+            assertThat(a.json().get("error").asText()).startsWith(msg);
+        }
+        assertThat(http.post("/v1/tasks", ACME, "{\"type\": \"echo\"}", "Idempotency-Key", "k".repeat(200)).status())
+                .isEqualTo(202);
+
+        Http.Answer batch = http.post("/v1/tasks/batch", ACME, "{\"tasks\": [{\"type\": \"echo\", \"idempotencyKey\": \""
+                + "k".repeat(201) + "\"}]}");
+        JsonNode r = batch.json().get("results").get(0);
+        assertThat(r.get("status").asInt()).isEqualTo(400);
+        assertThat(r.get("field").asText()).isEqualTo("tasks[0].idempotencyKey");
+        assertThat(r.get("error").asText()).startsWith("tasks[0].idempotencyKey must be 1 to 200 visible ASCII characters");
+        assertThat(r.get("error").asText()).contains("201 characters");
+    }
 }
