@@ -107,6 +107,12 @@ final class TaskRoutes {
         if (draining.getAsBoolean()) {
             throw Errors.draining();
         }
+        String header = ctx.header("Idempotency-Key");
+        if (header != null) { // one key cannot name many tasks; ignoring it would let a retry duplicate them all
+            throw ApiError.badRequest("Idempotency-Key", "POST /v1/tasks/batch takes no Idempotency-Key header (got "
+                    + Views.quote(header) + "): set \"idempotencyKey\" on each task in \"tasks\" instead, a"
+                    + " different key for each task");
+        }
         JsonNode items = batchItems(json(ctx));
         int n = items.size();
         String origin = ctx.header(ORIGIN_HEADER);

@@ -181,4 +181,13 @@ class BadInputTest {
         assertThat(r.get("error").asText()).startsWith("tasks[0].idempotencyKey must be 1 to 200 visible ASCII characters");
         assertThat(r.get("error").asText()).contains("201 characters");
     }
+
+    @Test
+    void aBatchRefusesTheIdempotencyKeyHeaderAndSaysToSetItPerTask() {
+        Http.Answer a = http.post("/v1/tasks/batch", ACME, "{\"tasks\": [{\"type\": \"echo\"}]}",
+                "Idempotency-Key", "batch-1");
+        assertThat(a.status()).as(a.toString()).isEqualTo(400);
+        assertThat(a.json().get("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(a.json().get("error").asText()).contains("'batch-1'", "idempotencyKey", "each task");
+    }
 }
