@@ -3,6 +3,8 @@ package io.trinity.pool.server;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +21,8 @@ final class EventStream implements Consumer<SseClient> {
 
     private final EventFeed feed;
     private final Duration heartbeat;
+    private final LongAdder sent = new LongAdder();
+    private final AtomicInteger open = new AtomicInteger();
 
     EventStream(EventFeed feed, Duration heartbeat) {
         this.feed = feed;
@@ -37,9 +41,13 @@ final class EventStream implements Consumer<SseClient> {
     @Override
     public void accept(SseClient client) {
         Principal viewer = Auth.principal(client.ctx());
+        open.incrementAndGet();
         try (EventFeed.Subscription s = feed.subscribe(viewer, lastEventId(client.ctx()))) {
             client.sendComment("trinity events");
             for (EventFeed.Entry e : s.backlog()) {
+                if (client.terminated()) {
+                    return; // the client left: each further send would only log that it cannot
+                }
                 send(client, e);
             }
             while (!client.terminated()) {
@@ -57,11 +65,23 @@ final class EventStream implements Consumer<SseClient> {
             Thread.currentThread().interrupt();
         } finally {
             client.close();
+            open.decrementAndGet();
         }
     }
 
-    private static void send(SseClient client, EventFeed.Entry e) {
+    private void send(SseClient client, EventFeed.Entry e) {
+        sent.increment();
         client.sendEvent("message", e.json(), String.valueOf(e.id()));
+    }
+
+    /** Events handed to clients' connections so far, a write to a client that had gone included. */
+    long sent() {
+        return sent.sum();
+    }
+
+    /** Streams open now. */
+    int open() {
+        return open.get();
     }
 
     private static long lastEventId(Context ctx) {

@@ -53,6 +53,7 @@ public final class PoolServer implements AutoCloseable {
     private final String host;
     private final Auth auth;
     private final TaskRoutes tasks;
+    private final EventStream events;
     private final ObjectMapper mapper;
     private final long maxBody;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -76,6 +77,7 @@ public final class PoolServer implements AutoCloseable {
         this.tasks = tasks;
         AdminRoutes admin = new AdminRoutes(pool, index, feed, time, keys.tenants(), draining::get);
         EventStream events = new EventStream(feed, b.heartbeat);
+        this.events = events;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -210,6 +212,11 @@ public final class PoolServer implements AutoCloseable {
         }
         metrics.record(method, route, a.status(), System.nanoTime() - began);
         return a;
+    }
+
+    /** The event stream route, for tests that count what it sends. */
+    EventStream events() {
+        return events;
     }
 
     /** The HTTP app, for tests that compare its routes with the OpenAPI document. */
