@@ -2,7 +2,9 @@ package io.trinity.pool.server;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trinity.pool.AgentPool;
 import io.trinity.pool.micrometer.TrinityPoolMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -66,6 +68,18 @@ final class Metrics implements AutoCloseable {
         } catch (RuntimeException e) {
             return "unknown";
         }
+    }
+
+    /**
+     * The server's own pool gauge, {@code trinity.pool.tasks.running}: attempts running now, read
+     * from the pool's snapshot at each scrape (one read on the pool's loop). Once the pool has
+     * stopped ({@code stopped}) it reads 0 instead of asking a loop that no longer answers.
+     */
+    void runningGauge(AgentPool pool, java.util.function.BooleanSupplier stopped) {
+        Gauge.builder("trinity.pool.tasks.running", pool, p -> stopped.getAsBoolean() ? 0 : p.snapshot().running())
+                .description("Tasks running now (the pool's snapshot)")
+                .strongReference(true)
+                .register(registry);
     }
 
     /**

@@ -57,6 +57,8 @@ public final class PoolServer implements AutoCloseable {
     private final ObjectMapper mapper;
     private final long maxBody;
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Set once the pool has shut down: its loop answers no more reads. */
+    private volatile boolean poolStopped;
     private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
 
     private PoolServer(Builder b) {
@@ -67,6 +69,7 @@ public final class PoolServer implements AutoCloseable {
         this.feed = new EventFeed(time, b.eventBuffer, b.subscriberBuffer, b.maxTasks, b.retention);
         this.metrics = new Metrics();
         this.pool = b.pool.listener(feed).listener(Metrics.poolMeters(metrics.registry())).build();
+        metrics.runningGauge(pool, () -> poolStopped);
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.mapper = mapper;
         this.maxBody = b.maxBody;
@@ -108,6 +111,7 @@ public final class PoolServer implements AutoCloseable {
             return this;
         } catch (RuntimeException e) {
             pool.shutdown(Duration.ZERO).join();
+            poolStopped = true;
             metrics.close();
             throw e;
         }
@@ -246,6 +250,7 @@ public final class PoolServer implements AutoCloseable {
         if (draining.compareAndSet(false, true)) {
             try {
                 ShutdownReport report = pool.shutdown(drain).join();
+                poolStopped = true;
                 feed.close();
                 app.stop();
                 metrics.close();

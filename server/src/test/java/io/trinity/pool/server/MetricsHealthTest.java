@@ -1,9 +1,20 @@
 package io.trinity.pool.server;
 
 import static io.trinity.pool.server.TestServers.ACME;
+import static io.trinity.pool.server.TestServers.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,6 +57,49 @@ class MetricsHealthTest {
             assertThat(page.body()).contains("Trinity Agent Pool", "vendor/uPlot.iife.min.js", "app.js");
             assertThat(http.get("/vendor/uPlot.iife.min.js", null).body()).startsWith("/*! https://github.com/leeoniya/uPlot (v1.6.32)");
             assertThat(http.get("/app.js", null).status()).isEqualTo(200);
+        }
+    }
+
+    /** The metric names docs/service.md lists under "Metrics", such as {@code trinity_pool_queue_size}. */
+    static Set<String> documentedMetrics() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "service.md"));
+        int from = doc.indexOf("\n## Metrics");
+        assertThat(from).as("docs/service.md has a Metrics section").isPositive();
+        int to = doc.indexOf("\n## ", from + 1);
+        // a metric name has an underscore: `static` and `unmatched` are label values
+        Matcher m = Pattern.compile("`([a-z][a-z0-9]*_[a-z0-9_]+)[{`]").matcher(doc.substring(from, to < 0 ? doc.length() : to));
+        Set<String> names = new LinkedHashSet<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    @Test
+    void everyMetricTheDocumentListsIsServed() throws Exception {
+        Set<String> documented = documentedMetrics();
+        assertThat(documented).contains("trinity_pool_tasks_running", "http_server_requests_seconds");
+        String gate = UUID.randomUUID().toString();
+        // resources close in reverse: the gate opens before the server drains, whatever the test saw
+        try (PoolServer server = TestServers.start(2, 10); AutoCloseable opened = () -> TestAgents.open(gate)) {
+            Http http = new Http(server.url());
+            // a counter is served from its first count: one task that ends makes trinity_pool_tasks_total
+            String echo = http.post("/v1/tasks", ACME, "{\"type\": \"echo\"}").json().get("id").asText();
+            assertThat(http.get("/v1/tasks/" + echo + "?wait=10s", ACME).json().get("state").asText())
+                    .isEqualTo("SUCCEEDED");
+            String id = http.post("/v1/tasks", ACME, "{\"type\": \"gate\", \"input\": {\"gate\": \"" + gate + "\"}}")
+                    .json().get("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/v1/tasks/" + id, ACME).json()
+                    .get("state").asText().equals("RUNNING"));
+            String body = http.get("/metrics", null).body();
+            for (String name : documented) {
+                // a timer or counter is served as its _count/_sum or _total series
+                assertThat(body).as("/metrics serves " + name).containsPattern("(?m)^" + name + "(_count|_total)?[{ ]");
+            }
+            assertThat(body).containsPattern("(?m)^trinity_pool_tasks_running 1(\\.0)?$");
+            TestAgents.open(gate);
+            await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/metrics", null).body()
+                    .contains("\ntrinity_pool_tasks_running 0"));
         }
     }
 }
