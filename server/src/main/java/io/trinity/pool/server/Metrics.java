@@ -61,14 +61,29 @@ final class Metrics implements AutoCloseable {
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    private static String route(Context ctx) {
+    /**
+     * The route a request is counted under: the template of the route it matched, also when a
+     * before-handler (key, rate, role, Accept, Last-Event-ID) refused it so the route's own
+     * handler never ran; {@code static} for a dashboard file; {@code unmatched} for anything else.
+     * Never the raw path, so a client cannot make new series.
+     */
+    static String route(Context ctx) {
         try {
             Endpoint e = ctx.endpoints().lastHttpEndpoint();
-            return e != null ? e.path : ctx.statusCode() == 404 ? "NOT_FOUND" : "static";
+            if (e == null) {
+                e = ctx.endpoints().matchedHttpEndpoint();
+            }
+            if (e != null) {
+                return e.path;
+            }
         } catch (RuntimeException e) {
-            return "unknown";
+            return UNMATCHED;
         }
+        return ctx.statusCode() < 400 ? "static" : UNMATCHED;
     }
+
+    /** The route label of a request no route matched. */
+    static final String UNMATCHED = "unmatched";
 
     /**
      * The server's own pool gauge, {@code trinity.pool.tasks.running}: attempts running now, read

@@ -102,4 +102,29 @@ class MetricsHealthTest {
                     .contains("\ntrinity_pool_tasks_running 0"));
         }
     }
+
+    @Test
+    void requestsRefusedBeforeTheHandlerCarryTheRouteTemplate() {
+        try (PoolServer server = TestServers.builder(TestAgents.pool(1, 10)).rateLimit(0.001, 3).build().start()) {
+            Http http = new Http(server.url());
+            assertThat(http.get("/v1/pool", null).status()).isEqualTo(401);
+            assertThat(http.get("/v1/pool", ACME).status()).isEqualTo(403);
+            assertThat(http.get("/v1/tasks/77", null).status()).isEqualTo(401);
+            assertThat(http.get("/v1/events", ACME).status()).isEqualTo(406);
+            assertThat(http.send(http.request("/v1/events", ACME).header("Accept", "text/event-stream")
+                    .header("Last-Event-ID", "nope").GET()).status()).isEqualTo(400);
+            assertThat(http.get("/v1/me", ACME).status()).isEqualTo(429); // the burst of 3 is spent
+            assertThat(http.get("/no/such/route/12345", null).status()).isEqualTo(404);
+
+            String body = http.get("/metrics", null).body();
+            assertThat(body)
+                    .contains("route=\"/v1/pool\",status=\"401\"", "route=\"/v1/pool\",status=\"403\"")
+                    .contains("route=\"/v1/tasks/{id}\",status=\"401\"")
+                    .contains("route=\"/v1/events\",status=\"406\"", "route=\"/v1/events\",status=\"400\"")
+                    .contains("route=\"/v1/me\",status=\"429\"")
+                    .contains("route=\"unmatched\",status=\"404\"")
+                    .doesNotContain("route=\"static\",status=\"4")
+                    .doesNotContain("12345").doesNotContain("/no/such");
+        }
+    }
 }
