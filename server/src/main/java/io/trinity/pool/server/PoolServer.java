@@ -88,6 +88,9 @@ public final class PoolServer implements AutoCloseable {
             cfg.jetty.host = b.bind;
             cfg.jetty.port = b.port;
             cfg.http.maxRequestSize = b.maxBody;
+            // what Jetty refuses before any route (a bad or long URI, large headers) is JSON too
+            JsonErrorHandler jsonErrors = new JsonErrorHandler(mapper);
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(jsonErrors));
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.staticFiles.add(s -> {
                 s.hostedPath = "/";
