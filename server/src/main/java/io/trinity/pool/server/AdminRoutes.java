@@ -63,6 +63,8 @@ final class AdminRoutes {
         });
         Map<String, Object> tasks = new TreeMap<>();
         s.tasksByState().forEach((state, n) -> tasks.put(state.name(), n));
+        // the snapshot counts accepted tasks only (a shed one); /metrics counts every refusal: say the same
+        tasks.put(TaskState.REJECTED.name(), feed.rejected());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agents", Map.of("total", s.agents().size(), "byType", byType, "byState", byState));
         body.put("queue", Map.of("depth", s.queued(), "byType", queueByType, "byTenant", queueByTenant));

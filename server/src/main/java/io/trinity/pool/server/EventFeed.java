@@ -60,6 +60,7 @@ final class EventFeed implements PoolListener {
     private final Cache<Long, Instant> started;
     private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> agentMillis = new ConcurrentHashMap<>();
+    private final LongAdder rejected = new LongAdder();
 
     EventFeed(PoolTime time, int capacity, int queueCapacity, int maxTasks, Duration retention) {
         this.time = time;
@@ -107,6 +108,7 @@ final class EventFeed implements PoolListener {
             case PoolEvent.TaskDispatched d -> started.asMap().putIfAbsent(d.task(), time.at(d.nanos()));
             case PoolEvent.CircuitChanged c -> circuits.put(c.type(),
                     new Circuit(c.open(), c.failures(), c.cause(), time.at(c.nanos())));
+            case PoolEvent.TaskRejected r -> rejected.increment();
             case PoolEvent.TaskEnded e when owner != null && !owner.isEmpty() ->
                     agentMillis.computeIfAbsent(owner, k -> new LongAdder()).add(e.ms());
             default -> {
@@ -159,6 +161,15 @@ final class EventFeed implements PoolListener {
 
     Map<String, Circuit> circuits() {
         return Map.copyOf(circuits);
+    }
+
+    /**
+     * Tasks refused so far: at submit (queue full, tenant limit, unknown type, shutting down, not
+     * stored) or shed from a full queue after they were accepted. One per {@code task.reject}
+     * event, as {@code trinity_pool_tasks_total{outcome="rejected"}} counts them.
+     */
+    long rejected() {
+        return rejected.sum();
     }
 
     /** Agent time used by each tenant's attempts so far, in milliseconds. */

@@ -127,4 +127,26 @@ class MetricsHealthTest {
                     .doesNotContain("12345").doesNotContain("/no/such");
         }
     }
+
+    @Test
+    void thePoolViewAndTheMetricCountTheSameRejectedTasks() throws Exception {
+        String gate = UUID.randomUUID().toString();
+        try (PoolServer server = TestServers.start(1, 1); AutoCloseable opened = () -> TestAgents.open(gate)) {
+            Http http = new Http(server.url());
+            String body = "{\"type\": \"gate\", \"input\": {\"gate\": \"" + gate + "\"}}";
+            int refused = 0;
+            for (int i = 0; i < 6; i++) {
+                if (http.post("/v1/tasks", ACME, body).status() == 429) {
+                    refused++;
+                }
+            }
+            assertThat(refused).as("one runs, one waits, the rest find the queue full").isGreaterThanOrEqualTo(3);
+            int expected = refused;
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(http.get("/v1/pool", ADMIN).json().get("tasks").get("REJECTED").asInt()).isEqualTo(expected);
+                assertThat(http.get("/metrics", null).body())
+                        .containsPattern("trinity_pool_tasks_total\\{outcome=\"rejected\",type=\"gate\"\\} " + expected);
+            });
+        }
+    }
 }
