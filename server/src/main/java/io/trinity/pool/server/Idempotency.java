@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -54,10 +54,12 @@ final class Idempotency {
     }
 
     /**
-     * The task already submitted under {@code key} by {@code tenant}, or the one {@code submit}
-     * creates now. If {@code submit} throws, nothing is remembered.
+     * The task already submitted under {@code key} by {@code tenant}, or what {@code submit}
+     * answers now: a new task, or one the pool already had under the key (it keeps keys across
+     * restarts, this map does not), which is then remembered here. If {@code submit} throws,
+     * nothing is remembered.
      */
-    Outcome submitOnce(String tenant, String key, LongSupplier submit) {
+    Outcome submitOnce(String tenant, String key, Supplier<Outcome> submit) {
         check(key, "Idempotency-Key");
         String k = tenant + '\n' + key;
         ReentrantLock lock = stripe(k);
@@ -67,9 +69,9 @@ final class Idempotency {
             if (known != null) {
                 return new Outcome(known, false);
             }
-            long id = submit.getAsLong();
-            keys.put(k, id);
-            return new Outcome(id, true);
+            Outcome o = submit.get();
+            keys.put(k, o.taskId());
+            return o;
         } finally {
             lock.unlock();
         }
@@ -77,11 +79,11 @@ final class Idempotency {
 
     /**
      * The batch form of {@link #submitOnce}: for each of {@code keyList} (checked already) the
-     * task known under it, or, for the keys not known, the ids {@code submit} returns when given
-     * their positions in {@code keyList} (in order; a negative id is a refused task and is not
-     * remembered). A key repeated in the batch names the first one's task.
+     * task known under it, or, for the keys not known, the outcomes {@code submit} returns when
+     * given their positions in {@code keyList} (in order, as {@link #submitOnce}'s; null is a
+     * refused task and is not remembered). A key repeated in the batch names the first one's task.
      */
-    Outcome[] submitAllOnce(String tenant, List<String> keyList, Function<List<Integer>, long[]> submit) {
+    Outcome[] submitAllOnce(String tenant, List<String> keyList, Function<List<Integer>, Outcome[]> submit) {
         TreeSet<Integer> needed = new TreeSet<>();
         String[] k = new String[keyList.size()];
         for (int i = 0; i < k.length; i++) {
@@ -103,11 +105,11 @@ final class Idempotency {
                     fresh.add(i);
                 }
             }
-            long[] ids = fresh.isEmpty() ? new long[0] : submit.apply(fresh);
+            Outcome[] got = fresh.isEmpty() ? new Outcome[0] : submit.apply(fresh);
             for (int j = 0; j < fresh.size(); j++) {
-                if (ids[j] >= 0) {
-                    keys.put(k[fresh.get(j)], ids[j]);
-                    out[fresh.get(j)] = new Outcome(ids[j], true);
+                if (got[j] != null) {
+                    keys.put(k[fresh.get(j)], got[j].taskId());
+                    out[fresh.get(j)] = got[j];
                 }
             }
             for (int i = 0; i < k.length; i++) {

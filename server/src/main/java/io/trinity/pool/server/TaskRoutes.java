@@ -81,7 +81,7 @@ final class TaskRoutes {
             Idempotency.check(key, "Idempotency-Key");
             // the key travels with the task too: with a journal the pool itself keeps it across restarts
             Task keyed = withKey(task, key);
-            Idempotency.Outcome o = idempotency.submitOnce(p.tenant(), key, () -> submit(keyed, p.tenant()).id());
+            Idempotency.Outcome o = idempotency.submitOnce(p.tenant(), key, () -> submitKeyed(keyed, p.tenant()));
             TaskIndex.Tracked t = index.get(o.taskId());
             if (t == null) {
                 throw new ApiError(409, "Idempotency-Key " + Views.quote(key) + " named task " + o.taskId()
@@ -160,10 +160,13 @@ final class TaskRoutes {
                     positions -> {
                         positions.forEach(pos -> freshKeyed.add(keyed.get(pos)));
                         submitAll.run();
-                        return positions.stream().mapToLong(pos -> {
-                            Submission sub = subs[keyed.get(pos)];
-                            return sub.isAccepted() ? sub.handle().id() : -1;
-                        }).toArray();
+                        return positions.stream().map(pos -> {
+                            int i = keyed.get(pos);
+                            Submission sub = subs[i];
+                            return sub.isAccepted()
+                                    ? new Idempotency.Outcome(sub.handle().id(), createdBy(sub.handle(), tasks[i]))
+                                    : null;
+                        }).toArray(Idempotency.Outcome[]::new);
                     });
             for (int j = 0; j < keyed.size(); j++) {
                 outcomes[keyed.get(j)] = o[j];
@@ -290,6 +293,27 @@ final class TaskRoutes {
     /** {@code key} passed {@link Idempotency#check}, whose limit is the task builder's. */
     private static Task withKey(Task task, String key) {
         return task.toBuilder().idempotencyKey(key).build();
+    }
+
+    /**
+     * Submits a task under an idempotency key this server does not know. The pool knows keys too
+     * (with a journal, across restarts) and answers a known one with the task it already has: a
+     * handle holding another task than the one just given (the pool this server builds keeps the
+     * very object a submit creates a task from), so the answer is a repeat's 200, not a 202.
+     */
+    private Idempotency.Outcome submitKeyed(Task task, String tenant) {
+        java.time.Instant at = index.now();
+        TaskHandle h = pool.submit(task);
+        boolean created = createdBy(h, task);
+        if (index.get(h.id()) == null) {
+            index.add(h, created ? tenant : h.task().tenant(), at);
+        }
+        return new Idempotency.Outcome(h.id(), created);
+    }
+
+    /** Whether the pool made {@code h} from {@code submitted}, rather than answering with a task it had under its key. */
+    private static boolean createdBy(TaskHandle h, Task submitted) {
+        return h.task() == submitted;
     }
 
     private TaskIndex.Tracked submit(Task task, String tenant) {
