@@ -48,7 +48,7 @@ final class EventStream implements Consumer<SseClient> {
                 if (client.terminated()) {
                     return; // the client left: each further send would only log that it cannot
                 }
-                send(client, e);
+                send(client, e, viewer);
             }
             while (!client.terminated()) {
                 EventFeed.Entry e = s.next(heartbeat);
@@ -58,7 +58,7 @@ final class EventStream implements Consumer<SseClient> {
                 if (e == null) {
                     client.sendComment("keep-alive");
                 } else {
-                    send(client, e);
+                    send(client, e, viewer);
                 }
             }
         } catch (InterruptedException e) {
@@ -69,9 +69,9 @@ final class EventStream implements Consumer<SseClient> {
         }
     }
 
-    private void send(SseClient client, EventFeed.Entry e) {
+    private void send(SseClient client, EventFeed.Entry e, Principal viewer) {
         sent.increment();
-        client.sendEvent("message", e.json(), String.valueOf(e.id()));
+        client.sendEvent("message", Redaction.forViewer(e.json(), viewer), String.valueOf(e.id()));
     }
 
     /** Events handed to clients' connections so far, a write to a client that had gone included. */

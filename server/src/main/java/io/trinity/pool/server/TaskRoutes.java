@@ -335,7 +335,7 @@ final class TaskRoutes {
             Duration d = DurationParam.parse("wait", wait, Duration.ZERO, MAX_WAIT);
             awaitFinal(t, d);
         }
-        return view(t);
+        return view(t, p);
     }
 
     void cancel(Context ctx) throws InterruptedException {
@@ -347,7 +347,7 @@ final class TaskRoutes {
         }
         t.handle.cancel();
         awaitFinal(t, CANCEL_WAIT);
-        ctx.json(view(t));
+        ctx.json(view(t, Auth.principal(ctx)));
     }
 
     void list(Context ctx) {
@@ -361,7 +361,7 @@ final class TaskRoutes {
                 && (type == null || t.handle.task().type().equals(type));
         List<TaskIndex.Tracked> page = index.list(tenant, before, limit, filter);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tasks", page.stream().map(this::view).toList());
+        body.put("tasks", page.stream().map(t -> view(t, p)).toList());
         body.put("next", page.size() == limit ? String.valueOf(page.getLast().id()) : null);
         ctx.json(body);
     }
@@ -370,7 +370,7 @@ final class TaskRoutes {
      * The task's view. Its state turns final on the pool's loop a moment before its future
      * completes off the loop; waiting that moment out keeps state, result and end time agreeing.
      */
-    private Map<String, Object> view(TaskIndex.Tracked t) {
+    private Map<String, Object> view(TaskIndex.Tracked t, Principal viewer) {
         if (t.handle.state().isFinal() && !t.handle.result().isDone()) {
             try {
                 awaitFinal(t, SETTLE);
@@ -378,7 +378,7 @@ final class TaskRoutes {
                 Thread.currentThread().interrupt();
             }
         }
-        return Views.task(t, feed.startedAt(t.id()), index.endedAt(t));
+        return Views.task(t, feed.startedAt(t.id()), index.endedAt(t), viewer);
     }
 
     /** The task of the path's id, if the caller may see it; 404 otherwise, whoever owns it. */

@@ -18,8 +18,11 @@ final class Views {
     private Views() {
     }
 
-    /** {@code {"id","type","tenant","state","attempts","submittedAt","startedAt","endedAt","result","error","reasons"}}. */
-    static Map<String, Object> task(TaskIndex.Tracked t, Instant startedAt, Instant endedAt) {
+    /**
+     * {@code {"id","type","tenant","state","attempts","submittedAt","startedAt","endedAt","result","error","reasons"}},
+     * with the pool's texts as {@code viewer} may read them ({@link Redaction}).
+     */
+    static Map<String, Object> task(TaskIndex.Tracked t, Instant startedAt, Instant endedAt, Principal viewer) {
         TaskHandle h = t.handle;
         TaskState state = h.state();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -46,8 +49,8 @@ final class Views {
             }
         }
         m.put("result", result);
-        m.put("error", error);
-        m.put("reasons", h.failureReasons());
+        m.put("error", Redaction.forViewer(error, viewer));
+        m.put("reasons", Redaction.forViewer(h.failureReasons(), viewer));
         return m;
     }
 
