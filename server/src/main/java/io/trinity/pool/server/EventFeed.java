@@ -61,6 +61,12 @@ final class EventFeed implements PoolListener {
     private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> agentMillis = new ConcurrentHashMap<>();
     private final LongAdder rejected = new LongAdder();
+    private volatile Submitted submitted = (task, tenant, at) -> { };
+
+    /** Told of every task the pool accepts, before its {@code task.submit} goes out to streams. */
+    interface Submitted {
+        void accept(long task, String tenant, Instant at);
+    }
 
     EventFeed(PoolTime time, int capacity, int queueCapacity, int maxTasks, Duration retention) {
         this.time = time;
@@ -74,6 +80,9 @@ final class EventFeed implements PoolListener {
     public void onEvent(PoolEvent event) {
         Map<String, Object> fields = event.fields();
         String owner = owner(event, fields);
+        if (event instanceof PoolEvent.TaskSubmitted s) {
+            submitted.accept(s.task(), s.tenant(), time.at(s.nanos()));
+        }
         observe(event, owner);
         String json = EventLogWriter.toLine(event, time.startNanos());
         synchronized (lock) {
@@ -146,6 +155,11 @@ final class EventFeed implements PoolListener {
             }
             subscribers.clear();
         }
+    }
+
+    /** Sets who is told of each accepted task ({@link Submitted}); set once, before the pool starts work. */
+    void onSubmitted(Submitted submitted) {
+        this.submitted = java.util.Objects.requireNonNull(submitted, "submitted");
     }
 
     /** When the task's first attempt started, if one did and it is still remembered. */

@@ -78,6 +78,7 @@ public final class PoolServer implements AutoCloseable {
         TaskRoutes tasks = new TaskRoutes(pool, index, feed, new Idempotency(b.retention, b.maxTasks),
                 new TaskRequests(mapper, b.types), mapper, draining::get);
         this.tasks = tasks;
+        feed.onSubmitted(tasks::adopt); // a coordinator's subtasks are its tenant's tasks too
         AdminRoutes admin = new AdminRoutes(pool, index, feed, time, keys.tenants(), draining::get);
         EventStream events = new EventStream(feed, b.heartbeat);
         this.events = events;

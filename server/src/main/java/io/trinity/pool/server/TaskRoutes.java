@@ -316,6 +316,23 @@ final class TaskRoutes {
         return h.task() == submitted;
     }
 
+    /**
+     * Takes into the index a task the pool accepted that did not come through this API (a
+     * coordinator's subtask, a task recovered from the journal), so the tenant's keys and admin
+     * keys can read, list and cancel it like the tenant's other tasks. Called at the task's
+     * {@code task.submit} event, while it is normally still live; one that already ended is
+     * found only through the journal (the pool forgets ended tasks without one).
+     */
+    void adopt(long id, String tenant, java.time.Instant submittedAt) {
+        if (index.get(id) == null) {
+            pool.task(id).ifPresent(h -> {
+                if (index.get(id) == null) {
+                    index.add(h, tenant != null ? tenant : h.task().tenant(), submittedAt);
+                }
+            });
+        }
+    }
+
     private TaskIndex.Tracked submit(Task task, String tenant) {
         java.time.Instant at = index.now();
         return index.add(pool.submit(task), tenant, at);
