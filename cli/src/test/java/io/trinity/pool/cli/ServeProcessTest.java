@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,22 @@ class ServeProcessTest {
             assertThat(p.exitValue()).as(String.join("\n", lines)).isEqualTo(2);
             assertThat(lines).as("stderr").hasSize(1);
             assertThat(lines.getFirst()).startsWith("tri serve: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void aDrainAfterSigtermEndsWithTheJvmsExitCode143() throws Exception {
+        Path log = dir.resolve("serve.log");
+        Process p = serve(log, "--journal", "none", "--port", "0", "--warm", "0", "--drain", "5s");
+        try {
+            ServeAddress.await(p, log, 0, Duration.ofSeconds(60));
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(log);
+            assertThat(out).contains("tri serve: draining for up to 5s", "tri serve: stopped;");
+            assertThat(p.exitValue()).as(out).isEqualTo(143);
+        } finally {
+            p.destroyForcibly().waitFor();
         }
     }
 }
