@@ -72,9 +72,12 @@ final class Recovery {
                 end = "agent type '" + r.task.type() + "' is not registered in this pool since the restart";
             } else if (st.running()) {
                 interrupted++;
-                r.addReason(RESTARTED + " (attempt " + r.attempts + ")");
-                if (r.attempts >= r.maxAttempts(engine.config.maxAttempts())) {
-                    end = RESTARTED + ", and it was attempt " + r.attempts + " of " + r.maxAttempts(engine.config.maxAttempts());
+                int max = r.maxAttempts(engine.config.maxAttempts());
+                // one reason per attempt: the last one's says why the task ends, an earlier one's why it runs again
+                if (r.attempts >= max) {
+                    end = RESTARTED + ", and it was attempt " + r.attempts + " of " + max;
+                } else {
+                    r.addReason(RESTARTED + " (attempt " + r.attempts + ")");
                 }
             }
             if (end != null) {
@@ -84,9 +87,7 @@ final class Recovery {
                 s.live.add(r);
                 s.events.emit(() -> new PoolEvent.TaskSubmitted(now, r.id, r.task.type(), r.task.priority(),
                         r.task.affinityKey().orElse(null), r.task.tenant()));
-                if (!reason.startsWith(RESTARTED + " (")) {
-                    r.addReason(reason);
-                }
+                r.addReason(reason);
                 s.events.emit(() -> new PoolEvent.TaskEnded(now, r.id, null, PoolEvent.TaskOutcome.FAILED, 0, reason));
                 engine.releasePermit(r); // restored in prepare(); it never reaches the queue
                 engine.dispatcher.finish(r, TaskState.FAILED, null, null);
