@@ -130,6 +130,7 @@ final class ChaosCampaign {
                 }
             }
             long deadline = System.nanoTime() + FINISH_DEADLINE.toNanos();
+            snapshotProbe(server, deadline);
             for (Map.Entry<String, String> e : idByKey.entrySet()) {
                 String state = null;
                 while (state == null || !FINAL.contains(state)) {
@@ -170,6 +171,39 @@ final class ChaosCampaign {
         }
         return new Outcome(idByKey.size(), finals, byState, lost + pending.size(), disagreements, k.toString(),
                 problems, snapshotsSeen.size(), snapshotsMissing);
+    }
+
+    /**
+     * Runs one {@code generic} task of the campaign's own in the last start, so the graceful stop
+     * that follows always destroys an agent with a vocabulary to save. Without it the snapshot
+     * check depended on where the kills fell: when every earlier server died by SIGKILL and the
+     * last start had no generic task left to run, nothing was ever saved. Not counted among the
+     * acknowledged keys (its key is new in every campaign); a probe that does not succeed is a problem.
+     */
+    private void snapshotProbe(Server server, long deadline) throws Exception {
+        String key = "chaos-snapshot-" + java.util.UUID.randomUUID();
+        JsonNode node = post(server, key, genericBody(key));
+        if (node == null) {
+            problems.add("the last start never acknowledged the snapshot probe (key " + key + ")");
+            return;
+        }
+        String id = node.path("id").asText();
+        String state = node.path("state").asText();
+        while (!FINAL.contains(state) && System.nanoTime() < deadline) {
+            String seen = observe(server, id, "30s");
+            if (seen == null) {
+                Thread.sleep(50); // no answer: try again
+            } else {
+                state = seen;
+                if (seen.startsWith("HTTP ")) {
+                    break;
+                }
+            }
+        }
+        if (!"SUCCEEDED".equals(state)) {
+            problems.add("the snapshot probe (key " + key + ", task " + id + ") answers " + state
+                    + " instead of SUCCEEDED, so the graceful stop may have no vocabulary to save");
+        }
     }
 
     /**
@@ -220,8 +254,29 @@ final class ChaosCampaign {
         // Half the tasks go to the generic agent, whose snapshot (its vocabulary) the campaign checks.
         String body = (key.hashCode() & 1) == 0
                 ? json.writeValueAsString(Map.of("type", "data", "input", Map.of("op", "stats", "csv", csv(key))))
-                : json.writeValueAsString(Map.of("type", "generic", "input", Map.of("op", "count", "text",
-                        "Task " + key + " reads a short text about pools, agents and journals.")));
+                : genericBody(key);
+        JsonNode node = post(server, key, body);
+        if (node == null) {
+            return false;
+        }
+        String id = node.path("id").asText();
+        String before = idByKey.putIfAbsent(key, id);
+        pending.remove(key);
+        if (before != null && !before.equals(id)) {
+            disagreements++;
+            problems.add("disagreement: key " + key + " named task " + before + ", now " + id);
+        }
+        record(id, node.path("state").asText());
+        return true;
+    }
+
+    private String genericBody(String key) throws IOException {
+        return json.writeValueAsString(Map.of("type", "generic", "input", Map.of("op", "count", "text",
+                "Task " + key + " reads a short text about pools, agents and journals.")));
+    }
+
+    /** POSTs a task with {@code key}; its answer, or null when the server died or kept refusing. */
+    private JsonNode post(Server server, String key, String body) throws Exception {
         for (int attempt = 0; attempt < 50; attempt++) {
             HttpResponse<String> r;
             try {
@@ -230,7 +285,7 @@ final class ChaosCampaign {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 if (!server.process.isAlive()) {
-                    return false; // killed: the next start retries this key
+                    return null; // killed: the next start retries this key
                 }
                 Thread.sleep(50);
                 continue;
@@ -243,18 +298,9 @@ final class ChaosCampaign {
                 throw new IllegalStateException("POST /v1/tasks with Idempotency-Key " + key + " answered "
                         + r.statusCode() + ": " + r.body());
             }
-            JsonNode node = json.readTree(r.body());
-            String id = node.path("id").asText();
-            String before = idByKey.putIfAbsent(key, id);
-            pending.remove(key);
-            if (before != null && !before.equals(id)) {
-                disagreements++;
-                problems.add("disagreement: key " + key + " named task " + before + ", now " + id);
-            }
-            record(id, node.path("state").asText());
-            return true;
+            return json.readTree(r.body());
         }
-        return false;
+        return null;
     }
 
     /** GETs a task (long-polling when {@code wait} is set) and records a final state; null when unanswered. */
