@@ -7,9 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -159,51 +156,20 @@ final class Database implements AutoCloseable {
 
     /**
      * Looks at an existing file through a plain connection before the pool opens it (the pool's
-     * connections switch the file to WAL, which would change another program's database):
-     * refuses a database with tables but no journal history, and runs {@code quick_check},
-     * which reads every page once, so a damaged file is refused before anything runs on it.
-     * Only SELECTs and the check run here, so a refused file is left as it was.
+     * connections switch the file to WAL, which would change another program's database); see
+     * {@link SqliteCheck}, which {@code tri journal} shares, so both tell a damaged file alike.
      */
     private static void inspect(Location location) {
         if (!java.nio.file.Files.exists(location.file())) {
             return;
         }
-        List<String> tables = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
         SQLiteDataSource plain = new SQLiteDataSource();
         plain.setUrl(location.jdbcUrl());
-        try (Connection c = plain.getConnection(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
-                    + " AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            if (!tables.isEmpty() && !tables.contains(Migrations.HISTORY)) {
-                throw new JournalException("journal " + location.name() + " holds another program's database (tables: "
-                        + String.join(", ", tables.subList(0, Math.min(5, tables.size())))
-                        + "), not a Trinity journal; it was left untouched: point --journal elsewhere");
-            }
-            try (ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
-                while (rs.next()) {
-                    String row = rs.getString(1);
-                    if (!"ok".equalsIgnoreCase(row)) {
-                        problems.add(row);
-                    }
-                }
-            }
+        try (Connection c = plain.getConnection()) {
+            SqliteCheck.inspect(c, location);
         } catch (SQLException e) {
-            throw corrupt(location, String.valueOf(e.getMessage()), e);
+            throw SqliteCheck.failure(location, e);
         }
-        if (!problems.isEmpty()) {
-            throw corrupt(location, String.join("; ", problems), null);
-        }
-    }
-
-    private static JournalException corrupt(Location location, String detail, Throwable cause) {
-        return new JournalException("journal " + location.name() + " is corrupt (SQLite quick_check: " + detail
-                + "); it was left untouched: move it away and restore a backup, or point --journal at another file",
-                cause);
     }
 
     private static JournalException opening(Location location, String what, Throwable e) {

@@ -14,10 +14,10 @@ final class Failures {
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_READONLY = 8;
     private static final int SQLITE_IOERR = 10;
-    private static final int SQLITE_CORRUPT = 11;
+    static final int SQLITE_CORRUPT = 11;
     private static final int SQLITE_FULL = 13;
     private static final int SQLITE_CANTOPEN = 14;
-    private static final int SQLITE_NOTADB = 26;
+    static final int SQLITE_NOTADB = 26;
 
     private Failures() {
     }

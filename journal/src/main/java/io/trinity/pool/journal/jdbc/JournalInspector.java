@@ -43,9 +43,13 @@ public final class JournalInspector implements AutoCloseable {
         try {
             c = connect(location);
         } catch (SQLException e) {
-            throw Failures.open(location.name(), "connecting", e);
+            throw location.dialect() == Dialect.SQLITE ? SqliteCheck.failure(location, e)
+                    : Failures.open(location.name(), "connecting", e);
         }
         try {
+            if (location.dialect() == Dialect.SQLITE) {
+                SqliteCheck.inspect(c, location); // the diagnosis a pool opening this file gives
+            }
             if (!hasTable(c, "tasks") || !hasTable(c, Migrations.HISTORY)) {
                 throw new JournalException("journal " + location.name() + " holds no Trinity journal (no tasks table"
                         + " or schema history); check the path or URL");
@@ -66,10 +70,10 @@ public final class JournalInspector implements AutoCloseable {
             ds.setURL(location.jdbcUrl());
             return ds.getConnection();
         }
-        if (!Files.isRegularFile(location.file())) {
+        if (!Files.exists(location.file())) {
             throw new JournalException("no journal at " + location.name() + " (the file does not exist); check the path");
         }
-        SqliteFile.checkHeader(location.file(), location.name());
+        SqliteFile.checkHeader(location.file(), location.name()); // refuses a folder and a file that is not SQLite
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(10_000);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The checks a SQLite journal file passes before anything opens it, and the lock that keeps a
@@ -40,8 +41,8 @@ final class SqliteFile implements AutoCloseable {
             return;
         }
         if (Files.isDirectory(file)) {
-            throw new JournalException("journal " + name + " is a folder, not a file; give a file path such as "
-                    + file.resolve("trinity.db"));
+            throw new JournalException("journal " + name + " is a folder, not a file; give the journal's file, such as "
+                    + Path.of(name).resolve(journalIn(file)));
         }
         byte[] head = new byte[MAGIC.length];
         int n;
@@ -57,6 +58,17 @@ final class SqliteFile implements AutoCloseable {
         if (n < MAGIC.length || !Arrays.equals(head, MAGIC)) {
             throw new JournalException("journal " + name + " is not a SQLite database (it starts with "
                     + describe(head, n) + "); it was left untouched: move it away, or point --journal at another file");
+        }
+    }
+
+    /** The one {@code *.db} file in {@code folder} (most likely the journal meant), else the default name. */
+    private static String journalIn(Path folder) {
+        try (var files = Files.list(folder)) {
+            List<String> dbs = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(f -> f.endsWith(".db")).limit(2).toList();
+            return dbs.size() == 1 ? dbs.get(0) : "trinity.db";
+        } catch (IOException | RuntimeException e) {
+            return "trinity.db";
         }
     }
 

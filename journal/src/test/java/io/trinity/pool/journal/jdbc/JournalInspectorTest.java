@@ -126,6 +126,64 @@ class JournalInspectorTest {
             c.createStatement().execute("CREATE TABLE notes (x TEXT)");
         }
         assertThatThrownBy(() -> JournalInspector.open(other.toString()))
+                .isInstanceOf(JournalException.class).hasMessageContaining("holds another program's database (tables: notes)");
+
+        Path empty = Files.createFile(dir.resolve("empty.db"));
+        assertThatThrownBy(() -> JournalInspector.open(empty.toString()))
                 .isInstanceOf(JournalException.class).hasMessageContaining("holds no Trinity journal");
+    }
+
+    @Test
+    void aFolderIsNamedAsOneWithTheFileToGive() {
+        assertThatThrownBy(() -> JournalInspector.open(dir.toString()))
+                .isInstanceOf(JournalException.class)
+                .hasMessage("journal " + dir + " is a folder, not a file; give the journal's file, such as " + file);
+    }
+
+    /**
+     * A file cut short, one whose header was overwritten, one cut to 50 bytes: each is told
+     * "corrupt ... restore a backup" in one line, the very words a pool opening it uses, and
+     * none is changed by either.
+     */
+    @Test
+    void aDamagedFileIsToldCorruptInTheWordsAPoolUses() throws Exception {
+        Path big = dir.resolve("big.db");
+        try (JdbcJournal j = JdbcJournal.builder(big.toString()).open()) {
+            List<io.trinity.pool.journal.JournalRecord> rs = new ArrayList<>();
+            for (int id = 1; id <= 2_000; id++) {
+                rs.add(accepted(id, T0 + id));
+            }
+            j.write(rs).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Files.size(big)).isGreaterThan(200_000);
+
+        Path truncated = Files.copy(big, dir.resolve("truncated.db"));
+        try (var ch = java.nio.channels.FileChannel.open(truncated, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(100_000);
+        }
+        Path header = Files.copy(file, dir.resolve("header.db"));
+        try (var f = new java.io.RandomAccessFile(header.toFile(), "rw")) {
+            f.seek(16);
+            f.write(new byte[32]); // page size, versions, reserved space...: all zero
+        }
+        Path cut = Files.copy(file, dir.resolve("cut.db"));
+        try (var ch = java.nio.channels.FileChannel.open(cut, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(50);
+        }
+        for (Path damaged : List.of(truncated, header, cut)) {
+            byte[] before = Files.readAllBytes(damaged);
+            Throwable byInspector = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> JournalInspector.open(damaged.toString()).close());
+            Throwable byPool = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> JdbcJournal.builder(damaged.toString()).open().close());
+            assertThat(byInspector).as(damaged.toString()).isInstanceOf(JournalException.class)
+                    .hasMessageStartingWith("journal " + damaged + " is corrupt (")
+                    .hasMessageEndingWith("); it was left untouched: move it away and restore a backup,"
+                            + " or point --journal at another file")
+                    .hasMessageNotContaining("\n");
+            assertThat(byPool).as(damaged.toString()).isInstanceOf(JournalException.class)
+                    .hasMessage(byInspector.getMessage());
+            assertThat(Files.readAllBytes(damaged)).as(damaged.toString()).isEqualTo(before);
+        }
     }
 }

@@ -118,8 +118,46 @@ class SqliteJournalTest extends JournalContract {
         assertThatThrownBy(this::open)
                 .isInstanceOf(JournalException.class)
                 .hasMessageContaining(file().toString())
-                .hasMessageContaining("is corrupt");
+                .hasMessageContaining("is corrupt")
+                // one line: what, which file, what to do; SQLite's many findings counted, the first quoted
+                .hasMessageNotContaining("\n")
+                .hasMessageEndingWith("); it was left untouched: move it away and restore a backup, or point --journal"
+                        + " at another file");
         assertThat(Files.readAllBytes(file())).isEqualTo(damaged);
+    }
+
+    /**
+     * One damaged page lets quick_check run and report (a heading and one line per finding, which
+     * used to be spliced into a message of many lines): the message stays one line, counting the
+     * findings and quoting the first.
+     */
+    @Test
+    void quickCheckFindingsAreCountedInOneLine() throws Exception {
+        JdbcJournal j = open();
+        List<JournalRecord> rs = new ArrayList<>();
+        for (int id = 1; id <= 2_000; id++) {
+            rs.add(accepted(id, T0));
+        }
+        await(j.write(rs));
+        j.close();
+        long page;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file());
+             var rsIndex = c.createStatement().executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'tasks_ended'")) {
+            rsIndex.next();
+            page = rsIndex.getLong(1);
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file().toFile(), "rw")) {
+            f.seek((page - 1) * 4096); // an index's root: the schema and the tasks stay readable
+            byte[] junk = new byte[100];
+            java.util.Arrays.fill(junk, (byte) 0xff);
+            f.write(junk);
+        }
+        assertThatThrownBy(this::open)
+                .isInstanceOf(JournalException.class)
+                .hasMessageNotContaining("\n")
+                .hasMessageNotContaining("***")
+                .hasMessageMatching("journal .*trinity\\.db is corrupt \\(quick_check: \\d+ (or more )?problems?, first: "
+                        + "[^;]+\\); it was left untouched: move it away and restore a backup, or point --journal at another file");
     }
 
     @Test
