@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -134,11 +137,7 @@ final class JournalCommand implements Runnable {
                     lines = in.export(w);
                     w.flush();
                 } else {
-                    try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                        lines = in.export(w);
-                    } catch (IOException e) {
-                        throw new UserError("cannot write " + out + ": " + UserError.reason(e), e);
-                    }
+                    lines = exportTo(in, out);
                     spec.commandLine().getErr().println("wrote " + lines + " events to " + out);
                 }
             } catch (JournalException e) {
@@ -147,6 +146,45 @@ final class JournalCommand implements Runnable {
                 throw new UncheckedIOException(e);
             }
             return 0;
+        }
+
+        /**
+         * Writes to a new file beside {@code out} and moves it into place only once the whole
+         * export is written, so a journal that fails halfway (or a full disk) never costs the
+         * user the file that was there.
+         */
+        private static long exportTo(JournalInspector in, Path out) {
+            Path target = out.toAbsolutePath().normalize();
+            if (Files.isDirectory(target)) {
+                throw new UserError("--out " + out + " is a folder; give a file path such as " + out.resolve("events.jsonl"));
+            }
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            boolean done = false;
+            try {
+                long lines;
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    lines = in.export(w);
+                }
+                try {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                done = true;
+                return lines;
+            } catch (IOException e) {
+                throw new UserError("cannot write " + out + " (" + UserError.reason(e) + "); check that its folder exists, is writable"
+                        + " and has space" + (Files.exists(target) ? " (" + out + " was left as it was)" : ""), e);
+            } finally {
+                if (!done) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // The export already failed; that failure is the one to report.
+                    }
+                }
+            }
         }
     }
 

@@ -95,6 +95,58 @@ class JournalCommandTest {
         assertThat(e.err()).contains("is not a SQLite database");
     }
 
+    /** The diagnosis tri serve gives for the same file, in one line, from both subcommands. */
+    @Test
+    void aDamagedFileIsToldCorruptAsTriServeTellsIt() throws Exception {
+        Path cut = Files.copy(file, dir.resolve("cut.db"));
+        try (var ch = java.nio.channels.FileChannel.open(cut, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(50);
+        }
+        Path header = Files.copy(file, dir.resolve("header.db"));
+        try (var f = new java.io.RandomAccessFile(header.toFile(), "rw")) {
+            f.seek(16);
+            f.write(new byte[32]);
+        }
+        for (Path damaged : List.of(cut, header)) {
+            for (String sub : List.of("stats", "export")) {
+                Cli.Result r = Cli.run("journal", sub, damaged.toString());
+                assertThat(r.code()).as(r.toString()).isEqualTo(2);
+                assertThat(r.err().strip()).as(r.toString())
+                        .startsWith("tri journal " + sub + ": journal " + damaged + " is corrupt (SQLite: ")
+                        .endsWith("); it was left untouched: move it away and restore a backup, or point --journal at"
+                                + " another file")
+                        .doesNotContain("\n").doesNotContain("holds no Trinity journal");
+            }
+        }
+    }
+
+    @Test
+    void aFolderIsNamedAsAFolderWithTheFileToGive() {
+        Cli.Result r = Cli.run("journal", "stats", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("tri journal stats: journal " + dir
+                + " is a folder, not a file; give the journal's file, such as " + file);
+    }
+
+    /** An export that fails halfway leaves the file --out named as it was, and no temporary file behind. */
+    @Test
+    void aFailedExportKeepsTheExistingOutputFile() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             var st = c.createStatement()) {
+            st.executeUpdate("UPDATE tasks SET task_json = '{broken' WHERE id = 2");
+        }
+        Path keep = dir.resolve("keep.txt");
+        Files.writeString(keep, "what the user had\n");
+        Cli.Result r = Cli.run("journal", "export", file.toString(), "--out", keep.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("journal " + file + " cannot be exported: it holds malformed JSON")
+                .contains("restore a backup").doesNotContain("internal error");
+        assertThat(Files.readString(keep)).isEqualTo("what the user had\n");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
     @Test
     void helpListsTheSubcommands() {
         assertThat(Cli.run("journal", "--help").out()).contains("stats").contains("export").contains("Examples:");

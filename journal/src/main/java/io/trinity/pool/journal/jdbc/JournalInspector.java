@@ -160,6 +160,9 @@ public final class JournalInspector implements AutoCloseable {
             return new EventExport(connection).write(out);
         } catch (SQLException e) {
             throw Failures.read(location.name(), e);
+        } catch (IllegalStateException e) { // a row whose JSON does not parse
+            throw new JournalException("journal " + location.name() + " cannot be exported: "
+                    + e.getMessage().replaceFirst("^journal ", "it ") + "; it was left as it was: restore a backup", e);
         }
     }
 
