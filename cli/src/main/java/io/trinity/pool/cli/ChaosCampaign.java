@@ -2,6 +2,7 @@ package io.trinity.pool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trinity.pool.journal.jdbc.Journals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -360,7 +361,7 @@ final class ChaosCampaign {
                 return; // the first server has not created the schema yet
             }
             snapshotsMissing++; // a check that cannot run must not pass
-            problems.add("could not read the journal's snapshots: " + e.getMessage());
+            problems.add("could not read the journal's snapshots: " + Journals.redact(e.getMessage()));
             return;
         }
         if (mustKeep != null) {

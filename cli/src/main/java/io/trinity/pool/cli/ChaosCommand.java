@@ -1,5 +1,6 @@
 package io.trinity.pool.cli;
 
+import io.trinity.pool.journal.jdbc.Journals;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class ChaosCommand implements Runnable {
             Path dir = Files.createTempDirectory("tri-chaos");
             String db = journal != null ? journal : dir.resolve("chaos.db").toString();
             out.println("tri chaos kill9: " + cycles + " cycles of " + tasksPerCycle + " tasks, seed " + s + ", journal "
-                    + redact(db) + ", server logs in " + dir.resolve("serve.log"));
+                    + Journals.redact(db) + ", server logs in " + dir.resolve("serve.log"));
             out.flush();
             ChaosCampaign campaign = new ChaosCampaign(dir, db, new Random(s), out);
             for (int c = 1; c <= cycles; c++) {
@@ -100,10 +101,6 @@ final class ChaosCommand implements Runnable {
             o.problems().stream().limit(20).forEach(p -> out.println("  " + p));
             out.flush();
             return o.lost() == 0 && o.disagreements() == 0 && o.snapshotsMissing() == 0 && o.snapshots() > 0 ? 0 : 1;
-        }
-
-        private static String redact(String db) {
-            return db.replaceAll("password=[^&]*", "password=***");
         }
     }
 }

@@ -7,6 +7,7 @@ import io.trinity.pool.PoolConfig;
 import io.trinity.pool.ShutdownReport;
 import io.trinity.pool.agent.AgentTypes;
 import io.trinity.pool.cluster.ClusterNode;
+import io.trinity.pool.journal.jdbc.Journals;
 import io.trinity.pool.server.ApiKeys;
 import io.trinity.pool.server.PoolServer;
 import io.trinity.pool.server.ServerAgents;
@@ -125,12 +126,12 @@ final class ServeCommand implements Callable<Integer> {
         PoolBuilder builder = AgentPool.builder().config(settings);
         String journalNote;
         try {
-            journalNote = io.trinity.pool.journal.jdbc.Journals.open(journal).map(j -> {
+            journalNote = Journals.open(journal).map(j -> {
                 builder.journal(j);
-                return "journal " + journal;
+                return "journal " + Journals.redact(journal);
             }).orElse("no journal (in memory only: a restart loses queued tasks)");
         } catch (RuntimeException e) {
-            throw new UserError("--journal: " + e.getMessage(), e);
+            throw new UserError("--journal: " + Journals.redact(e.getMessage()), e);
         }
         PoolOptions.applyStrategies(builder, pool.strategyNames(SpawnStrategies.POOL_DEFAULT));
         List<String> types = ServerAgents.registerBuiltIns(builder, t -> withResources(t, l.typeResources()));
@@ -196,7 +197,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserError("--rate-limit must be >= 0 (got " + rateLimit + ")");
         }
         if (!journal.startsWith("jdbc:postgresql:")) {
-            throw new UserError("--node-id needs a shared --journal jdbc:postgresql://... URL (got " + journal
+            throw new UserError("--node-id needs a shared --journal jdbc:postgresql://... URL (got " + Journals.redact(journal)
                     + "); every node of a cluster uses the same database");
         }
         if (keys == null) {
@@ -232,16 +233,16 @@ final class ServeCommand implements Callable<Integer> {
                     })
                     .build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UserError(e.getMessage(), e);
+            throw new UserError(Journals.redact(e.getMessage()), e);
         }
         ClusterNode node;
         try {
             node = ClusterNode.start(cs);
         } catch (RuntimeException e) {
-            throw new UserError("node " + nodeId + ": " + rootMessage(e), e);
+            throw new UserError("node " + nodeId + ": " + Journals.redact(rootMessage(e)), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("tri serve: node " + nodeId + " of the cluster in " + journal.replaceAll("password=[^&]*", "password=***")
+        out.println("tri serve: node " + nodeId + " of the cluster in " + Journals.redact(journal)
                 + ", hosts up to " + settings.maxAgents() + " agents of " + types.size() + " types, node timeout "
                 + DurationConverter.format(nodeTimeout));
         out.println("tri serve: listening on " + node.url() + "  (API " + node.url() + "v1, cluster " + node.url()

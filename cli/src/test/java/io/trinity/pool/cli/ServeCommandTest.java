@@ -183,6 +183,47 @@ class ServeCommandTest {
         }
     }
 
+    /**
+     * The startup line names the journal with its password hidden, as cluster mode, tri journal
+     * and tri chaos do (it used to print the URL as given). On PostgreSQL: TRINITY_TEST_PG_URL.
+     */
+    @Test
+    void theStartupLineHidesTheJournalPassword() throws Exception {
+        String base = System.getenv("TRINITY_TEST_PG_URL");
+        if (base == null || base.isBlank()) {
+            String why = "TRINITY_TEST_PG_URL is not set; run .ci/postgres and export what it prints";
+            if ("true".equals(System.getenv("CI"))) {
+                org.junit.jupiter.api.Assertions.fail("the PostgreSQL startup line must be checked in CI: " + why);
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        java.util.regex.Matcher pw = Pattern.compile("password=([^&]+)").matcher(base);
+        assertThat(pw.find()).as("the test URL carries a password: " + base).isTrue();
+        String password = pw.group(1);
+        String schema = "serve_" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        Started s = start("--port", "0", "--warm", "0", "--journal", url);
+        try {
+            String printed = s.out().toString();
+            assertThat(printed).contains("journal " + url.replace("password=" + password, "password=***"))
+                    .doesNotContain("password=" + password);
+        } finally {
+            s.server().drain(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void anUnreachableJournalIsAUsageErrorThatHidesThePassword() {
+        Cli.Result r = Cli.run("serve", "--port", "0", "--journal",
+                "jdbc:postgresql://127.0.0.1:1/x?user=u&password=s3cret&currentSchema=s");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("password=***").contains("is unreachable").doesNotContain("s3cret");
+        Cli.Result node = Cli.run("serve", "--port", "0", "--node-id", "a", "--journal",
+                "jdbc:sqlite:x.db?password=s3cret");
+        assertThat(node.code()).as(node.toString()).isEqualTo(2);
+        assertThat(node.err()).contains("--node-id needs a shared --journal").doesNotContain("s3cret");
+    }
+
     private static String sha256(String s) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

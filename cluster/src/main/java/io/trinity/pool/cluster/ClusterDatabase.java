@@ -23,7 +23,7 @@ final class ClusterDatabase implements AutoCloseable {
     ClusterDatabase(String url, String node, int poolSize, java.time.Duration ioTimeout) {
         if (url == null || !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--journal must be a jdbc:postgresql:// URL for a cluster (got "
-                    + url + "); nodes share one PostgreSQL database");
+                    + io.trinity.pool.journal.jdbc.Journals.redact(url) + "); nodes share one PostgreSQL database");
         }
         this.url = url;
         properties.setProperty("ApplicationName", "trinity-" + node);

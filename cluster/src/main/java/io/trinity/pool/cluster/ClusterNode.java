@@ -5,6 +5,7 @@ import io.trinity.pool.agent.AgentFactory;
 import io.trinity.pool.journal.Journal;
 import io.trinity.pool.journal.jdbc.Fencing;
 import io.trinity.pool.journal.jdbc.JdbcJournal;
+import io.trinity.pool.journal.jdbc.Journals;
 import io.trinity.pool.server.PoolServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,7 +89,8 @@ public final class ClusterNode implements AutoCloseable {
             throw e;
         } catch (SQLException e) {
             n.close();
-            throw new IllegalStateException("cannot join the cluster at " + settings.journalUrl + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot join the cluster at " + Journals.redact(settings.journalUrl) + ": "
+                    + Journals.redact(e.getMessage()), e);
         }
     }
 
@@ -780,7 +782,7 @@ public final class ClusterNode implements AutoCloseable {
             }
             if (journalUrl == null || !journalUrl.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--journal must be a jdbc:postgresql:// URL for a cluster (got "
-                        + journalUrl + "); nodes share one PostgreSQL database");
+                        + Journals.redact(journalUrl) + "); nodes share one PostgreSQL database");
             }
             this.node = node;
             this.journalUrl = journalUrl;

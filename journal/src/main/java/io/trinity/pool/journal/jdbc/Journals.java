@@ -22,6 +22,15 @@ public final class Journals {
     private Journals() {
     }
 
+    /**
+     * {@code spec} as every message and log line shows it: a URL's {@code password=} value
+     * replaced by {@code ***} (any case, up to the next {@code &} or {@code ;}); anything else as given.
+     * Print a journal spec only through this.
+     */
+    public static String redact(String spec) {
+        return spec == null ? null : Location.redact(spec);
+    }
+
     /** Opens {@code spec} with the default retention (24 h, 100,000 final tasks). */
     public static Optional<Journal> open(String spec) {
         return open(spec, JdbcJournal.DEFAULT_RETAIN, JdbcJournal.DEFAULT_RETAIN_COUNT);

@@ -53,7 +53,7 @@ record Location(Dialect dialect, String jdbcUrl, String name, Path file, String 
 
     private static Location sqlite(String path, String spec) {
         if (path.isBlank() || path.contains(":memory:") || path.contains("mode=memory")) {
-            throw new IllegalArgumentException("journal " + spec + " is not a file; use --journal none for a pool"
+            throw new IllegalArgumentException("journal " + redact(spec) + " is not a file; use --journal none for a pool"
                     + " kept in memory, or give a file path");
         }
         Path file = Path.of(path).toAbsolutePath().normalize();

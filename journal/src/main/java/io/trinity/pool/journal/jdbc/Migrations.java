@@ -74,6 +74,6 @@ final class Migrations {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+        return s == null ? "" : Location.redact(s.replaceAll("\\s*\\R\\s*", " ").strip()); // Flyway may quote the URL
     }
 }

@@ -17,6 +17,17 @@ class JournalsTest {
     Path dir;
 
     @Test
+    void redactHidesThePasswordWhereverAJournalIsNamed() {
+        assertThat(Journals.redact("jdbc:postgresql://127.0.0.1:5432/db?user=u&password=secret&currentSchema=s"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5432/db?user=u&password=***&currentSchema=s");
+        assertThat(Journals.redact("jdbc:postgresql://h/db?PASSWORD=secret")).isEqualTo("jdbc:postgresql://h/db?PASSWORD=***");
+        assertThat(Journals.redact("jdbc:postgresql://h/db;password=secret;user=u")).isEqualTo("jdbc:postgresql://h/db;password=***;user=u");
+        assertThat(Journals.redact("./data/trinity.db")).isEqualTo("./data/trinity.db");
+        assertThatThrownBy(() -> Journals.open("jdbc:sqlite::memory:?password=secret"))
+                .hasMessageContaining("password=***").hasMessageNotContaining("secret");
+    }
+
+    @Test
     void noneMeansInMemory() {
         assertThat(Journals.open("none")).isEmpty();
         assertThat(Journals.open(" NONE ", Duration.ofHours(1), 10)).isEmpty();
