@@ -24,7 +24,8 @@ public final class Journals {
 
     /**
      * {@code spec} as every message and log line shows it: a URL's {@code password=} value
-     * replaced by {@code ***} (any case, up to the next {@code &} or {@code ;}); anything else as given.
+     * replaced by {@code ***} (any case, up to the next {@code &}, {@code ;} or white space, so a
+     * whole message may be passed); anything else as given.
      * Print a journal spec only through this.
      */
     public static String redact(String spec) {

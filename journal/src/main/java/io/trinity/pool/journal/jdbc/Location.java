@@ -19,7 +19,8 @@ record Location(Dialect dialect, String jdbcUrl, String name, Path file, String 
 
     static final String FORMS = "a file path, jdbc:sqlite:PATH, jdbc:postgresql://HOST:PORT/DB?user=U&password=P, or none";
 
-    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+    /** Up to the next parameter or white space, so a whole message can be redacted without losing the words after a URL. */
+    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&;\\s]*");
 
     /** Parses a journal spec; empty for {@code none} (in memory). */
     static Optional<Location> parse(String spec) {

@@ -23,6 +23,11 @@ class JournalsTest {
         assertThat(Journals.redact("jdbc:postgresql://h/db?PASSWORD=secret")).isEqualTo("jdbc:postgresql://h/db?PASSWORD=***");
         assertThat(Journals.redact("jdbc:postgresql://h/db;password=secret;user=u")).isEqualTo("jdbc:postgresql://h/db;password=***;user=u");
         assertThat(Journals.redact("./data/trinity.db")).isEqualTo("./data/trinity.db");
+        // a whole message: the words after the URL stay
+        String message = "journal jdbc:postgresql://h/db?user=u&password=secret is unreachable: refused; check it";
+        assertThat(Journals.redact(message))
+                .isEqualTo("journal jdbc:postgresql://h/db?user=u&password=*** is unreachable: refused; check it");
+        assertThat(Journals.redact(Journals.redact(message))).isEqualTo(Journals.redact(message));
         assertThatThrownBy(() -> Journals.open("jdbc:sqlite::memory:?password=secret"))
                 .hasMessageContaining("password=***").hasMessageNotContaining("secret");
     }
