@@ -392,10 +392,27 @@ final class ChaosCampaign {
     private record Server(Process process, String url) {
     }
 
-    /** Starts {@code tri serve} as a child JVM and waits until /healthz answers; retried if it dies at once. */
+    /**
+     * The child's one-line usage error when it exited 2 (tri's exit code for a usage mistake),
+     * else null. A journal still locked by the server just killed is the one exit 2 worth a retry.
+     */
+    static String refusal(Process p, String output) {
+        if (p.isAlive() || p.exitValue() != 2) {
+            return null;
+        }
+        String last = output.lines().map(String::strip).filter(l -> l.startsWith("tri serve: ")).reduce((a, b) -> b)
+                .orElse(output.strip());
+        return last.contains("is in use by another") ? null : Journals.redact(last);
+    }
+
+    /**
+     * Starts {@code tri serve} as a child JVM and waits until /healthz answers; retried if it dies
+     * at once, unless it refused its settings (exit 2): a configuration error does not go away.
+     */
     private Server start() throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        long began = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             Path log = dir.resolve("serve.log");
             long from = ServeAddress.size(log);
@@ -411,6 +428,10 @@ final class ChaosCampaign {
                 url = ServeAddress.await(p, log, from, START_DEADLINE);
             } catch (IllegalStateException e) {
                 why = e.getMessage(); // exited or silent: retried below
+                String refusal = refusal(p, ServeAddress.readFrom(log, from));
+                if (refusal != null) {
+                    throw new UserError(refusal + " (tri serve exited 2 at once; not retried: see " + log + ")");
+                }
             }
             long deadline = System.nanoTime() + START_DEADLINE.toNanos();
             while (url != null && p.isAlive() && System.nanoTime() < deadline) {
@@ -429,9 +450,9 @@ final class ChaosCampaign {
             p.destroyForcibly().waitFor();
             // a journal lock not yet released by the killed one
             if (attempt == 3) {
-                throw new IllegalStateException("tri serve did not come up within "
-                        + START_DEADLINE.toSeconds() + " s after 3 tries (exit " + p.exitValue() + "; last: " + why
-                        + "); see " + log);
+                throw new IllegalStateException("tri serve did not come up in 3 tries over "
+                        + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + " s (each may take up to "
+                        + START_DEADLINE.toSeconds() + " s; exit " + p.exitValue() + "; last: " + why + "); see " + log);
             }
             Thread.sleep(1000);
         }

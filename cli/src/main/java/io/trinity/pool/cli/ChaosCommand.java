@@ -1,5 +1,8 @@
 package io.trinity.pool.cli;
 
+import io.trinity.pool.journal.Journal;
+import io.trinity.pool.journal.JournalException;
+import io.trinity.pool.journal.jdbc.JdbcJournal;
 import io.trinity.pool.journal.jdbc.Journals;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,6 +82,9 @@ final class ChaosCommand implements Runnable {
                 throw new UserError("--journal must name a SQLite file or a jdbc:postgresql:// URL (got '" + journal
                         + "'): a crash campaign without a journal would lose everything by design");
             }
+            if (journal != null) {
+                checkJournal(journal);
+            }
             PrintWriter out = spec.commandLine().getOut();
             long s = seed != null ? seed : new Random().nextLong();
             Path dir = Files.createTempDirectory("tri-chaos");
@@ -101,6 +107,20 @@ final class ChaosCommand implements Runnable {
             o.problems().stream().limit(20).forEach(p -> out.println("  " + p));
             out.flush();
             return o.lost() == 0 && o.disagreements() == 0 && o.snapshotsMissing() == 0 && o.snapshots() > 0 ? 0 : 1;
+        }
+
+        /**
+         * Opens the journal once, as the first tri serve would, and closes it: a file that is not
+         * a journal, a corrupt one or an unreachable database is a usage error told at once, not
+         * three failed server starts later. Opening creates (or migrates) what the first start
+         * would create anyway.
+         */
+        private static void checkJournal(String journal) {
+            try (Journal j = JdbcJournal.builder(journal).open()) {
+                // only whether it opens
+            } catch (JournalException | IllegalArgumentException e) {
+                throw new UserError("--journal: " + Journals.redact(e.getMessage()), e);
+            }
         }
     }
 }

@@ -53,7 +53,8 @@ final class ServeAddress {
         return log.toFile().length();
     }
 
-    private static String readFrom(Path log, long from) {
+    /** What {@code log} holds after byte {@code from} (at most 1 MiB); empty when it does not exist yet. */
+    static String readFrom(Path log, long from) {
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long n = Math.max(0, f.length() - from);
             byte[] b = new byte[(int) Math.min(n, 1 << 20)];

@@ -57,6 +57,41 @@ class ChaosCommandTest {
                 .contains("cycle 1: killed", "cycle " + cycles + ": killed");
     }
 
+    /** A journal that cannot open is a usage error told at once, never three server starts and "internal error". */
+    @Test
+    void aJournalThatCannotOpenIsAUsageErrorWithoutRetries() throws Exception {
+        java.nio.file.Path notDb = java.nio.file.Files.writeString(dir.resolve("notdb.txt"), "these are my notes");
+        long t0 = System.nanoTime();
+        Cli.Result r = Cli.run("chaos", "kill9", "--cycles", "1", "--journal", notDb.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().strip()).as(r.toString())
+                .startsWith("tri chaos kill9: --journal: journal " + notDb + " is not a SQLite database")
+                .contains("point --journal at another file")
+                .doesNotContain("internal error").doesNotContain("\n");
+        assertThat(java.nio.file.Files.readString(notDb)).isEqualTo("these are my notes");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(20));
+
+        Cli.Result pg = Cli.run("chaos", "kill9", "--cycles", "1", "--journal",
+                "jdbc:postgresql://127.0.0.1:1/x?user=u&password=s3cret");
+        assertThat(pg.code()).as(pg.toString()).isEqualTo(2);
+        assertThat(pg.err()).contains("--journal: journal jdbc:postgresql://127.0.0.1:1/x?user=u&password=*** is unreachable")
+                .doesNotContain("s3cret").doesNotContain("internal error");
+    }
+
+    /** A child tri serve that exits 2 refused its settings: its own line is the error, unless the lock was still held. */
+    @Test
+    void aChildThatRefusesItsSettingsIsNotRetried() throws Exception {
+        Process two = new ProcessBuilder("sh", "-c", "exit 2").start();
+        two.waitFor();
+        assertThat(ChaosCampaign.refusal(two, "WARNING: something\ntri serve: --journal: journal x.db is corrupt (...)\n"))
+                .isEqualTo("tri serve: --journal: journal x.db is corrupt (...)");
+        assertThat(ChaosCampaign.refusal(two, "tri serve: --journal: journal x.db is in use by another process (pid 7)"))
+                .as("the killed server's lock: worth a retry").isNull();
+        Process one = new ProcessBuilder("sh", "-c", "exit 1").start();
+        one.waitFor();
+        assertThat(ChaosCampaign.refusal(one, "tri serve: internal error: boom")).isNull();
+    }
+
     @Test
     void usageMistakesExitWith2() {
         Cli.Result r = Cli.run("chaos", "kill9", "--cycles", "0");
