@@ -177,6 +177,16 @@ class RecoveryTest {
         assertThat(shared.failureReasons()).anyMatch(r -> r.contains("journal could not store"));
     }
 
+    /** Submits one task and lets it run to its end after {@code fault} broke the journal: its end is not stored. */
+    private TaskHandle endedWhileTheJournalFails(AgentPool pool, Runnable fault) {
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        fault.run();
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        assertThat(h.result()).as("its end is not stored").isNotDone();
+        return h;
+    }
+
     /**
      * An end the journal throws on (rather than failing its future) is held like a failed write's:
      * delivered once a later try stores it, never before.
@@ -184,11 +194,7 @@ class RecoveryTest {
     @Test
     void aResultTheJournalThrowsOnIsDeliveredOnceARetryStoresIt() {
         AgentPool pool = start();
-        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
-        journal.throwing(true);
-        clock.advance(Duration.ofSeconds(30));
-        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
-        assertThat(h.result()).as("its end is not stored").isNotDone();
+        TaskHandle h = endedWhileTheJournalFails(pool, () -> journal.throwing(true));
         journal.throwing(false);
         clock.advance(Duration.ofSeconds(6)); // the longest wait between two tries is 5 s
         assertThat(h.result()).isCompleted();
@@ -242,10 +248,7 @@ class RecoveryTest {
     @Test
     void shutdownGivesUpOnAJournalThatStaysDownAndSaysSo() {
         AgentPool pool = start();
-        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
-        journal.full(true);
-        clock.advance(Duration.ofSeconds(15));
-        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        TaskHandle h = endedWhileTheJournalFails(pool, () -> journal.full(true));
         CompletableFuture<?> stopped = pool.shutdown(Duration.ZERO);
         clock.advance(Duration.ofSeconds(5));
         assertThat(stopped).as("still trying to store the end").isNotDone();
@@ -263,9 +266,7 @@ class RecoveryTest {
     @Test
     void shutdownStoresHeldEndsWhenTheJournalComesBackInTime() {
         AgentPool pool = start();
-        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
-        journal.full(true);
-        clock.advance(Duration.ofSeconds(15));
+        TaskHandle h = endedWhileTheJournalFails(pool, () -> journal.full(true));
         CompletableFuture<?> stopped = pool.shutdown(Duration.ZERO);
         clock.advance(Duration.ofSeconds(3));
         journal.full(false);
