@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every error answer in one place: a JSON body {@code {"error": "...", "field": "..."}} and
  * the right status. Client mistakes are 4xx; the pool's refusals map to 429 (queue full,
- * tenant limit, both with {@code Retry-After}) and 503 (shutting down). Anything unexpected is
+ * tenant limit, both with {@code Retry-After}) and 503 (shutting down, or a journal that could not
+ * store the task, both with {@code Retry-After}). Anything unexpected is
  * logged and answered with a 500 that carries no stack trace.
  */
 final class Errors {
@@ -36,6 +37,7 @@ final class Errors {
         routes.exception(TenantLimitException.class, (e, ctx) -> send(ctx, refusal(e)));
         routes.exception(PoolShutdownException.class, (e, ctx) -> send(ctx, refusal(e)));
         routes.exception(TaskRejectedException.class, (e, ctx) -> send(ctx, refusal(e)));
+        routes.exception(PoolException.class, (e, ctx) -> send(ctx, notStored(e, ctx.method() + " " + ctx.path())));
         routes.exception(JacksonException.class, (e, ctx) -> send(ctx, ApiError.badRequest("body",
                 "the body is not valid JSON: " + Views.quote(e.getOriginalMessage()))));
         routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, new ApiError(e.getStatus(),
@@ -57,6 +59,7 @@ final class Errors {
             case TenantLimitException t -> refusal(t);
             case PoolShutdownException s -> refusal(s);
             case TaskRejectedException r -> refusal(r);
+            case PoolException p -> notStored(p, what);
             case JacksonException j -> ApiError.badRequest("body", "the body is not valid JSON: "
                     + Views.quote(j.getOriginalMessage()));
             default -> {
@@ -83,6 +86,16 @@ final class Errors {
             default -> new ApiError(503, e.getMessage(), null).with("reason", "not_stored")
                     .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         };
+    }
+
+    /**
+     * A refusal the pool could not otherwise classify, in practice the journal that could not store
+     * the task (a database stopped, a disk full): the pool's message names the cause and says to
+     * submit again. An expected condition while the journal is down, so one WARN line, no stack trace.
+     */
+    private static ApiError notStored(PoolException e, String what) {
+        log.warn("{} refused with 503: {}", what, e.getMessage());
+        return refusal(e);
     }
 
     static ApiError draining() {
