@@ -179,6 +179,17 @@ public final class PoolBuilder {
     }
 
     /**
+     * The journal given to {@link #journal(io.trinity.pool.journal.Journal)}, for a layer that
+     * builds the pool and reads its journal beside it, such as the server listing tasks from before
+     * a restart ({@link io.trinity.pool.journal.Journal#tasks}). The pool still owns it and closes it.
+     *
+     * @return the journal, or empty for a pool in memory only
+     */
+    public java.util.Optional<io.trinity.pool.journal.Journal> journal() {
+        return java.util.Optional.ofNullable(journal);
+    }
+
+    /**
      * Sets a live cap on the pool's agents beside {@link PoolConfig#maxAgents()}: the pool may have at most
      * {@code min(maxAgents, limit.getAsInt())} agents, counting starting and leaving ones. A cluster uses it
      * for the sum of its live nodes' capacities. The control loop reads it whenever it weighs a spawn, so it

@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** The handle of a task that ended before this pool (or this process) held it: read from the journal. */
-final class StoredHandle implements TaskHandle {
+public final class StoredHandle implements TaskHandle {
 
     private final StoredTask stored;
     private final Task task;
     private final TaskState state;
 
-    StoredHandle(StoredTask stored) {
+    /** See {@link StoredTask#toHandle()}, the way in from outside this package. */
+    public StoredHandle(StoredTask stored) {
         this.stored = stored;
         this.task = Task.fromPlainData(stored.task());
         this.state = TaskState.valueOf(stored.state());

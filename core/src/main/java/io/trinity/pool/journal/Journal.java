@@ -73,6 +73,33 @@ public interface Journal extends AutoCloseable {
      */
     Optional<StoredTask> findByIdempotencyKey(String tenant, String key);
 
+    /** The most tasks one {@link #tasks} call returns. */
+    int MAX_PAGE = 1_000;
+
+    /**
+     * Lists the tasks it holds, newest first (highest id first), a page at a time: for a caller
+     * that lists a pool's tasks across restarts, such as {@code tri serve}'s {@code GET /v1/tasks}.
+     * Pass the lowest id of a page as the next call's {@code beforeId}. Each task is as last
+     * stored: a live task's state may lag the pool's by the write in flight, and a final task is
+     * there only within the journal's retention. It holds one page in memory, whatever the
+     * journal's size. May be called from any thread.
+     *
+     * @param tenant   only this tenant's tasks, or null for every tenant's
+     * @param state    only tasks in this state (a {@code TaskState} name), or null for any
+     * @param type     only tasks of this type, or null for any
+     * @param beforeId only tasks with a lower id; {@code Long.MAX_VALUE} starts at the newest
+     * @param limit    at most this many, 1 to {@link #MAX_PAGE}
+     * @return up to {@code limit} tasks, highest id first; fewer only when no more match
+     * @throws IllegalArgumentException if {@code limit} is out of range
+     * @throws UnsupportedOperationException by default: a journal written before this method
+     *     cannot list; its callers list only the tasks they saw themselves
+     * @throws JournalException if the journal cannot be read
+     */
+    default List<StoredTask> tasks(String tenant, String state, String type, long beforeId, int limit) {
+        throw new UnsupportedOperationException("journal " + getClass().getName() + " cannot list its tasks"
+                + " (Journal.tasks is not implemented); implement it to list tasks from before a restart");
+    }
+
     /**
      * Finds the state to hand to the next agent of a type after a restart.
      *

@@ -44,6 +44,18 @@ public record StoredTask(long taskId, Map<String, Object> task, String tenant, S
     }
 
     /**
+     * A handle on this task as stored, for a caller that read it from a journal itself: its state,
+     * attempts and reasons as stored, and, once final, its future already complete (with the
+     * result when SUCCEEDED, else a {@code TaskFailedException}). It is what
+     * {@code AgentPool.task(id)} answers for an ended task; a live one is better read from the pool.
+     *
+     * @return a handle that never changes; {@code cancel()} does nothing
+     */
+    public io.trinity.pool.TaskHandle toHandle() {
+        return new io.trinity.pool.internal.StoredHandle(this);
+    }
+
+    /**
      * {@return true once the task is in a final state (any {@code state} other than
      * {@code QUEUED} and {@code RUNNING})}
      */

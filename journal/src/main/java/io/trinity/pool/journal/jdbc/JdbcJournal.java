@@ -108,6 +108,14 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
+    public List<StoredTask> tasks(String tenant, String state, String type, long beforeId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be from 1 to " + MAX_PAGE + " (got " + limit + ")");
+        }
+        return reader.page(tenant, state, type, beforeId, limit);
+    }
+
+    @Override
     public Optional<JournalRecord.SnapshotSaved> latestSnapshot(String type) {
         return reader.latestSnapshot(type);
     }

@@ -69,6 +69,38 @@ final class TaskReader {
         }
     }
 
+    /**
+     * A page of {@code Journal.tasks}: down the primary key from {@code beforeId}, so a page costs
+     * at most a walk over the retained rows (no index beyond the id's), and usually far less.
+     */
+    List<StoredTask> page(String tenant, String state, String type, long beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tasks WHERE id < ?");
+        List<String> args = new ArrayList<>(3);
+        for (String[] f : new String[][] {{"tenant", tenant}, {"state", state}, {"type", type}}) {
+            if (f[1] != null) {
+                sql.append(" AND ").append(f[0]).append(" = ?");
+                args.add(f[1]);
+            }
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setLong(1, beforeId);
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 2, args.get(i));
+            }
+            ps.setInt(args.size() + 2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<StoredTask> out = new ArrayList<>(limit);
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw Failures.read(db.name(), e);
+        }
+    }
+
     Optional<SnapshotSaved> latestSnapshot(String type) {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT type, agent, state_json, saved_at FROM snapshots"

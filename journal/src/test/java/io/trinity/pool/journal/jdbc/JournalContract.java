@@ -412,6 +412,38 @@ abstract class JournalContract {
     }
 
     @Test
+    void tasksArePagedNewestFirstWithTheirFilters() throws Exception {
+        JdbcJournal j = open();
+        List<JournalRecord> records = new ArrayList<>();
+        for (long id = 1; id <= 7; id++) {
+            records.add(accepted(id, id % 2 == 0 ? "acme" : "other", null, T0 + id));
+        }
+        records.add(started(3, 1, T0 + 20));
+        records.add(succeeded(3, T0 + 30));
+        records.add(new JournalRecord.Accepted(8, Records.task("vision", 8), "acme", null, T0 + 8));
+        await(j.write(records));
+
+        assertThat(ids(j.tasks(null, null, null, Long.MAX_VALUE, 3))).containsExactly(8L, 7L, 6L);
+        assertThat(ids(j.tasks(null, null, null, 6, 3))).containsExactly(5L, 4L, 3L);
+        assertThat(ids(j.tasks(null, null, null, 2, 3))).containsExactly(1L);
+        assertThat(ids(j.tasks("acme", null, null, Long.MAX_VALUE, 10))).containsExactly(8L, 6L, 4L, 2L);
+        assertThat(ids(j.tasks("acme", null, "code", Long.MAX_VALUE, 10))).containsExactly(6L, 4L, 2L);
+        StoredTask done = j.tasks(null, "SUCCEEDED", null, Long.MAX_VALUE, 10).getFirst();
+        assertThat(done.taskId()).isEqualTo(3);
+        assertThat(done.enqueuedAt()).isEqualTo(T0 + 3);
+        assertThat(done.startedAt()).isEqualTo(T0 + 20);
+        assertThat(done.endedAt()).isEqualTo(T0 + 30);
+        assertThat(done.toHandle().result().join().data()).isEqualTo(Map.of("ok", true));
+        assertThat(j.tasks("nobody", null, null, Long.MAX_VALUE, 10)).isEmpty();
+        assertThatThrownBy(() -> j.tasks(null, null, null, Long.MAX_VALUE, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be from 1 to 1000 (got 0)");
+    }
+
+    private static List<Long> ids(List<StoredTask> tasks) {
+        return tasks.stream().map(StoredTask::taskId).toList();
+    }
+
+    @Test
     void latestSnapshotPerTypeSurvivesRetention() throws Exception {
         JdbcJournal j = open();
         await(j.write(List.of(new SnapshotSaved("code", "code-1", Map.of("v", 1L), T0),
