@@ -68,6 +68,7 @@ public final class PoolServer implements AutoCloseable {
         TaskIndex index = new TaskIndex(b.retention, b.maxTasks, time);
         this.feed = new EventFeed(time, b.eventBuffer, b.subscriberBuffer, b.maxTasks, b.retention);
         this.metrics = new Metrics();
+        io.trinity.pool.journal.Journal journal = b.pool.journal().orElse(null);
         this.pool = b.pool.listener(feed).listener(Metrics.poolMeters(metrics.registry())).build();
         metrics.runningGauge(pool, () -> poolStopped);
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -76,9 +77,11 @@ public final class PoolServer implements AutoCloseable {
         Auth auth = new Auth(keys, new RateLimiter(b.ratePerSecond, b.rateBurst, System::nanoTime));
         this.auth = auth;
         TaskRoutes tasks = new TaskRoutes(pool, index, feed, new Idempotency(b.retention, b.maxTasks),
-                new TaskRequests(mapper, b.types), mapper, draining::get);
+                new TaskRequests(mapper, b.types), mapper, draining::get,
+                journal == null ? null : new JournalTasks(journal, pool));
         this.tasks = tasks;
         feed.onSubmitted(tasks::adopt); // a coordinator's subtasks are its tenant's tasks too
+        tasks.adoptRecovered(); // and so are the tasks recovered before adopt was listening
         AdminRoutes admin = new AdminRoutes(pool, index, feed, time, keys.tenants(), draining::get);
         EventStream events = new EventStream(feed, b.heartbeat);
         this.events = events;

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Predicate;
 
 /**
- * The tasks submitted through this server, by id and by tenant, newest first.
+ * The tasks submitted through this server, by id and by tenant, newest first. With a journal
+ * the list reads the journal instead ({@link JournalTasks}), and this index holds what was
+ * submitted or read since start.
  *
  * <p>Start times are the {@link EventFeed}'s (a dispatch may be seen before the submit that
  * caused it has returned). Bounded: a task is kept for {@code retention} after submission and at most {@code max}
@@ -27,17 +29,28 @@ import java.util.function.Predicate;
  */
 final class TaskIndex {
 
-    /** One task as the server knows it. Timestamps fill in as events arrive. */
+    /**
+     * One task as the server knows it. Timestamps fill in as events arrive; a task from before
+     * this process started brings the journal's ({@link JournalTasks}).
+     */
     static final class Tracked {
         final TaskHandle handle;
         final String tenant;
         final Instant submittedAt;
+        /** The start the journal held when the server took the task in, or null: then the event feed's. */
+        final Instant storedStartedAt;
         volatile Instant endedAt;
 
         Tracked(TaskHandle handle, String tenant, Instant submittedAt) {
+            this(handle, tenant, submittedAt, null, null);
+        }
+
+        Tracked(TaskHandle handle, String tenant, Instant submittedAt, Instant storedStartedAt, Instant endedAt) {
             this.handle = handle;
             this.tenant = tenant;
             this.submittedAt = submittedAt;
+            this.storedStartedAt = storedStartedAt;
+            this.endedAt = endedAt;
         }
 
         long id() {
@@ -67,11 +80,15 @@ final class TaskIndex {
     }
 
     Tracked add(TaskHandle handle, String tenant, Instant submittedAt) {
-        Tracked t = new Tracked(handle, tenant, submittedAt);
+        return add(new Tracked(handle, tenant, submittedAt));
+    }
+
+    Tracked add(Tracked t) {
+        TaskHandle handle = t.handle;
         active.put(handle.id(), t);
         tasks.put(handle.id(), t);
         all.add(handle.id());
-        byTenant.computeIfAbsent(tenant, k -> new ConcurrentSkipListSet<>()).add(handle.id());
+        byTenant.computeIfAbsent(t.tenant, k -> new ConcurrentSkipListSet<>()).add(handle.id());
         handle.result().whenComplete((r, e) -> {
             if (t.endedAt == null) {
                 t.endedAt = time.now();

@@ -9,6 +9,7 @@ import io.trinity.pool.Task;
 import io.trinity.pool.TaskHandle;
 import io.trinity.pool.TaskState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +38,13 @@ final class TaskRoutes {
     private final TaskRequests requests;
     private final ObjectMapper mapper;
     private final BooleanSupplier draining;
+    /** The pool's journal, or null without one: then the index is all the server knows. */
+    private final JournalTasks journal;
+    /** The newest task id the journal held when the server started: up to it, a task is from before. */
+    private final long newestAtStart;
 
     TaskRoutes(AgentPool pool, TaskIndex index, EventFeed feed, Idempotency idempotency, TaskRequests requests,
-               ObjectMapper mapper, BooleanSupplier draining) {
+               ObjectMapper mapper, BooleanSupplier draining, JournalTasks journal) {
         this.pool = pool;
         this.index = index;
         this.feed = feed;
@@ -47,6 +52,8 @@ final class TaskRoutes {
         this.requests = requests;
         this.mapper = mapper;
         this.draining = draining;
+        this.journal = journal;
+        this.newestAtStart = journal == null ? 0 : journal.newestId();
     }
 
     void submit(Context ctx) throws Exception {
@@ -324,12 +331,47 @@ final class TaskRoutes {
      * found only through the journal (the pool forgets ended tasks without one).
      */
     void adopt(long id, String tenant, java.time.Instant submittedAt) {
+        if (id <= newestAtStart && index.get(id) == null) { // recovered: its times are the journal's
+            journal.find(id).ifPresent(t -> {
+                if (index.get(id) == null) {
+                    index.add(t);
+                }
+            });
+        }
         if (index.get(id) == null) {
             pool.task(id).ifPresent(h -> {
                 if (index.get(id) == null) {
                     index.add(h, tenant != null ? tenant : h.task().tenant(), submittedAt);
                 }
             });
+        }
+    }
+
+    /**
+     * Takes into the index the tasks the pool recovered from its journal at start (queued, and
+     * interrupted ones running again), whose {@code task.submit} events may have gone out before
+     * {@link #adopt} was listening, so the tenants' queue counts hold them. Bounded by the tasks
+     * the pool holds live anyway.
+     */
+    void adoptRecovered() {
+        if (journal == null) {
+            return;
+        }
+        for (String state : List.of("QUEUED", "RUNNING")) {
+            long before = newestAtStart + 1;
+            List<io.trinity.pool.journal.StoredTask> rows;
+            do {
+                rows = journal.page(null, state, null, before, io.trinity.pool.journal.Journal.MAX_PAGE);
+                if (rows == null) {
+                    return;
+                }
+                for (io.trinity.pool.journal.StoredTask st : rows) {
+                    if (index.get(st.taskId()) == null) {
+                        journal.tracked(st).ifPresent(index::add);
+                    }
+                    before = st.taskId();
+                }
+            } while (rows.size() == io.trinity.pool.journal.Journal.MAX_PAGE);
         }
     }
 
@@ -374,12 +416,30 @@ final class TaskRoutes {
         int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         long before = number(ctx, "after", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         String tenant = p.isAdmin() ? ctx.queryParam("tenant") : p.tenant();
-        Predicate<TaskIndex.Tracked> filter = t -> (state == null || t.handle.state() == state)
-                && (type == null || t.handle.task().type().equals(type));
-        List<TaskIndex.Tracked> page = index.list(tenant, before, limit, filter);
+        List<io.trinity.pool.journal.StoredTask> rows = journal == null ? null
+                : journal.page(tenant, state == null ? null : state.name(), type, before, limit);
+        List<TaskIndex.Tracked> page;
+        String next;
+        if (rows != null) { // the journal holds every accepted task, from before a restart too
+            page = new java.util.ArrayList<>(rows.size());
+            for (io.trinity.pool.journal.StoredTask st : rows) {
+                TaskIndex.Tracked known = index.get(st.taskId());
+                if (known != null) {
+                    page.add(known);
+                } else {
+                    journal.tracked(st).ifPresent(page::add);
+                }
+            }
+            next = rows.size() == limit ? String.valueOf(rows.getLast().taskId()) : null;
+        } else {
+            Predicate<TaskIndex.Tracked> filter = t -> (state == null || t.handle.state() == state)
+                    && (type == null || t.handle.task().type().equals(type));
+            page = index.list(tenant, before, limit, filter);
+            next = page.size() == limit ? String.valueOf(page.getLast().id()) : null;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tasks", page.stream().map(t -> view(t, p)).toList());
-        body.put("next", page.size() == limit ? String.valueOf(page.getLast().id()) : null);
+        body.put("next", next);
         ctx.json(body);
     }
 
@@ -395,7 +455,8 @@ final class TaskRoutes {
                 Thread.currentThread().interrupt();
             }
         }
-        return Views.task(t, feed.startedAt(t.id()), index.endedAt(t), viewer);
+        Instant startedAt = t.storedStartedAt != null ? t.storedStartedAt : feed.startedAt(t.id());
+        return Views.task(t, startedAt, index.endedAt(t), viewer);
     }
 
     /** The task of the path's id, if the caller may see it; 404 otherwise, whoever owns it. */
@@ -406,7 +467,9 @@ final class TaskRoutes {
             t = index.get(id);
             if (t == null) {
                 // not in this process's index: a task from before a restart, kept by the pool's journal
-                t = pool.task(id).map(h -> index.add(h, h.task().tenant(), index.now())).orElse(null);
+                // with the times it holds; without one, the pool's live task (a subtask not yet adopted)
+                t = journal != null ? journal.find(id).map(index::add).orElse(null)
+                        : pool.task(id).map(h -> index.add(h, h.task().tenant(), index.now())).orElse(null);
             }
         } catch (NumberFormatException ignored) {
             // not an id we hand out: the same answer as an unknown one
