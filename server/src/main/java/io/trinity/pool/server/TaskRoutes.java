@@ -200,14 +200,15 @@ final class TaskRoutes {
             TaskIndex.Tracked t;
             boolean created;
             if (keys[i] == null) {
-                t = tracked(subs[i].handle(), p.tenant(), at);
+                t = tracked(subs[i].handle(), p.tenant(), at, true);
                 created = true;
             } else if (outcomes[i] == null) { // repeats a key whose first task was refused
                 results[i] = itemError(refusedKeys.get(keys[i]), i);
                 continue;
             } else {
                 created = outcomes[i].created();
-                t = subs[i] != null ? tracked(subs[i].handle(), p.tenant(), at) : index.get(outcomes[i].taskId());
+                t = subs[i] != null ? tracked(subs[i].handle(), p.tenant(), at, created)
+                        : index.get(outcomes[i].taskId());
                 if (t == null) {
                     results[i] = itemError(new ApiError(409, "idempotencyKey " + Views.quote(keys[i]) + " named task "
                             + outcomes[i].taskId() + ", which is no longer kept; use a new key", "idempotencyKey"), i);
@@ -232,9 +233,23 @@ final class TaskRoutes {
     }
 
     /** The index's entry for a handle, added unless this request already added it (a repeated key). */
-    private TaskIndex.Tracked tracked(TaskHandle h, String tenant, java.time.Instant at) {
+    private TaskIndex.Tracked tracked(TaskHandle h, String tenant, java.time.Instant at, boolean created) {
         TaskIndex.Tracked t = index.get(h.id());
-        return t != null && t.handle == h ? t : index.add(h, tenant, at);
+        return t != null && t.handle == h ? t : created ? index.add(h, tenant, at) : addKnown(h, at);
+    }
+
+    /**
+     * Adds a task the pool answered a known idempotency key with (its own, from before a restart):
+     * with the journal's times when the journal has it, not the moment of this repeat.
+     */
+    private TaskIndex.Tracked addKnown(TaskHandle h, Instant at) {
+        if (journal != null) {
+            java.util.Optional<TaskIndex.Tracked> stored = journal.find(h.id());
+            if (stored.isPresent()) {
+                return index.add(stored.get());
+            }
+        }
+        return index.add(h, h.task().tenant(), at);
     }
 
     private static JsonNode batchItems(JsonNode body) {
@@ -313,7 +328,11 @@ final class TaskRoutes {
         TaskHandle h = pool.submit(task);
         boolean created = createdBy(h, task);
         if (index.get(h.id()) == null) {
-            index.add(h, created ? tenant : h.task().tenant(), at);
+            if (created) {
+                index.add(h, tenant, at);
+            } else {
+                addKnown(h, at);
+            }
         }
         return new Idempotency.Outcome(h.id(), created);
     }

@@ -54,6 +54,7 @@ class RestartTest {
             http.get("/v1/tasks/" + single + "?wait=10s", ACME);
             http.get("/v1/tasks/" + inBatch + "?wait=10s", ACME);
         }
+        Instant restarted = Instant.now();
         try (PoolServer second = start(journal)) {
             Http http = new Http(second.url());
             for (int repeat = 0; repeat < 2; repeat++) {
@@ -67,6 +68,13 @@ class RestartTest {
                 assertThat(b.get(0).get("id").asText()).isEqualTo(inBatch);
                 assertThat(b.get(1).get("status").asInt()).as("repeat " + repeat + ": " + b).isEqualTo(200);
                 assertThat(b.get(1).get("id").asText()).isEqualTo(single);
+            }
+            // the repeated keys' tasks show the times stored before the restart, not the repeat's
+            for (String id : List.of(single, inBatch)) {
+                JsonNode t = http.get("/v1/tasks/" + id, ACME).json();
+                assertThat(at(t, "submittedAt")).as(t.toString()).isBefore(restarted);
+                assertThat(at(t, "startedAt")).as(t.toString()).isBefore(restarted);
+                assertThat(at(t, "endedAt")).as(t.toString()).isBefore(restarted);
             }
             // a new key after the restart still makes a new task
             assertThat(http.post("/v1/tasks", ACME, "{\"type\": \"echo\"}", "Idempotency-Key", "k2").status())
