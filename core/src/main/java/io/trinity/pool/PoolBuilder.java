@@ -221,6 +221,11 @@ public final class PoolBuilder {
      * calling thread (use {@link io.trinity.pool.agent.AsyncAgent}s such as the simulated agent for work that
      * takes time). A run then replays exactly from its seed.
      *
+     * <p>With a journal whose writes complete on a thread of its own (the SQLite/PostgreSQL journal),
+     * the pool handles each write's outcome on that thread, which then runs the loop there; a
+     * {@link VirtualClock} is not thread-safe, so advance it only while {@link AgentPool#journalBacklog()}
+     * reads 0 (nothing is out), or use a journal that completes its writes before {@code write} returns.
+     *
      * @param clock the virtual clock the test advances, not null
      * @return this builder
      */

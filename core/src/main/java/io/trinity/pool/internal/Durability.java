@@ -33,9 +33,11 @@ import java.util.function.Consumer;
  * on them; it is tried again, with everything newer after it, after {@link #FIRST_RETRY_NANOS},
  * doubling up to {@link #MAX_RETRY_NANOS}, until it is stored. Meanwhile those tasks' futures
  * stay incomplete, and an outage is logged when it starts and when it ends. During shutdown
- * ({@link #drain}) the retries go on for {@link #SHUTDOWN_PATIENCE_NANOS}; what is still not
- * stored then fails its future with a {@link PoolException} saying a restart runs the task
- * again, so no caller waits forever and none sees an end that was not kept.
+ * ({@link #drain}) the retries go on for {@link #SHUTDOWN_PATIENCE_NANOS} (checked at each failed
+ * try); what is still not stored then fails its future with a {@link PoolException} saying a
+ * restart runs the task again (or fails it, after its last attempt), so no caller waits forever
+ * and none sees an end that was not kept. A journal that can no longer store anything
+ * ({@link Journal#writable()} false: closed, fenced) is given up at once, running or not.
  *
  * <p>A completion runs no user code wherever it runs: it completes the task's own future, whose
  * only dependents relay to the callback executor ({@link TaskRecord#result()}). So without a
@@ -51,6 +53,8 @@ final class Durability {
     static final long FIRST_RETRY_NANOS = 100_000_000L;
     /** The longest wait between two tries of a failed write. */
     static final long MAX_RETRY_NANOS = 5_000_000_000L;
+    /** The most records one write carries; a larger backlog goes in order, in chunks of this. */
+    static final int MAX_RECORDS_PER_WRITE = 4_096;
     /** How long shutdown keeps trying to store what a failed write held. */
     static final long SHUTDOWN_PATIENCE_NANOS = 10_000_000_000L;
 
@@ -185,17 +189,32 @@ final class Durability {
             afterChange();
             return;
         }
-        // A list handed on is never touched again: later batches go into fresh lists.
-        List<JournalRecord> records = batch;
-        List<TaskRecord> done = completions;
-        batch = new ArrayList<>();
-        completions = new ArrayList<>();
+        // A list handed on is never touched again: later batches go into fresh lists. A backlog
+        // goes in chunks, in order, so one write stays well inside a journal's bounds (a write
+        // larger than its maxPending would be refused however often it is tried); the ends
+        // wait for the last chunk.
+        List<JournalRecord> records;
+        List<TaskRecord> done;
+        if (batch.size() <= MAX_RECORDS_PER_WRITE) {
+            records = batch;
+            done = completions;
+            batch = new ArrayList<>();
+            completions = new ArrayList<>();
+        } else {
+            records = new ArrayList<>(batch.subList(0, MAX_RECORDS_PER_WRITE));
+            batch = new ArrayList<>(batch.subList(MAX_RECORDS_PER_WRITE, batch.size()));
+            done = List.of();
+        }
         writing = true;
         outstanding = records.size();
         java.util.concurrent.CompletableFuture<Void> written;
         try {
             written = journal.write(records);
-        } catch (RuntimeException e) { // a journal whose write throws at once: handled as a failed write
+            if (written == null) {
+                written = java.util.concurrent.CompletableFuture.failedFuture(new NullPointerException(
+                        "the journal's write returned null instead of a future (a bug in " + journal.getClass().getName() + ")"));
+            }
+        } catch (Throwable e) { // a journal whose write throws at once: handled as a failed write
             written = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
         written.whenComplete((ok, failure) -> post.accept(() -> written(records, done, failure)));
@@ -223,7 +242,13 @@ final class Durability {
         completions = prepend(done, completions);
         long now = clock.nanoTime();
         failedTries++;
-        String why = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String why = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        if (!journal.writable()) { // closed or fenced: no later try can succeed
+            giveUp(why, cause);
+            return;
+        }
         if (failingSince < 0) {
             failingSince = now;
             Engine.LOG.error("journal: {} records could not be stored ({}); the results of {} tasks wait until"
@@ -231,7 +256,7 @@ final class Durability {
                     completions.size(), MAX_RETRY_NANOS / 1_000_000);
         }
         if (drainingSince >= 0 && now - drainingSince >= SHUTDOWN_PATIENCE_NANOS) {
-            giveUp(why);
+            giveUp(why, cause);
             return;
         }
         retrying = true;
@@ -245,14 +270,18 @@ final class Durability {
         writeHeld();
     }
 
-    /** Shutdown gave up on a journal that stays down: the held ends fail instead of waiting forever. */
-    private void giveUp(String why) {
-        Engine.LOG.error("journal: shutting down with {} records still not stored ({}); the {} tasks whose ends"
-                + " they hold get a failed result, and a restart on this journal runs them again",
-                batch.size(), why, completions.size());
+    /**
+     * Shutdown's patience ran out, or the journal can no longer store anything (closed, fenced):
+     * the held ends fail instead of waiting forever.
+     */
+    private void giveUp(String why, Throwable cause) {
+        Engine.LOG.error("journal: {} records will not be stored ({}); the {} tasks whose ends they hold get a"
+                + " failed result, and a restart on this journal runs them again (or, after their last attempt,"
+                + " fails them)", batch.size(), why, completions.size());
         for (TaskRecord r : completions) {
             r.engine().abandonEnd(r, new PoolException("task " + r.id + " ended, but the journal could not store"
-                    + " its end before the pool shut down (" + why + "); a restart on this journal runs it again"));
+                    + " its end (" + why + "); a restart on this journal runs it again, or fails it if that was its"
+                    + " last attempt", cause));
         }
         batch = new ArrayList<>();
         completions = new ArrayList<>();

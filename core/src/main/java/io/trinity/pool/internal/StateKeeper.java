@@ -88,6 +88,14 @@ final class StateKeeper {
         for (SpawnStrategy s : strategies) {
             Map<String, Object> state = s.changedState();
             if (state != null) {
+                try {
+                    // checked here: a record the journal cannot encode would hold every later one
+                    state = io.trinity.pool.PlainData.copyOf(state, "strategy '" + s.name() + "' state");
+                } catch (IllegalArgumentException e) {
+                    Engine.LOG.warn("spawning strategy '{}': its state is not kept in the journal ({})", s.name(),
+                            e.getMessage());
+                    continue;
+                }
                 engine.durability.record(new JournalRecord.StrategySaved(s.name(), state, nowNanos,
                         engine.wallMillis(nowNanos)));
             }

@@ -126,6 +126,17 @@ public interface Journal extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether writes may still succeed. False once this journal refuses every write for good
+     * (closed, or fenced by another scheduler): the pool then stops retrying a failed write and
+     * fails the results it held, instead of waiting for a journal that cannot come back.
+     *
+     * @return false once no later write can be stored; true by default
+     */
+    default boolean writable() {
+        return true;
+    }
+
     /** Flushes what was handed over and releases the journal. Idempotent. */
     @Override
     void close();

@@ -26,6 +26,8 @@ public final class MemoryJournal implements Journal {
     /** How many tasks each write that accepted any carried, in order. */
     public final List<Integer> acceptedPerWrite = new ArrayList<>();
     public boolean closed;
+    /** The most records any one write carried. */
+    public int largestWrite;
 
     public synchronized void full(boolean v) {
         full = v;
@@ -123,6 +125,7 @@ public final class MemoryJournal implements Journal {
     public CompletableFuture<Void> write(List<JournalRecord> records) {
         synchronized (this) {
             writes++;
+            largestWrite = Math.max(largestWrite, records.size());
             int accepted = (int) records.stream().filter(r -> r instanceof JournalRecord.Accepted).count();
             if (accepted > 0) {
                 acceptedPerWrite.add(accepted);
@@ -204,6 +207,11 @@ public final class MemoryJournal implements Journal {
 
     public synchronized StoredTask stored(long id) {
         return tasks.get(id);
+    }
+
+    @Override
+    public synchronized boolean writable() {
+        return !closed;
     }
 
     @Override

@@ -262,6 +262,58 @@ class RecoveryTest {
         assertThat(journal.closed).isTrue();
     }
 
+    /** A journal closed under a running pool cannot come back: its held ends fail at once, not at shutdown. */
+    @Test
+    void heldEndsFailAtOnceWhenTheJournalCanNoLongerStore() {
+        AgentPool pool = start();
+        TaskHandle h = endedWhileTheJournalFails(pool, () -> journal.full(true));
+        journal.close();
+        clock.advance(Duration.ofSeconds(6)); // the next try (at most 5 s on) meets a closed journal
+        assertThat(h.result()).isCompletedExceptionally();
+        assertThatThrownBy(() -> h.result().join()).hasCauseInstanceOf(PoolException.class)
+                .hasMessageContaining("could not store its end (memory journal is closed)")
+                .hasMessageContaining("or fails it if that was its last attempt");
+        assertThat(pool.journalBacklog()).isZero();
+    }
+
+    /**
+     * A backlog larger than one write may carry goes in chunks, in order, once the journal is back:
+     * no write grows past the bound however long the outage, and every result is delivered.
+     */
+    @Test
+    void aLargeBacklogIsStoredInChunksInOrder() {
+        clock = new VirtualClock();
+        AgentPool pool = AgentPool.builder().deterministic(clock).journal(journal)
+                .config(PoolConfig.custom().maxAgents(16).warmPool(0).warmPoolMin(0).warmPoolMax(16)
+                        .queueCapacity(3_000).build())
+                .register(slow()).build();
+        journal.full(true);
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 2_200; i++) { // a Started and a Finished each: more than 4,096 records
+            try {
+                handles.add(pool.submit(Task.of("code", Map.of("n", i))));
+            } catch (PoolException refused) {
+                break; // the journal is down: nothing is accepted
+            }
+        }
+        assertThat(handles).as("nothing is accepted while the journal is down").isEmpty();
+        journal.full(false);
+        for (int i = 0; i < 2_200; i++) {
+            handles.add(pool.submit(Task.of("code", Map.of("n", i))));
+        }
+        clock.advance(Duration.ofSeconds(1)); // 16 started, their Started stored
+        journal.full(true);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(handles).allMatch(h -> h.state() == TaskState.SUCCEEDED);
+        assertThat(pool.journalBacklog()).isGreaterThan(4_096);
+        journal.full(false);
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(handles).allMatch(h -> h.result().isDone() && !h.result().isCompletedExceptionally());
+        assertThat(journal.largestWrite).isLessThanOrEqualTo(4_096);
+        assertThat(journal.stored(handles.get(2_199).id()).state()).isEqualTo("SUCCEEDED");
+        assertThat(pool.journalBacklog()).isZero();
+    }
+
     /** A journal that comes back during shutdown's patience gets the held ends stored and delivered. */
     @Test
     void shutdownStoresHeldEndsWhenTheJournalComesBackInTime() {

@@ -149,6 +149,11 @@ final class GroupCommitter {
         return p.future;
     }
 
+    /** Whether {@link #close} began: every later write fails. */
+    boolean closed() {
+        return closed;
+    }
+
     /** Whether a write was refused because another scheduler took over; then every write fails. */
     boolean fenced() {
         return fence.isTripped();

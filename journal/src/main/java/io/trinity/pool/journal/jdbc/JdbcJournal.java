@@ -167,6 +167,12 @@ public final class JdbcJournal implements Journal {
         return committer;
     }
 
+    /** False once closed or {@link #fenced()}: every later write fails at once. */
+    @Override
+    public boolean writable() {
+        return !committer.closed() && !fenced();
+    }
+
     @Override
     public void close() {
         committer.close();
