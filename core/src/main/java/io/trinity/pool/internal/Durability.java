@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -46,8 +47,8 @@ import java.util.function.Consumer;
  */
 final class Durability {
 
-    private static final java.util.concurrent.CompletableFuture<Void> DONE =
-            java.util.concurrent.CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<Void> DONE =
+            CompletableFuture.completedFuture(null);
 
     /** The first wait before a failed write is tried again; doubled after each failure. */
     static final long FIRST_RETRY_NANOS = 100_000_000L;
@@ -80,7 +81,7 @@ final class Durability {
     /** Set by {@link #drain}: the time it began, or -1. */
     private long drainingSince = -1;
     /** Completed once nothing is held, after {@link #drain}. */
-    private java.util.concurrent.CompletableFuture<Void> drained;
+    private CompletableFuture<Void> drained;
 
     /** The newest saved snapshot per agent type, offered to the next agent of that type. */
     private final Map<String, AgentSnapshot> snapshots = new HashMap<>();
@@ -151,7 +152,7 @@ final class Durability {
      * At shutdown, after the loop's last records: completes once everything held is stored (or,
      * after {@link #SHUTDOWN_PATIENCE_NANOS} of failed tries, given up and those futures failed).
      */
-    java.util.concurrent.CompletableFuture<Void> drain() {
+    CompletableFuture<Void> drain() {
         if (journal == null) {
             flushNow();
             return DONE;
@@ -164,7 +165,7 @@ final class Durability {
             return DONE;
         }
         if (drained == null) {
-            drained = new java.util.concurrent.CompletableFuture<>();
+            drained = new CompletableFuture<>();
         }
         return drained;
     }
@@ -207,15 +208,15 @@ final class Durability {
         }
         writing = true;
         outstanding = records.size();
-        java.util.concurrent.CompletableFuture<Void> written;
+        CompletableFuture<Void> written;
         try {
             written = journal.write(records);
             if (written == null) {
-                written = java.util.concurrent.CompletableFuture.failedFuture(new NullPointerException(
+                written = CompletableFuture.failedFuture(new NullPointerException(
                         "the journal's write returned null instead of a future (a bug in " + journal.getClass().getName() + ")"));
             }
         } catch (Throwable e) { // a journal whose write throws at once: handled as a failed write
-            written = java.util.concurrent.CompletableFuture.failedFuture(e);
+            written = CompletableFuture.failedFuture(e);
         }
         written.whenComplete((ok, failure) -> post.accept(() -> written(records, done, failure)));
     }
@@ -290,7 +291,7 @@ final class Durability {
 
     private void afterChange() {
         if (drained != null && idle()) {
-            java.util.concurrent.CompletableFuture<Void> d = drained;
+            CompletableFuture<Void> d = drained;
             drained = null;
             d.complete(null);
         }
