@@ -286,6 +286,8 @@ final class NodeHost implements AutoCloseable {
                 h.ready = true;
             } catch (Exception e) {
                 error = e.getMessage() != null ? e.getMessage() : e.toString();
+                // PostgreSQL stores no NUL in text: one would fail every flush of this node's ends.
+                error = error.replace('\0', '\uFFFD');
                 agents.remove(id);
             }
             ended.add(new Ended(-1, id, error == null ? "ready" : "failed", capacity, error, 0));

@@ -1,6 +1,7 @@
 package io.trinity.pool.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.trinity.pool.Payload;
@@ -74,7 +75,9 @@ class LinkedCallsPostgresTest {
         }
         calls = new RemoteCalls(schedulerDb, epoch, "s3cret", 100, () -> { });
         calls.start();
-        host = new NodeHost(nodeDb, "n2", Map.of("generic", init -> new Waiting()), 100, () -> 1L, () -> true);
+        host = new NodeHost(nodeDb, "n2", Map.of("generic", init -> new Waiting(), "broken", init -> {
+            throw new IllegalStateException("bad\0config"); // PostgreSQL stores no NUL in text
+        }), 100, () -> 1L, () -> true);
         host.start();
         server = new LinkServer("n2", "127.0.0.1", 0,
                 (e, s) -> e == epoch && s.equals("s3cret") ? gate.get() : "not the scheduler", host::runLinked);
@@ -109,6 +112,15 @@ class LinkedCallsPostgresTest {
         assertThat(host.linkedCalls()).isEqualTo(1);
         assertThat(executions).hasValue(1);
         awaitRows(() -> rows("true") == 0, "the ended call's row removed");
+    }
+
+    @Test
+    void aSpawnThatFailsWithANulInItsMessageIsReportedAndHoldsBackNothingElse() throws Exception {
+        RemoteAgent broken = new RemoteAgent("agent-2", "broken", "n2", 1, calls, () -> { });
+        assertThatThrownBy(() -> broken.initAsync().toCompletableFuture().get(WAIT, TimeUnit.SECONDS))
+                .hasMessageContaining("bad\uFFFDconfig");
+        // The node's next ends go by the same flush: a NUL held every one of them before.
+        assertThat(call("after").get(WAIT, TimeUnit.SECONDS).data()).containsEntry("echo", "after");
     }
 
     @Test

@@ -72,8 +72,10 @@ final class RecordWriter {
     }
 
     private final Map<Kind, String> sql = new EnumMap<>(Kind.class);
+    private final Dialect dialect;
 
     RecordWriter(Dialect dialect) {
+        this.dialect = dialect;
         String json = dialect.json();
         sql.put(Kind.ACCEPTED, "INSERT INTO tasks (id, tenant, type, idempotency_key, task_json, state, enqueued_at)"
                 + " VALUES (?, ?, ?, ?, " + json + ", 'QUEUED', ?)");
@@ -102,11 +104,13 @@ final class RecordWriter {
     }
 
     /**
-     * Prepares records for {@link #write}, on the caller's thread.
+     * Prepares records for {@link #write}, on the caller's thread. Strings are made storable by
+     * the dialect here (on PostgreSQL a NUL becomes U+FFFD, see {@link Dialect}), so no value a
+     * record can hold fails the group it joins.
      *
      * @throws IllegalArgumentException if a record holds a value JSON cannot store
      */
-    static List<Row> encode(List<JournalRecord> records) {
+    List<Row> encode(List<JournalRecord> records) {
         List<Row> rows = new ArrayList<>(records.size());
         for (JournalRecord r : records) {
             rows.add(encode(r));
@@ -114,34 +118,42 @@ final class RecordWriter {
         return rows;
     }
 
-    static Row encode(JournalRecord record) {
+    Row encode(JournalRecord record) {
         return switch (record) {
-            case Accepted a -> new Row(Kind.ACCEPTED, a.taskId(), new Object[] {a.taskId(), a.tenant(),
-                String.valueOf(a.task().get("type")), a.idempotencyKey(), Json.write(a.task()), a.enqueuedAt()});
+            case Accepted a -> new Row(Kind.ACCEPTED, a.taskId(), new Object[] {a.taskId(), text(a.tenant()),
+                text(String.valueOf(a.task().get("type"))), text(a.idempotencyKey()), json(a.task()), a.enqueuedAt()});
             // The attempt in progress counts as spent: if a crash interrupts it, it failed.
-            case Started s -> new Row(Kind.STARTED, s.taskId(), new Object[] {s.attempt(), s.agent(), s.at(),
+            case Started s -> new Row(Kind.STARTED, s.taskId(), new Object[] {s.attempt(), text(s.agent()), s.at(),
                 s.taskId()});
             case Requeued q when q.spent() -> new Row(Kind.REQUEUED_SPENT, q.taskId(), new Object[] {q.attempt(),
-                q.reason() == null ? "" : q.reason(), q.taskId()});
+                q.reason() == null ? "" : text(q.reason()), q.taskId()});
             // Preempted or refused by a provider: the attempt is given back.
             case Requeued q -> new Row(Kind.REQUEUED_UNSPENT, q.taskId(), new Object[] {Math.max(0, q.attempt() - 1),
                 q.taskId()});
             case Finished f -> new Row(Kind.FINISHED, f.taskId(), new Object[] {f.state(), f.attempts(),
-                f.result() == null ? null : Json.write(f.result()), Json.write(f.reasons()), f.at(),
+                f.result() == null ? null : json(f.result()), json(f.reasons()), f.at(),
                 f.state().equals("DEAD_LETTERED"), f.taskId()});
             case DeadLetterCleared d -> new Row(Kind.DEAD_LETTER_CLEARED, d.taskId(), new Object[] {d.taskId()});
-            case SnapshotSaved s -> new Row(Kind.SNAPSHOT, 0, new Object[] {s.type(), s.agent(),
-                Json.write(s.state() == null ? Map.of() : s.state()), s.at()});
-            case SpendTotal t -> new Row(Kind.SPEND_TOTAL, 0, new Object[] {t.tenant(), t.resource(), t.tokens(),
-                t.at(), t.tokens(), t.at()});
-            case ResourceUsed u -> new Row(Kind.RESOURCE_USED, 0, new Object[] {u.resource(), u.at(), u.requests(),
-                u.tokens()});
+            case SnapshotSaved s -> new Row(Kind.SNAPSHOT, 0, new Object[] {text(s.type()), text(s.agent()),
+                json(s.state() == null ? Map.of() : s.state()), s.at()});
+            case SpendTotal t -> new Row(Kind.SPEND_TOTAL, 0, new Object[] {text(t.tenant()), text(t.resource()),
+                t.tokens(), t.at(), t.tokens(), t.at()});
+            case ResourceUsed u -> new Row(Kind.RESOURCE_USED, 0, new Object[] {text(u.resource()), u.at(),
+                u.requests(), u.tokens()});
             case StrategySaved t -> {
-                String state = Json.write(t.state());
-                yield new Row(Kind.STRATEGY_SAVED, 0, new Object[] {t.strategy(), state, t.clockNanos(), t.at(),
+                String state = json(t.state());
+                yield new Row(Kind.STRATEGY_SAVED, 0, new Object[] {text(t.strategy()), state, t.clockNanos(), t.at(),
                     state, t.clockNanos(), t.at()});
             }
         };
+    }
+
+    private String text(String s) {
+        return dialect.storable(s);
+    }
+
+    private String json(Object value) {
+        return dialect.storableJson(Json.write(value));
     }
 
     /**

@@ -61,8 +61,9 @@ final class TaskReader {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks"
                      + " WHERE tenant = ? AND idempotency_key = ? ORDER BY id DESC LIMIT 1")) {
-            ps.setString(1, tenant);
-            ps.setString(2, key);
+            // Looked up as stored (see Dialect: on PostgreSQL a NUL was stored as U+FFFD).
+            ps.setString(1, db.dialect().storable(tenant));
+            ps.setString(2, db.dialect().storable(key));
             return first(ps);
         } catch (SQLException e) {
             throw Failures.read(db.name(), e);
@@ -86,7 +87,7 @@ final class TaskReader {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setLong(1, beforeId);
             for (int i = 0; i < args.size(); i++) {
-                ps.setString(i + 2, args.get(i));
+                ps.setString(i + 2, db.dialect().storable(args.get(i)));
             }
             ps.setInt(args.size() + 2, limit);
             try (ResultSet rs = ps.executeQuery()) {
@@ -105,7 +106,7 @@ final class TaskReader {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT type, agent, state_json, saved_at FROM snapshots"
                      + " WHERE type = ? ORDER BY id DESC LIMIT 1")) {
-            ps.setString(1, type);
+            ps.setString(1, db.dialect().storable(type));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

@@ -494,6 +494,43 @@ abstract class JournalContract {
     /** This build's schema version for this test's dialect. */
     abstract int schemaVersion();
 
+    /** What this database keeps of a NUL character (U+0000) in a stored string. */
+    abstract char nulStoredAs();
+
+    @Test
+    void aNulCharacterInAnyStoredStringFailsNoWriteAndComesBackAsTheDatabaseKeepsIt() throws Exception {
+        JdbcJournal j = open();
+        String nul = "a\0b";
+        String kept = "a" + nulStoredAs() + "b";
+        String escapeText = "c\\u0000d"; // a backslash, then "u0000": text, never a NUL
+        Map<String, Object> input = Map.of("text", nul, "escape", escapeText);
+        Map<String, Object> task = Task.builder("code").input(input).build().toPlainData();
+        Map<String, Object> result = Map.of("text", nul, "escape", escapeText, "k" + nul, 1L);
+        // Every string a record stores, in one write with an ordinary task: none may fail the group.
+        await(j.write(List.of(accepted(1, T0),
+                new JournalRecord.Accepted(2, task, "tenant-" + nul, "key-" + nul, T0),
+                new JournalRecord.Started(2, 1, "agent-" + nul, T0 + 1),
+                new Requeued(2, 1, true, "reason-" + nul, T0 + 2),
+                new JournalRecord.Started(2, 2, "agent-" + nul, T0 + 3),
+                new Finished(2, "SUCCEEDED", 2, result, List.of("reason-" + nul), T0 + 4),
+                accepted(3, T0), started(3, 1, T0 + 1), new Requeued(3, 1, true, "reason-" + nul, T0 + 2),
+                new SnapshotSaved("code", "agent-" + nul, Map.of("memory", nul), T0 + 5))));
+
+        assertThat(j.find(1)).isPresent();
+        StoredTask done = j.find(2).orElseThrow();
+        assertThat(done.tenant()).isEqualTo("tenant-" + kept);
+        assertThat(done.idempotencyKey()).isEqualTo("key-" + kept);
+        assertThat(done.result()).isEqualTo(Map.of("text", kept, "escape", escapeText, "k" + kept, 1L));
+        assertThat(done.reasons()).containsExactly("reason-" + kept);
+        assertThat(((Map<?, ?>) done.task().get("input"))).isEqualTo(Map.of("text", kept, "escape", escapeText));
+        // The pool looks a key up as it was submitted, NUL and all.
+        assertThat(j.findByIdempotencyKey("tenant-" + nul, "key-" + nul)).map(StoredTask::taskId).contains(2L);
+        // A spent requeue appends its reason in SQL, apart from the Finished row's reasons.
+        assertThat(j.find(3).orElseThrow().reasons()).containsExactly("reason-" + kept);
+        assertThat(j.latestSnapshot("code").orElseThrow().state()).isEqualTo(Map.of("memory", kept));
+        assertThat(j.failedCommits()).isZero();
+    }
+
     @Test
     void writesPastMaxPendingAreRefusedAndNothingIsLost() throws Exception {
         JdbcJournal j = track(builder().clock(clock).maxPending(10).open());

@@ -165,7 +165,7 @@ class PostgresFencingTest {
                 .target("2").load().migrate();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            new RecordWriter(Dialect.POSTGRESQL).write(c, RecordWriter.encode(List.of(accepted(1, T0), accepted(2, T0))));
+            new RecordWriter(Dialect.POSTGRESQL).write(c, new RecordWriter(Dialect.POSTGRESQL).encode(List.of(accepted(1, T0), accepted(2, T0))));
             c.commit();
             assertThat(hasTable(c, schema, "journal_fence")).isFalse();
         }

@@ -89,4 +89,9 @@ class PostgresJournalTest extends JournalContract {
     int schemaVersion() {
         return 3;
     }
+
+    @Override
+    char nulStoredAs() {
+        return '\uFFFD';
+    }
 }

@@ -55,6 +55,11 @@ class SqliteJournalTest extends JournalContract {
         return 2;
     }
 
+    @Override
+    char nulStoredAs() {
+        return '\0';
+    }
+
     @Test
     void opensInWalModeAndCreatesItsFolder() throws Exception {
         JdbcJournal j = open();
