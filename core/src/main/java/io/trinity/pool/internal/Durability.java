@@ -34,8 +34,9 @@ import java.util.function.Consumer;
  * on them; it is tried again, with everything newer after it, after {@link #FIRST_RETRY_NANOS},
  * doubling up to {@link #MAX_RETRY_NANOS}, until it is stored. Meanwhile those tasks' futures
  * stay incomplete, and an outage is logged when it starts and when it ends. During shutdown
- * ({@link #drain}) the retries go on for {@link #SHUTDOWN_PATIENCE_NANOS} (checked at each failed
- * try); what is still not stored then fails its future with a {@link PoolException} saying a
+ * ({@link #drain}) the retries go on for {@link #SHUTDOWN_PATIENCE_NANOS}, and so does the wait for a
+ * write that never answers (a database connection that hangs); what is still not stored then
+ * fails its future with a {@link PoolException} saying a
  * restart runs the task again (or fails it, after its last attempt), so no caller waits forever
  * and none sees an end that was not kept. A journal that can no longer store anything
  * ({@link Journal#writable()} false: closed, fenced) is given up at once, running or not.
@@ -72,12 +73,19 @@ final class Durability {
     private boolean writing;
     /** The records of the write out. */
     private int outstanding;
+    /** The ends waiting for the write out. */
+    private List<TaskRecord> inFlight = List.of();
+    /** Counts writes handed over; an answer to a write given up at shutdown is told apart by it. */
+    private long writeNumber;
     /** A failed write waits for its retry timer. */
     private boolean retrying;
     private long retryNanos = FIRST_RETRY_NANOS;
     /** When the current outage began (the first failed write since the last stored one), or -1. */
     private long failingSince = -1;
     private int failedTries;
+    /** Why the last write failed and its cause, for a give-up at shutdown. */
+    private String lastWhy;
+    private Throwable lastCause;
     /** Set by {@link #drain}: the time it began, or -1. */
     private long drainingSince = -1;
     /** Completed once nothing is held, after {@link #drain}. */
@@ -166,6 +174,8 @@ final class Durability {
         }
         if (drained == null) {
             drained = new CompletableFuture<>();
+            // Failed tries check the patience themselves; this covers a write that never answers.
+            clock.schedule(java.time.Duration.ofNanos(SHUTDOWN_PATIENCE_NANOS), () -> post.accept(this::patienceOver));
         }
         return drained;
     }
@@ -208,6 +218,8 @@ final class Durability {
         }
         writing = true;
         outstanding = records.size();
+        inFlight = done;
+        long number = ++writeNumber;
         CompletableFuture<Void> written;
         try {
             written = journal.write(records);
@@ -218,13 +230,20 @@ final class Durability {
         } catch (Throwable e) { // a journal whose write throws at once: handled as a failed write
             written = CompletableFuture.failedFuture(e);
         }
-        written.whenComplete((ok, failure) -> post.accept(() -> written(records, done, failure)));
+        written.whenComplete((ok, failure) -> post.accept(() -> written(number, records, done, failure)));
     }
 
     /** Loop: the outcome of the write of {@code records}. */
-    private void written(List<JournalRecord> records, List<TaskRecord> done, Throwable failure) {
+    private void written(long number, List<JournalRecord> records, List<TaskRecord> done, Throwable failure) {
+        if (number != writeNumber || !writing) {
+            // Given up at shutdown (patienceOver): its tasks' futures have failed already.
+            Engine.LOG.warn("journal: a write of {} records given up at shutdown answered after all ({})",
+                    records.size(), failure == null ? "stored" : "failed");
+            return;
+        }
         writing = false;
         outstanding = 0;
+        inFlight = List.of();
         if (failure == null) {
             if (failingSince >= 0) {
                 Engine.LOG.warn("journal: stored again after {} failed tries over {} ms; the {} task results"
@@ -232,6 +251,8 @@ final class Durability {
                         (clock.nanoTime() - failingSince) / 1_000_000, done.size());
                 failingSince = -1;
                 failedTries = 0;
+                lastWhy = null;
+                lastCause = null;
                 retryNanos = FIRST_RETRY_NANOS;
             }
             deliver(done);
@@ -246,6 +267,8 @@ final class Durability {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         String why = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+        lastWhy = why;
+        lastCause = cause;
         if (!journal.writable()) { // closed or fenced: no later try can succeed
             giveUp(why, cause);
             return;
@@ -269,6 +292,32 @@ final class Durability {
     private void retry() {
         retrying = false;
         writeHeld();
+    }
+
+    /**
+     * Loop, {@link #SHUTDOWN_PATIENCE_NANOS} after {@link #drain} began: whatever is still held
+     * is given up, the ends of a write still out included (the journal has not answered it; it
+     * may yet store it, so a restart may find those tasks ended).
+     */
+    private void patienceOver() {
+        if (drained == null || idle()) {
+            return;
+        }
+        String why = lastWhy != null ? lastWhy : "the journal did not store them within "
+                + SHUTDOWN_PATIENCE_NANOS / 1_000_000_000L + " s of shutdown";
+        Throwable cause = lastCause;
+        if (writing) {
+            cause = null;
+            why = "the journal has not answered a write within " + SHUTDOWN_PATIENCE_NANOS / 1_000_000_000L
+                    + " s of shutdown, and may yet store it";
+            Engine.LOG.error("journal: a write of {} records has not answered {} s into shutdown; it is given up",
+                    outstanding, SHUTDOWN_PATIENCE_NANOS / 1_000_000_000L);
+            completions = prepend(inFlight, completions);
+            writing = false;
+            outstanding = 0;
+            inFlight = List.of();
+        }
+        giveUp(why, cause);
     }
 
     /**

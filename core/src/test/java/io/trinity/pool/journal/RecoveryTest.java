@@ -262,6 +262,34 @@ class RecoveryTest {
         assertThat(journal.closed).isTrue();
     }
 
+    /**
+     * A write the journal never answers (a database connection that hangs) holds shutdown only
+     * for its patience: the end it carries then fails, saying the journal may yet store it, and
+     * the journal's late answer changes nothing.
+     */
+    @Test
+    void shutdownGivesUpOnAWriteThatNeverAnswers() {
+        AgentPool pool = start();
+        TaskHandle h = pool.submit(Task.of("code", Map.of("n", 1)));
+        journal.hold(true);
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED);
+        CompletableFuture<?> stopped = pool.shutdown(Duration.ZERO);
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(stopped).as("still waiting for the write").isNotDone();
+        assertThat(h.result()).isNotDone();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(stopped).isCompleted();
+        assertThatThrownBy(() -> h.result().join()).hasCauseInstanceOf(PoolException.class)
+                .hasMessageContaining("task " + h.id() + " ended, but the journal could not store its end")
+                .hasMessageContaining("has not answered a write within 10 s of shutdown, and may yet store it");
+        assertThat(journal.closed).isTrue();
+        journal.release(); // the late answer: nothing more happens to the task
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(h.result()).isCompletedExceptionally();
+        assertThat(((Engine) pool).loopFailures()).isZero();
+    }
+
     /** A journal closed under a running pool cannot come back: its held ends fail at once, not at shutdown. */
     @Test
     void heldEndsFailAtOnceWhenTheJournalCanNoLongerStore() {

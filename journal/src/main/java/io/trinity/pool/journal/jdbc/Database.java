@@ -207,6 +207,16 @@ final class Database implements AutoCloseable {
     }
 
     /**
+     * PostgreSQL: bounds each wait for the database on {@code c} (its socket timeout; the pool
+     * restores the connection's own when it is handed back). A SQLite file has no network.
+     */
+    void limitWrite(Connection c, java.time.Duration timeout) throws SQLException {
+        if (location.dialect() == Dialect.POSTGRESQL) {
+            c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
+        }
+    }
+
+    /**
      * Keeps a connection whose transaction failed out of the pool: SQLite rolls some failures
      * back by itself (a full disk among them), after which the driver's idea of the
      * transaction is wrong, so the next borrower would run outside a transaction.

@@ -38,6 +38,15 @@ final class Failures {
         return new JournalException(describe(journal, "could not be opened (" + what + ")", e), e);
     }
 
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String describe(String journal, String otherwise, Throwable e) {
         String detail = detail(e);
         SQLException sql = sqlException(e);
@@ -62,6 +71,11 @@ final class Failures {
             if (code == SQLITE_BUSY) {
                 return "journal " + journal + " is locked by another connection: " + detail
                         + "; make sure no other program writes to it";
+            }
+            if (timedOut(e)) {
+                return "journal " + journal + " did not answer in time (its writeTimeout, 30 s unless set): " + detail
+                        + "; check that PostgreSQL and the network to it are up (the write is tried again on a"
+                        + " fresh connection), or raise writeTimeout for a database that is slow to commit";
             }
             if (state.startsWith("08") || state.startsWith("57P")) {
                 return "journal " + journal + " is unreachable: " + detail

@@ -114,7 +114,7 @@ final class GroupCommitter {
         List<RecordWriter.Row> copy;
         try {
             // Encoded here, on the caller's thread: the writer's time is the journal's throughput.
-            copy = RecordWriter.encode(records);
+            copy = writer.encode(records);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new JournalException("journal " + db.name() + ": " + e.getMessage()
                     + "; nothing of this write was stored", e));
@@ -312,6 +312,7 @@ final class GroupCommitter {
                 try (Connection c = db.connection()) {
                     c.setAutoCommit(false);
                     try {
+                        db.limitWrite(c, settings.writeTimeout());
                         refused = fence.check(c);
                         if (refused == null) {
                             writer.write(c, all);

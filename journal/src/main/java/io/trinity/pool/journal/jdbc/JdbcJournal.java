@@ -54,6 +54,8 @@ public final class JdbcJournal implements Journal {
     public static final Duration DEFAULT_COMMIT_DELAY = Duration.ofNanos(500_000);
     /** How often the writer applies the retention between groups. */
     public static final Duration DEFAULT_PRUNE_EVERY = Duration.ofMinutes(1);
+    /** How long a group commit may wait for PostgreSQL to answer by default. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Database db;
     private final GroupCommitter committer;
@@ -207,6 +209,7 @@ public final class JdbcJournal implements Journal {
         private boolean exclusive = true;
         private int readConnections = 2;
         private Duration commitDelay = DEFAULT_COMMIT_DELAY;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
         private long fencedBy = Fence.NONE;
         private Runnable onFenced;
 
@@ -323,6 +326,25 @@ public final class JdbcJournal implements Journal {
         }
 
         /**
+         * PostgreSQL: the longest a group commit waits for the database to answer (each read of
+         * its socket) before it fails, its connection is dropped and its writers get a
+         * {@link JournalException}; a pool then tries its records again on a fresh connection.
+         * Without it a connection that hangs (a database host gone without a reset, a network
+         * partition) would hold every write behind it until the kernel gives up, which takes hours.
+         * A commit that timed out may still have been stored. Default 30 s; from 1 s to 1 h. A
+         * SQLite file has no network and ignores it (its lock waits are {@code busy_timeout}).
+         */
+        public Builder writeTimeout(Duration writeTimeout) {
+            if (writeTimeout == null || writeTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                    || writeTimeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("writeTimeout must be between 1 s and 1 h (got " + writeTimeout
+                        + "); it bounds how long a write waits for PostgreSQL, so keep it well above a commit's time");
+            }
+            this.writeTimeout = writeTimeout;
+            return this;
+        }
+
+        /**
          * Fences this journal with {@code epoch}, the number {@link Fencing#takeOver} returned to
          * this scheduler (PostgreSQL only): each write transaction first reads the journal's epoch
          * ({@code FOR SHARE}) and, when it is no longer this one, rolls back and fails its writes
@@ -384,7 +406,7 @@ public final class JdbcJournal implements Journal {
                         + " set fencedBy(epoch) too, or leave onFenced out");
             }
             return new Settings(retain, retainCount, maxPending, maxGroup, pruneEvery, clock, synchronous,
-                    pragmas, exclusive, readConnections, commitDelay, fencedBy, onFenced);
+                    pragmas, exclusive, readConnections, commitDelay, fencedBy, onFenced, writeTimeout);
         }
     }
 }

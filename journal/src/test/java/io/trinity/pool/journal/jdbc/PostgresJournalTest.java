@@ -54,6 +54,35 @@ class PostgresJournalTest extends JournalContract {
         }
     }
 
+    /**
+     * A database that stops answering (no reset: a vanished host, a partition) fails the write
+     * waiting on it after writeTimeout instead of holding it and every later one for ever; the
+     * next write goes through on a fresh connection once the database answers again.
+     */
+    @org.junit.jupiter.api.Test
+    void aWriteTheDatabaseNeverAnswersFailsAfterWriteTimeoutAndTheNextGoesThrough() throws Exception {
+        java.net.URI u = java.net.URI.create(baseUrl.substring("jdbc:".length()));
+        try (SilentRelay relay = new SilentRelay(u.getHost(), u.getPort())) {
+            JdbcJournal j = track(JdbcJournal.builder(relay.through(url())).clock(clock)
+                    .writeTimeout(java.time.Duration.ofSeconds(1)).open());
+            await(j.write(java.util.List.of(Records.accepted(1, T0))));
+            relay.silent(true);
+            Throwable hung = failure(j.write(java.util.List.of(Records.started(1, 1, T0 + 1))));
+            org.assertj.core.api.Assertions.assertThat(hung).isInstanceOf(io.trinity.pool.journal.JournalException.class)
+                    .hasMessageContaining("did not answer in time (its writeTimeout");
+            relay.silent(false);
+            await(j.write(java.util.List.of(Records.started(1, 1, T0 + 1))));
+            org.assertj.core.api.Assertions.assertThat(j.find(1).orElseThrow().state()).isEqualTo("RUNNING");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void writeTimeoutOutsideItsRangeIsRefusedWithTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().writeTimeout(java.time.Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0.01S")
+                .hasMessageContaining("between 1 s and 1 h");
+    }
+
     @org.junit.jupiter.api.Test
     void theInspectorReadsAPostgresJournal() throws Exception {
         JdbcJournal j = open();
