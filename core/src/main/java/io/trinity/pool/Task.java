@@ -208,10 +208,7 @@ public final class Task {
         m.put("type", type);
         m.put("input", input.data());
         if (!input.attachments().isEmpty()) {
-            Map<String, Object> att = new LinkedHashMap<>();
-            input.attachments().forEach((k, a) -> att.put(k, Map.of("mediaType", a.mediaType(),
-                    "base64", java.util.Base64.getEncoder().encodeToString(a.bytes()))));
-            m.put("attachments", att);
+            m.put("attachments", Attachment.toPlainData(input.attachments()));
         }
         m.put("priority", priority);
         putIf(m, "affinity", affinityKey);

@@ -49,7 +49,7 @@ class JournalCommandTest {
     void statsShowTasksByStateTheOldestQueuedAndTheSize() {
         Cli.Result r = Cli.run("journal", "stats", file.toString());
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).contains(file + " (SQLite, schema version 2)")
+        assertThat(r.out()).contains(file + " (SQLite, schema version 3)")
                 .containsPattern("tasks +3")
                 .containsPattern("QUEUED +1")
                 .containsPattern("RUNNING +1")

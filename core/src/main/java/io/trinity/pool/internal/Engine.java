@@ -644,7 +644,9 @@ public final class Engine implements AgentPool {
     void complete(TaskRecord r, TaskState state, Payload value, Throwable cause) {
         if (durability.enabled()) {
             durability.record(new JournalRecord.Finished(r.id, state.name(), r.attempts,
-                    value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime())));
+                    value == null ? null : value.data(), r.failureReasons(), wallMillis(clock.nanoTime()),
+                    value == null || value.attachments().isEmpty() ? null
+                            : io.trinity.pool.Attachment.toPlainData(value.attachments())));
         }
         if (state == TaskState.SUCCEEDED) {
             r.ending(value, null);

@@ -34,7 +34,8 @@ public final class StoredHandle implements TaskHandle {
     public CompletableFuture<Payload> result() {
         if (state == TaskState.SUCCEEDED) {
             Map<String, Object> data = stored.result() == null ? Map.of() : stored.result();
-            return CompletableFuture.completedFuture(Payload.of(data));
+            return CompletableFuture.completedFuture(Payload.of(data,
+                    io.trinity.pool.Attachment.fromPlainData(stored.resultAttachments())));
         }
         if (!state.isFinal()) {
             return CompletableFuture.failedFuture(new IllegalStateException("task " + stored.taskId()

@@ -84,11 +84,13 @@ public sealed interface JournalRecord {
      * @param attempts the attempts spent, 0 if it ended before its first
      * @param reasons why each attempt failed, oldest first; copied, immutable
      * @param at      when it ended, epoch ms
+     * @param attachments the result's attachments when SUCCEEDED with any, as
+     *                {@link io.trinity.pool.Attachment#toPlainData} gives them, else null
      */
     record Finished(long taskId, String state, int attempts, Map<String, Object> result, List<String> reasons,
-                    long at) implements JournalRecord {
+                    long at, Map<String, Object> attachments) implements JournalRecord {
         /**
-         * Copies the reasons, so the record is immutable.
+         * Copies the reasons, so the record is immutable; an empty attachments map reads as null.
          *
          * @param taskId   the task's id
          * @param state    a {@code TaskState} name
@@ -96,10 +98,27 @@ public sealed interface JournalRecord {
          * @param result   the result's data when SUCCEEDED, else null
          * @param reasons  why each attempt failed, oldest first; not null
          * @param at       when it ended, epoch ms
+         * @param attachments the result's attachments as plain data, or null for none
          * @throws NullPointerException if {@code reasons} is null or holds null
          */
         public Finished {
             reasons = List.copyOf(reasons);
+            attachments = attachments == null || attachments.isEmpty() ? null : attachments;
+        }
+
+        /**
+         * An end whose result has no attachments.
+         *
+         * @param taskId   the task's id
+         * @param state    a {@code TaskState} name
+         * @param attempts the attempts spent
+         * @param result   the result's data when SUCCEEDED, else null
+         * @param reasons  why each attempt failed, oldest first; not null
+         * @param at       when it ended, epoch ms
+         */
+        public Finished(long taskId, String state, int attempts, Map<String, Object> result, List<String> reasons,
+                        long at) {
+            this(taskId, state, attempts, result, reasons, at, null);
         }
     }
 

@@ -18,10 +18,12 @@ import java.util.Map;
  * @param endedAt    when it reached its final state, epoch ms, or 0
  * @param result     the result's data when SUCCEEDED, else null
  * @param reasons    why attempts failed, oldest first
+ * @param resultAttachments the result's attachments when SUCCEEDED with any, as
+ *                   {@link io.trinity.pool.Attachment#toPlainData} gives them, else null
  */
 public record StoredTask(long taskId, Map<String, Object> task, String tenant, String idempotencyKey, String state,
                          int attempts, boolean running, long enqueuedAt, long startedAt, long endedAt,
-                         Map<String, Object> result, List<String> reasons) {
+                         Map<String, Object> result, List<String> reasons, Map<String, Object> resultAttachments) {
     /**
      * Copies the reasons, so the record holds an immutable list.
      *
@@ -37,10 +39,35 @@ public record StoredTask(long taskId, Map<String, Object> task, String tenant, S
      * @param endedAt        when it reached its final state, epoch ms, or 0
      * @param result         the result's data when SUCCEEDED, else null
      * @param reasons        why attempts failed, oldest first; null reads as none
+     * @param resultAttachments the result's attachments as plain data, or null for none
      * @throws NullPointerException if {@code reasons} holds null
      */
     public StoredTask {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        resultAttachments = resultAttachments == null || resultAttachments.isEmpty() ? null : resultAttachments;
+    }
+
+    /**
+     * A stored task whose result has no attachments.
+     *
+     * @param taskId         its id
+     * @param task           the task as plain data
+     * @param tenant         its tenant
+     * @param idempotencyKey the submitter's key, or null
+     * @param state          a {@code TaskState} name
+     * @param attempts       attempts spent
+     * @param running        an attempt had started and not ended when last written
+     * @param enqueuedAt     when it was accepted, epoch ms
+     * @param startedAt      when its last attempt started, epoch ms, or 0
+     * @param endedAt        when it reached its final state, epoch ms, or 0
+     * @param result         the result's data when SUCCEEDED, else null
+     * @param reasons        why attempts failed, oldest first; null reads as none
+     */
+    public StoredTask(long taskId, Map<String, Object> task, String tenant, String idempotencyKey, String state,
+                      int attempts, boolean running, long enqueuedAt, long startedAt, long endedAt,
+                      Map<String, Object> result, List<String> reasons) {
+        this(taskId, task, tenant, idempotencyKey, state, attempts, running, enqueuedAt, startedAt, endedAt, result,
+                reasons, null);
     }
 
     /**

@@ -162,7 +162,7 @@ public final class MemoryJournal implements Journal {
                     t.startedAt(), 0, null, plus(t.reasons(), q.spent() ? q.reason() : null)));
             case JournalRecord.Finished f -> update(f.taskId(), t -> new StoredTask(t.taskId(), t.task(), t.tenant(),
                     t.idempotencyKey(), f.state(), f.attempts(), false, t.enqueuedAt(), t.startedAt(), f.at(), f.result(),
-                    f.reasons()));
+                    f.reasons(), f.attachments()));
             case JournalRecord.DeadLetterCleared c -> cleared.add(c.taskId());
             case JournalRecord.SnapshotSaved s -> snapshots.put(s.type(), s);
             // pool state: this journal does not keep it (keepsPoolState() stays false)

@@ -48,7 +48,8 @@ class RecoveryTest {
                     VirtualClock c = clock;
                     c.schedule(Duration.ofSeconds(10), () -> {
                         runs[0]++;
-                        f.complete(Payload.of(Map.of("n", ctx.data().get("n"))));
+                        f.complete(Payload.of(Map.of("n", ctx.data().get("n"))).withAttachment("echo",
+                                io.trinity.pool.Attachment.of("text/plain", ("n=" + ctx.data().get("n")).getBytes())));
                     });
                     return f;
                 }
@@ -94,8 +95,12 @@ class RecoveryTest {
         assertThat(onceAfter.state()).isEqualTo(TaskState.FAILED);
         // one attempt, one reason: the interruption that ended it
         assertThat(onceAfter.failureReasons()).containsExactly("pool restarted during the attempt, and it was attempt 1 of 1");
-        // the ended task is readable with its result
-        assertThat(second.task(done.id()).orElseThrow().result().join().data()).containsEntry("n", 1L);
+        // the ended task is readable with its result, attachments included
+        io.trinity.pool.Payload stored = second.task(done.id()).orElseThrow().result().join();
+        assertThat(stored.data()).containsEntry("n", 1L);
+        assertThat(stored.attachments()).containsOnlyKeys("echo");
+        assertThat(stored.attachments().get("echo").bytes()).asString().isEqualTo("n=1");
+        assertThat(stored.attachments().get("echo").mediaType()).isEqualTo("text/plain");
         // idempotency survives: the same key gives the same task, not a second one
         TaskHandle again = second.submit(Task.builder("code").input(Map.of("n", 4)).idempotencyKey("k-4").build());
         assertThat(again.id()).isEqualTo(queued.id());

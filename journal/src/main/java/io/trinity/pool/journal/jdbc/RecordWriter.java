@@ -85,10 +85,11 @@ final class RecordWriter {
                 + " reasons_json = " + dialect.appendReason() + " WHERE id = ?");
         sql.put(Kind.REQUEUED_UNSPENT, "UPDATE tasks SET state = 'QUEUED', running = FALSE, attempts = ? WHERE id = ?");
         sql.put(Kind.FINISHED, "UPDATE tasks SET state = ?, running = FALSE, attempts = ?, result_json = " + json
-                + ", reasons_json = " + json + ", ended_at = ?, dead_letter = ? WHERE id = ?");
+                + ", reasons_json = " + json + ", ended_at = ?, dead_letter = ?, result_attachments_json = " + json
+                + " WHERE id = ?");
         sql.put(Kind.STARTED_AND_FINISHED, "UPDATE tasks SET agent = ?, started_at = ?, state = ?, running = FALSE,"
                 + " attempts = ?, result_json = " + json + ", reasons_json = " + json + ", ended_at = ?,"
-                + " dead_letter = ? WHERE id = ?");
+                + " dead_letter = ?, result_attachments_json = " + json + " WHERE id = ?");
         sql.put(Kind.DEAD_LETTER_CLEARED, "UPDATE tasks SET dead_letter = FALSE WHERE id = ?");
         sql.put(Kind.SNAPSHOT, "INSERT INTO snapshots (type, agent, state_json, saved_at) VALUES (?, ?, " + json + ", ?)");
         // Pool state (schema 2). The upserts take their new values as parameters after VALUES on
@@ -132,7 +133,7 @@ final class RecordWriter {
                 q.taskId()});
             case Finished f -> new Row(Kind.FINISHED, f.taskId(), new Object[] {f.state(), f.attempts(),
                 f.result() == null ? null : json(f.result()), json(f.reasons()), f.at(),
-                f.state().equals("DEAD_LETTERED"), f.taskId()});
+                f.state().equals("DEAD_LETTERED"), f.attachments() == null ? null : json(f.attachments()), f.taskId()});
             case DeadLetterCleared d -> new Row(Kind.DEAD_LETTER_CLEARED, d.taskId(), new Object[] {d.taskId()});
             case SnapshotSaved s -> new Row(Kind.SNAPSHOT, 0, new Object[] {text(s.type()), text(s.agent()),
                 json(s.state() == null ? Map.of() : s.state()), s.at()});
@@ -175,8 +176,11 @@ final class RecordWriter {
             } else if (r.kind == Kind.FINISHED && s != null) {
                 Object[] st = out[s].values;
                 Object[] f = r.values;
-                out[i] = new Row(Kind.STARTED_AND_FINISHED, r.taskId,
-                        new Object[] {st[1], st[2], f[0], f[1], f[2], f[3], f[4], f[5], f[6]});
+                Object[] both = new Object[2 + f.length]; // the Started row's agent and time, then the Finished row's
+                both[0] = st[1];
+                both[1] = st[2];
+                System.arraycopy(f, 0, both, 2, f.length);
+                out[i] = new Row(Kind.STARTED_AND_FINISHED, r.taskId, both);
                 out[s] = null;
             }
         }

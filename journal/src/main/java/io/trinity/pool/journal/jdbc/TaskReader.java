@@ -19,7 +19,7 @@ import java.util.Optional;
 final class TaskReader {
 
     static final String COLUMNS = "id, task_json, tenant, idempotency_key, state, attempts, running, enqueued_at,"
-            + " started_at, ended_at, result_json, reasons_json, agent";
+            + " started_at, ended_at, result_json, reasons_json, agent, result_attachments_json";
 
     private static final String LIVE = "ended_at = 0 AND state IN ('QUEUED', 'RUNNING')";
 
@@ -151,6 +151,6 @@ final class TaskReader {
     static StoredTask row(ResultSet rs) throws SQLException {
         return new StoredTask(rs.getLong(1), Json.map(rs.getString(2)), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getInt(6), rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                Json.map(rs.getString(11)), Json.strings(rs.getString(12)));
+                Json.map(rs.getString(11)), Json.strings(rs.getString(12)), Json.map(rs.getString(14)));
     }
 }

@@ -115,7 +115,9 @@ abstract class JournalContract {
                 started(2, 1, T0 + 10),
                 accepted(4, T0 + 3), started(4, 1, T0 + 11), new Requeued(4, 1, true, "boom", T0 + 12),
                 started(4, 2, T0 + 13),
-                new Finished(4, "SUCCEEDED", 2, Map.of("answer", 42L, "list", List.of("a", 1L)), List.of("boom"), T0 + 20),
+                new Finished(4, "SUCCEEDED", 2, Map.of("answer", 42L, "list", List.of("a", 1L)), List.of("boom"), T0 + 20,
+                        io.trinity.pool.Attachment.toPlainData(Map.of("image",
+                                io.trinity.pool.Attachment.of("image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0})))),
                 accepted(5, T0 + 4), started(5, 1, T0 + 14),
                 new Finished(5, "DEAD_LETTERED", 1, null, List.of("gave up"), T0 + 21),
                 accepted(6, T0 + 5), started(6, 1, T0 + 15), new Requeued(6, 1, false, "preempted", T0 + 16),
@@ -151,6 +153,11 @@ abstract class JournalContract {
         assertThat(done).extracting(StoredTask::state, StoredTask::attempts, StoredTask::endedAt, StoredTask::running)
                 .containsExactly("SUCCEEDED", 2, T0 + 20, false);
         assertThat(done.result()).isEqualTo(Map.of("answer", 42L, "list", List.of("a", 1L)));
+        // the result's attachments come back too, bytes and media type
+        assertThat(io.trinity.pool.Attachment.fromPlainData(done.resultAttachments())).isEqualTo(Map.of("image",
+                io.trinity.pool.Attachment.of("image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0})));
+        assertThat(done.toHandle().result().join().attachments()).containsOnlyKeys("image");
+        assertThat(again.find(5).orElseThrow().resultAttachments()).as("none stored for a task without").isNull();
         assertThat(done.reasons()).containsExactly("boom");
         assertThat(again.find(7).orElseThrow()).extracting(StoredTask::state).isEqualTo("DEAD_LETTERED");
         assertThat(again.find(99)).isEmpty();

@@ -55,7 +55,7 @@ class JournalInspectorTest {
             assertThat(s.firstEndedAt()).isEqualTo(T0 + 20);
             assertThat(s.lastEndedAt()).isEqualTo(T0 + 900);
             assertThat(s.maxTaskId()).isEqualTo(5);
-            assertThat(s.schemaVersion()).isEqualTo(2);
+            assertThat(s.schemaVersion()).isEqualTo(3);
             assertThat(s.sizeBytes()).isGreaterThan(0);
             assertThat(s.database()).isEqualTo("SQLite");
         }

@@ -47,7 +47,7 @@ class JournalsTest {
         assertThat(Files.exists(file)).isTrue();
         try (Journal j = Journals.open("jdbc:sqlite:" + file).orElseThrow()) {
             assertThat(((JdbcJournal) j).name()).isEqualTo(file.toString());
-            assertThat(((JdbcJournal) j).schemaVersion()).isEqualTo(2);
+            assertThat(((JdbcJournal) j).schemaVersion()).isEqualTo(3);
         }
     }
 

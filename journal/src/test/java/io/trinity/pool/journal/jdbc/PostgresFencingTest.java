@@ -71,7 +71,7 @@ class PostgresFencingTest {
 
     @Test
     void aDeposedSchedulersWritesAreRefusedForGoodAndTheNewOneWrites() throws Exception {
-        assertThat(node().migrate()).isEqualTo(3);
+        assertThat(node().migrate()).isEqualTo(4);
         assertThat(takeOver("node-a")).isEqualTo(1);
         List<String> callbacks = new CopyOnWriteArrayList<>();
         JdbcJournal a = track(node().fencedBy(1).onFenced(() -> callbacks.add(Thread.currentThread().getName()))
@@ -171,7 +171,7 @@ class PostgresFencingTest {
         }
 
         JdbcJournal j = track(node().open());
-        assertThat(j.schemaVersion()).isEqualTo(3);
+        assertThat(j.schemaVersion()).isEqualTo(4);
         assertThat(j.load().pending()).extracting(StoredTask::taskId).containsExactly(1L, 2L);
         j.close();
         try (Connection c = ds.getConnection()) {
@@ -182,7 +182,7 @@ class PostgresFencingTest {
         fenced.write(List.of(accepted(3, T0))).get(30, TimeUnit.SECONDS);
         assertThat(ids()).containsExactly(1L, 2L, 3L);
         try (JournalInspector in = JournalInspector.open(url())) {
-            assertThat(in.schemaVersion()).isEqualTo(3);
+            assertThat(in.schemaVersion()).isEqualTo(4);
         }
     }
 

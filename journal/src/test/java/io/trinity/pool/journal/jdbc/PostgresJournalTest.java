@@ -91,7 +91,7 @@ class PostgresJournalTest extends JournalContract {
             JournalStats s = in.stats();
             org.assertj.core.api.Assertions.assertThat(s.byState()).containsEntry("QUEUED", 2L);
             org.assertj.core.api.Assertions.assertThat(s.database()).isEqualTo("PostgreSQL");
-            org.assertj.core.api.Assertions.assertThat(s.schemaVersion()).isEqualTo(3);
+            org.assertj.core.api.Assertions.assertThat(s.schemaVersion()).isEqualTo(4);
             org.assertj.core.api.Assertions.assertThat(s.sizeBytes()).isPositive();
             org.assertj.core.api.Assertions.assertThat(s.databaseBytes()).isGreaterThanOrEqualTo(s.sizeBytes());
             StringBuilder out = new StringBuilder();
@@ -116,7 +116,7 @@ class PostgresJournalTest extends JournalContract {
 
     @Override
     int schemaVersion() {
-        return 3;
+        return 4;
     }
 
     @Override

@@ -42,7 +42,7 @@ class RecordWriterTest {
                 RecordWriter.Kind.STARTED);
         // agent and start time from the second Started, the rest from the Finished
         assertThat(merged.get(3).values()).containsExactly("code-2", 3L, "SUCCEEDED", 1, "{\"ok\":true}", "[]", 4L,
-                false, 1L);
+                false, null, 1L);
     }
 
     @Test

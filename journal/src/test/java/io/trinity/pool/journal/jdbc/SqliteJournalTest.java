@@ -52,7 +52,7 @@ class SqliteJournalTest extends JournalContract {
 
     @Override
     int schemaVersion() {
-        return 2;
+        return 3;
     }
 
     @Override
