@@ -317,6 +317,7 @@ final class Durability {
             outstanding = 0;
             inFlight = List.of();
         }
+        retrying = false; // a retry still scheduled finds nothing held and changes nothing
         giveUp(why, cause);
     }
 

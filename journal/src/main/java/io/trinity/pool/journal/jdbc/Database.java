@@ -97,6 +97,12 @@ final class Database implements AutoCloseable {
         // One round trip for a whole batch of INSERTs instead of one per row.
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "trinity-journal");
+        // A client that gave up on a write (writeTimeout) closes only its own socket; in a partition
+        // the server would keep that session idle in its transaction, holding the rows' locks (and
+        // the fence's share lock) for as long as its TCP takes to notice: the retry on a fresh
+        // connection would wait on them. The server ends such a session itself after this.
+        config.setConnectionInitSql("SET idle_in_transaction_session_timeout = "
+                + Math.max(1_000, settings.writeTimeout().toMillis()));
         HikariDataSource pool = null;
         Connection lock = null;
         try {

@@ -43,7 +43,7 @@ enum Dialect {
 
     /**
      * JSON text (as Jackson writes it: a NUL inside a string is the escape <code>&#92;u0000</code>) as this
-     * database can store it: on PostgreSQL each such escape becomes <code>&#92;ufffd</code>. Only real
+     * database can store it: on PostgreSQL each such escape becomes U+FFFD itself. Only real
      * escapes are replaced; an escaped backslash followed by {@code u0000} is text and stays.
      */
     String storableJson(String json) {
@@ -57,7 +57,7 @@ enum Dialect {
             if (c != '\\' || i + 1 >= n) {
                 out.append(c == NUL ? REPLACEMENT : c);
             } else if (json.startsWith(NUL_ESCAPE, i)) {
-                out.append("\\ufffd");
+                out.append(REPLACEMENT); // the character itself: a SQL_ASCII database refuses the escape
                 i += NUL_ESCAPE.length() - 1;
             } else {
                 out.append(c).append(json.charAt(i + 1)); // an escape pair, such as an escaped backslash

@@ -23,7 +23,13 @@ final class Failures {
     }
 
     /** A group of records could not be committed; nothing of it was stored. */
-    static JournalException write(String journal, Throwable e) {
+    static JournalException write(String journal, Throwable e, java.time.Duration writeTimeout) {
+        if (timedOut(e)) {
+            return new JournalException("journal " + journal + " did not answer a write within writeTimeout ("
+                    + writeTimeout.toSeconds() + " s): " + detail(e) + "; check that PostgreSQL and the network to it"
+                    + " are up, or raise writeTimeout for a database that is slow to commit; the write may or may not"
+                    + " have been stored", e);
+        }
         return new JournalException(describe(journal, "could not be written", e)
                 + "; nothing of this write was stored", e);
     }
@@ -71,11 +77,6 @@ final class Failures {
             if (code == SQLITE_BUSY) {
                 return "journal " + journal + " is locked by another connection: " + detail
                         + "; make sure no other program writes to it";
-            }
-            if (timedOut(e)) {
-                return "journal " + journal + " did not answer in time (its writeTimeout, 30 s unless set): " + detail
-                        + "; check that PostgreSQL and the network to it are up (the write is tried again on a"
-                        + " fresh connection), or raise writeTimeout for a database that is slow to commit";
             }
             if (state.startsWith("08") || state.startsWith("57P")) {
                 return "journal " + journal + " is unreachable: " + detail

@@ -104,6 +104,9 @@ final class GroupCommitter {
         return t;
     }
 
+    /** A prune may wait this many times writeTimeout for the database. */
+    static final int PRUNE_TIMEOUT_FACTOR = 10;
+
     CompletableFuture<Void> write(List<JournalRecord> records) {
         if (closed) {
             return CompletableFuture.failedFuture(closedError());
@@ -343,7 +346,7 @@ final class GroupCommitter {
         } catch (SQLException | RuntimeException e) {
             pendingRecords.addAndGet(-all.size());
             failedCommits.incrementAndGet();
-            JournalException error = Failures.write(db.name(), e);
+            JournalException error = Failures.write(db.name(), e, settings.writeTimeout());
             logOnce(error);
             completer.execute(() -> writes.forEach(w -> w.future.completeExceptionally(error)));
         }
@@ -361,6 +364,8 @@ final class GroupCommitter {
             c.setAutoCommit(false);
             Retention.Pruned pruned;
             try {
+                // A prune may delete many rows: it gets longer than a group commit, but never for ever.
+                db.limitWrite(c, settings.writeTimeout().multipliedBy(PRUNE_TIMEOUT_FACTOR));
                 JournalException refused = fence.check(c);
                 if (refused != null) {
                     c.rollback();

@@ -328,7 +328,10 @@ public final class JdbcJournal implements Journal {
         /**
          * PostgreSQL: the longest a group commit waits for the database to answer (each read of
          * its socket) before it fails, its connection is dropped and its writers get a
-         * {@link JournalException}; a pool then tries its records again on a fresh connection.
+         * {@link JournalException}; a pool's loop then tries its records again on a fresh
+         * connection, and a submit is refused (its task may have been stored all the same). The
+         * server ends the abandoned session after as long ({@code idle_in_transaction_session_timeout}),
+         * and a retention prune waits at most ten times as long.
          * Without it a connection that hangs (a database host gone without a reset, a network
          * partition) would hold every write behind it until the kernel gives up, which takes hours.
          * A commit that timed out may still have been stored. Default 30 s; from 1 s to 1 h. A

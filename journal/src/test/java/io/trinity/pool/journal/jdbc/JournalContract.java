@@ -521,7 +521,10 @@ abstract class JournalContract {
                 new JournalRecord.Started(2, 2, "agent-" + nul, T0 + 3),
                 new Finished(2, "SUCCEEDED", 2, result, List.of("reason-" + nul), T0 + 4),
                 accepted(3, T0), started(3, 1, T0 + 1), new Requeued(3, 1, true, "reason-" + nul, T0 + 2),
-                new SnapshotSaved("code", "agent-" + nul, Map.of("memory", nul), T0 + 5))));
+                new SnapshotSaved("code", "agent-" + nul, Map.of("memory", nul), T0 + 5),
+                new JournalRecord.SpendTotal("tenant-" + nul, "model-" + nul, 7, T0 + 5),
+                new JournalRecord.ResourceUsed("model-" + nul, 1, 7, T0 + 5),
+                new JournalRecord.StrategySaved("strategy-" + nul, Map.of("model", nul), 1, T0 + 5))));
 
         assertThat(j.find(1)).isPresent();
         StoredTask done = j.find(2).orElseThrow();
@@ -535,6 +538,12 @@ abstract class JournalContract {
         // A spent requeue appends its reason in SQL, apart from the Finished row's reasons.
         assertThat(j.find(3).orElseThrow().reasons()).containsExactly("reason-" + kept);
         assertThat(j.latestSnapshot("code").orElseThrow().state()).isEqualTo(Map.of("memory", kept));
+        JournalState state = j.load();
+        assertThat(state.spend()).extracting(JournalRecord.SpendTotal::tenant, JournalRecord.SpendTotal::resource)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant-" + kept, "model-" + kept));
+        assertThat(state.resourceUse()).extracting(JournalRecord.ResourceUsed::resource).containsExactly("model-" + kept);
+        assertThat(state.strategies()).extracting(JournalRecord.StrategySaved::strategy, JournalRecord.StrategySaved::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("strategy-" + kept, Map.of("model", kept)));
         assertThat(j.failedCommits()).isZero();
     }
 
