@@ -12,8 +12,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -95,6 +99,49 @@ class TrinityPoolHealthTest {
             ctx.getBean(AgentPool.class).close();
             assertThat(ctx.getBean(TrinityPoolHealthIndicator.class).health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
         });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoPools {
+        @Bean
+        AgentPool poolA() {
+            return AgentPool.builder().register("a", init -> ctx -> Payload.EMPTY).build();
+        }
+
+        @Bean
+        AgentPool poolB() {
+            return AgentPool.builder().register("b", init -> ctx -> Payload.EMPTY).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnIndicator {
+        @Bean
+        TrinityPoolHealthIndicator poolAHealth(@Qualifier("poolA") AgentPool poolA) {
+            return new TrinityPoolHealthIndicator(poolA);
+        }
+    }
+
+    @Test
+    void twoPoolsStartWithOneIndicatorEachUnderTheirBeanNames() {
+        runner.withUserConfiguration(TwoPools.class).run(ctx -> {
+            assertThat(ctx).hasNotFailed().doesNotHaveBean("trinityAgentPool");
+            CompositeHealthContributor trinityPool = ctx.getBean("trinityPoolHealthIndicator",
+                    CompositeHealthContributor.class);
+            assertThat(trinityPool.stream().map(HealthContributors.Entry::name)).containsExactly("poolA", "poolB");
+            ctx.getBean("poolA", AgentPool.class).close();
+            assertThat(((HealthIndicator) trinityPool.getContributor("poolA")).health().getStatus())
+                    .isEqualTo(Status.OUT_OF_SERVICE);
+            Health b = ((HealthIndicator) trinityPool.getContributor("poolB")).health();
+            assertThat(b.getStatus()).isEqualTo(Status.UP);
+            assertThat(b.getDetails()).containsKeys("agents", "states", "queue", "running");
+        });
+    }
+
+    @Test
+    void anApplicationsOwnIndicatorWins() {
+        runner.withUserConfiguration(TwoPools.class, OwnIndicator.class).run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean("trinityPoolHealthIndicator")
+                        .hasSingleBean(TrinityPoolHealthIndicator.class));
     }
 
     @Test
