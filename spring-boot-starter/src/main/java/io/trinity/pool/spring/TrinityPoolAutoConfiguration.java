@@ -4,6 +4,7 @@ import io.trinity.pool.AgentPool;
 import io.trinity.pool.AgentType;
 import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
+import io.trinity.pool.PoolConfigLoader;
 import io.trinity.pool.event.PoolListener;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +20,8 @@ import org.springframework.core.env.Environment;
  * is closed with the context: new tasks are refused, accepted ones get up to 30 s to finish.
  *
  * <p>Each bean backs off when the application declares its own. A bad property fails startup
- * with {@link InvalidPoolPropertiesException} naming the key and the value.
+ * with {@link InvalidPoolPropertiesException} naming the key and the value, an unknown
+ * {@code trinity.pool.balancer} included.
  */
 @AutoConfiguration
 public class TrinityPoolAutoConfiguration {
@@ -51,7 +53,7 @@ public class TrinityPoolAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     AgentPool trinityAgentPool(PoolConfig config, ObjectProvider<AgentType> types, ObjectProvider<PoolListener> listeners,
-                               ObjectProvider<TrinityPoolBuilderCustomizer> customizers) {
+                               ObjectProvider<TrinityPoolBuilderCustomizer> customizers, Environment environment) {
         List<AgentType> all = types.orderedStream().toList();
         if (all.isEmpty()) {
             throw new IllegalStateException("the Trinity pool has no agent types: declare at least one AgentType bean,"
@@ -61,6 +63,31 @@ public class TrinityPoolAutoConfiguration {
         all.forEach(builder::register);
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw unknownBalancer(e, config, environment);
+        }
+    }
+
+    /**
+     * {@link PoolBuilder#build()} refuses a config whose balancer is not registered, which only the
+     * builder can know (a customizer may register more): say so as a bad property, with its origin.
+     */
+    private static RuntimeException unknownBalancer(IllegalArgumentException e, PoolConfig config,
+                                                    Environment environment) {
+        String balancer = config.balancer();
+        if (e.getMessage() == null || !e.getMessage().startsWith("balancer '" + balancer + "' ")) {
+            return e;
+        }
+        String message = e.getMessage() + " in a TrinityPoolBuilderCustomizer bean";
+        String key = PoolConfigLoader.PREFIX + "balancer";
+        PoolProperties properties = PoolProperties.read(environment);
+        if (balancer.equals(properties.values().get(key))) {
+            return new InvalidPoolPropertiesException("invalid trinity.pool property: "
+                    + properties.withOrigin(key + ": " + message), e);
+        }
+        return new InvalidPoolPropertiesException("invalid trinity.pool settings: " + message
+                + " (the name was set by a TrinityPoolConfigCustomizer or PoolConfig bean, not by trinity.pool.balancer)", e);
     }
 }

@@ -146,6 +146,39 @@ class TrinityPoolAutoConfigurationTest {
     }
 
     @Test
+    void anUnknownBalancerGetsTheFailureReportWithKeyValueAndOrigin() {
+        runner.withUserConfiguration(Agents.class).withPropertyValues("trinity.pool.balancer=nope").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            var analysis = new InvalidPoolPropertiesFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(analysis).as("the starter's report, not a stack trace").isNotNull();
+            assertThat(analysis.getDescription())
+                    .startsWith("invalid trinity.pool property: trinity.pool.balancer: balancer 'nope' is not known;"
+                            + " choose one of [")
+                    .contains("round-robin", "register it with balancer(name, factory) in a TrinityPoolBuilderCustomizer bean")
+                    .endsWith(" [origin: \"trinity.pool.balancer\" from property source \"test\"]");
+        });
+    }
+
+    @Test
+    void aBalancerACustomizerRegistersCanBeNamedInTheProperty() {
+        runner.withUserConfiguration(Agents.class).withPropertyValues("trinity.pool.balancer=mine")
+                .withBean(TrinityPoolBuilderCustomizer.class, () -> b -> b.balancer("mine",
+                        io.trinity.pool.balance.Balancers.builtIn().get("round-robin")))
+                .run(ctx -> assertThat(ctx.getBean(AgentPool.class).config().balancer()).isEqualTo("mine"));
+    }
+
+    @Test
+    void anUnknownBalancerFromACustomizerSaysItIsNotTheProperty() {
+        runner.withUserConfiguration(Agents.class)
+                .withBean(TrinityPoolConfigCustomizer.class, () -> c -> c.balancer("theirs"))
+                .run(ctx -> assertThat(new InvalidPoolPropertiesFailureAnalyzer().analyze(ctx.getStartupFailure())
+                        .getDescription())
+                        .startsWith("invalid trinity.pool settings: balancer 'theirs' is not known;")
+                        .endsWith("(the name was set by a TrinityPoolConfigCustomizer or PoolConfig bean,"
+                                + " not by trinity.pool.balancer)"));
+    }
+
+    @Test
     void withoutAgentTypesStartupSaysWhatToDeclare() {
         runner.run(ctx -> assertThat(ctx.getStartupFailure())
                 .hasRootCauseMessage("the Trinity pool has no agent types: declare at least one AgentType bean,"
