@@ -2,6 +2,7 @@ package io.trinity.pool.micrometer;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The registries a binder is bound to, and every meter it has created so far.
@@ -24,14 +25,23 @@ import java.util.function.Consumer;
  * a histogram lives in its registry, so an attempt recorded before the first {@code bindTo}
  * is not in it.
  *
+ * <p>Each registration says how to take back what it registered, so {@link #unbindAll} removes
+ * every meter this set put in a registry. A registry keeps the first meter registered under an
+ * id and returns it to anyone who registers the same id later; without the removal, the binder
+ * of a rebuilt pool with the same tags would be handed the old pool's meters.
+ *
  * <p>Registration is rare (once per tag combination) and synchronized; the hot paths (increment,
  * gauge update, timer record) take no lock.
  */
 final class MeterSet {
 
+    /** One bound registry and how to remove from it what this set registered there. */
+    private record Binding(MeterRegistry registry, List<Runnable> removals) {
+    }
+
     private final Tags common;
-    private final List<MeterRegistry> registries = new ArrayList<>();
-    private final List<Consumer<MeterRegistry>> registrations = new ArrayList<>();
+    private final List<Binding> bindings = new ArrayList<>();
+    private final List<Function<MeterRegistry, Runnable>> registrations = new ArrayList<>();
 
     MeterSet(Tags common) {
         this.common = common;
@@ -42,23 +52,42 @@ final class MeterSet {
     }
 
     synchronized void bindTo(MeterRegistry registry) {
-        for (MeterRegistry r : registries) {
-            if (r == registry) {
+        for (Binding b : bindings) {
+            if (b.registry() == registry) {
                 return;
             }
         }
-        registries.add(registry);
-        for (Consumer<MeterRegistry> c : registrations) {
-            c.accept(registry);
+        Binding b = new Binding(registry, new ArrayList<>());
+        bindings.add(b);
+        for (Function<MeterRegistry, Runnable> r : registrations) {
+            b.removals().add(r.apply(registry));
         }
     }
 
-    /** Runs {@code registration} on every registry bound now or later. */
-    synchronized void register(Consumer<MeterRegistry> registration) {
+    /**
+     * Runs {@code registration} on every registry bound now or later; it returns what removes
+     * the meters it registered from that registry.
+     */
+    synchronized void register(Function<MeterRegistry, Runnable> registration) {
         registrations.add(registration);
-        for (MeterRegistry r : registries) {
-            registration.accept(r);
+        for (Binding b : bindings) {
+            b.removals().add(registration.apply(b.registry()));
         }
+    }
+
+    /** Removes every meter of this set from every registry it is bound to, and forgets them. */
+    synchronized void unbindAll() {
+        for (Binding b : bindings) {
+            for (Runnable removal : b.removals()) {
+                removal.run();
+            }
+        }
+        bindings.clear();
+    }
+
+    /** How to remove {@code meter} from {@code registry}. */
+    static Runnable removal(MeterRegistry registry, Meter meter) {
+        return () -> registry.remove(meter);
     }
 
     /** Tag values of one meter: {@code second} is null for a meter with one tag. */
@@ -99,8 +128,8 @@ final class MeterSet {
                 return prior;
             }
             Tags tags = common.and(key.tags(firstKey, secondKey));
-            register(r -> FunctionCounter.builder(name, fresh, LongAdder::doubleValue)
-                    .description(description).tags(tags).register(r));
+            register(r -> removal(r, FunctionCounter.builder(name, fresh, LongAdder::doubleValue)
+                    .description(description).tags(tags).register(r)));
             return fresh;
         }
     }
@@ -133,8 +162,8 @@ final class MeterSet {
                 return prior;
             }
             Tags tags = common.and(key.tags(firstKey, secondKey));
-            register(r -> Gauge.builder(name, fresh, AtomicInteger::get).strongReference(true)
-                    .description(description).tags(tags).register(r));
+            register(r -> removal(r, Gauge.builder(name, fresh, AtomicInteger::get).strongReference(true)
+                    .description(description).tags(tags).register(r)));
             return fresh;
         }
     }
@@ -170,8 +199,15 @@ final class MeterSet {
                 return prior;
             }
             Tags tags = common.and(tagKey, tagValue);
-            register(r -> fresh.add(Timer.builder(name).description(description).tags(tags)
-                    .publishPercentileHistogram().register(r)));
+            register(r -> {
+                Timer timer = Timer.builder(name).description(description).tags(tags)
+                        .publishPercentileHistogram().register(r);
+                fresh.add(timer);
+                return () -> {
+                    fresh.remove(timer);
+                    r.remove(timer);
+                };
+            });
             return fresh;
         }
     }

@@ -60,6 +60,10 @@ final class TenantGauge {
                     .tags(common).register(r);
             gauges.add(g);
             g.register(rows(), false);
+            return () -> {
+                gauges.remove(g);
+                g.register(List.of(), true); // removes every row it registered
+            };
         });
     }
 

@@ -16,10 +16,13 @@ import java.util.Objects;
  * <pre>{@code
  * TrinityPoolMetrics metrics = TrinityPoolMetrics.builder().tags("pool", "main").build();
  * AgentPool pool = AgentPool.builder()
- *         .register("code", init -> new CodeAgent())
+ *         .register("code", CodeAgent::new)
  *         .listener(metrics)
  *         .build();
  * metrics.bindTo(registry);
+ * ...
+ * pool.close();
+ * metrics.close();   // removes the pool's meters from the registry
  * }</pre>
  *
  * <table>
@@ -46,11 +49,17 @@ import java.util.Objects;
  * resource) are capped at {@link Builder#maxTagValues} distinct values and tenants at
  * {@link Builder#maxTenants}; beyond, they are counted under {@value #OTHER}.
  *
+ * <p><b>Closing.</b> A registry keeps a meter until it is removed, and hands the meter it holds
+ * to anyone who registers the same name and tags, so the binder of a rebuilt pool would report
+ * the old pool's values. {@link #close} removes every meter this binder registered from every
+ * registry it was bound to; close it when its pool is closed (the Spring Boot starter does so
+ * with the context). The pool announces no end of its own, so this is not automatic.
+ *
  * <p><b>Threads.</b> {@link #onEvent} is cheap, never blocks on the registry's readers and keeps
  * bounded state (one entry per live task and per live agent). Registries read the gauges from
  * their own threads through atomics.
  */
-public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
+public final class TrinityPoolMetrics implements PoolListener, MeterBinder, AutoCloseable {
 
     /** Gauge: live agents, tagged {@code type} and {@code state}. */
     public static final String AGENTS = "trinity.pool.agents";
@@ -146,6 +155,17 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         meters.bindTo(Objects.requireNonNull(registry, "registry"));
+    }
+
+    /**
+     * Removes every meter this binder registered from every registry it is bound to, so that a
+     * binder bound later with the same tags (a rebuilt pool's) registers its own. Call it once
+     * the pool is closed. The binder still follows the pool's events; {@link #bindTo} registers
+     * its meters again. Closing twice does nothing more.
+     */
+    @Override
+    public synchronized void close() {
+        meters.unbindAll();
     }
 
     /** Live tasks and agents held in the bookkeeping now; both drop to 0 on an idle, empty pool. */

@@ -16,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trinity.pool.AgentPool;
 import io.trinity.pool.PoolConfig;
@@ -339,6 +341,65 @@ class TrinityPoolMetricsTest {
             assertThat(r.get(TASK_RUN).tags("pool", "main", "type", "code").timer().count()).isEqualTo(1);
             assertThat(r.getMeters()).allMatch(m -> "main".equals(m.getId().getTag("pool")));
         }
+    }
+
+    @Test
+    void aPoolRebuiltAfterCloseReportsItsOwnValuesNotTheClosedPools() {
+        TrinityPoolMetrics first = TrinityPoolMetrics.builder().tags("pool", "main").build();
+        AgentPool old = pool(first, serial().build());
+        submit(old, code(Map.of("ms", 100)));
+        submit(old, code(Map.of("ms", 100)));
+        advance(1_000);
+        assertThat(tasks("code", "succeeded")).isEqualTo(2);
+        old.close();
+        first.close();
+        assertThat(registry.getMeters()).as("the closed binder's meters are gone").isEmpty();
+
+        TrinityPoolMetrics second = TrinityPoolMetrics.builder().tags("pool", "main").build();
+        AgentPool rebuilt = pool(second, serial().build());
+        submit(rebuilt, code(Map.of("ms", 100)));
+        advance(1_000);
+        assertThat(tasks("code", "succeeded")).as("the rebuilt pool's count, not the closed pool's").isEqualTo(1);
+        assertThat(timer(TASK_RUN, "code").count()).isEqualTo(1);
+        assertThat(gauge(AGENTS, "type", "code", "state", "idle") + gauge(AGENTS, "type", "code", "state", "ready"))
+                .as("the rebuilt pool's live agent").isEqualTo(1);
+        rebuilt.close();
+        second.close();
+    }
+
+    @Test
+    void closeRemovesEveryMeterFromEveryRegistryAndBindToRegistersThemAgain() {
+        TrinityPoolMetrics metrics = TrinityPoolMetrics.create();
+        AgentPool pool = pool(metrics, PoolConfig.custom().maxAgents(3).warmPool(0).warmPoolMin(0).warmPoolMax(0)
+                .resourceLimit(ResourceLimit.of("openai:gpt-4o").withMaxConcurrent(1)).build());
+        SimpleMeterRegistry child = new SimpleMeterRegistry();
+        CompositeMeterRegistry composite = new CompositeMeterRegistry();
+        composite.add(child);
+        metrics.bindTo(composite);
+        for (int i = 0; i < 3; i++) {
+            submit(pool, code(Map.of("ms", 100)).tenant("acme").resource("openai:gpt-4o", 10));
+        }
+        advance(1_000);
+        for (MeterRegistry r : List.of(registry, composite, child)) {
+            assertThat(r.getMeters()).extracting(m -> m.getId().getName()).contains(AGENTS, QUEUE_SIZE, TASKS,
+                    TASK_WAIT, TASK_RUN, SPAWNS, TENANT_RUNNING, RESOURCE_WAITING);
+        }
+
+        metrics.close();
+        for (MeterRegistry r : List.of(registry, composite, child)) {
+            assertThat(r.getMeters()).isEmpty();
+        }
+        submit(pool, code(Map.of("ms", 100)).tenant("beta"));
+        advance(1_000);
+        assertThat(registry.getMeters()).as("a closed binder registers nothing new").isEmpty();
+
+        metrics.bindTo(registry);
+        assertThat(tasks("code", "succeeded")).as("counted while unbound").isEqualTo(4);
+        assertThat(tenantSeries()).containsKeys("acme", "beta", "other");
+        metrics.close();
+        metrics.close();
+        assertThat(registry.getMeters()).isEmpty();
+        pool.close();
     }
 
     @Test

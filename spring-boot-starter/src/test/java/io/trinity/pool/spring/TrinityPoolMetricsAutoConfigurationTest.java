@@ -60,6 +60,31 @@ class TrinityPoolMetricsAutoConfigurationTest {
     }
 
     @Test
+    void closingTheContextRemovesThePoolsMetersSoTheNextContextReportsItsOwn() {
+        SimpleMeterRegistry shared = new SimpleMeterRegistry();
+        ApplicationContextRunner sharing = runner.withUserConfiguration(EchoOnly.class)
+                .withBean("shared", MeterRegistry.class, () -> shared,
+                        bd -> bd.setDestroyMethodName("")); // outlives each context, as a registry kept across restarts
+        sharing.run(ctx -> {
+            assertThat(succeededAfter(ctx.getBean(AgentPool.class), 2, shared)).isEqualTo(2.0);
+        });
+        assertThat(shared.getMeters()).as("the closed pool's meters left with its context").isEmpty();
+        sharing.run(ctx -> {
+            assertThat(succeededAfter(ctx.getBean(AgentPool.class), 1, shared)).as("the new pool's count").isEqualTo(1.0);
+        });
+    }
+
+    /** Runs {@code n} tasks on {@code pool}, shuts it down (every event delivered) and reads its succeeded count. */
+    private static double succeededAfter(AgentPool pool, int n, MeterRegistry registry) throws Exception {
+        for (int i = 0; i < n; i++) {
+            pool.submit(Task.of("echo", Map.of("n", i))).result().get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+        return registry.get(TrinityPoolMetrics.TASKS).tag("type", "echo").tag("outcome", "succeeded")
+                .functionCounter().count();
+    }
+
+    @Test
     void withoutARegistryNoBinderIsMade() {
         runner.withUserConfiguration(EchoOnly.class)
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(TrinityPoolMetrics.class).hasSingleBean(AgentPool.class));
