@@ -34,13 +34,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TaskBook {
 
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** The {@code detail} of the pool's {@code task.reject} for a type no agent type can run. */
+    static final String UNKNOWN_TYPE = "unknown type";
 
     /** One live task. */
     private static final class Entry {
         final long id;
-        final String type;
+        /** The type as submitted, and its tag value (the type, or {@code other} past the cap). */
+        final String submittedType;
+        String type;
         final String tenant;
-        final AtomicInteger queued;
+        AtomicInteger queued;
         /** In the queue or in a retry backoff, since {@link #waitingSince} (pool clock). */
         boolean waiting;
         long waitingSince;
@@ -52,8 +56,9 @@ final class TaskBook {
         /** The outcome of an ended attempt that a retry may still follow. */
         String pending;
 
-        Entry(long id, String type, String tenant, AtomicInteger queued) {
+        Entry(long id, String submittedType, String type, String tenant, AtomicInteger queued) {
             this.id = id;
+            this.submittedType = submittedType;
             this.type = type;
             this.tenant = tenant;
             this.queued = queued;
@@ -95,7 +100,8 @@ final class TaskBook {
         }
         switch (event) {
             case PoolEvent.TaskSubmitted e -> submitted(e);
-            case PoolEvent.TaskRejected e -> outcomes.increment(types.of(e.type()), "rejected");
+            case PoolEvent.TaskRejected e -> outcomes.increment(rejectedType(e), "rejected");
+            case PoolEvent.AgentSpawned e -> registered(e.type());
             case PoolEvent.TaskDispatched e -> dispatched(e);
             case PoolEvent.TaskEnded e -> ended(e);
             case PoolEvent.TaskRetried e -> retried(e);
@@ -126,9 +132,44 @@ final class TaskBook {
         };
     }
 
+    /**
+     * The type tag of a refused submit. A type no agent type can run is the caller's invention:
+     * it is counted under {@value TrinityPoolMetrics#UNKNOWN} and takes no tag value, so callers
+     * sending made-up types cannot use up {@code maxTagValues} and push the pool's own types into
+     * {@code other}. Any other refusal is of a type the pool runs.
+     */
+    private String rejectedType(PoolEvent.TaskRejected e) {
+        if (e.reason() == PoolEvent.RejectReason.INVALID && UNKNOWN_TYPE.equals(e.detail())) {
+            return TrinityPoolMetrics.UNKNOWN;
+        }
+        return types.of(e.type());
+    }
+
+    /**
+     * An agent of {@code type} spawned, so the pool registered that type: it keeps its own tag
+     * value from now on, whatever callers sent before. Its live tasks that were tagged
+     * {@code other} (submitted once the cap was full, before its first agent) move to it.
+     */
+    private void registered(String type) {
+        if (!types.pin(type)) {
+            return;
+        }
+        for (Entry t : live.values()) {
+            if (t.submittedType.equals(type) && !t.type.equals(type)) {
+                AtomicInteger queued = queue.get(type, null);
+                if (t.waiting) {
+                    t.queued.decrementAndGet();
+                    queued.incrementAndGet();
+                }
+                t.queued = queued;
+                t.type = type;
+            }
+        }
+    }
+
     private void submitted(PoolEvent.TaskSubmitted e) {
         String type = types.of(e.type());
-        Entry t = new Entry(e.task(), type, e.tenant(), queue.get(type, null));
+        Entry t = new Entry(e.task(), e.type(), type, e.tenant(), queue.get(type, null));
         t.waiting = true;
         t.waitingSince = e.nanos();
         t.queued.incrementAndGet();

@@ -47,7 +47,10 @@ import java.util.Objects;
  * to several registries. The {@code type} of the task meters is the task's type as submitted;
  * that of the agent meters, the agent type. Tag values that come from callers (task type,
  * resource) are capped at {@link Builder#maxTagValues} distinct values and tenants at
- * {@link Builder#maxTenants}; beyond, they are counted under {@value #OTHER}.
+ * {@link Builder#maxTenants}; beyond, they are counted under {@value #OTHER}. The pool's own
+ * agent types are outside the cap: each keeps its name once its first agent spawns. A submit
+ * refused because no agent type can run its type is counted under type {@value #UNKNOWN}, so
+ * made-up types take no tag value.
  *
  * <p><b>Closing.</b> A registry keeps a meter until it is removed, and hands the meter it holds
  * to anyone who registers the same name and tags, so the binder of a rebuilt pool would report
@@ -84,6 +87,8 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder, Auto
 
     /** The tag value that gathers what is past a cap (tenants, task types, resources). */
     public static final String OTHER = "other";
+    /** The {@code type} of a refused submit whose type no agent type of the pool can run. */
+    public static final String UNKNOWN = "unknown";
 
     /** Default of {@link Builder#maxTenants}. */
     public static final int DEFAULT_MAX_TENANTS = 20;
@@ -238,7 +243,8 @@ public final class TrinityPoolMetrics implements PoolListener, MeterBinder, Auto
 
         /**
          * Distinct values of each tag taken from tasks ({@code type}, {@code resource}); later
-         * values are counted under {@value TrinityPoolMetrics#OTHER}.
+         * values are counted under {@value TrinityPoolMetrics#OTHER}. The pool's own agent types
+         * do not count: each keeps its name once its first agent spawns.
          *
          * @param n 1 to 10000; default {@value TrinityPoolMetrics#DEFAULT_MAX_TAG_VALUES}
          * @return this builder

@@ -141,7 +141,7 @@ class TrinityPoolMetricsTest {
         assertThat(tasks("code", "dead_lettered")).isEqualTo(1);
         assertThat(tasks("code", "timed_out")).isEqualTo(1);
         assertThat(tasks("code", "cancelled")).isEqualTo(1);
-        assertThat(tasks("translate", "rejected")).isEqualTo(1);
+        assertThat(tasks("unknown", "rejected")).as("a type no agent type runs").isEqualTo(1);
         assertThat(finalStatesByMeter("code")).isEqualTo(finalStatesByHandle());
 
         // attempts: 1 + 2 + 1 + 2 + 1 + 1 (the cancelled task never ran)
@@ -227,6 +227,47 @@ class TrinityPoolMetricsTest {
         assertThat(registry.get(SPAWNS).tags("type", "code", "cause", "replace").functionCounter().count())
                 .isEqualTo(1);
         assertThat(metrics.trackedTasks()).isZero();
+    }
+
+    @Test
+    void submitsOfUnknownTypesNeverTakeTheTagValueOfARegisteredType() {
+        TrinityPoolMetrics metrics = TrinityPoolMetrics.builder().maxTagValues(2).build();
+        AgentPool pool = pool(metrics, serial().build());
+        for (String made : List.of("x1", "x2", "x3")) {
+            assertThatThrownBy(() -> pool.submit(Task.of(made, Map.of()))).isInstanceOf(TaskRejectedException.class);
+        }
+        submit(pool, code(Map.of("ms", 100)));
+        advance(1_000);
+
+        assertThat(tasks("code", "succeeded")).isEqualTo(1);
+        assertThat(tasks("unknown", "rejected")).isEqualTo(3);
+        assertThat(registry.find(TASKS).tag("type", "other").functionCounters()).isEmpty();
+        assertThat(registry.find(TASKS).tag("type", "x1").functionCounters()).isEmpty();
+    }
+
+    @Test
+    void withAGenericFallbackTheRegisteredTypesKeepTheirNamePastTheCap() {
+        TrinityPoolMetrics metrics = TrinityPoolMetrics.builder().maxTagValues(1).build();
+        AgentPool pool = AgentPool.builder()
+                .config(PoolConfig.custom().maxAgents(3).warmPool(0).warmPoolMin(0).warmPoolMax(0).build())
+                .deterministic(clock)
+                .register("code", ScriptedAgent.factory(clock)).register("generic", ScriptedAgent.factory(clock))
+                .listener(metrics).build();
+        metrics.bindTo(registry);
+        submit(pool, Task.builder("made-up-1").input(Map.of("ms", 100)));  // runs on generic, takes the one value
+        submit(pool, Task.builder("made-up-2").input(Map.of("ms", 100)));  // past the cap: other
+        submit(pool, code(Map.of("ms", 100)));                              // the registered type
+        advance(1_000);
+        submit(pool, code(Map.of("ms", 100)));
+        advance(1_000);
+
+        assertThat(tasks("code", "succeeded")).isEqualTo(2);
+        assertThat(timer(TASK_RUN, "code").count()).isEqualTo(2);
+        assertThat(tasks("made-up-1", "succeeded")).isEqualTo(1);
+        assertThat(tasks("other", "succeeded")).isEqualTo(1);
+        assertThat(gauge(QUEUE_SIZE, "type", "code")).isZero();
+        assertThat(gauge(QUEUE_SIZE, "type", "other")).isZero();
+        pool.close();
     }
 
     @Test
