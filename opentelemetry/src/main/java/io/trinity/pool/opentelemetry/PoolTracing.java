@@ -27,7 +27,7 @@ import java.util.Optional;
  * <pre>{@code
  * PoolTracing tracing = PoolTracing.create(openTelemetry);
  * AgentPool pool = tracing.wrap(AgentPool.builder()
- *         .register(tracing.instrument(AgentType.of("code", init -> new CodeAgent())))
+ *         .register(tracing.instrument(AgentType.of("code", CodeAgent::new)))
  *         .listener(tracing)
  *         .build());
  * pool.submit(task);   // traced under Context.current()
