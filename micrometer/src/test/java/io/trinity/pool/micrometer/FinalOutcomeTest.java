@@ -112,11 +112,36 @@ class FinalOutcomeTest {
     @Test
     void tagValuesFromTasksAreCapped() {
         metrics = bound(TrinityPoolMetrics.builder().maxTagValues(2).build());
+        for (int i = 0; i < 5; i++) { // types a generic fallback accepted
+            feed(submitted(i, "type-" + i), ended(i, null, TaskOutcome.CANCELLED));
+        }
+        assertThat(outcomes()).isEqualTo(Map.of("type-0/cancelled", 1.0, "type-1/cancelled", 1.0,
+                "other/cancelled", 3.0));
+    }
+
+    @Test
+    void refusalsOfTypesNoAgentRunsCountUnderUnknownAndTakeNoTagValue() {
+        metrics = bound(TrinityPoolMetrics.builder().maxTagValues(1).build());
         for (int i = 0; i < 5; i++) {
             feed(new PoolEvent.TaskRejected(now, i, "type-" + i, PoolEvent.RejectReason.INVALID, "unknown type"));
         }
-        assertThat(outcomes()).isEqualTo(Map.of("type-0/rejected", 1.0, "type-1/rejected", 1.0,
-                "other/rejected", 3.0));
+        feed(new PoolEvent.TaskRejected(now, 9, "code", PoolEvent.RejectReason.QUEUE_FULL, null));
+        assertThat(outcomes()).isEqualTo(Map.of(TrinityPoolMetrics.UNKNOWN + "/rejected", 5.0, "code/rejected", 1.0));
+    }
+
+    @Test
+    void anAgentTypeKeepsItsNamePastTheCapAndItsWaitingTasksMoveToIt() {
+        metrics = bound(TrinityPoolMetrics.builder().maxTagValues(1).build());
+        feed(submitted(1, "made-up"), submitted(2, "code"));
+        assertThat(registry.get(TrinityPoolMetrics.QUEUE_SIZE).tag("type", "other").gauge().value()).isEqualTo(1);
+        feed(new PoolEvent.AgentSpawned(now, "code-1", "code", PoolEvent.SpawnCause.ON_DEMAND));
+        assertThat(registry.get(TrinityPoolMetrics.QUEUE_SIZE).tag("type", "other").gauge().value()).isZero();
+        assertThat(registry.get(TrinityPoolMetrics.QUEUE_SIZE).tag("type", "code").gauge().value()).isEqualTo(1);
+        feed(dispatched(2, "code-1", 1), ended(2, "code-1", TaskOutcome.SUCCEEDED), submitted(3, "code"),
+                ended(3, null, TaskOutcome.CANCELLED), submitted(4, "other-made-up"), ended(4, null, TaskOutcome.CANCELLED));
+        assertThat(outcomes()).isEqualTo(Map.of("code/succeeded", 1.0, "code/cancelled", 1.0, "other/cancelled", 1.0));
+        assertThat(registry.get(TrinityPoolMetrics.QUEUE_SIZE).tag("type", "made-up").gauge().value())
+                .as("the first caller type still has its value").isEqualTo(1);
     }
 
     @Test
