@@ -4,6 +4,7 @@ import io.trinity.pool.Attachment;
 import io.trinity.pool.Payload;
 import io.trinity.pool.agent.Agent;
 import io.trinity.pool.agent.AgentInit;
+import io.trinity.pool.agent.NonRetryableException;
 import io.trinity.pool.agent.TaskContext;
 import io.trinity.pool.agents.common.Inputs;
 import java.awt.image.BufferedImage;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The built-in {@code vision} agent: classic image processing, offline, with
@@ -33,11 +35,24 @@ public final class VisionAgent implements Agent {
     static final int THUMBNAIL_BOX = 128;
     static final int MAX_SIDE = 10_000;
     static final int MAX_K = 16;
+    /**
+     * The most pixels a {@code thumbnail} or {@code resize} result may have: 4096 x 4096, 64 MiB of
+     * 32-bit pixels. An enlargement makes a large, barely compressible PNG out of a small input,
+     * so the input limit alone does not bound what one task sends back.
+     */
+    static final long MAX_OUTPUT_PIXELS = 4096L * 4096L;
 
     private final AgentInit init;
+    private final Function<BufferedImage, byte[]> encoder;
 
     public VisionAgent(AgentInit init) {
+        this(init, ImageDecoder::png);
+    }
+
+    /** For tests that need an encoder that fails. */
+    VisionAgent(AgentInit init, Function<BufferedImage, byte[]> encoder) {
         this.init = Objects.requireNonNull(init, "init");
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
     }
 
     /** The op's own fields, checked before the image is decoded so bad input fails cheaply. */
@@ -48,11 +63,34 @@ public final class VisionAgent implements Agent {
     public Payload execute(TaskContext ctx) {
         Params p = params(ctx);
         Attachment attachment = Inputs.requireAttachment(ctx, "image");
+        Stage stage = new Stage();
+        stage.now = "decoding the " + attachment.size() + "-byte image";
+        try {
+            return run(ctx, p, attachment, stage);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(p, stage, e);
+        } catch (RuntimeException e) {
+            OutOfMemoryError cause = outOfMemoryCause(e);
+            if (cause == null) {
+                throw e;
+            }
+            throw outOfMemory(p, stage, cause);
+        }
+    }
+
+    /** What the task is doing, for the message when it runs out of memory. */
+    private static final class Stage {
+        String now;
+    }
+
+    private Payload run(TaskContext ctx, Params p, Attachment attachment, Stage stage) {
         ctx.progress(0.02, "decoding " + attachment.size() + " bytes");
         ImageDecoder.Decoded decoded = ImageDecoder.decode(attachment.bytes(), "image");
         BufferedImage image = decoded.image();
         ctx.checkCancelled();
-        ctx.progress(0.1, "decoded " + decoded.format() + " " + image.getWidth() + "x" + image.getHeight());
+        String input = decoded.format() + " " + image.getWidth() + "x" + image.getHeight();
+        ctx.progress(0.1, "decoded " + input);
+        stage.now = p.op() + " of the " + input;
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("op", p.op());
@@ -84,10 +122,34 @@ public final class VisionAgent implements Agent {
         Payload payload = Payload.of(out);
         if (result != null) {
             ctx.progress(0.9, "encoding PNG");
-            payload = payload.withAttachment("image", Attachment.of("image/png", ImageDecoder.png(result)));
+            stage.now = "encoding the " + result.getWidth() + "x" + result.getHeight() + " result of " + stage.now
+                    + " as PNG";
+            payload = payload.withAttachment("image", Attachment.of("image/png", encoder.apply(result)));
         }
         ctx.progress(1.0, "done");
         return payload;
+    }
+
+    /**
+     * Running out of memory is not a passing fault a retry cures: the same image and op need the
+     * same memory on the next attempt, and every attempt squeezes the other tasks of the JVM. So
+     * the task fails at once, saying what it was doing.
+     */
+    private static NonRetryableException outOfMemory(Params p, Stage stage, OutOfMemoryError e) {
+        return new NonRetryableException("input.image: op '" + p.op() + "' ran out of memory while " + stage.now
+                + " (OutOfMemoryError: " + e.getMessage() + "); the task is not retried: send a smaller image"
+                + (p.op().equals("resize") || p.op().equals("thumbnail") ? " or ask for a smaller output" : ""), e);
+    }
+
+    /** The OutOfMemoryError behind an exception (ImageIO wraps one in an IIOException), or null. */
+    static OutOfMemoryError outOfMemoryCause(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) { // bounded: causes may loop
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
     }
 
     private static Params params(TaskContext ctx) {
@@ -123,17 +185,38 @@ public final class VisionAgent implements Agent {
         if (p.op().equals("thumbnail")) {
             scale = Math.min(1.0, scale);
         }
-        int w = (int) Math.max(1, Math.round(sw * scale));
-        int h = (int) Math.max(1, Math.round(sh * scale));
-        if ((long) w * h > ImageDecoder.MAX_PIXELS) {
-            throw Inputs.bad("width", "would make a " + w + "x" + h + " image, more than "
-                    + ImageDecoder.MAX_PIXELS + " pixels; ask for a smaller size", p.width());
+        long w = Math.max(1, Math.round(sw * scale));
+        long h = Math.max(1, Math.round(sh * scale));
+        if ((double) w * h > MAX_OUTPUT_PIXELS) {
+            throw tooLargeOutput(p, sw, sh, w, h);
         }
-        ImageOps.Resized resized = ImageOps.resize(image, w, h, rows);
+        ImageOps.Resized resized = ImageOps.resize(image, (int) w, (int) h, rows);
         out.put("outputWidth", w);
         out.put("outputHeight", h);
         out.put("passes", resized.passes());
         return resized.image();
+    }
+
+    /**
+     * Names the side that set the scale (the width when both did) and, when one exists, the
+     * largest value of it whose result fits {@link #MAX_OUTPUT_PIXELS}.
+     */
+    private static NonRetryableException tooLargeOutput(Params p, int sw, int sh, long w, long h) {
+        double byWidth = p.width() == 0 ? Double.MAX_VALUE : (double) p.width() / sw;
+        double byHeight = p.height() == 0 ? Double.MAX_VALUE : (double) p.height() / sh;
+        boolean width = byWidth <= byHeight;
+        int side = width ? sw : sh;
+        long largest = (long) Math.floor(side * Math.sqrt(MAX_OUTPUT_PIXELS / ((double) sw * sh)));
+        while (largest >= 1 && (double) Math.max(1, Math.round(sw * ((double) largest / side)))
+                * Math.max(1, Math.round(sh * ((double) largest / side))) > MAX_OUTPUT_PIXELS) {
+            largest--;
+        }
+        String hint = largest >= 1 && largest < (width ? p.width() : p.height())
+                ? "ask for a " + (width ? "width" : "height") + " of at most " + largest
+                : "ask for a smaller size";
+        return Inputs.bad(width ? "width" : "height", "the " + p.op() + " would be " + w + "x" + h + " ("
+                + w * h + " pixels), more than the output limit of " + MAX_OUTPUT_PIXELS
+                + " (4096x4096); " + hint, width ? p.width() : p.height());
     }
 
     private static void histogram(ImageOps.Histogram hist, Map<String, Object> out) {

@@ -199,6 +199,48 @@ class VisionAgentTest {
     }
 
     @Test
+    void resizeRefusesAnOutputOverTheLimitNamingTheSideThatSetIt() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(600, 300), "png");
+        // 10000x5000 would be 50,000,000 pixels: a PNG of about 150 MB for a 2 KB input
+        assertThatThrownBy(() -> run("resize", png, Map.of("width", 10_000)))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.width: the resize would be 10000x5000 (50000000 pixels), more than the output"
+                        + " limit of 16777216 (4096x4096); ask for a width of at most 5792 (got 10000)");
+        assertThatThrownBy(() -> run("resize", png, Map.of("width", 9000, "height", 4000)))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.height: the resize would be 8000x4000 (32000000 pixels), more than the output"
+                        + " limit of 16777216 (4096x4096); ask for a height of at most 2896 (got 4000)");
+        // the suggested size itself fits
+        long w = 5792;
+        long h = Math.round(300 * (5792 / 600.0));
+        assertThat(w * h).isLessThanOrEqualTo(VisionAgent.MAX_OUTPUT_PIXELS);
+        assertThat((w + 1) * Math.round(300 * (5793 / 600.0))).isGreaterThan(VisionAgent.MAX_OUTPUT_PIXELS);
+    }
+
+    @Test
+    void runningOutOfMemoryIsNotRetried() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(60, 30), "png");
+        VisionAgent starved = new VisionAgent(new AgentInit("vision-oom", "vision", Optional.empty()), image -> {
+            // what ImageDecoder.png throws when the PNG writer's buffer cannot grow
+            throw new java.io.UncheckedIOException("writing a PNG to memory failed",
+                    new javax.imageio.IIOException("I/O error writing PNG file!", new OutOfMemoryError("Java heap space")));
+        });
+        assertThatThrownBy(() -> starved.execute(ctx("resize", png, Map.of("width", 120))))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.image: op 'resize' ran out of memory while encoding the 120x60 result of resize of"
+                        + " the PNG 60x30 as PNG (OutOfMemoryError: Java heap space); the task is not retried: send a"
+                        + " smaller image or ask for a smaller output")
+                .hasRootCauseInstanceOf(OutOfMemoryError.class);
+
+        VisionAgent thrown = new VisionAgent(new AgentInit("vision-oom", "vision", Optional.empty()), image -> {
+            throw new OutOfMemoryError("Java heap space");
+        });
+        assertThatThrownBy(() -> thrown.execute(ctx("edges", png, Map.of())))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.image: op 'edges' ran out of memory while encoding the 60x30 result");
+    }
+
+    @Test
     void grayscaleUsesBt601Luma() throws IOException {
         BufferedImage gray = imageOf(run("grayscale", encode(halfRedHalfBlue(20, 10), "png"), Map.of()));
 
