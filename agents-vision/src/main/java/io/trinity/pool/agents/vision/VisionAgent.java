@@ -84,23 +84,33 @@ public final class VisionAgent implements Agent {
     }
 
     private Payload run(TaskContext ctx, Params p, Attachment attachment, Stage stage) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("op", p.op());
+        if (p.op().equals("info")) {
+            // the header and metadata say it all: no pixel is decoded
+            ctx.progress(0.02, "reading the header of " + attachment.size() + " bytes");
+            ImageDecoder.Header header = ImageDecoder.header(attachment.bytes(), "image");
+            out.put("format", header.format().name());
+            out.put("width", header.width());
+            out.put("height", header.height());
+            out.put("hasAlpha", header.hasAlpha());
+            ctx.progress(1.0, "done");
+            return Payload.of(out);
+        }
         ctx.progress(0.02, "decoding " + attachment.size() + " bytes");
-        ImageDecoder.Decoded decoded = ImageDecoder.decode(attachment.bytes(), "image");
+        ImageDecoder.Decoded decoded = ImageDecoder.decode(attachment.bytes(), "image", ctx, 0.02, 0.1);
         BufferedImage image = decoded.image();
         ctx.checkCancelled();
-        String input = decoded.format() + " " + image.getWidth() + "x" + image.getHeight();
+        String input = decoded.header().describe();
         ctx.progress(0.1, "decoded " + input);
         stage.now = p.op() + " of the " + input;
 
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("op", p.op());
         out.put("format", decoded.format().name());
         out.put("width", image.getWidth());
         out.put("height", image.getHeight());
         out.put("hasAlpha", image.getColorModel().hasAlpha());
         Rows rows = new Rows(ctx, 0.1, 0.9, p.op());
         BufferedImage result = switch (p.op()) {
-            case "info" -> null;
             case "thumbnail", "resize" -> resize(image, p, out, rows);
             case "grayscale" -> ImageOps.grayscale(image, rows);
             case "histogram" -> {
@@ -117,7 +127,7 @@ public final class VisionAgent implements Agent {
                 colors(DominantColors.find(image, p.k(), p.seed(), rows), p, out);
                 yield null;
             }
-            default -> throw new IllegalStateException("op checked in params(): " + p.op());
+            default -> throw new IllegalStateException("op checked in params() or done above: " + p.op());
         };
         Payload payload = Payload.of(out);
         if (result != null) {

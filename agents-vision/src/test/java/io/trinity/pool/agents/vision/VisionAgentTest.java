@@ -282,6 +282,107 @@ class VisionAgentTest {
         assertThat(inner.notes).doesNotContain("encoding PNG");
     }
 
+    /** A PNG of the given header whose only IDAT chunk holds {@code idat} (not necessarily valid zlib). */
+    static byte[] craftedPng(int width, int height, int bitDepth, int colorType, byte[] idat) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) bitDepth).put((byte) colorType).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IDAT", idat);
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(typeBytes);
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void infoReadsTheHeaderWithoutDecodingPixels() throws IOException {
+        // the pixel data is garbage: only an op that decodes notices
+        byte[] png = craftedPng(64, 48, 8, 2, "not zlib at all".getBytes(StandardCharsets.US_ASCII));
+        FakeTaskContext ctx = ctx("info", png, Map.of());
+        Map<String, Object> out = agent.execute(ctx).data();
+        assertThat(out.keySet()).containsExactly("op", "format", "width", "height", "hasAlpha");
+        assertThat(out).containsEntry("format", "PNG").containsEntry("width", 64L).containsEntry("height", 48L)
+                .containsEntry("hasAlpha", false);
+        assertThat(ctx.notes).noneMatch(n -> n.startsWith("decoding"));
+        assertThatThrownBy(() -> run("histogram", png, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.image: starts like a PNG but could not be decoded");
+    }
+
+    @Test
+    void theInputLimitCountsBytesPerPixelNotOnlyPixels() throws IOException {
+        // 7000 x 7000 is under 50,000,000 pixels, but 16-bit RGBA decodes to 8 bytes a pixel
+        byte[] big = craftedPng(7000, 7000, 16, 6, new byte[0]);
+        assertThatThrownBy(() -> run("info", big, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.image: the PNG image is 7000x7000 with 64 bits per pixel: decoded it takes"
+                        + " 392000000 bytes, more than the limit of 200000000; scale it down or reduce its bit depth first");
+        assertThatThrownBy(() -> run("histogram", big, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageContaining("392000000 bytes, more than the limit of 200000000");
+        // 5000 x 5000 of 16-bit RGBA is exactly the limit, and info answers without decoding it
+        assertThat(run("info", craftedPng(5000, 5000, 16, 6, new byte[0]), Map.of()).data())
+                .containsEntry("width", 5000L).containsEntry("hasAlpha", true);
+        // 8-bit RGB of the same size is well inside it; the pixel limit still holds
+        assertThat(run("info", craftedPng(7000, 7000, 8, 2, new byte[0]), Map.of()).data())
+                .containsEntry("width", 7000L);
+        assertThatThrownBy(() -> run("info", craftedPng(8000, 8000, 1, 0, new byte[0]), Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.image: the PNG image is 8000x8000 (64000000 pixels), more than the limit of"
+                        + " 50000000; scale it down first");
+    }
+
+    @Test
+    void infoSaysHasAlphaAsTheDecodedImageHasIt() throws IOException {
+        BufferedImage translucent = new BufferedImage(20, 10, BufferedImage.TYPE_INT_ARGB);
+        translucent.setRGB(3, 3, 0x80FF0000);
+        java.awt.image.IndexColorModel withTransparent = new java.awt.image.IndexColorModel(8, 2,
+                new byte[] {0, (byte) 255}, new byte[] {0, 0}, new byte[] {0, 0}, 0);
+        BufferedImage indexed = new BufferedImage(20, 10, BufferedImage.TYPE_BYTE_INDEXED, withTransparent);
+        for (BufferedImage img : List.of(halfRedHalfBlue(20, 10), translucent, indexed)) {
+            for (String format : List.of("png", "gif", "bmp", "jpeg")) {
+                byte[] bytes;
+                try {
+                    bytes = encode(img, format);
+                } catch (AssertionError noWriterForThisType) {
+                    continue; // e.g. JPEG and BMP have no writer for alpha
+                }
+                Object info = run("info", bytes, Map.of()).data().get("hasAlpha");
+                Object decoded = run("histogram", bytes, Map.of()).data().get("hasAlpha");
+                assertThat(info).as(format + " of image type " + img.getType()).isEqualTo(decoded);
+            }
+        }
+        assertThat(run("info", encode(translucent, "png"), Map.of()).data()).containsEntry("hasAlpha", true);
+        assertThat(run("info", encode(indexed, "gif"), Map.of()).data()).containsEntry("hasAlpha", true);
+    }
+
+    @Test
+    void decodingReportsProgressAndStopsWhenCancelled() throws IOException {
+        byte[] png = encode(halfRedHalfBlue(300, 1000), "png");
+        FakeTaskContext normal = ctx("histogram", png, Map.of());
+        agent.execute(normal);
+        assertThat(normal.notes.stream().filter("decoding PNG 300x1000"::equals).count()).isGreaterThan(10);
+        assertThat(normal.progress.stream().filter(f -> f > 0.02 && f < 0.1).count()).isGreaterThan(10);
+
+        FakeTaskContext inner = ctx("histogram", png, Map.of());
+        TaskContext cancelsWhileDecoding = new CancelOnNote(inner, "decoding PNG 300x1000");
+        assertThatThrownBy(() -> agent.execute(cancelsWhileDecoding)).isInstanceOf(CancellationException.class);
+        // the decoder stopped at its next row: no more than one further progress report
+        assertThat(inner.notes.stream().filter("decoding PNG 300x1000"::equals).count()).isLessThanOrEqualTo(2);
+        assertThat(inner.notes).noneMatch(n -> n.startsWith("decoded"));
+    }
+
     @Test
     void badBytesAreRefusedWithTheirFirstBytes() throws IOException {
         byte[] pdf = "%PDF-1.7 not an image".getBytes(StandardCharsets.US_ASCII);
@@ -290,7 +391,12 @@ class VisionAgentTest {
                 .hasMessage("input.image: not a PNG, JPEG, GIF or BMP (first bytes 25 50 44 46); send one of those formats");
 
         byte[] truncated = Arrays.copyOf(encode(halfRedHalfBlue(64, 32), "png"), 40);
-        assertThatThrownBy(() -> run("info", truncated, Map.of()))
+        assertThatThrownBy(() -> run("histogram", truncated, Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.image: starts like a PNG but could not be decoded");
+        // info reads only the header, so only a file cut inside it fails there
+        byte[] headless = Arrays.copyOf(encode(halfRedHalfBlue(64, 32), "png"), 20);
+        assertThatThrownBy(() -> run("info", headless, Map.of()))
                 .isInstanceOf(NonRetryableException.class)
                 .hasMessageStartingWith("input.image: starts like a PNG but could not be decoded");
 
