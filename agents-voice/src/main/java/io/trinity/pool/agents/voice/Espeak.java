@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Text to speech with the {@code espeak-ng} program. The text goes to the program as one
@@ -25,6 +26,8 @@ final class Espeak {
 
     static final String PROGRAM = "espeak-ng";
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** How often the running program's output file is measured: espeak-ng writes about 11 MB/s. */
+    static final long WATCH_MILLIS = 100;
 
     private Espeak() {
     }
@@ -51,8 +54,13 @@ final class Espeak {
                 + " (apt-get install -y espeak-ng) and retry the task");
     }
 
-    static byte[] synthesize(Path program, String text, String voice, Long wordsPerMinute, TaskContext ctx)
-            throws IOException, InterruptedException {
+    /**
+     * Runs espeak-ng and returns the WAV it wrote. The file is watched while the program runs:
+     * once it is over {@code maxBytes} the program is stopped and {@code tooLong} is thrown, so a
+     * text that speaks for too long never fills the disk or the heap.
+     */
+    static byte[] synthesize(Path program, String text, String voice, Long wordsPerMinute, long maxBytes,
+            Supplier<? extends RuntimeException> tooLong, TaskContext ctx) throws IOException, InterruptedException {
         Path wav = Files.createTempFile("trinity-tts-", ".wav");
         try {
             List<String> command = new ArrayList<>(List.of(program.toString(), "-w", wav.toString()));
@@ -68,11 +76,20 @@ final class Espeak {
             ctx.onCancel(process::destroyForcibly);
             CompletableFuture<String> output = drain(process.getInputStream());
             try {
-                long deadline = System.nanoTime() + TIMEOUT.toNanos();
-                while (!process.waitFor(1, TimeUnit.SECONDS)) {
+                long started = System.nanoTime();
+                long deadline = started + TIMEOUT.toNanos();
+                long beats = 0;
+                while (!process.waitFor(WATCH_MILLIS, TimeUnit.MILLISECONDS)) {
                     ctx.checkCancelled();
-                    ctx.heartbeat();
-                    if (System.nanoTime() > deadline) {
+                    if (Files.size(wav) > maxBytes) {
+                        throw tooLong.get(); // the finally stops the program
+                    }
+                    long now = System.nanoTime();
+                    if ((now - started) / 1_000_000_000L > beats) { // a heartbeat a second
+                        beats = (now - started) / 1_000_000_000L;
+                        ctx.heartbeat();
+                    }
+                    if (now > deadline) {
                         throw new IOException(PROGRAM + " did not finish within " + TIMEOUT.toSeconds()
                                 + " s for " + text.length() + " characters of text; it was stopped");
                     }
@@ -89,6 +106,9 @@ final class Espeak {
                 }
                 throw new IOException(PROGRAM + " failed with exit code " + process.exitValue()
                         + (said.isEmpty() ? "" : ": " + said));
+            }
+            if (Files.size(wav) > maxBytes) {
+                throw tooLong.get(); // it finished between two looks
             }
             byte[] bytes = Files.readAllBytes(wav);
             if (bytes.length == 0) {

@@ -37,9 +37,20 @@ public final class VoiceAgent implements Agent {
 
     public static final List<String> OPS = List.of("analyze", "tts", "stt");
     static final int MAX_TEXT_CHARS = 10_000;
+    /**
+     * The longest speech {@code tts} makes: 600 s, a WAV of about 26 MB at espeak-ng's 22050 Hz,
+     * 16-bit mono. The text limit alone does not bound it: 10,000 characters of short words at the
+     * slowest speed speak for over 20 minutes.
+     */
+    static final long MAX_SPEECH_SECONDS = 600;
+    /** espeak-ng's WAV header, before the samples. */
+    private static final long WAV_HEADER_BYTES = 44;
+    /** The most a second of espeak-ng's output takes: 22050 Hz, 16-bit, mono. */
+    private static final long ESPEAK_BYTES_PER_SECOND = 22_050 * 2;
 
     private final AgentInit init;
     private final Supplier<Optional<Path>> espeak;
+    private final long maxSpeechSeconds;
 
     public VoiceAgent(AgentInit init) {
         this(init, () -> Espeak.onPath(System.getenv("PATH")));
@@ -47,8 +58,14 @@ public final class VoiceAgent implements Agent {
 
     /** For tests that need a host without espeak-ng. */
     VoiceAgent(AgentInit init, Supplier<Optional<Path>> espeak) {
+        this(init, espeak, MAX_SPEECH_SECONDS);
+    }
+
+    /** For tests of the speech limit that should not have to make ten minutes of it. */
+    VoiceAgent(AgentInit init, Supplier<Optional<Path>> espeak, long maxSpeechSeconds) {
         this.init = Objects.requireNonNull(init, "init");
         this.espeak = Objects.requireNonNull(espeak, "espeak");
+        this.maxSpeechSeconds = maxSpeechSeconds;
     }
 
     @Override
@@ -107,9 +124,17 @@ public final class VoiceAgent implements Agent {
         Path program = espeak.get().orElseThrow(Espeak::missing);
 
         ctx.progress(0.05, "synthesising " + text.length() + " characters with espeak-ng");
-        byte[] wav = Espeak.synthesize(program, text, voice, speed, ctx);
+        Supplier<NonRetryableException> tooLong = () -> Inputs.bad("text", "is " + text.length()
+                + " characters, which speak for more than the limit of " + maxSpeechSeconds + " s"
+                + (speed == null ? "" : " at " + speed + " words a minute") + "; send a shorter text"
+                + (speed == null ? "" : " or a higher speed"), text);
+        byte[] wav = Espeak.synthesize(program, text, voice, speed,
+                WAV_HEADER_BYTES + maxSpeechSeconds * ESPEAK_BYTES_PER_SECOND, tooLong, ctx);
         ctx.progress(0.6, "synthesised " + wav.length + " bytes; analysing");
         WavDecoder.Audio decoded = WavDecoder.decode(wav, "audio");
+        if (decoded.durationMs() > maxSpeechSeconds * 1000.0) {
+            throw tooLong.get(); // a voice that writes another format than 22050 Hz 16-bit mono
+        }
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("op", "tts");

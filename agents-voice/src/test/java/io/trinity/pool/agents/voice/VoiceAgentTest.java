@@ -208,6 +208,27 @@ class VoiceAgentTest {
     }
 
     @Test
+    void ttsRefusesSpeechLongerThanTheLimit() throws Exception {
+        assumeTrue(Espeak.onPath(System.getenv("PATH")).isPresent(), "espeak-ng is not installed");
+        // 10 KB of text at the slowest speed: without a limit, 23 minutes and a 60 MB WAV
+        String text = "ab ".repeat(3333);
+        FakeTaskContext ctx = ctx("tts", null, Map.of("text", text, "speed", 80));
+        assertThatThrownBy(() -> agent.execute(ctx))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.text: is 9999 characters, which speak for more than the limit of 600 s at 80"
+                        + " words a minute; send a shorter text or a higher speed (got '" + "ab ".repeat(25) + "ab...')");
+        assertThat(ctx.notes).noneMatch(n -> n.startsWith("synthesised"));
+
+        // the same check on a sentence of about 3 s against a limit of 1 s
+        VoiceAgent strict = new VoiceAgent(new AgentInit("voice-4", "voice", Optional.empty()),
+                () -> Espeak.onPath(System.getenv("PATH")), 1);
+        assertThatThrownBy(() -> strict.execute(ctx("tts", null, Map.of("text", "Hello from the agent pool. This is a test."))))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.text: is 42 characters, which speak for more than the limit of 1 s; send a shorter"
+                        + " text (got 'Hello from the agent pool. This is a test.')");
+    }
+
+    @Test
     void stopsWhenCancelled() throws IOException {
         FakeTaskContext ctx = ctx("analyze", wav(8_000, 16, 1, new Tone(300, 0.5, 200)), Map.of());
         ctx.cancel();
