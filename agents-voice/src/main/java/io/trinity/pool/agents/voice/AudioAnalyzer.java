@@ -16,7 +16,7 @@ import java.util.Map;
  * {@value #WINDOW_MS} ms windows; a window whose RMS is under the threshold is silent, and runs
  * of silent windows at least {@code minSilenceMs} long are reported. Pitch: YIN on frames that
  * are not silent, at most {@value #MAX_PITCH_FRAMES} of them spread evenly, and the median of the
- * frames that have a clear period.
+ * frames that have a clear period within the pitch range (so the answer is in the range, or null).
  */
 final class AudioAnalyzer {
 

@@ -19,6 +19,17 @@ final class WavDecoder {
 
     /** Longer audio is refused: the whole signal is held in memory as floats. */
     static final double MAX_SECONDS = 3600;
+    /**
+     * The lowest sample rate read. Below it a WAV cannot hold even the lowest voice pitches with
+     * their harmonics (it could hold nothing above 500 Hz), and a header such as 3 Hz is a mistake.
+     */
+    static final float MIN_SAMPLE_RATE = 1000;
+    /**
+     * The highest sample rate read: the highest in common use. The pitch search's cost grows with
+     * the square of the rate (its lags are counted in samples), and a bogus header of billions of
+     * frames a second would make it allocate gigabytes.
+     */
+    static final float MAX_SAMPLE_RATE = 384_000;
 
     /** Decoded audio; {@code samples[channel][frame]}. */
     record Audio(float[][] samples, float sampleRate, int bits, String encoding) {
@@ -61,6 +72,12 @@ final class WavDecoder {
                     + "; a WAV starts with 52 49 46 46 'RIFF' and has 'WAVE' at byte 8); send RIFF/WAVE PCM audio");
         }
         try (AudioInputStream in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(bytes))) {
+            float rate = in.getFormat().getSampleRate();
+            if (!(rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE)) {
+                throw new NonRetryableException("input." + field + ": the WAV's sample rate is " + hz(rate)
+                        + " Hz, outside " + hz(MIN_SAMPLE_RATE) + ".." + hz(MAX_SAMPLE_RATE)
+                        + " Hz; resample it (8000, 16000, 44100 and 48000 Hz are common)");
+            }
             AudioInputStream pcm = toReadablePcm(in, field);
             AudioFormat f = pcm.getFormat();
             byte[] data = pcm.readAllBytes();
@@ -74,7 +91,7 @@ final class WavDecoder {
                 throw new NonRetryableException("input." + field + ": the WAV is " + Math.round(frames / f.getSampleRate())
                         + " s long, more than the limit of " + (long) MAX_SECONDS + " s; split it first");
             }
-            return new Audio(samples(data, f, frames), f.getSampleRate(), f.getSampleSizeInBits(),
+            return new Audio(samples(data, f, frames, field), f.getSampleRate(), f.getSampleSizeInBits(),
                     f.getEncoding().toString());
         } catch (UnsupportedAudioFileException | IOException e) {
             throw new NonRetryableException("input." + field + ": has a RIFF/WAVE header but could not be read ("
@@ -100,19 +117,34 @@ final class WavDecoder {
                 + " bits per sample is not supported; send 8/16/24/32-bit PCM, 32-bit float, mu-law or A-law");
     }
 
-    private static float[][] samples(byte[] data, AudioFormat f, int frames) {
+    /**
+     * The samples per channel. A 32-bit float sample must be a finite number: NaN or infinity is
+     * refused, naming its index (counted over all channels, as the data chunk holds them).
+     */
+    private static float[][] samples(byte[] data, AudioFormat f, int frames, String field) {
         int channels = f.getChannels();
         int bytesPerSample = f.getFrameSize() / channels;
         boolean big = f.isBigEndian();
         AudioFormat.Encoding enc = f.getEncoding();
+        boolean floats = enc.equals(AudioFormat.Encoding.PCM_FLOAT);
         float[][] out = new float[channels][frames];
         for (int i = 0; i < frames; i++) {
             for (int c = 0; c < channels; c++) {
                 int at = i * f.getFrameSize() + c * bytesPerSample;
-                out[c][i] = sample(data, at, bytesPerSample, big, enc);
+                float v = sample(data, at, bytesPerSample, big, enc);
+                if (floats && !Float.isFinite(v)) {
+                    throw new NonRetryableException("input." + field + ": float sample " + ((long) i * channels + c)
+                            + " (frame " + i + ", channel " + c + ") is " + v
+                            + "; samples must be finite numbers (full scale is -1.0..1.0)");
+                }
+                out[c][i] = v;
             }
         }
         return out;
+    }
+
+    private static String hz(float rate) {
+        return rate == Math.rint(rate) && Math.abs(rate) < 1e15 ? Long.toString((long) rate) : Float.toString(rate);
     }
 
     private static float sample(byte[] d, int at, int n, boolean big, AudioFormat.Encoding enc) {

@@ -228,6 +228,81 @@ class VoiceAgentTest {
                         + " text (got 'Hello from the agent pool. This is a test.')");
     }
 
+    /** A mono or multi-channel WAV of 32-bit IEEE float samples, interleaved as given. */
+    static byte[] floatWav(int rate, int channels, float... samples) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 4 * samples.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 4 * samples.length)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII))
+                .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16)
+                .putShort((short) 3) // WAVE_FORMAT_IEEE_FLOAT
+                .putShort((short) channels).putInt(rate).putInt(rate * channels * 4)
+                .putShort((short) (channels * 4)).putShort((short) 32)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(4 * samples.length);
+        for (float v : samples) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
+    @Test
+    void nonFiniteFloatSamplesAreRefusedNamingTheSample() throws Exception {
+        float[] fine = new float[800];
+        for (int i = 0; i < fine.length; i++) {
+            fine[i] = (float) (0.5 * Math.sin(2 * Math.PI * 200 * i / 8000));
+        }
+        Map<String, Object> ok = analyze(floatWav(8000, 1, fine), Map.of());
+        assertThat(ok).containsEntry("encoding", "PCM_FLOAT").containsEntry("bitsPerSample", 32L);
+        assertThat((Double) ok.get("peak")).isCloseTo(0.5, within(1e-3));
+
+        float[] nan = fine.clone();
+        nan[2] = Float.NaN;
+        assertThatThrownBy(() -> analyze(floatWav(8000, 1, nan), Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.audio: float sample 2 (frame 2, channel 0) is NaN; samples must be finite numbers"
+                        + " (full scale is -1.0..1.0)");
+        float[] allNan = new float[800];
+        java.util.Arrays.fill(allNan, Float.NaN);
+        assertThatThrownBy(() -> analyze(floatWav(8000, 1, allNan), Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.audio: float sample 0 (frame 0, channel 0) is NaN");
+        float[] stereo = new float[1600];
+        stereo[3] = Float.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> analyze(floatWav(8000, 2, stereo), Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.audio: float sample 3 (frame 1, channel 1) is Infinity;");
+    }
+
+    @Test
+    void absurdSampleRatesAreRefused() throws Exception {
+        assertThatThrownBy(() -> analyze(wav(3, 16, 1, new Tone(1, 0.5, 10_000)), Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.audio: the WAV's sample rate is 3 Hz, outside 1000..384000 Hz; resample it (8000,"
+                        + " 16000, 44100 and 48000 Hz are common)");
+        assertThatThrownBy(() -> analyze(floatWav(1_000_000, 1, new float[100]), Map.of()))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.audio: the WAV's sample rate is 1000000 Hz, outside 1000..384000 Hz");
+        // the lowest rate accepted is measured; its pitch stays in range
+        Map<String, Object> low = analyze(wav(1000, 16, 1, new Tone(100, 0.5, 1000)), Map.of());
+        assertThat(low).containsEntry("sampleRate", 1000L);
+        assertThat((Double) map(low.get("pitch")).get("hz")).isCloseTo(100.0, within(3.0));
+    }
+
+    @Test
+    void pitchIsWithinItsRangeOrNull() throws Exception {
+        // 57 Hz is under the default 60 Hz: the lag search reaches 59.9 Hz at its edge, which must not vote
+        for (double hz : List.of(57.0, 58.0, 59.0)) {
+            Map<String, Object> pitch = map(analyze(wav(16_000, 16, 1, new Tone(hz, 0.5, 2000)), Map.of()).get("pitch"));
+            for (String key : List.of("hz", "minHz", "maxHz")) {
+                if (pitch.get(key) != null) {
+                    assertThat((Double) pitch.get(key)).as(hz + " Hz tone: " + key).isBetween(60.0, 1000.0);
+                }
+            }
+        }
+        // a tone inside the range is still found
+        assertThat((Double) map(analyze(wav(16_000, 16, 1, new Tone(70, 0.5, 2000)), Map.of()).get("pitch")).get("hz"))
+                .isCloseTo(70.0, within(1.0));
+    }
+
     @Test
     void stopsWhenCancelled() throws IOException {
         FakeTaskContext ctx = ctx("analyze", wav(8_000, 16, 1, new Tone(300, 0.5, 200)), Map.of());
