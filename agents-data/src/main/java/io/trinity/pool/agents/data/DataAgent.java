@@ -1,6 +1,7 @@
 package io.trinity.pool.agents.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trinity.pool.Attachment;
 import io.trinity.pool.Payload;
@@ -9,6 +10,8 @@ import io.trinity.pool.agent.AgentInit;
 import io.trinity.pool.agent.NonRetryableException;
 import io.trinity.pool.agent.TaskContext;
 import io.trinity.pool.agents.common.Inputs;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +48,8 @@ import java.util.Objects;
 public final class DataAgent implements Agent {
 
     static final List<String> OPS = List.of("stats", "group-by", "retrieve");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fractions are read exactly, then made doubles by {@link #doubles}, which names a number beyond a double. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final AgentInit init;
 
@@ -174,11 +178,43 @@ public final class DataAgent implements Agent {
             throw new NonRetryableException("input." + source + ": not valid JSON" + where + ": "
                     + e.getOriginalMessage() + "; send a JSON array of objects", e);
         }
+        parsed = doubles(parsed, source);
         if (!(parsed instanceof List<?> list)) {
             throw new NonRetryableException("input." + source + ": must be a JSON array of objects (got a "
                     + (parsed == null ? "null" : parsed instanceof Map ? "single object" : parsed.getClass().getSimpleName())
                     + "); wrap a single record in [ ]");
         }
         return Table.fromRecords(list, source);
+    }
+
+    /**
+     * The parsed JSON with its fractions as doubles, as a plain JSON read gives them, except that
+     * a number beyond the range of a double (which such a read makes infinite) is refused here,
+     * named by its path and shown as written.
+     */
+    private static Object doubles(Object value, String path) {
+        if (value instanceof BigDecimal || value instanceof BigInteger) {
+            double d = ((Number) value).doubleValue();
+            if (Double.isInfinite(d)) {
+                throw new NonRetryableException("input." + path + ": " + Table.abbreviate(value) + " is " + Table.BEYOND + "; "
+                        + Table.WITHIN);
+            }
+            return value instanceof BigDecimal ? (Object) d : value;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                out.add(doubles(list.get(i), path + "[" + i + "]"));
+            }
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(e.getKey(), doubles(e.getValue(), path + "." + e.getKey()));
+            }
+            return out;
+        }
+        return value;
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * Groups rows by the value of one column and computes aggregates per group. Groups come out in
  * the order their key first appears. Missing values are skipped by every function; {@code count}
- * without a column counts rows, with a column counts its present values.
+ * without a column counts rows, with a column counts its present values. A {@code sum} whose
+ * value lies beyond the range of a double is null; partial sums that pass it on the way are
+ * recomputed scaled, so {@code avg} always has a value.
  */
 final class GroupBy {
 
@@ -105,11 +107,26 @@ final class GroupBy {
             min = Math.min(min, d);
             max = Math.max(max, d);
         }
+        double avg = sum / n;
+        if (n > 0 && !Double.isFinite(sum)) {
+            // a partial sum passed the largest double: again, the largest magnitude scaled to 1..2
+            // (by a power of two: exact), so the average is always found, the sum when it fits
+            int scale = -Math.getExponent(Math.max(-min, max));
+            double scaled = 0;
+            for (int r : rows) {
+                if (table.rows().get(r).get(a.index()) instanceof Number number) {
+                    scaled += Math.scalb(number.doubleValue(), scale);
+                }
+            }
+            sum = Math.scalb(scaled, -scale);
+            avg = Math.scalb(scaled / n, -scale);
+        }
         return switch (a.fn()) {
             case COUNT -> n;
-            case SUM -> sum;
+            // a sum beyond the range of a double has no value: null
+            case SUM -> ColumnStats.finiteOrNull(sum);
             // With no values there is no average, minimum or maximum: null, not a made-up 0.
-            case AVG -> n == 0 ? null : sum / n;
+            case AVG -> n == 0 ? null : avg;
             case MIN -> n == 0 ? null : min;
             case MAX -> n == 0 ? null : max;
         };

@@ -24,6 +24,9 @@ record Table(List<String> columns, List<List<Object>> rows, List<Integer> lines)
     // Plain decimal notation only: Double.parseDouble would also take "NaN", "Infinity" and
     // hex, which in a data file are text, not numbers.
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+    /** Why a number is refused: every statistic is computed with doubles. */
+    static final String BEYOND = "beyond the range of a double (magnitude at most " + Double.MAX_VALUE + ")";
+    static final String WITHIN = "send numbers within it";
 
     static Table fromCsv(List<CsvParser.Row> parsed, String source) {
         if (parsed.isEmpty()) {
@@ -56,10 +59,17 @@ record Table(List<String> columns, List<List<Object>> rows, List<Integer> lines)
         }
         for (int c = 0; c < columns.size(); c++) {
             if (allNumeric(rows, c)) {
-                for (List<Object> row : rows) {
+                for (int r = 0; r < rows.size(); r++) {
+                    List<Object> row = rows.get(r);
                     Object v = row.get(c);
                     if (v != null) {
-                        row.set(c, Double.parseDouble(((String) v).strip()));
+                        double d = Double.parseDouble(((String) v).strip());
+                        if (Double.isInfinite(d)) {
+                            throw new NonRetryableException("input." + source + ": column '" + columns.get(c)
+                                    + "' holds " + abbreviate(((String) v).strip()) + " at line " + lines.get(r)
+                                    + ", " + BEYOND + "; " + WITHIN);
+                        }
+                        row.set(c, d);
                     }
                 }
             }
@@ -82,11 +92,16 @@ record Table(List<String> columns, List<List<Object>> rows, List<Integer> lines)
         }
         List<String> names = List.copyOf(columns);
         List<List<Object>> rows = new ArrayList<>(records.size());
-        for (Object record : records) {
-            Map<?, ?> m = (Map<?, ?>) record;
+        for (int r = 0; r < records.size(); r++) {
+            Map<?, ?> m = (Map<?, ?>) records.get(r);
             List<Object> values = new ArrayList<>(names.size());
             for (String name : names) {
-                values.add(m.get(name));
+                Object v = m.get(name);
+                if (v instanceof Number n && !Double.isFinite(n.doubleValue())) {
+                    throw new NonRetryableException("input." + source + "[" + r + "]." + name + ": "
+                            + abbreviate(v) + " is " + BEYOND + "; " + WITHIN);
+                }
+                values.add(v);
             }
             rows.add(values);
         }
@@ -129,7 +144,7 @@ record Table(List<String> columns, List<List<Object>> rows, List<Integer> lines)
         return Collections.unmodifiableList(out);
     }
 
-    private static String abbreviate(Object v) {
+    static String abbreviate(Object v) {
         String s = String.valueOf(v);
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }

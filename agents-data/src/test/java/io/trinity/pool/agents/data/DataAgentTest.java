@@ -138,6 +138,76 @@ class DataAgentTest {
     }
 
     @Test
+    void numbersBeyondADoubleAreRefusedNamingWhereTheyAre() {
+        assertThatThrownBy(() -> run(Map.of("op", "stats", "csv", "a\n1e400\n1\n")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.csv: column 'a' holds 1e400 at line 2, beyond the range of a double (magnitude at"
+                        + " most 1.7976931348623157E308); send numbers within it");
+        assertThatThrownBy(() -> run(Map.of("op", "group-by", "by", "k", "aggregates", List.of(Map.of("fn", "count")),
+                "csv", "k,v\nx,1\ny,-2e308\n")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.csv: column 'v' holds -2e308 at line 3, beyond the range of a double");
+        assertThatThrownBy(() -> run(Map.of("op", "stats", "json", "[{\"a\": 1}, {\"a\": 1e400}]")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessage("input.json[1].a: 1E+400 is beyond the range of a double (magnitude at most"
+                        + " 1.7976931348623157E308); send numbers within it");
+        assertThatThrownBy(() -> run(Map.of("op", "stats", "json", "[{\"a\": {\"deep\": [2, -1e999]}}]")))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.json[0].a.deep[1]: -1E+999 is beyond the range of a double");
+        assertThatThrownBy(() -> run(Map.of("op", "stats", "records", List.of(Map.of("a", 1L),
+                Map.of("a", new java.math.BigDecimal("1e400"))))))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.records[1].a: 1E+400 is beyond the range of a double");
+        FakeTaskContext file = new FakeTaskContext(Task.builder("data")
+                .input(Payload.of(Map.of("op", "stats"), Map.of("file",
+                        Attachment.of("text/csv", "v\n2\n1E309\n".getBytes(StandardCharsets.UTF_8)))))
+                .build());
+        assertThatThrownBy(() -> agent.execute(file))
+                .isInstanceOf(NonRetryableException.class)
+                .hasMessageStartingWith("input.file: column 'v' holds 1E309 at line 3");
+        // JSON fractions still read as doubles, exactly as before
+        assertThat(column(runUnchecked(Map.of("op", "stats", "json", "[{\"a\": 0.1}, {\"a\": 0.2}]")), "a"))
+                .containsEntry("sum", 0.1 + 0.2).containsEntry("max", 0.2);
+    }
+
+    @Test
+    void sumsThatPassTheLargestDoubleOnTheWayAreStillFound() throws Exception {
+        Map<String, Object> a = column(run(Map.of("op", "stats", "csv", "a\n1e300\n1e300\n-1e300\n")), "a");
+        assertThat(a).containsEntry("sum", 1e300).containsEntry("min", -1e300).containsEntry("max", 1e300)
+                .containsEntry("median", 1e300);
+        assertThat((double) a.get("mean")).isCloseTo(1e300 / 3, within(1e285));
+        // deviations 2/3, 2/3, -4/3 of 1e300: sqrt((4/9 + 4/9 + 16/9) / 2) = sqrt(4/3)
+        assertThat((double) a.get("stddev")).isCloseTo(Math.sqrt(4.0 / 3) * 1e300, within(1e286));
+
+        Map<String, Object> b = column(run(Map.of("op", "stats", "csv", "b\n1e308\n1e308\n-1e308\n1.5e308\n")), "b");
+        assertThat(b).containsEntry("sum", null).containsEntry("median", 1e308); // 2.5e308 is beyond a double
+        assertThat((double) b.get("mean")).isCloseTo(0.625e308, within(1e293));
+        assertThat((double) b.get("stddev")).isCloseTo(Math.sqrt(3.6875 / 3) * 1e308, within(1e294));
+        // a stddev of 1.7e308 * sqrt 2 is beyond a double too; the mean and median are not
+        assertThat(column(run(Map.of("op", "stats", "csv", "s\n-1.7e308\n1.7e308\n")), "s"))
+                .containsEntry("sum", 0.0).containsEntry("mean", 0.0).containsEntry("stddev", null)
+                .containsEntry("median", 0.0);
+        assertThat(column(run(Map.of("op", "stats", "csv", "c\n1.7e308\n1.7e308\n")), "c"))
+                .containsEntry("median", 1.7e308).containsEntry("mean", 1.7e308).containsEntry("stddev", 0.0);
+
+        Map<String, Object> grouped = run(Map.of("op", "group-by", "by", "k", "csv", "k,v\nx,1e308\nx,1e308\ny,1e308\ny,1e308\ny,-1e308\n",
+                "aggregates", List.of(Map.of("column", "v", "fn", "sum"), Map.of("column", "v", "fn", "avg"))));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) grouped.get("groups");
+        assertThat(groups.get(0)).containsEntry("v_sum", null).containsEntry("v_avg", 1e308);
+        assertThat(groups.get(1)).containsEntry("v_sum", 1e308);
+        assertThat((double) groups.get(1).get("v_avg")).isCloseTo(1e308 / 3, within(1e293));
+    }
+
+    private Map<String, Object> runUnchecked(Map<String, ?> input) {
+        try {
+            return run(input);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void badInputIsNonRetryableAndSaysWhy() {
         assertThatThrownBy(() -> run(Map.of("op", "pivot")))
                 .isInstanceOf(NonRetryableException.class)
