@@ -147,7 +147,8 @@ public final class VisionAgent implements Agent {
      */
     private static NonRetryableException outOfMemory(Params p, Stage stage, OutOfMemoryError e) {
         return new NonRetryableException("input.image: op '" + p.op() + "' ran out of memory while " + stage.now
-                + " (OutOfMemoryError: " + e.getMessage() + "); the task is not retried: send a smaller image"
+                + " (OutOfMemoryError" + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + "); the task is not retried: send a smaller image"
                 + (p.op().equals("resize") || p.op().equals("thumbnail") ? " or ask for a smaller output" : ""), e);
     }
 

@@ -369,18 +369,22 @@ class VisionAgentTest {
 
     @Test
     void decodingReportsProgressAndStopsWhenCancelled() throws IOException {
-        byte[] png = encode(halfRedHalfBlue(300, 1000), "png");
-        FakeTaskContext normal = ctx("histogram", png, Map.of());
-        agent.execute(normal);
-        assertThat(normal.notes.stream().filter("decoding PNG 300x1000"::equals).count()).isGreaterThan(10);
-        assertThat(normal.progress.stream().filter(f -> f > 0.02 && f < 0.1).count()).isGreaterThan(10);
+        for (String format : List.of("png", "jpeg", "gif", "bmp")) {
+            byte[] bytes = encode(halfRedHalfBlue(300, 1000), format);
+            String decoding = "decoding " + format.toUpperCase() + " 300x1000";
+            FakeTaskContext normal = ctx("histogram", bytes, Map.of());
+            agent.execute(normal);
+            assertThat(normal.notes.stream().filter(decoding::equals).count()).as(format).isGreaterThan(10);
+            assertThat(normal.progress.stream().filter(f -> f > 0.02 && f < 0.1).count()).as(format).isGreaterThan(10);
 
-        FakeTaskContext inner = ctx("histogram", png, Map.of());
-        TaskContext cancelsWhileDecoding = new CancelOnNote(inner, "decoding PNG 300x1000");
-        assertThatThrownBy(() -> agent.execute(cancelsWhileDecoding)).isInstanceOf(CancellationException.class);
-        // the decoder stopped at its next row: no more than one further progress report
-        assertThat(inner.notes.stream().filter("decoding PNG 300x1000"::equals).count()).isLessThanOrEqualTo(2);
-        assertThat(inner.notes).noneMatch(n -> n.startsWith("decoded"));
+            FakeTaskContext inner = ctx("histogram", bytes, Map.of());
+            TaskContext cancelsWhileDecoding = new CancelOnNote(inner, decoding);
+            assertThatThrownBy(() -> agent.execute(cancelsWhileDecoding)).as(format)
+                    .isInstanceOf(CancellationException.class);
+            // the decoder stopped at its next row: no more than one further progress report
+            assertThat(inner.notes.stream().filter(decoding::equals).count()).as(format).isLessThanOrEqualTo(2);
+            assertThat(inner.notes).as(format).noneMatch(n -> n.startsWith("decoded"));
+        }
     }
 
     @Test
