@@ -15,6 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * on the callback executor, one drain at a time per listener (the same work-in-progress counter
  * as {@link SerialLoop}), so a listener sees its events in order on one thread at a time.
  *
+ * <p>Nothing a listener throws may leave the drain before the counter is released: a drain that
+ * died holding it would never be scheduled again, and every later event and marker (shutdown's
+ * among them) would wait forever. So any {@link Throwable} is caught and logged, and delivery
+ * goes on; a {@link VirtualMachineError} (out of memory, stack overflow) is rethrown, once the
+ * drain has delivered what was queued and let go of the counter, so the executor's thread still
+ * learns of it.
+ *
  * <p>Markers ({@link #offerMarker}) are never dropped and run in order after the events offered
  * before them: shutdown uses one per listener to learn that every event reached its listener.
  */
@@ -67,29 +74,66 @@ final class ListenerChannel {
     }
 
     private void drain() {
+        Throwable fatal = null;
         int missed = 1;
         for (;;) {
             Object item;
             while ((item = queue.poll()) != null) {
+                Throwable t;
                 if (item instanceof PoolEvent e) {
                     size.decrementAndGet();
-                    deliver(e);
+                    t = deliver(e);
                 } else {
-                    ((Runnable) item).run();
+                    t = runMarker((Runnable) item);
+                }
+                if (fatal == null && t instanceof VirtualMachineError) {
+                    fatal = t;
                 }
             }
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
-                return;
+                break;
             }
+        }
+        if (fatal != null) {
+            throw (VirtualMachineError) fatal;
         }
     }
 
-    private void deliver(PoolEvent e) {
+    /** Delivers one event; returns what the listener threw (already logged), or null. Never throws. */
+    private Throwable deliver(PoolEvent e) {
         try {
             listener.onEvent(e);
-        } catch (RuntimeException ex) {
-            Engine.LOG.warn("pool listener {} threw on {}; the pool goes on", listener, e.name(), ex);
+            return null;
+        } catch (Throwable t) {
+            try {
+                if (t instanceof VirtualMachineError) {
+                    Engine.LOG.error("pool listener {} threw {} on {}; it still receives the events after it, and the"
+                            + " error is rethrown on this thread once they are delivered", listener, t, e.name(), t);
+                } else {
+                    Engine.LOG.warn("pool listener {} threw {} on {}; it still receives the events after it and the"
+                            + " pool goes on; catch what onEvent can throw, or fix the listener", listener, t, e.name(), t);
+                }
+            } catch (Throwable logging) {
+                // Logging failed too (out of memory?): nothing more can be said; delivery must go on.
+            }
+            return t;
+        }
+    }
+
+    /** Runs a marker; what it throws (a bug, or an executor that refused) is logged and returned. Never throws. */
+    private static Throwable runMarker(Runnable marker) {
+        try {
+            marker.run();
+            return null;
+        } catch (Throwable t) {
+            try {
+                Engine.LOG.error("pool listener channel: a delivery marker failed (a bug); the events after it are"
+                        + " still delivered", t);
+            } catch (Throwable logging) {
+                // as in deliver
+            }
+            return t;
         }
     }
 }
