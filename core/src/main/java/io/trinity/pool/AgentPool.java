@@ -107,8 +107,11 @@ public interface AgentPool extends AutoCloseable {
     /**
      * Stops accepting tasks, lets queued and running tasks finish for up to {@code drain}, then cancels what
      * is left and destroys every agent. Every accepted task ends in exactly one final state before the
-     * returned future completes. A second call's future completes with the first shutdown's report; its drain
-     * is ignored.
+     * returned future completes. Then the journal, if any, is closed, and every listener is given 5 seconds to
+     * receive the events still queued for it; one still behind after that (stuck inside {@code onEvent}) is
+     * logged with what it has not received and is not waited for (see {@link
+     * io.trinity.pool.event.PoolListener}). A second call's future completes with the first shutdown's report;
+     * its drain is ignored.
      *
      * @param drain how long queued and running tasks may still finish, {@code >= 0}
      * @return completes with what happened to the tasks once every agent is gone
@@ -134,7 +137,11 @@ public interface AgentPool extends AutoCloseable {
         return 0;
     }
 
-    /** Shuts down with a 30 s drain and waits for it to complete. */
+    /**
+     * Shuts down with a 30 s drain and waits for it to complete. Called from inside one of the pool's
+     * {@link io.trinity.pool.event.PoolListener}s, where waiting would wait for that listener itself, the
+     * pool's own implementation begins the shutdown and throws {@link IllegalStateException} instead.
+     */
     @Override
     default void close() {
         shutdown(Duration.ofSeconds(30)).join();

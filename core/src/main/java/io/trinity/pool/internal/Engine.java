@@ -65,6 +65,12 @@ public final class Engine implements AgentPool {
 
     static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
+    /**
+     * How long shutdown waits, once the pool has terminated and its journal is closed, for every
+     * listener to receive every event; a listener still behind then is logged and not waited for.
+     */
+    public static final Duration LISTENER_PATIENCE = Duration.ofSeconds(5);
+
     final PoolConfig config;
     final PoolClock clock;
     final Executor agentExecutor;
@@ -96,6 +102,8 @@ public final class Engine implements AgentPool {
     final Shedder shedder;
     private volatile boolean accepting = true;
     private final boolean ownedThreads;
+    /** Deterministic mode: the loop and shutdown's own steps run on the thread that drives the clock. */
+    private final boolean deterministic;
     /** The live cap beside config.maxAgents(), or null; read on the loop whenever a spawn is weighed. */
     private final java.util.function.IntSupplier agentLimit;
 
@@ -141,6 +149,7 @@ public final class Engine implements AgentPool {
         // executor keeps exactly the drain it asked for.
         this.loop = new SerialLoop(loopExecutor, this::afterBatch, ownedLoopExecutor != null);
         this.ownedThreads = ownedLoopExecutor != null && ownedAgentExecutor != null;
+        this.deterministic = deterministic;
         if (callbackExecutor != null) {
             this.callbacks = callbackExecutor;
         } else if (deterministic) {
@@ -533,11 +542,12 @@ public final class Engine implements AgentPool {
         CompletableFuture<ShutdownReport> done = new CompletableFuture<>();
         CompletableFuture<ShutdownReport> terminated = new CompletableFuture<>();
         // The loop completes 'terminated' (on the loop: the last records are handed to the journal
-        // there); the journal is closed once they are durable, and the caller's future completes
-        // off the loop once every listener has received every event.
-        terminated.thenAccept(report -> drainRecords().handle((v, e) -> null).thenRunAsync(() -> {
+        // there); once they are durable, a shutdown step (never the loop, never the callback
+        // executor, which a stuck listener may hold) closes the journal and waits, at most
+        // LISTENER_PATIENCE, for every listener to receive every event; then the caller's future completes.
+        terminated.thenAccept(report -> drainRecords().handle((v, e) -> null).thenRun(() -> shutdownStep(() -> {
             durability.close();
-            state.events.afterDelivered(() -> callbacks.execute(() -> {
+            state.events.afterDelivered(() -> {
                 if (ownedAgentExecutor != null) {
                     ownedAgentExecutor.shutdown();
                 }
@@ -545,12 +555,44 @@ public final class Engine implements AgentPool {
                     ownedLoopExecutor.shutdown();
                 }
                 done.complete(report);
-            }));
-        }, callbacks));
+            }, LISTENER_PATIENCE, clock, this::shutdownStep);
+        })));
         post(() -> lifecycle.beginShutdown(drain, terminated));
         return done.copy();
     }
 
+
+    /**
+     * {@inheritDoc} Called from inside one of this pool's listeners, it begins the shutdown and
+     * throws instead of waiting: the shutdown waits for that very listener to receive the events
+     * after the one it is handling, so the wait could only end at {@link #LISTENER_PATIENCE}.
+     *
+     * @throws IllegalStateException if called from inside a {@link PoolListener} of this pool
+     */
+    @Override
+    public void close() {
+        if (state.events.onListenerThread()) {
+            shutdown(Duration.ofSeconds(30));
+            throw new IllegalStateException("close() was called from inside a PoolListener of this pool, where it"
+                    + " would wait for that listener itself; the shutdown has begun (30 s drain) without waiting for it."
+                    + " Inside onEvent call shutdown(drain) and do not wait for its future, or close the pool from"
+                    + " another thread");
+        }
+        AgentPool.super.close();
+    }
+
+    /**
+     * Runs a step of shutdown off the loop: on a thread of its own, so that neither the loop nor
+     * a callback executor held by a stuck listener can delay it; in deterministic mode on the
+     * driving thread after the batch, so a run replays exactly.
+     */
+    private void shutdownStep(Runnable step) {
+        if (deterministic) {
+            loop.defer(step);
+        } else {
+            Thread.ofVirtual().name("trinity-shutdown").start(step);
+        }
+    }
 
     /** Events dropped because a listener fell too far behind (see {@link PoolConfig#listenerBuffer()}). */
     public long droppedEvents() {

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Markers ({@link #offerMarker}) are never dropped and run in order after the events offered
  * before them: shutdown uses one per listener to learn that every event reached its listener.
+ * A listener that never returns holds its marker back for good, so shutdown waits for markers
+ * only so long ({@link Events#afterDelivered}) and then reports who is behind from
+ * {@link #describeLag()}.
  */
 final class ListenerChannel {
 
@@ -35,6 +38,10 @@ final class ListenerChannel {
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final Runnable drainTask = this::drain;
+    /** The thread draining now, or null: to tell that a call comes from inside this listener. */
+    private volatile Thread drainingThread;
+    /** The event the listener is handling now, or null: to say where a listener that is behind is stuck. */
+    private volatile PoolEvent current;
 
     ListenerChannel(PoolListener listener, Executor executor, int capacity) {
         this.listener = listener;
@@ -67,6 +74,24 @@ final class ListenerChannel {
         return dropped.get();
     }
 
+    /** True when the calling thread is inside this listener (delivering one of its events). */
+    boolean onDrainingThread() {
+        return drainingThread == Thread.currentThread();
+    }
+
+    /**
+     * Where this listener stands, for a log line: the events it has not received (queued, not
+     * dropped) and where it is: inside {@code onEvent}, or not yet run by its executor.
+     */
+    String describeLag() {
+        PoolEvent now = current;
+        long lost = dropped.get();
+        return "pool listener " + listener + " has not received " + size.get() + " events"
+                + (now != null ? " (it is still inside onEvent(" + now.name() + "))"
+                        : " (its callback executor has not run it)")
+                + (lost == 0 ? "" : "; " + lost + " more were dropped while it was behind");
+    }
+
     private void schedule() {
         if (wip.getAndIncrement() == 0) {
             executor.execute(drainTask);
@@ -77,6 +102,7 @@ final class ListenerChannel {
         Throwable fatal = null;
         int missed = 1;
         for (;;) {
+            drainingThread = Thread.currentThread();
             Object item;
             while ((item = queue.poll()) != null) {
                 Throwable t;
@@ -90,6 +116,7 @@ final class ListenerChannel {
                     fatal = t;
                 }
             }
+            drainingThread = null; // before the release: the next drain may run on another thread at once
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
                 break;
@@ -102,6 +129,7 @@ final class ListenerChannel {
 
     /** Delivers one event; returns what the listener threw (already logged), or null. Never throws. */
     private Throwable deliver(PoolEvent e) {
+        current = e;
         try {
             listener.onEvent(e);
             return null;
@@ -118,6 +146,8 @@ final class ListenerChannel {
                 // Logging failed too (out of memory?): nothing more can be said; delivery must go on.
             }
             return t;
+        } finally {
+            current = null;
         }
     }
 
