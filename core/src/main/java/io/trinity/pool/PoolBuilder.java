@@ -242,15 +242,18 @@ public final class PoolBuilder {
      *
      * @return the running pool; close it to stop its agents
      * @throws IllegalStateException if no agent type is registered
-     * @throws IllegalArgumentException if the config names a balancer that is not registered
+     * @throws IllegalArgumentException if the config names a balancer that is not registered (naming the
+     *     property or variable it was read from, if it was)
      */
     public AgentPool build() {
         if (types.isEmpty()) {
             throw new IllegalStateException("no agent types registered; call register(type, factory) at least once");
         }
         if (!balancers.containsKey(config.balancer())) {
-            throw new IllegalArgumentException("balancer '" + config.balancer() + "' is not known; choose one of "
-                    + balancers.keySet() + " or register it with balancer(name, factory)");
+            String source = config.balancerSource();
+            throw new IllegalArgumentException((source == null ? "" : source + ": ") + "balancer '" + config.balancer()
+                    + "' is not known; choose one of " + balancers.keySet() + " or register it with"
+                    + " PoolBuilder.balancer(name, factory)");
         }
         return new Engine(config, Map.copyOf(types), new LinkedHashMap<>(balancers), List.copyOf(listeners),
                 List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor, callbackExecutor,

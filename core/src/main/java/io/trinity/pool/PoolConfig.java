@@ -152,6 +152,8 @@ public final class PoolConfig {
     private final Duration stuckAfter;
     private final int queueCapacity;
     private final String balancer;
+    /** The property or variable {@link #balancer} was read from, or null: the pool build's message names it. */
+    private final String balancerSource;
     private final BalancerSettings balancerSettings;
     private final int maxAttempts;
     private final Duration retryBackoff;
@@ -194,6 +196,7 @@ public final class PoolConfig {
         stuckAfter = b.stuckAfter;
         queueCapacity = b.queueCapacity;
         balancer = b.balancer;
+        balancerSource = b.balancerSource;
         balancerSettings = b.balancerSettings;
         maxAttempts = b.maxAttempts;
         retryBackoff = b.retryBackoff;
@@ -293,6 +296,7 @@ public final class PoolConfig {
         b.stuckAfter = c.stuckAfter;
         b.queueCapacity = c.queueCapacity;
         b.balancer = c.balancer;
+        b.balancerSource = c.balancerSource;
         b.balancerSettings = c.balancerSettings;
         b.maxAttempts = c.maxAttempts;
         b.retryBackoff = c.retryBackoff;
@@ -352,6 +356,12 @@ public final class PoolConfig {
     public int queueCapacity() { return queueCapacity; }
     /** {@return the name of the balancer used by tasks that name none} */
     public String balancer() { return balancer; }
+    /**
+     * The property or environment variable the balancer's name was read from ({@link PoolConfigLoader}), or
+     * null when it was set on the builder or left at its default. A balancer name can only be checked when
+     * the pool is built (custom balancers are registered on the {@link PoolBuilder}), so that message names it.
+     */
+    String balancerSource() { return balancerSource; }
     /** {@return the tuning shared by the built-in balancers} */
     public BalancerSettings balancerSettings() { return balancerSettings; }
     /** {@return the attempts a task gets unless it sets its own, 1 to {@link Task#MAX_ATTEMPTS_LIMIT}} */
@@ -493,6 +503,7 @@ public final class PoolConfig {
         private Duration stuckAfter = DEFAULT_STUCK_AFTER;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private String balancer = DEFAULT_BALANCER;
+        private String balancerSource;
         private BalancerSettings balancerSettings = BalancerSettings.DEFAULTS;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -655,7 +666,8 @@ public final class PoolConfig {
         public Builder queueCapacity(int v) { queueCapacity = atLeast("queueCapacity", v, 1); return this; }
         /**
          * Sets the balancer used by tasks that name none, by registered name (built-ins in {@link
-         * Balancers}). An unknown name is refused when the pool is built. Default {@value #DEFAULT_BALANCER}.
+         * Balancers}). An unknown name is refused when the pool is built, since balancers of its own are
+         * registered on the {@link PoolBuilder}. Default {@value #DEFAULT_BALANCER}.
          *
          * @param v the balancer's name, not blank
          * @return this builder
@@ -666,8 +678,11 @@ public final class PoolConfig {
                         + Balancers.LEAST_LOADED + "' (got " + (v == null ? "null" : "'" + v + "'") + ")");
             }
             balancer = v;
+            balancerSource = null;
             return this;
         }
+        /** For {@link PoolConfigLoader}: the property or variable the balancer's name was just read from. */
+        Builder balancerSource(String source) { balancerSource = source; return this; }
         /**
          * Sets the tuning of the built-in balancers. Default {@link BalancerSettings#DEFAULTS}.
          *

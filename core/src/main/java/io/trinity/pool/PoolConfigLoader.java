@@ -36,6 +36,7 @@ public final class PoolConfigLoader {
     public static final String PREFIX = "trinity.pool.";
     /** Prefix of every overriding environment variable. */
     public static final String ENV_PREFIX = "TRINITY_POOL_";
+    private static final String BALANCER_KEY = PREFIX + "balancer";
 
     /**
      * One documented key.
@@ -158,6 +159,11 @@ public final class PoolConfigLoader {
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException(source + ": " + ex.getMessage(), ex);
             }
+            if (e.key().name().equals(BALANCER_KEY)) {
+                // Custom balancers are registered on the PoolBuilder, so the name is checked when the
+                // pool is built: that message names where it came from.
+                t.builder.balancerSource(source);
+            }
         }
         if (t.balancerSet) {
             t.builder.balancerSettings(t.balancer);
@@ -251,7 +257,7 @@ public final class PoolConfigLoader {
                 PoolConfig.Builder::queueCapacity);
         add(l, "balancer", "balancer", "name", d.balancer(),
                 "default balancer: round-robin, least-loaded, skill-aware, affinity or a registered one",
-                (t, v) -> t.builder.balancer(v));
+                (t, v) -> t.builder.balancer(v)); // checked at pool build, naming its source (see load)
         integer(l, "max-attempts", "maxAttempts", d.maxAttempts(), "attempts per task before it is dead-lettered",
                 PoolConfig.Builder::maxAttempts);
         duration(l, "retry-backoff", "retryBackoff", d.retryBackoff(), "first delay before a retry, doubled each time",

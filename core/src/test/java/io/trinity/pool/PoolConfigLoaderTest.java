@@ -142,6 +142,28 @@ class PoolConfigLoaderTest {
     }
 
     @Test
+    void anUnknownBalancerFromPropertiesIsRefusedAtPoolBuildNamingTheKey() {
+        // Custom balancers are registered on the PoolBuilder, so the name can only be checked there.
+        PoolConfig fromFile = PoolConfig.from(Map.of("trinity.pool.balancer", "nope")).build();
+        assertThatThrownBy(() -> AgentPool.builder().config(fromFile).register("x", init -> ctx -> Payload.EMPTY).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trinity.pool.balancer: balancer 'nope' is not known; choose one of [round-robin,"
+                        + " least-loaded, skill-aware, affinity] or register it with PoolBuilder.balancer(name, factory)");
+        PoolConfig fromEnv = PoolConfig.fromEnvironment(Map.of("TRINITY_POOL_BALANCER", "nope"), new Properties()).build();
+        assertThatThrownBy(() -> AgentPool.builder().config(fromEnv).register("x", init -> ctx -> Payload.EMPTY).build())
+                .hasMessageStartingWith("TRINITY_POOL_BALANCER (overriding trinity.pool.balancer): balancer 'nope' is not known");
+        // set in code afterwards: the message no longer blames the file
+        PoolConfig inCode = PoolConfig.from(fromFile).balancer("fastest").build();
+        assertThatThrownBy(() -> AgentPool.builder().config(inCode).register("x", init -> ctx -> Payload.EMPTY).build())
+                .hasMessageStartingWith("balancer 'fastest' is not known");
+        // a balancer registered on the builder may be named in the file
+        AgentPool pool = AgentPool.builder().deterministic(new io.trinity.pool.time.VirtualClock()).config(fromFile)
+                .register("x", init -> ctx -> Payload.EMPTY)
+                .balancer("nope", io.trinity.pool.balance.Balancers.builtIn().get("round-robin")).build();
+        assertThat(pool.config().balancer()).isEqualTo("nope");
+    }
+
+    @Test
     void anExplicitConflictFromAFileStillFailsAtBuild() {
         PoolConfig.Builder b = PoolConfig.from(Map.of("trinity.pool.max-agents", "2", "trinity.pool.warm-pool", "3"));
         assertThatThrownBy(b::build).hasMessageContaining("lower warmPool or raise maxAgents");
