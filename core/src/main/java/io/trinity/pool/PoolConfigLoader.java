@@ -37,6 +37,8 @@ public final class PoolConfigLoader {
     /** Prefix of every overriding environment variable. */
     public static final String ENV_PREFIX = "TRINITY_POOL_";
     private static final String BALANCER_KEY = PREFIX + "balancer";
+    /** What the loader calls a whole number: ASCII digits, an optional sign. */
+    private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile("[+-]?[0-9]+");
 
     /**
      * One documented key.
@@ -151,7 +153,7 @@ public final class PoolConfigLoader {
             }
             String source = sources.get(e.key().name());
             if (raw.isBlank()) {
-                throw new IllegalArgumentException(source + " is empty; give a " + e.key().kind()
+                throw new IllegalArgumentException(source + " is empty; give " + aKind(e.key().kind())
                         + " such as " + e.key().defaultValue() + ", or remove it to use the default");
             }
             try {
@@ -374,20 +376,37 @@ public final class PoolConfigLoader {
                 (t, v) -> set.accept(t.builder, Durations.parse(v)));
     }
 
-    private static int parseInt(String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a whole number");
+    /** A kind as the empty-value message says it: "an integer", "a duration", "fail-fast or wait". */
+    private static String aKind(String kind) {
+        if (kind.contains(" or ")) {
+            return kind;
         }
+        return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind;
+    }
+
+    private static int parseInt(String v) {
+        return (int) parseWhole(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     private static long parseLong(String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
+        return parseWhole(v, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** A whole number within [min, max]; one outside is called out of range, not "not a whole number". */
+    private static long parseWhole(String v, long min, long max) {
+        if (!WHOLE.matcher(v).matches()) {
             throw new IllegalArgumentException("'" + v + "' is not a whole number");
         }
+        java.math.BigInteger n = new java.math.BigInteger(v);
+        if (n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+            throw new IllegalArgumentException("'" + v + "' is too large; the largest whole number this setting can"
+                    + " hold is " + max);
+        }
+        if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+            throw new IllegalArgumentException("'" + v + "' is too small; the smallest whole number this setting can"
+                    + " hold is " + min);
+        }
+        return n.longValueExact();
     }
 
     private static double parseDouble(String v) {

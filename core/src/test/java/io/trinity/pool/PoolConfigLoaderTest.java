@@ -124,9 +124,30 @@ class PoolConfigLoaderTest {
         assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.affinity-load-factor", "0.5")))
                 .hasMessage("trinity.pool.affinity-load-factor: affinityLoadFactor must be >= 1 (got 0.5)");
         assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.queue-capacity", "")))
-                .hasMessageStartingWith("trinity.pool.queue-capacity is empty");
+                .hasMessage("trinity.pool.queue-capacity is empty; give an integer such as 100, or remove it to use the"
+                        + " default");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.idle-timeout", " ")))
+                .hasMessageStartingWith("trinity.pool.idle-timeout is empty; give a duration such as 1m");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.circuit-mode", " ")))
+                .hasMessageStartingWith("trinity.pool.circuit-mode is empty; give fail-fast or wait such as wait");
         assertThatThrownBy(() -> PoolConfig.fromEnvironment(Map.of("TRINITY_POOL_SPAWN_RATE", "-1"), new Properties()))
                 .hasMessage("TRINITY_POOL_SPAWN_RATE (overriding trinity.pool.spawn-rate): spawnRate must be >= 1 (got -1)");
+    }
+
+    @Test
+    void aWholeNumberOutOfRangeIsCalledThatAndNamesTheLimit() {
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.max-agents", "99999999999")))
+                .hasMessage("trinity.pool.max-agents: '99999999999' is too large; the largest whole number this setting"
+                        + " can hold is 2147483647");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.preempt-priority", "-99999999999")))
+                .hasMessage("trinity.pool.preempt-priority: '-99999999999' is too small; the smallest whole number this"
+                        + " setting can hold is -2147483648");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.seed", "99999999999999999999")))
+                .hasMessage("trinity.pool.seed: '99999999999999999999' is too large; the largest whole number this"
+                        + " setting can hold is 9223372036854775807");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.max-agents", "4.0")))
+                .hasMessage("trinity.pool.max-agents: '4.0' is not a whole number");
+        assertThat(PoolConfig.from(Map.of("trinity.pool.max-agents", "+4")).build().maxAgents()).isEqualTo(4);
     }
 
     @Test
