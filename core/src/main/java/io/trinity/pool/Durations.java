@@ -38,14 +38,17 @@ public final class Durations {
 
     /**
      * Reads {@code text} in one of the accepted forms; surrounding spaces are ignored. A value
-     * with a unit is rounded to the nearest nanosecond ({@code 1.5s} is exactly 1,500 ms).
+     * with a unit is rounded to the nearest nanosecond ({@code 1.5s} is exactly 1,500 ms); one
+     * that is not zero but would round to zero ({@code 0.0000000001s}) is refused, since zero
+     * means something else.
      *
      * @param text the duration as written, such as {@code 250ms} or {@code PT30S}; null is
      *     refused like any other text that is not a duration
      * @return the duration, never negative and never longer than {@code Long.MAX_VALUE}
      *     nanoseconds
      * @throws IllegalArgumentException naming the text and the accepted forms, if it is null,
-     *     blank, a bare number other than 0, negative, too long, or not a duration at all
+     *     blank, a bare number other than 0, negative ({@code -5s}, {@code PT-5S}), shorter than a
+     *     nanosecond but not 0, too long, or not a duration at all
      */
     public static Duration parse(String text) {
         String t = text == null ? "" : text.strip();
@@ -54,12 +57,21 @@ public final class Durations {
         }
         Matcher m = UNIT_FORM.matcher(t);
         if (m.matches()) {
-            BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2))))
+            BigDecimal amount = new BigDecimal(m.group(1));
+            BigDecimal nanos = amount.multiply(BigDecimal.valueOf(unitNanos(m.group(2))))
                     .setScale(0, RoundingMode.HALF_UP);
             if (nanos.compareTo(MAX_NANOS) > 0) {
                 throw tooLong(text);
             }
+            if (nanos.signum() == 0 && amount.signum() != 0) {
+                // Rounded to 0 it would mean "none" (or be refused as 0), which is not what was written.
+                throw new IllegalArgumentException(quote(text) + " is shorter than a nanosecond, the finest time the"
+                        + " pool counts; write 0 for none, or at least 0.000001ms");
+            }
             return Duration.ofNanos(nanos.longValueExact());
+        }
+        if (t.startsWith("-") && UNIT_FORM.matcher(t.substring(1)).matches()) {
+            throw negative(text);
         }
         Duration d;
         try {
@@ -68,8 +80,7 @@ public final class Durations {
             throw notADuration(text);
         }
         if (d.isNegative()) {
-            throw new IllegalArgumentException(quote(text) + " is a negative duration; durations here are lengths"
-                    + " of time, write one such as " + FORMS);
+            throw negative(text);
         }
         try {
             d.toNanos();
@@ -126,6 +137,11 @@ public final class Durations {
     private static IllegalArgumentException notADuration(String text) {
         return new IllegalArgumentException(quote(text) + " is not a duration; write a number and a unit (ms, s, m, h, d)"
                 + " such as " + FORMS);
+    }
+
+    private static IllegalArgumentException negative(String text) {
+        return new IllegalArgumentException(quote(text) + " is a negative duration; durations here are lengths"
+                + " of time, write one such as " + FORMS);
     }
 
     private static IllegalArgumentException tooLong(String text) {

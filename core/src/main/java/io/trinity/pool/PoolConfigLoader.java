@@ -159,7 +159,8 @@ public final class PoolConfigLoader {
             try {
                 e.apply().accept(t, raw.strip());
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(source + ": " + ex.getMessage(), ex);
+                String why = e.key().kind().equals("duration") ? asWritten(ex.getMessage(), raw.strip()) : ex.getMessage();
+                throw new IllegalArgumentException(source + ": " + why, ex);
             }
             if (e.key().name().equals(BALANCER_KEY)) {
                 // Custom balancers are registered on the PoolBuilder, so the name is checked when the
@@ -374,6 +375,22 @@ public final class PoolConfigLoader {
                                  BiConsumer<PoolConfig.Builder, Duration> set) {
         add(l, suffix, setting, "duration", Durations.format(dflt), meaning,
                 (t, v) -> set.accept(t.builder, Durations.parse(v)));
+    }
+
+    /**
+     * A setting's refusal of a duration shows the value as {@link Duration#toString()} ({@code
+     * got PT0S}); the reader wrote {@code 0s}, so the message shows that instead.
+     */
+    private static String asWritten(String message, String written) {
+        try {
+            String parsed = "(got " + Durations.parse(written) + ")";
+            if (message.contains(parsed)) {
+                return message.replace(parsed, "(got '" + written + "')");
+            }
+        } catch (IllegalArgumentException notParsed) {
+            // the parse's own message, which quotes the text already
+        }
+        return message;
     }
 
     /** A kind as the empty-value message says it: "an integer", "a duration", "fail-fast or wait". */

@@ -29,11 +29,22 @@ class DurationsTest {
         assertThat(Durations.parse("0.1s")).isEqualTo(Duration.ofMillis(100));
         assertThat(Durations.parse("2.675h")).isEqualTo(Duration.ofSeconds(9630));
         assertThat(Durations.parse("0.0005ms")).isEqualTo(Duration.ofNanos(500));
+        assertThat(Durations.parse("0.000001ms")).isEqualTo(Duration.ofNanos(1));
+        assertThat(Durations.parse("0.0000000006s")).as("rounds up to 1 ns").isEqualTo(Duration.ofNanos(1));
+        assertThat(Durations.parse("0.000s")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void refusesAValueThatIsNotZeroButRoundsToZero() {
+        // silently PT0S, it would be refused as "must be > 0 (got PT0S)", or mean "none" where 0 is allowed
+        assertThatThrownBy(() -> Durations.parse("0.0000000001s"))
+                .hasMessage("'0.0000000001s' is shorter than a nanosecond, the finest time the pool counts; write 0 for"
+                        + " none, or at least 0.000001ms");
     }
 
     @Test
     void refusesAnythingElseNamingTheValueAndTheForms() {
-        for (String bad : new String[] {"5", "-3s", "3 s", "abc", "", "1.s", ".5s", "2w", "1e3ms", "30S", "PT", "1h30m"}) {
+        for (String bad : new String[] {"5", "3 s", "abc", "", "1.s", ".5s", "2w", "1e3ms", "30S", "PT", "1h30m"}) {
             assertThatThrownBy(() -> Durations.parse(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("'" + bad + "' is not a duration")
@@ -46,6 +57,11 @@ class DurationsTest {
     void refusesNegativeAndTooLong() {
         assertThatThrownBy(() -> Durations.parse("PT-5S")).hasMessageStartingWith("'PT-5S' is a negative duration");
         assertThatThrownBy(() -> Durations.parse("-PT5S")).hasMessageStartingWith("'-PT5S' is a negative duration");
+        for (String negative : new String[] {"-5s", "-3s", "-1.5m", "-250ms"}) {
+            assertThatThrownBy(() -> Durations.parse(negative)).as(negative)
+                    .hasMessage("'" + negative + "' is a negative duration; durations here are lengths of time, write one"
+                            + " such as 250ms, 1.5s, 2m, 1h, 1d, 0 or ISO-8601 such as PT30S");
+        }
         assertThatThrownBy(() -> Durations.parse("200000d"))
                 .hasMessage("'200000d' is too long a duration; the longest is 106751d");
         assertThatThrownBy(() -> Durations.parse("P200000D")).hasMessageContaining("too long");

@@ -116,7 +116,15 @@ class PoolConfigLoaderTest {
                 .hasMessageStartingWith("trinity.pool.idle-timeout: '30' is not a duration")
                 .hasMessageContaining("250ms, 1.5s, 2m");
         assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.idle-timeout", "0")))
-                .hasMessage("trinity.pool.idle-timeout: idleTimeout must be > 0 (got PT0S)");
+                .hasMessage("trinity.pool.idle-timeout: idleTimeout must be > 0 (got '0')");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.idle-timeout", "0ms")))
+                .hasMessage("trinity.pool.idle-timeout: idleTimeout must be > 0 (got '0ms')");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.affinity-ttl", "0s")))
+                .hasMessage("trinity.pool.affinity-ttl: affinityTtl must be > 0 (got '0s')");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.idle-timeout", "-5s")))
+                .hasMessageStartingWith("trinity.pool.idle-timeout: '-5s' is a negative duration");
+        assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.idle-timeout", "0.0000000001s")))
+                .hasMessageStartingWith("trinity.pool.idle-timeout: '0.0000000001s' is shorter than a nanosecond");
         assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.target-utilization", "NaN")))
                 .hasMessage("trinity.pool.target-utilization: 'NaN' is not a decimal number such as 0.75");
         assertThatThrownBy(() -> PoolConfig.from(Map.of("trinity.pool.circuit-mode", "open")))
