@@ -93,7 +93,8 @@ public record AgentType(String name, AgentFactory factory, int minAgents, int ma
     }
 
     /**
-     * A copy that keeps at least {@code n} agents alive, even when idle.
+     * A copy that keeps at least {@code n} agents alive, even when idle. The pool's {@code maxAgents} must hold
+     * them: a pool whose types' minimums exceed it, one type's or all together, is refused when it is built.
      *
      * @param n the minimum, {@code >= 0} and at most {@code maxAgents}
      * @return the changed copy

@@ -243,12 +243,14 @@ public final class PoolBuilder {
      * @return the running pool; close it to stop its agents
      * @throws IllegalStateException if no agent type is registered
      * @throws IllegalArgumentException if the config names a balancer that is not registered (naming the
-     *     property or variable it was read from, if it was)
+     *     property or variable it was read from, if it was), or if a type's {@link AgentType#minAgents()}, or
+     *     all types' together, exceed {@link PoolConfig#maxAgents()}
      */
     public AgentPool build() {
         if (types.isEmpty()) {
             throw new IllegalStateException("no agent types registered; call register(type, factory) at least once");
         }
+        checkMinAgentsFit();
         if (!balancers.containsKey(config.balancer())) {
             String source = config.balancerSource();
             throw new IllegalArgumentException((source == null ? "" : source + ": ") + "balancer '" + config.balancer()
@@ -258,5 +260,31 @@ public final class PoolBuilder {
         return new Engine(config, Map.copyOf(types), new LinkedHashMap<>(balancers), List.copyOf(listeners),
                 List.copyOf(spawnStrategies), clock, agentExecutor, loopExecutor, callbackExecutor,
                 deterministic, journal, agentLimit);
+    }
+
+    /**
+     * Types' minimums the pool's cap could never hold are refused rather than quietly capped: a
+     * floor that does not hold shows up only as cold starts, and {@link AgentType} already refuses
+     * a minAgents above its own maxAgents.
+     */
+    private void checkMinAgentsFit() {
+        long sum = 0;
+        List<String> parts = new ArrayList<>();
+        for (AgentType t : types.values()) {
+            if (t.minAgents() > config.maxAgents()) {
+                throw new IllegalArgumentException("agent type '" + t.name() + "' keeps minAgents=" + t.minAgents()
+                        + " alive, more than the pool's maxAgents=" + config.maxAgents() + " allows; lower minAgents of '"
+                        + t.name() + "' or raise maxAgents");
+            }
+            if (t.minAgents() > 0) {
+                sum += t.minAgents();
+                parts.add(t.name() + "=" + t.minAgents());
+            }
+        }
+        if (sum > config.maxAgents()) {
+            throw new IllegalArgumentException("the agent types' minAgents add up to " + sum + " (" + String.join(", ", parts)
+                    + "), more than the pool's maxAgents=" + config.maxAgents() + " allows; lower some minAgents or raise"
+                    + " maxAgents");
+        }
     }
 }

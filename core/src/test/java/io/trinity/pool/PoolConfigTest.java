@@ -62,6 +62,25 @@ class PoolConfigTest {
     }
 
     @Test
+    void typeMinimumsThePoolCapCannotHoldAreRefusedAtPoolBuild() {
+        PoolConfig two = PoolConfig.custom().maxAgents(2).build();
+        assertThatThrownBy(() -> AgentPool.builder().config(two)
+                .register(AgentType.of("code", init -> ctx -> Payload.EMPTY).withMinAgents(5)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("agent type 'code' keeps minAgents=5 alive, more than the pool's maxAgents=2 allows;"
+                        + " lower minAgents of 'code' or raise maxAgents");
+        assertThatThrownBy(() -> AgentPool.builder().config(PoolConfig.custom().maxAgents(3).build())
+                .register(AgentType.of("code", init -> ctx -> Payload.EMPTY).withMinAgents(2))
+                .register(AgentType.of("data", init -> ctx -> Payload.EMPTY).withMinAgents(2))
+                .register("voice", init -> ctx -> Payload.EMPTY).build())
+                .hasMessage("the agent types' minAgents add up to 4 (code=2, data=2), more than the pool's maxAgents=3"
+                        + " allows; lower some minAgents or raise maxAgents");
+        AgentPool fits = AgentPool.builder().deterministic(new io.trinity.pool.time.VirtualClock()).config(two)
+                .register(AgentType.of("code", init -> ctx -> Payload.EMPTY).withMinAgents(2)).build();
+        assertThat(fits.config().maxAgents()).isEqualTo(2);
+    }
+
+    @Test
     void aPoolNeedsAtLeastOneType() {
         assertThatThrownBy(() -> AgentPool.builder().build())
                 .hasMessageContaining("no agent types registered");
