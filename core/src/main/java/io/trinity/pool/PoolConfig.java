@@ -809,12 +809,23 @@ public final class PoolConfig {
         public Builder circuitMode(CircuitMode v) { circuitMode = Objects.requireNonNull(v, "circuitMode"); return this; }
         /**
          * Sets the priority from which a task may preempt lower-priority running work on a preemptible type;
-         * the preempted task goes back to the queue. Default {@value #DEFAULT_PREEMPT_PRIORITY}.
+         * the preempted task goes back to the queue. Default {@value #DEFAULT_PREEMPT_PRIORITY}. It is compared
+         * with {@link Task#priority()}, so it takes the same range; to let no task preempt a type's work, make
+         * the type not preemptible ({@link AgentType#withPreemptible(boolean)}).
          *
-         * @param v the priority, any int
+         * @param v the priority, from {@link Task#MIN_PRIORITY} to {@link Task#MAX_PRIORITY}
          * @return this builder
+         * @throws IllegalArgumentException if {@code v} is outside that range
          */
-        public Builder preemptPriority(int v) { preemptPriority = v; return this; }
+        public Builder preemptPriority(int v) {
+            if (v < Task.MIN_PRIORITY || v > Task.MAX_PRIORITY) {
+                throw new IllegalArgumentException("preemptPriority must be between " + Task.MIN_PRIORITY + " and "
+                        + Task.MAX_PRIORITY + ", the range of task priorities (got " + v + "); to stop preemption,"
+                        + " make the types not preemptible with AgentType.withPreemptible(false)");
+            }
+            preemptPriority = v;
+            return this;
+        }
         /**
          * Sets the period of the {@code pool.stats} event. Default 5 s.
          *

@@ -81,6 +81,19 @@ class PoolConfigTest {
     }
 
     @Test
+    void preemptPriorityTakesTheRangeOfTaskPriorities() {
+        assertThat(PoolConfig.custom().preemptPriority(Task.MAX_PRIORITY).build().preemptPriority()).isEqualTo(1000);
+        assertThat(PoolConfig.custom().preemptPriority(Task.MIN_PRIORITY).build().preemptPriority()).isEqualTo(-1000);
+        assertThatThrownBy(() -> PoolConfig.custom().preemptPriority(5000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("preemptPriority must be between -1000 and 1000, the range of task priorities (got 5000);"
+                        + " to stop preemption, make the types not preemptible with AgentType.withPreemptible(false)");
+        assertThatThrownBy(() -> PoolConfig.custom().preemptPriority(-1001)).hasMessageContaining("(got -1001)");
+        assertThatThrownBy(() -> PoolConfig.from(java.util.Map.of("trinity.pool.preempt-priority", "1001")))
+                .hasMessageStartingWith("trinity.pool.preempt-priority: preemptPriority must be between -1000 and 1000");
+    }
+
+    @Test
     void aPoolNeedsAtLeastOneType() {
         assertThatThrownBy(() -> AgentPool.builder().build())
                 .hasMessageContaining("no agent types registered");
