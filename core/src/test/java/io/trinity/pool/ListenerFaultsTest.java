@@ -57,11 +57,13 @@ class ListenerFaultsTest {
     @Test
     void aListenerStuckInsideOnEventHoldsShutdownOnlyForTheListenerPatience() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch destroyedSeen = new CountDownLatch(1);
         List<PoolEvent> seen = new CopyOnWriteArrayList<>();
         // Real threads only for listener deliveries, so this one can block while the test drives the clock.
         AgentPool pool = builder().callbackExecutor(r -> Thread.ofVirtual().start(r)).listener(e -> {
             seen.add(e);
+            entered.countDown();
             if (e instanceof PoolEvent.AgentDestroyed) {
                 destroyedSeen.countDown();
             }
@@ -72,6 +74,7 @@ class ListenerFaultsTest {
         long start = clock.nanoTime();
         assertThat(runUntil(done::isDone, Duration.ofMinutes(1))).as("shutdown completes").isTrue();
         assertThat(clock.nanoTime() - start).isGreaterThanOrEqualTo(Engine.LISTENER_PATIENCE.toNanos());
+        assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(seen).hasSize(1); // still inside its first event
         release.countDown();
         // what was queued for it is still delivered once it returns, the shutdown's events included
