@@ -162,6 +162,11 @@ final class EventFeed implements PoolListener {
         this.submitted = java.util.Objects.requireNonNull(submitted, "submitted");
     }
 
+    /** The tenant of a task whose {@code task.submit} went out, while it is remembered; null otherwise. */
+    String tenantOf(long task) {
+        return taskTenants.getIfPresent(task);
+    }
+
     /** When the task's first attempt started, if one did and it is still remembered. */
     Instant startedAt(long task) {
         return started.getIfPresent(task);

@@ -21,12 +21,14 @@ final class EventStream implements Consumer<SseClient> {
 
     private final EventFeed feed;
     private final Duration heartbeat;
+    private final Redaction redaction;
     private final LongAdder sent = new LongAdder();
     private final AtomicInteger open = new AtomicInteger();
 
-    EventStream(EventFeed feed, Duration heartbeat) {
+    EventStream(EventFeed feed, Duration heartbeat, Redaction redaction) {
         this.feed = feed;
         this.heartbeat = heartbeat;
+        this.redaction = redaction;
     }
 
     /** Runs before the stream opens, while a plain error answer can still be sent. */
@@ -71,7 +73,7 @@ final class EventStream implements Consumer<SseClient> {
 
     private void send(SseClient client, EventFeed.Entry e, Principal viewer) {
         sent.increment();
-        client.sendEvent("message", Redaction.forViewer(e.json(), viewer), String.valueOf(e.id()));
+        client.sendEvent("message", redaction.forViewer(e.json(), viewer), String.valueOf(e.id()));
     }
 
     /** Events handed to clients' connections so far, a write to a client that had gone included. */

@@ -76,14 +76,20 @@ public final class PoolServer implements AutoCloseable {
         this.maxBody = b.maxBody;
         Auth auth = new Auth(keys, new RateLimiter(b.ratePerSecond, b.rateBurst, System::nanoTime));
         this.auth = auth;
+        // what a tenant key may read of the pool's texts: their tasks' tenants from the index, else the feed's
+        EventFeed eventFeed = feed;
+        Redaction redaction = new Redaction(id -> {
+            TaskIndex.Tracked t = index.get(id);
+            return t != null ? t.tenant : eventFeed.tenantOf(id);
+        });
         TaskRoutes tasks = new TaskRoutes(pool, index, feed, new Idempotency(b.retention, b.maxTasks),
                 new TaskRequests(mapper, b.types), mapper, draining::get,
-                journal == null ? null : new JournalTasks(journal, pool));
+                journal == null ? null : new JournalTasks(journal, pool), redaction);
         this.tasks = tasks;
         feed.onSubmitted(tasks::adopt); // a coordinator's subtasks are its tenant's tasks too
         tasks.adoptRecovered(); // and so are the tasks recovered before adopt was listening
         AdminRoutes admin = new AdminRoutes(pool, index, feed, time, keys.tenants(), draining::get);
-        EventStream events = new EventStream(feed, b.heartbeat);
+        EventStream events = new EventStream(feed, b.heartbeat, redaction);
         this.events = events;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

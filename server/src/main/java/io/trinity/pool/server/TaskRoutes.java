@@ -40,11 +40,12 @@ final class TaskRoutes {
     private final BooleanSupplier draining;
     /** The pool's journal, or null without one: then the index is all the server knows. */
     private final JournalTasks journal;
+    private final Redaction redaction;
     /** The newest task id the journal held when the server started: up to it, a task is from before. */
     private final long newestAtStart;
 
     TaskRoutes(AgentPool pool, TaskIndex index, EventFeed feed, Idempotency idempotency, TaskRequests requests,
-               ObjectMapper mapper, BooleanSupplier draining, JournalTasks journal) {
+               ObjectMapper mapper, BooleanSupplier draining, JournalTasks journal, Redaction redaction) {
         this.pool = pool;
         this.index = index;
         this.feed = feed;
@@ -53,6 +54,7 @@ final class TaskRoutes {
         this.mapper = mapper;
         this.draining = draining;
         this.journal = journal;
+        this.redaction = redaction;
         this.newestAtStart = journal == null ? 0 : journal.newestId();
     }
 
@@ -475,7 +477,7 @@ final class TaskRoutes {
             }
         }
         Instant startedAt = t.storedStartedAt != null ? t.storedStartedAt : feed.startedAt(t.id());
-        return Views.task(t, startedAt, index.endedAt(t), viewer);
+        return Views.task(t, startedAt, index.endedAt(t), viewer, redaction);
     }
 
     /** The task of the path's id, if the caller may see it; 404 otherwise, whoever owns it. */

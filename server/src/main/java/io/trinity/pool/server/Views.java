@@ -22,7 +22,8 @@ final class Views {
      * {@code {"id","type","tenant","state","attempts","submittedAt","startedAt","endedAt","result","error","reasons"}},
      * with the pool's texts as {@code viewer} may read them ({@link Redaction}).
      */
-    static Map<String, Object> task(TaskIndex.Tracked t, Instant startedAt, Instant endedAt, Principal viewer) {
+    static Map<String, Object> task(TaskIndex.Tracked t, Instant startedAt, Instant endedAt, Principal viewer,
+                                    Redaction redaction) {
         TaskHandle h = t.handle;
         TaskState state = h.state();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -49,8 +50,8 @@ final class Views {
             }
         }
         m.put("result", result);
-        m.put("error", Redaction.forViewer(error, viewer));
-        m.put("reasons", Redaction.forViewer(h.failureReasons(), viewer));
+        m.put("error", redaction.forViewer(error, viewer));
+        m.put("reasons", redaction.forViewer(h.failureReasons(), viewer));
         return m;
     }
 

@@ -56,4 +56,41 @@ class PrivacyTest {
             }
         }
     }
+
+    @Test
+    void aPreemptedTasksReasonNamesNoOtherTenantsTaskToATenantKey() throws Exception {
+        String gate = UUID.randomUUID().toString();
+        // one agent: acme's task runs; globex's task of priority 900 preempts it
+        try (PoolServer server = TestServers.start(1, 10)) {
+            Http http = new Http(server.url());
+            String mine = http.post("/v1/tasks", ACME, "{\"type\": \"gate\", \"input\": {\"gate\": \"" + gate + "\"}}")
+                    .json().get("id").asText();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    http.get("/v1/tasks/" + mine, ACME).json().get("state").asText().equals("RUNNING"));
+            try (SseReader acmeEvents = new SseReader(http, ACME, "0");
+                 SseReader adminEvents = new SseReader(http, ADMIN, "0")) {
+                Http.Answer theirs = http.post("/v1/tasks", GLOBEX, "{\"type\": \"gate\", \"priority\": 900,"
+                        + " \"input\": {\"gate\": \"" + gate + "\"}}");
+                assertThat(theirs.status()).as(theirs.toString()).isEqualTo(202);
+                String globexTask = theirs.json().get("id").asText();
+
+                SseReader.Event preempted = acmeEvents.until(e -> e.ev().equals("task.end")
+                        && String.valueOf(e.task()).equals(mine), Duration.ofSeconds(20)).getLast();
+                assertThat(preempted.json().get("outcome").asText()).isEqualTo("preempted");
+                assertThat(preempted.json().get("reason").asText())
+                        .isEqualTo("preempted by a higher-priority task of another tenant");
+                assertThat(preempted.data()).doesNotContain("task " + globexTask).doesNotContain("globex");
+
+                SseReader.Event whole = adminEvents.until(e -> e.ev().equals("task.end")
+                        && String.valueOf(e.task()).equals(mine), Duration.ofSeconds(20)).getLast();
+                assertThat(whole.json().get("reason").asText())
+                        .isEqualTo("preempted by task " + globexTask + " (priority 900)");
+            } finally {
+                TestAgents.open(gate);
+            }
+            JsonNode done = http.get("/v1/tasks/" + mine + "?wait=10s", ACME).json();
+            assertThat(done.get("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(done.toString()).doesNotContain("globex");
+        }
+    }
 }
