@@ -1,6 +1,8 @@
 package io.trinity.pool.server;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -9,6 +11,7 @@ import io.trinity.pool.PoolShutdownException;
 import io.trinity.pool.QueueFullException;
 import io.trinity.pool.TaskRejectedException;
 import io.trinity.pool.TenantLimitException;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * the right status. Client mistakes are 4xx; the pool's refusals map to 429 (queue full,
  * tenant limit, both with {@code Retry-After}) and 503 (shutting down, or a journal that could not
  * store the task, both with {@code Retry-After}). Anything unexpected is
- * logged and answered with a 500 that carries no stack trace.
+ * logged and answered with a 500 that carries no stack trace; so is an {@link Error} (a 503
+ * {@code out_of_memory} with {@code Retry-After} when the heap was full), which Javalin would
+ * otherwise answer with an empty 500.
  */
 final class Errors {
 
@@ -31,7 +36,18 @@ final class Errors {
     private Errors() {
     }
 
-    static void register(RoutesConfig routes, long maxBody) {
+    /**
+     * Every error answer of the app: the routes' exceptions, a {@link java.lang.Error} in any
+     * handler, and what Jetty refuses before any route ({@link JsonErrorHandler}).
+     */
+    static void register(JavalinConfig cfg, ObjectMapper mapper, long maxBody) {
+        register(cfg.routes, maxBody);
+        cfg.router.javaLangErrorHandler((res, error) -> fatal(res, error, mapper));
+        JsonErrorHandler jsonErrors = new JsonErrorHandler(mapper);
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(jsonErrors));
+    }
+
+    private static void register(RoutesConfig routes, long maxBody) {
         routes.exception(ApiError.class, (e, ctx) -> send(ctx, e));
         routes.exception(QueueFullException.class, (e, ctx) -> send(ctx, refusal(e)));
         routes.exception(TenantLimitException.class, (e, ctx) -> send(ctx, refusal(e)));
@@ -102,6 +118,43 @@ final class Errors {
         return new ApiError(503, "the server is shutting down and accepts no new tasks; submit to another instance"
                 + " or retry after it restarts", null).with("reason", "shutdown")
                 .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+    }
+
+    /**
+     * The answer to an {@link Error} thrown while serving a request: 503 {@code out_of_memory}
+     * for a full heap (a large result read while tenants' results fill it, say: it may pass), a
+     * 500 for any other. Written straight to the response, which Javalin hands over here; nothing
+     * if the answer had begun (a stream), as then only the connection's end can tell.
+     */
+    static void fatal(jakarta.servlet.http.HttpServletResponse res, Error error, ObjectMapper mapper) {
+        ApiError answer = of(error, "a request");
+        if (res.isCommitted()) {
+            return;
+        }
+        try {
+            res.resetBuffer();
+            res.setStatus(answer.status());
+            res.setContentType("application/json");
+            answer.headers().forEach(res::setHeader);
+            byte[] body = mapper.writeValueAsBytes(answer.body());
+            res.setContentLength(body.length);
+            res.getOutputStream().write(body);
+        } catch (IOException | RuntimeException | Error e) {
+            log.debug("the error answer could not be written: {}", e.toString());
+        }
+    }
+
+    /** The error answer to an {@link Error}, logged: see {@link #fatal}. */
+    static ApiError of(Error error, String what) {
+        if (error instanceof OutOfMemoryError) {
+            log.error("{} failed: out of memory", what, error);
+            return new ApiError(503, "the server ran out of memory answering this request (" + Views.quote(
+                    error.getMessage()) + "); try again shortly, and read fewer or smaller results at a time", null)
+                    .with("reason", "out_of_memory").header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        }
+        log.error("{} failed", what, error);
+        return new ApiError(500, "internal error (" + error.getClass().getSimpleName() + "); the server log has the"
+                + " details", null);
     }
 
     static void send(Context ctx, ApiError e) {

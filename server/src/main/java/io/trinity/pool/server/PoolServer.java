@@ -98,9 +98,6 @@ public final class PoolServer implements AutoCloseable {
             cfg.jetty.host = b.bind;
             cfg.jetty.port = b.port;
             cfg.http.maxRequestSize = b.maxBody;
-            // what Jetty refuses before any route (a bad or long URI, large headers) is JSON too
-            JsonErrorHandler jsonErrors = new JsonErrorHandler(mapper);
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(jsonErrors));
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.staticFiles.add(s -> {
                 s.hostedPath = "/";
@@ -108,7 +105,8 @@ public final class PoolServer implements AutoCloseable {
                 s.location = Location.CLASSPATH;
             });
             cfg.requestLogger.http(metrics::record);
-            Errors.register(cfg.routes, b.maxBody);
+            // every error is JSON: the routes', an Error's, and what Jetty refuses before any route
+            Errors.register(cfg, mapper, b.maxBody);
             Routes.register(cfg.routes, auth, tasks, admin, events, metrics, draining::get);
         });
     }
@@ -189,11 +187,11 @@ public final class PoolServer implements AutoCloseable {
     }
 
     /** What a direct call's handler answers when it does not throw. */
-    private record Reply(int status, Object json) {
+    record Reply(int status, Object json) {
     }
 
     /** A direct call's handler: it may add headers, and throws what the route's handler throws. */
-    private interface Handler {
+    interface Handler {
         Reply handle(Map<String, String> headers) throws Exception;
     }
 
@@ -202,7 +200,7 @@ public final class PoolServer implements AutoCloseable {
      * {@link Errors#of} as the route's exception handlers answer it, a JSON body, and the request
      * counted in {@code http.server.requests} under the route's template.
      */
-    private Answer direct(String method, String route, Handler handler) {
+    Answer direct(String method, String route, Handler handler) {
         long began = System.nanoTime();
         Map<String, String> headers = new LinkedHashMap<>();
         int status;
@@ -215,6 +213,11 @@ public final class PoolServer implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt(); // answered as the route answers it: a 500
             }
+            ApiError error = Errors.of(e, method + " " + route + " (relayed by a cluster node)");
+            headers.putAll(error.headers());
+            status = error.status();
+            json = error.body();
+        } catch (Error e) { // a full heap, say: answered as the route's Error handler answers it
             ApiError error = Errors.of(e, method + " " + route + " (relayed by a cluster node)");
             headers.putAll(error.headers());
             status = error.status();

@@ -179,4 +179,22 @@ class DirectCallsTest {
             }
         }
     }
+
+    @Test
+    void anErrorInADirectCallIsAnsweredAsTheRoutesAnswerIt() throws Exception {
+        try (PoolServer server = TestServers.start(1, 10)) {
+            PoolServer.Answer full = server.direct("GET", "/v1/tasks/{id}", headers -> {
+                throw new OutOfMemoryError("Java heap space");
+            });
+            assertThat(full.status()).isEqualTo(503);
+            assertThat(full.headers()).containsEntry("Retry-After", "1").containsEntry("Content-Type", "application/json");
+            assertThat(json(full).get("reason").asText()).isEqualTo("out_of_memory");
+
+            PoolServer.Answer other = server.direct("GET", "/v1/tasks/{id}", headers -> {
+                throw new StackOverflowError();
+            });
+            assertThat(other.status()).isEqualTo(500);
+            assertThat(json(other).get("error").asText()).contains("internal error");
+        }
+    }
 }
