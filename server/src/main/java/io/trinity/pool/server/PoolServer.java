@@ -107,7 +107,7 @@ public final class PoolServer implements AutoCloseable {
             cfg.requestLogger.http(metrics::record);
             // every error is JSON: the routes', an Error's, and what Jetty refuses before any route
             Errors.register(cfg, mapper, b.maxBody);
-            Routes.register(cfg.routes, auth, tasks, admin, events, metrics, draining::get);
+            Routes.register(cfg.routes, auth, tasks, admin, events, metrics, draining::get, time);
         });
     }
 

@@ -20,6 +20,11 @@ final class PoolTime {
         this.startWall = startWall;
     }
 
+    /** The wall time at start: with {@link #uptimeMillis()}, what tells one run of the server from another. */
+    Instant startedAt() {
+        return startWall;
+    }
+
     long startNanos() {
         return startNanos;
     }

@@ -19,7 +19,7 @@ final class Routes {
     }
 
     static void register(RoutesConfig r, Auth auth, TaskRoutes tasks, AdminRoutes admin, EventStream events,
-                         Metrics metrics, BooleanSupplier draining) {
+                         Metrics metrics, BooleanSupplier draining, PoolTime time) {
         r.beforeMatched(auth::check);
         r.beforeMatched("/v1/events", EventStream::check);
 
@@ -28,7 +28,7 @@ final class Routes {
         r.get("/metrics", ctx -> ctx.contentType(Metrics.CONTENT_TYPE).result(metrics.scrape()), Role.PUBLIC);
         r.get("/v1/openapi.json", Routes::openApi, Role.PUBLIC);
 
-        r.get("/v1/me", Routes::me, Role.TENANT);
+        r.get("/v1/me", ctx -> me(ctx, time), Role.TENANT);
         r.post("/v1/tasks", tasks::submit, Role.TENANT);
         r.post("/v1/tasks/batch", tasks::submitBatch, Role.TENANT);
         r.get("/v1/tasks", tasks::list, Role.TENANT);
@@ -51,9 +51,22 @@ final class Routes {
         }
     }
 
-    private static void me(Context ctx) {
+    /**
+     * The key's tenant and role; when this server started and its uptime (an event's {@code t} is
+     * milliseconds since that start, and a new {@code startedAt} means a new run: task ids and
+     * event ids start over without a journal); and the cluster node whose front relayed the
+     * request, which serves {@code GET /v1/cluster} (null when no front did).
+     */
+    private static void me(Context ctx, PoolTime time) {
         Principal p = Auth.principal(ctx);
-        ctx.json(Map.of("tenant", p.tenant(), "role", p.role().wire()));
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("tenant", p.tenant());
+        body.put("role", p.role().wire());
+        body.put("startedAt", time.startedAt().toString());
+        body.put("uptimeMs", time.uptimeMillis());
+        String node = ctx.header(TaskRoutes.ORIGIN_HEADER);
+        body.put("node", node == null || node.isBlank() ? null : node);
+        ctx.json(body);
     }
 
     private static void openApi(Context ctx) {

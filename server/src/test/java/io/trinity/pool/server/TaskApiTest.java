@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -70,6 +71,22 @@ class TaskApiTest {
         assertThat(me.get("tenant").asText()).isEqualTo("acme");
         assertThat(me.get("role").asText()).isEqualTo("tenant");
         assertThat(http.get("/v1/me", ADMIN).json().get("role").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void meSaysWhichServerRunAnswersAndWhetherAClusterNodeRelayedIt() {
+        // the dashboard tells a restarted server by startedAt, places event times (ms since start) by
+        // uptimeMs, and asks for /v1/cluster only when a cluster node's front relayed the page
+        JsonNode me = http.get("/v1/me", ACME).json();
+        Instant started = Instant.parse(me.get("startedAt").asText());
+        assertThat(started).isBeforeOrEqualTo(Instant.now());
+        assertThat(me.get("uptimeMs").asLong()).isNotNegative();
+        assertThat(me.get("node").isNull()).isTrue();
+        JsonNode again = http.get("/v1/me", ADMIN).json();
+        assertThat(again.get("startedAt").asText()).isEqualTo(me.get("startedAt").asText());
+        assertThat(again.get("uptimeMs").asLong()).isGreaterThanOrEqualTo(me.get("uptimeMs").asLong());
+        JsonNode relayed = http.send(http.request("/v1/me", ACME).header("X-Trinity-Origin", "n2").GET()).json();
+        assertThat(relayed.get("node").asText()).isEqualTo("n2");
     }
 
     @Test
