@@ -11,6 +11,7 @@
   let lastEventId = 0;
   let abort = null;
   let refreshTimer = null;
+  let clustered = false;                   // a cluster node's front relayed the page: it serves /v1/cluster
 
   const submittedAt = new Map();           // task -> t of task.submit (ms since pool start)
   const recent = new Map();                // task -> {type, tenant, state}
@@ -37,6 +38,7 @@
     }
     const who = await me.json();
     admin = who.role === 'admin';
+    clustered = typeof who.node === 'string' && who.node !== '';
     $('who').textContent = who.tenant + ' (' + who.role + ')';
     $('login').hidden = true;
     $('main').hidden = false;
@@ -193,9 +195,8 @@
     refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 200);
   }
 
-  // ---- the cluster (served by a cluster node's front; a single server answers 404) -------------
+  // ---- the cluster (served by a cluster node's front, which /v1/me names; a single server has none)
 
-  let clustered = true;
   async function refreshCluster() {
     if (!clustered) return;
     const res = await api('/v1/cluster');

@@ -3,18 +3,22 @@ package io.trinity.pool.server;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static io.trinity.pool.server.TestServers.ACME;
 import static io.trinity.pool.server.TestServers.ADMIN;
+import static io.trinity.pool.server.TestServers.GLOBEX;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import io.trinity.pool.time.VirtualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The dashboard in a real browser: Debian's chromium driven by Playwright (no browser download).
  * The page asks for the key, shows the pool, and a task submitted over the API appears within
- * 2 s. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
+ * 2 s; it asks for /v1/cluster only behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
  * in CI ({@code CI=true}) it must run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,7 +82,11 @@ class DashboardBrowserTest {
     }
 
     private Page login(String key) {
-        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000)).newPage();
+        return login(browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000)).newPage(),
+                server, key);
+    }
+
+    private static Page login(Page page, PoolServer server, String key) {
         page.navigate(server.url());
         assertThat(page.locator("#login")).isVisible();
         page.locator("#key").fill(key);
@@ -87,7 +95,24 @@ class DashboardBrowserTest {
         return page;
     }
 
+    /** A new page that records what went wrong on it: uncaught errors, console errors, failed requests. */
+    private Page watched(List<String> problems, List<String> urls) {
+        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000)).newPage();
+        page.onPageError(e -> problems.add("pageerror: " + e));
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                problems.add("console.error: " + m.text());
+            }
+        });
+        page.onRequest(r -> urls.add(r.method() + " " + r.url()));
+        return page;
+    }
+
     private String submit(String key, String body) {
+        return submit(http, key, body);
+    }
+
+    private static String submit(Http http, String key, String body) {
         Http.Answer a = http.post("/v1/tasks", key, body);
         org.assertj.core.api.Assertions.assertThat(a.status()).as(a.toString()).isEqualTo(202);
         return a.json().get("id").asText();
@@ -147,4 +172,66 @@ class DashboardBrowserTest {
         assertThat(page.locator("#login-error")).hasText("That key is not known.",
                 new LocatorAssertions.HasTextOptions().setTimeout(5_000));
     }
+
+    private static final String ECHO = "{\"type\": \"echo\"}";
+
+    private Page newPage() {
+        return browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000)).newPage();
+    }
+
+    private static void done(Http http, String key, String id) {
+        Http.Answer a = http.get("/v1/tasks/" + id + "?wait=10s", key);
+        org.assertj.core.api.Assertions.assertThat(a.json().get("state").asText()).as(a.toString())
+                .isIn("SUCCEEDED", "FAILED", "DEAD_LETTERED");
+    }
+
+    @Test
+    void onASingleServerThePageAsksForNoClusterAndLogsNoError() {
+        List<String> problems = new CopyOnWriteArrayList<>();
+        List<String> urls = new CopyOnWriteArrayList<>();
+        Page page = login(watched(problems, urls), server, ADMIN);
+        String id = submit(ACME, ECHO);
+        assertThat(page.locator("#recent tr[data-task='" + id + "'] td").nth(3)).hasText("SUCCEEDED", TWO_SECONDS);
+        // the page read /v1/me and /v1/pool before it went live; a single server has no /v1/cluster
+        org.assertj.core.api.Assertions.assertThat(urls).anyMatch(u -> u.endsWith("/v1/pool"))
+                .noneMatch(u -> u.contains("/v1/cluster"));
+        org.assertj.core.api.Assertions.assertThat(problems).isEmpty();
+        assertThat(page.locator("#cluster-section")).isHidden();
+    }
+
+    @Test
+    void behindAClusterNodesFrontThePageShowsTheCluster() {
+        // a node's front relays the page and the API with X-Trinity-Origin, so /v1/me names the node,
+        // and serves /v1/cluster itself: both stood in for here
+        Page page = newPage();
+        page.route("**/v1/me", route -> {
+            com.microsoft.playwright.APIResponse r = route.fetch();
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode me =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) Http.JSON.readTree(r.text());
+                me.put("node", "n2");
+                route.fulfill(new Route.FulfillOptions().setResponse(r).setBody(me.toString()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        page.route("**/v1/cluster", route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
+                .setContentType("application/json").setBody("{\"node\": \"n2\", \"scheduler\": false,"
+                        + " \"schedulerNode\": {\"node\": \"n1\", \"epoch\": 3, \"leaseValid\": true},"
+                        + " \"nodes\": [{\"node\": \"n1\", \"state\": \"up\", \"agents\": 2, \"maxAgents\": 8,"
+                        + " \"busy\": 1, \"calls\": 5, \"heartbeatAgoMillis\": 400}], \"events\": []}")));
+        login(page, server, ADMIN);
+        assertThat(page.locator("#cluster-section")).isVisible(VISIBLE_IN_TWO_SECONDS);
+        assertThat(page.locator("#cluster-scheduler")).hasText("scheduler n1 (epoch 3)");
+        assertThat(page.locator("#cluster-nodes tr[data-node='n1']")).isVisible();
+    }
+
+    private static int sum(int[] values, int from, int to) {
+        int sum = 0;
+        for (int i = Math.max(0, from); i <= Math.min(values.length - 1, to); i++) {
+            sum += values[i];
+        }
+        return sum;
+    }
+
 }
