@@ -1,21 +1,26 @@
 // The dashboard: asks for a key once (kept for this tab), then follows GET /v1/events (the
 // event-log objects, read with fetch so the key goes in a header, not the URL) and refreshes
 // GET /v1/pool on events and every 2 s. Everything shown is written with textContent.
+//
+// GET /v1/me gives the server's uptime: an event's t is milliseconds since the server's start, so
+// the charts place each event, the replayed backlog included, at its own time.
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
   const STATES = ['SPAWNING', 'READY', 'BUSY', 'IDLE', 'DESTROYING', 'FAILED'];
   const FINAL = { succeeded: 'SUCCEEDED', failed: 'FAILED', timed_out: 'TIMED_OUT', cancelled: 'CANCELLED' };
+  const WINDOW = 300;                      // seconds the charts show
   let key = sessionStorage.getItem('trinity.key');
   let admin = false;
   let lastEventId = 0;
   let abort = null;
   let refreshTimer = null;
   let clustered = false;                   // a cluster node's front relayed the page: it serves /v1/cluster
+  let server = null;                       // {startedAt, base}: base is the server's t = 0 on this page's clock
 
-  const submittedAt = new Map();           // task -> t of task.submit (ms since pool start)
+  const submittedAt = new Map();           // task -> t of task.submit (ms since server start)
   const recent = new Map();                // task -> {type, tenant, state}
-  const seconds = [];                      // per-second buckets: {sec, done, waits: []}
+  const seconds = new Map();               // epoch second -> {done, waits: []}
   let throughputPlot, waitPlot;
 
   function api(path, options = {}) {
@@ -39,6 +44,7 @@
     const who = await me.json();
     admin = who.role === 'admin';
     clustered = typeof who.node === 'string' && who.node !== '';
+    server = { startedAt: who.startedAt, base: Date.now() - Number(who.uptimeMs || 0) };
     $('who').textContent = who.tenant + ' (' + who.role + ')';
     $('login').hidden = true;
     $('main').hidden = false;
@@ -130,7 +136,8 @@
       case 'task.dispatch': {
         const at = submittedAt.get(e.task);
         if (at !== undefined) {
-          bucket().waits.push(e.t - at);
+          const b = bucket(e.t);
+          if (b) b.waits.push(e.t - at);
           submittedAt.delete(e.task);
         }
         remember(e.task, { state: 'RUNNING' });
@@ -138,7 +145,8 @@
       }
       case 'task.end':
         if (FINAL[e.outcome]) {
-          bucket().done++;
+          const b = bucket(e.t);
+          if (b) b.done++;
           remember(e.task, { state: FINAL[e.outcome] });
         }
         break;
@@ -290,15 +298,17 @@
     return tr;
   }
 
-  // ---- charts -------------------------------------------------------------------------------
+  // ---- charts: per second of the events' own times, the last WINDOW seconds --------------------
 
-  function bucket() {
-    const sec = Math.floor(Date.now() / 1000);
-    let b = seconds[seconds.length - 1];
-    if (!b || b.sec !== sec) {
-      b = { sec, done: 0, waits: [] };
-      seconds.push(b);
-      while (seconds.length > 300) seconds.shift();
+  /** The bucket of the second an event happened in (t: ms since the server's start); null if older than the charts. */
+  function bucket(t) {
+    const now = Math.floor(Date.now() / 1000);
+    const sec = Math.min(now, Math.floor((server.base + t) / 1000));
+    if (sec <= now - WINDOW) return null;
+    let b = seconds.get(sec);
+    if (!b) {
+      b = { done: 0, waits: [] };
+      seconds.set(sec, b);
     }
     return b;
   }
@@ -318,16 +328,26 @@
   }
 
   function tick() {
-    bucket();
-    const xs = [], done = [], p50 = [], p95 = [];
-    for (let i = 0; i < seconds.length; i++) {
-      const b = seconds[i];
-      const window = seconds.slice(Math.max(0, i - 9), i + 1).flatMap((w) => w.waits).sort((a, c) => a - c);
-      xs.push(b.sec);
-      done.push(b.done);
-      p50.push(percentile(window, 0.5));
-      p95.push(percentile(window, 0.95));
+    const now = Math.floor(Date.now() / 1000);
+    for (const sec of seconds.keys()) {
+      if (sec <= now - WINDOW) seconds.delete(sec);
     }
+    const xs = [], done = [], p50 = [], p95 = [];
+    for (let sec = now - WINDOW + 1; sec <= now; sec++) {
+      const b = seconds.get(sec);
+      const waits = [];
+      for (let w = sec - 9; w <= sec; w++) {
+        const wb = seconds.get(w);
+        if (wb) for (const ms of wb.waits) waits.push(ms);
+      }
+      waits.sort((a, c) => a - c);
+      xs.push(sec);
+      done.push(b ? b.done : 0);
+      p50.push(percentile(waits, 0.5));
+      p95.push(percentile(waits, 0.95));
+    }
+    // the counts per second, oldest first, for anyone reading the page's data (and its tests)
+    $('chart-throughput').dataset.series = done.join(',');
     if (throughputPlot) {
       throughputPlot.setData([xs, done]);
       waitPlot.setData([xs, p50, p95]);

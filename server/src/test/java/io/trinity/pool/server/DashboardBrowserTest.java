@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The dashboard in a real browser: Debian's chromium driven by Playwright (no browser download).
  * The page asks for the key, shows the pool, and a task submitted over the API appears within
- * 2 s; it asks for /v1/cluster only behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
+ * 2 s; it charts the replayed backlog at the events' own times, and asks for /v1/cluster only
+ * behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
  * in CI ({@code CI=true}) it must run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -224,6 +225,38 @@ class DashboardBrowserTest {
         assertThat(page.locator("#cluster-section")).isVisible(VISIBLE_IN_TWO_SECONDS);
         assertThat(page.locator("#cluster-scheduler")).hasText("scheduler n1 (epoch 3)");
         assertThat(page.locator("#cluster-nodes tr[data-node='n1']")).isVisible();
+    }
+
+    @Test
+    void theChartsPlaceTheReplayedBacklogAtTheEventsOwnTimes() {
+        // on a virtual clock: five tasks end at t = 0, three a minute later; then the page loads and
+        // replays them all from the server's backlog
+        VirtualClock clock = new VirtualClock();
+        PoolServer timed = TestServers.builder(TestAgents.pool(2, 100).clock(clock)).clock(clock).build().start();
+        try {
+            Http h = new Http(timed.url());
+            for (int i = 0; i < 5; i++) {
+                done(h, ACME, submit(h, ACME, ECHO));
+            }
+            clock.advance(Duration.ofSeconds(60));
+            for (int i = 0; i < 3; i++) {
+                done(h, ACME, submit(h, ACME, ECHO));
+            }
+            Page page = login(newPage(), timed, ADMIN);
+            Locator chart = page.locator("#chart-throughput");
+            assertThat(chart).hasAttribute("data-series", java.util.regex.Pattern.compile(".*[1-9].*"),
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(5_000));
+            int[] perSecond = java.util.Arrays.stream(chart.getAttribute("data-series").split(","))
+                    .mapToInt(Integer::parseInt).toArray();
+            int last = perSecond.length - 1;
+            org.assertj.core.api.Assertions.assertThat(perSecond).hasSize(300);
+            org.assertj.core.api.Assertions.assertThat(java.util.stream.IntStream.of(perSecond).sum()).isEqualTo(8);
+            // the three of a moment ago are now, the five of a minute before sixty seconds back
+            org.assertj.core.api.Assertions.assertThat(sum(perSecond, last - 10, last)).isEqualTo(3);
+            org.assertj.core.api.Assertions.assertThat(sum(perSecond, last - 60 - 10, last - 60 + 1)).isEqualTo(5);
+        } finally {
+            timed.drain(Duration.ofSeconds(5));
+        }
     }
 
     private static int sum(int[] values, int from, int to) {
