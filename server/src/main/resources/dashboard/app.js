@@ -3,7 +3,8 @@
 // GET /v1/pool on events and every 2 s. Everything shown is written with textContent.
 //
 // GET /v1/me gives the server's uptime: an event's t is milliseconds since the server's start, so
-// the charts place each event, the replayed backlog included, at its own time.
+// the charts place each event, the replayed backlog included, at its own time. While the server
+// cannot be reached the page shows "reconnecting" and tries again, quietly.
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -15,8 +16,10 @@
   let lastEventId = 0;
   let abort = null;
   let refreshTimer = null;
+  let live = false;                        // the event stream is open
   let clustered = false;                   // a cluster node's front relayed the page: it serves /v1/cluster
   let server = null;                       // {startedAt, base}: base is the server's t = 0 on this page's clock
+  let retryMs = 1000;
 
   const submittedAt = new Map();           // task -> t of task.submit (ms since server start)
   const recent = new Map();                // task -> {type, tenant, state}
@@ -28,20 +31,34 @@
     return fetch(path, Object.assign({}, options, { headers }));
   }
 
+  /** Runs a request's promise to its end: a server that cannot be reached is the reconnecting state, not an error. */
+  function quietly(promise) {
+    return promise.catch(() => {
+      if (!live) setStatus(false, 'reconnecting');
+    });
+  }
+
   function setStatus(on, text) {
     $('status').textContent = text;
     $('status').className = 'status ' + (on ? 'on' : 'off');
   }
 
   async function connect() {
-    const me = await api('/v1/me');
-    if (me.status !== 200) {
-      sessionStorage.removeItem('trinity.key');
-      $('login-error').textContent = me.status === 401 ? 'That key is not known.' : 'The server answered ' + me.status + '.';
-      showLogin();
+    let who;
+    try {
+      const me = await api('/v1/me');
+      if (me.status !== 200) {
+        sessionStorage.removeItem('trinity.key');
+        $('login-error').textContent = me.status === 401 ? 'That key is not known.' : 'The server answered ' + me.status + '.';
+        showLogin();
+        return;
+      }
+      who = await me.json();
+    } catch (e) {
+      setStatus(false, 'reconnecting');    // the server is not reachable (yet): try again
+      setTimeout(connect, 2000);
       return;
     }
-    const who = await me.json();
     admin = who.role === 'admin';
     clustered = typeof who.node === 'string' && who.node !== '';
     server = { startedAt: who.startedAt, base: Date.now() - Number(who.uptimeMs || 0) };
@@ -52,12 +69,12 @@
     $('admin-only').hidden = admin;
     $('dead-section').hidden = !admin;
     makeCharts();
-    await refresh();
+    await quietly(refresh());
     if (!admin) {
-      await loadOwnTasks();
+      await quietly(loadOwnTasks());
     }
     follow();
-    setInterval(refresh, 2000);
+    setInterval(() => { if (live) quietly(refresh()); }, 2000);
     setInterval(tick, 1000);
   }
 
@@ -91,6 +108,8 @@
         signal: abort.signal
       });
       if (res.status !== 200) throw new Error('events: ' + res.status);
+      live = true;
+      retryMs = 1000;
       setStatus(true, 'live');
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
@@ -107,8 +126,10 @@
     } catch (e) {
       // reconnects below, resuming after the last event seen
     }
+    live = false;
     setStatus(false, 'reconnecting');
-    setTimeout(follow, 1000);
+    setTimeout(follow, retryMs);
+    retryMs = Math.min(retryMs * 2, 8000);
   }
 
   function dispatch(block) {
@@ -155,7 +176,7 @@
         break;
       case 'task.deadletter':
         remember(e.task, { state: 'DEAD_LETTERED' });
-        if (admin) loadDeadLetters();
+        if (admin) quietly(loadDeadLetters());
         break;
       case 'scale.decision':
         timeline(e, e.type + ' target ' + e.from + ' \u2192 ' + e.to + ' (' + e.reason + ', queue ' + e.queue + ')');
@@ -200,7 +221,7 @@
 
   function scheduleRefresh() {
     if (refreshTimer) return;
-    refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 200);
+    refreshTimer = setTimeout(() => { refreshTimer = null; quietly(refresh()); }, 200);
   }
 
   // ---- the cluster (served by a cluster node's front, which /v1/me names; a single server has none)
@@ -255,7 +276,7 @@
         + ' \u00b7 destroys ' + p.destroys + (p.accepting ? '' : ' \u00b7 DRAINING');
     const open = Object.entries(p.circuits).filter(([, c]) => c.state === 'open').map(([type]) => type);
     $('circuits').textContent = open.length ? 'open circuits: ' + open.join(', ') : '';
-    if (Number(p.deadLetters) !== Number($('dead-count').textContent)) loadDeadLetters();
+    if (Number(p.deadLetters) !== Number($('dead-count').textContent)) quietly(loadDeadLetters());
   }
 
   async function loadDeadLetters() {
@@ -270,8 +291,13 @@
       b.textContent = 'resubmit';
       b.addEventListener('click', async () => {
         b.disabled = true;
-        await api('/v1/dead-letters/' + encodeURIComponent(d.id) + '/resubmit', { method: 'POST' });
-        loadDeadLetters();
+        try {
+          await api('/v1/dead-letters/' + encodeURIComponent(d.id) + '/resubmit', { method: 'POST' });
+        } catch (e) {
+          b.disabled = false;              // not reachable: it may be tried again
+          return;
+        }
+        quietly(loadDeadLetters());
       });
       td.append(b);
       tr.append(td);

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The dashboard in a real browser: Debian's chromium driven by Playwright (no browser download).
  * The page asks for the key, shows the pool, and a task submitted over the API appears within
- * 2 s; it charts the replayed backlog at the events' own times, and asks for /v1/cluster only
- * behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
+ * 2 s; it charts the replayed backlog at the events' own times, is quiet while the server is
+ * down, and asks for /v1/cluster only behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
  * in CI ({@code CI=true}) it must run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -265,6 +265,30 @@ class DashboardBrowserTest {
             sum += values[i];
         }
         return sum;
+    }
+
+    @Test
+    void whileTheServerIsDownThePageSaysReconnectingAndThrowsNothing() {
+        PoolServer down = TestServers.start(1, 10);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        List<String> urls = new CopyOnWriteArrayList<>();
+        Page page = watched(problems, urls);
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        page.onRequest(r -> open.incrementAndGet());
+        page.onRequestFinished(r -> open.decrementAndGet());
+        page.onRequestFailed(r -> open.decrementAndGet());
+        page.clock().install(); // the page's timers run when the test says
+        try {
+            login(page, down, ADMIN);
+        } finally {
+            down.drain(Duration.ofSeconds(5));
+        }
+        assertThat(page.locator("#status")).hasText("reconnecting", new LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        page.clock().runFor(20_000); // ten 2-second refreshes and the page's retries, with nothing answering
+        page.waitForCondition(() -> open.get() == 0); // every request those timers made has failed
+        page.evaluate("() => 0"); // and whatever the page did about it has run
+        org.assertj.core.api.Assertions.assertThat(problems).noneMatch(p -> p.startsWith("pageerror"));
+        assertThat(page.locator("#status")).hasText("reconnecting");
     }
 
 }
