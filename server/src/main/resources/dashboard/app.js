@@ -2,27 +2,32 @@
 // event-log objects, read with fetch so the key goes in a header, not the URL) and refreshes
 // GET /v1/pool on events and every 2 s. Everything shown is written with textContent.
 //
-// GET /v1/me gives the server's uptime: an event's t is milliseconds since the server's start, so
-// the charts place each event, the replayed backlog included, at its own time. While the server
-// cannot be reached the page shows "reconnecting" and tries again, quietly.
+// GET /v1/me says which run of the server answers (startedAt) and its uptime: an event's t is
+// milliseconds since that start, so the charts place each event, the replayed backlog included,
+// at its own time; a new startedAt after a reconnect is a restarted server, whose task and event
+// ids start over, so what the page showed of the old one is dropped. While the server cannot be
+// reached the page shows "reconnecting" and tries again, quietly.
 (() => {
   'use strict';
   const $ = (id) => document.getElementById(id);
   const STATES = ['SPAWNING', 'READY', 'BUSY', 'IDLE', 'DESTROYING', 'FAILED'];
   const FINAL = { succeeded: 'SUCCEEDED', failed: 'FAILED', timed_out: 'TIMED_OUT', cancelled: 'CANCELLED' };
   const WINDOW = 300;                      // seconds the charts show
+  const RECENT = 30;                       // rows of recent tasks: the newest task ids seen
   let key = sessionStorage.getItem('trinity.key');
   let admin = false;
   let lastEventId = 0;
   let abort = null;
   let refreshTimer = null;
   let live = false;                        // the event stream is open
-  let clustered = false;                   // a cluster node's front relayed the page: it serves /v1/cluster
   let server = null;                       // {startedAt, base}: base is the server's t = 0 on this page's clock
+  let generation = 0;                      // one per run of the server seen; answers from an older run are dropped
+  let clustered = false;                   // a cluster node's front relayed the page: it serves /v1/cluster
   let retryMs = 1000;
 
   const submittedAt = new Map();           // task -> t of task.submit (ms since server start)
   const recent = new Map();                // task -> {type, tenant, state}
+  const gone = new Set();                  // tasks the server no longer has: no row for them
   const seconds = new Map();               // epoch second -> {done, waits: []}
   let throughputPlot, waitPlot;
 
@@ -60,22 +65,44 @@
       return;
     }
     admin = who.role === 'admin';
-    clustered = typeof who.node === 'string' && who.node !== '';
-    server = { startedAt: who.startedAt, base: Date.now() - Number(who.uptimeMs || 0) };
     $('who').textContent = who.tenant + ' (' + who.role + ')';
     $('login').hidden = true;
     $('main').hidden = false;
     $('logout').hidden = false;
     $('admin-only').hidden = admin;
     $('dead-section').hidden = !admin;
+    identify(who);
     makeCharts();
     await quietly(refresh());
     if (!admin) {
       await quietly(loadOwnTasks());
     }
-    follow();
+    follow(false);
     setInterval(() => { if (live) quietly(refresh()); }, 2000);
     setInterval(tick, 1000);
+  }
+
+  /** Takes in who answers (GET /v1/me): a new run of the server drops what the page showed of the last. */
+  function identify(who) {
+    clustered = typeof who.node === 'string' && who.node !== '';
+    if (server && server.startedAt === who.startedAt) return false;
+    const restarted = server !== null;
+    server = { startedAt: who.startedAt, base: Date.now() - Number(who.uptimeMs || 0) };
+    if (restarted) reset();
+    return restarted;
+  }
+
+  function reset() {
+    generation++;
+    lastEventId = 0;                       // the new run numbers its events from 1
+    recent.clear();
+    gone.clear();
+    submittedAt.clear();
+    seconds.clear();
+    toFill.clear();
+    $('timeline').replaceChildren();
+    renderRecent();
+    tick();
   }
 
   function showLogin() {
@@ -100,9 +127,25 @@
 
   // ---- the event stream ---------------------------------------------------------------------
 
-  async function follow() {
+  async function follow(reconnect) {
     abort = new AbortController();
     try {
+      if (reconnect) {
+        // who answers now: a restarted server starts its task and event ids over
+        const me = await api('/v1/me');
+        if (me.status === 401) {
+          sessionStorage.removeItem('trinity.key');
+          $('login-error').textContent = 'That key is not known to the server any more.';
+          showLogin();
+          return;
+        }
+        if (me.status !== 200) throw new Error('me: ' + me.status);
+        if (identify(await me.json())) {
+          quietly(refresh());
+          if (admin) quietly(loadDeadLetters());
+          else quietly(loadOwnTasks());
+        }
+      }
       const res = await api('/v1/events', {
         headers: { 'Accept': 'text/event-stream', 'Last-Event-ID': String(lastEventId) },
         signal: abort.signal
@@ -128,7 +171,7 @@
     }
     live = false;
     setStatus(false, 'reconnecting');
-    setTimeout(follow, retryMs);
+    setTimeout(() => follow(true), retryMs);
     retryMs = Math.min(retryMs * 2, 8000);
   }
 
@@ -191,17 +234,64 @@
     scheduleRefresh();
   }
 
+  // ---- recent tasks: the newest RECENT task ids seen, newest first --------------------------
+
   function remember(task, fields) {
-    const row = Object.assign(recent.get(task) || { type: '?', tenant: '?', state: '?' }, fields);
-    recent.delete(task);
-    recent.set(task, row);
-    while (recent.size > 30) recent.delete(recent.keys().next().value);
+    let row = recent.get(task);
+    if (!row) {
+      if (gone.has(task)) return;
+      if (recent.size >= RECENT && task < Math.min(...recent.keys())) return; // older than every row shown
+      row = { type: '?', tenant: '?', state: '?' };
+      recent.set(task, row);
+      if (recent.size > RECENT) recent.delete(Math.min(...recent.keys()));
+    }
+    Object.assign(row, fields);
+    if (row.type === '?') fill(task);      // its task.submit left the server's backlog: ask for the task
     renderRecent();
+  }
+
+  // Rows whose task.submit the page never saw, filled from GET /v1/tasks/{id}, two at a time.
+  const toFill = new Set();
+  let filling = 0;
+
+  function fill(task) {
+    toFill.add(task);
+    pump();
+  }
+
+  function pump() {
+    while (filling < 2 && toFill.size) {
+      const task = toFill.values().next().value;
+      toFill.delete(task);
+      const row = recent.get(task);
+      if (!row || row.type !== '?') continue;
+      const gen = generation;
+      filling++;
+      api('/v1/tasks/' + encodeURIComponent(task)).then(async (res) => {
+        if (gen !== generation) return;
+        if (res.status === 404) {          // forgotten by the server: show no row rather than "?"
+          gone.add(task);
+          if (gone.size > 1000) gone.delete(gone.values().next().value);
+          recent.delete(task);
+        } else if (res.status === 200) {
+          const t = await res.json();
+          const r = recent.get(task);
+          if (gen !== generation || !r) return;
+          r.type = t.type;
+          r.tenant = t.tenant;
+          if (r.state === '?') r.state = t.state;
+        }
+        renderRecent();
+      }).catch(() => {}).finally(() => {
+        filling--;
+        pump();
+      });
+    }
   }
 
   function renderRecent() {
     const body = $('recent').tBodies[0];
-    body.replaceChildren(...[...recent.entries()].reverse().map(([task, r]) => {
+    body.replaceChildren(...[...recent.entries()].sort(([a], [b]) => b - a).map(([task, r]) => {
       const tr = row([task, r.type, r.tenant, r.state]);
       tr.dataset.task = String(task);
       tr.dataset.state = r.state;
@@ -280,9 +370,11 @@
   }
 
   async function loadDeadLetters() {
+    const gen = generation;
     const res = await api('/v1/dead-letters');
     if (res.status !== 200) return;
     const list = (await res.json()).deadLetters;
+    if (gen !== generation) return;
     $('dead-count').textContent = list.length;
     $('dead').tBodies[0].replaceChildren(...list.slice(-50).reverse().map((d) => {
       const tr = row([d.id, d.type, d.tenant, d.attempts, d.reasons[d.reasons.length - 1] || '']);
@@ -306,9 +398,11 @@
   }
 
   async function loadOwnTasks() {
-    const res = await api('/v1/tasks?limit=30');
+    const gen = generation;
+    const res = await api('/v1/tasks?limit=' + RECENT);
     if (res.status !== 200) return;
     const page = await res.json();
+    if (gen !== generation) return;
     for (const t of page.tasks.reverse()) {
       remember(Number(t.id), { type: t.type, tenant: t.tenant, state: t.state });
     }

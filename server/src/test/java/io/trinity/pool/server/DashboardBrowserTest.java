@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The dashboard in a real browser: Debian's chromium driven by Playwright (no browser download).
  * The page asks for the key, shows the pool, and a task submitted over the API appears within
- * 2 s; it charts the replayed backlog at the events' own times, is quiet while the server is
- * down, and asks for /v1/cluster only behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
+ * 2 s; it charts the replayed backlog at the events' own times, fills in a task whose submit it
+ * never saw, drops what it showed of a server that restarted, is quiet while the server is down,
+ * and asks for /v1/cluster only behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
  * in CI ({@code CI=true}) it must run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -268,6 +269,41 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aTaskWhoseSubmitLeftTheBacklogShowsItsTypeAndTenant() {
+        String gate = java.util.UUID.randomUUID().toString();
+        // a backlog of 16 events, and no stats events to fill it
+        PoolServer small = TestServers.builder(TestAgents.register(io.trinity.pool.AgentPool.builder()
+                .config(io.trinity.pool.PoolConfig.custom().maxAgents(2).warmPoolMin(0).warmPool(0).warmPoolMax(0)
+                        .maxAttempts(1).statsInterval(Duration.ofHours(1)).build())))
+                .eventBuffer(16).build().start();
+        try {
+            Http h = new Http(small.url());
+            String slow = submit(h, ACME, "{\"type\": \"gate\", \"input\": {\"gate\": \"" + gate + "\"}}");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    h.get("/v1/tasks/" + slow, ACME).json().get("state").asText().equals("RUNNING"));
+            for (int i = 0; i < 8; i++) { // far more than 16 events: the slow task's task.submit leaves the backlog
+                done(h, GLOBEX, submit(h, GLOBEX, ECHO));
+            }
+            TestAgents.open(gate);
+            done(h, ACME, slow);
+
+            Page page = login(newPage(), small, ADMIN);
+            Locator row = page.locator("#recent tr[data-task='" + slow + "']");
+            assertThat(row.locator("td").nth(1)).hasText("gate", new LocatorAssertions.HasTextOptions().setTimeout(5_000));
+            assertThat(row.locator("td").nth(2)).hasText("acme");
+            assertThat(row.locator("td").nth(3)).hasText("SUCCEEDED");
+            assertThat(page.locator("#recent td:text-is('?')")).hasCount(0);
+            @SuppressWarnings("unchecked")
+            List<String> ids = (List<String>) page.locator("#recent tbody tr").evaluateAll("rows => rows.map(r => r.dataset.task)");
+            org.assertj.core.api.Assertions.assertThat(ids.stream().map(Long::parseLong).toList()).as("newest first")
+                    .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        } finally {
+            TestAgents.open(gate);
+            small.drain(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void whileTheServerIsDownThePageSaysReconnectingAndThrowsNothing() {
         PoolServer down = TestServers.start(1, 10);
         List<String> problems = new CopyOnWriteArrayList<>();
@@ -289,6 +325,38 @@ class DashboardBrowserTest {
         page.evaluate("() => 0"); // and whatever the page did about it has run
         org.assertj.core.api.Assertions.assertThat(problems).noneMatch(p -> p.startsWith("pageerror"));
         assertThat(page.locator("#status")).hasText("reconnecting");
+    }
+
+    @Test
+    void aRestartedServerReplacesWhatThePageShowedOfTheOldOne() {
+        PoolServer first = TestServers.start(2, 100);
+        int port = first.port();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        Page page;
+        try {
+            Http h = new Http(first.url());
+            page = login(watched(problems, new CopyOnWriteArrayList<>()), first, ADMIN);
+            for (int i = 0; i < 3; i++) {
+                String id = submit(h, ACME, ECHO);
+                assertThat(page.locator("#recent tr[data-task='" + id + "'] td").nth(3)).hasText("SUCCEEDED", TWO_SECONDS);
+            }
+        } finally {
+            first.drain(Duration.ofSeconds(5));
+        }
+        assertThat(page.locator("#status")).hasText("reconnecting", new LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        // the same address, no journal: task and event ids start over
+        PoolServer second = TestServers.builder(TestAgents.pool(2, 100)).port(port).build().start();
+        try {
+            String id = submit(new Http(second.url()), GLOBEX, "{\"type\": \"reject\"}");
+            assertThat(page.locator("#status")).hasText("live", new LocatorAssertions.HasTextOptions().setTimeout(20_000));
+            Locator row = page.locator("#recent tr[data-task='" + id + "']");
+            assertThat(row.locator("td").nth(1)).hasText("reject", new LocatorAssertions.HasTextOptions().setTimeout(5_000));
+            assertThat(row.locator("td").nth(2)).hasText("globex");
+            assertThat(page.locator("#recent tbody tr")).hasCount(1);
+            org.assertj.core.api.Assertions.assertThat(problems).noneMatch(p -> p.startsWith("pageerror"));
+        } finally {
+            second.drain(Duration.ofSeconds(5));
+        }
     }
 
 }
