@@ -142,7 +142,7 @@
         if (me.status !== 200) throw new Error('me: ' + me.status);
         if (identify(await me.json())) {
           quietly(refresh());
-          if (admin) quietly(loadDeadLetters());
+          if (admin) loadDeadLetters();
           else quietly(loadOwnTasks());
         }
       }
@@ -219,7 +219,7 @@
         break;
       case 'task.deadletter':
         remember(e.task, { state: 'DEAD_LETTERED' });
-        if (admin) quietly(loadDeadLetters());
+        if (admin) loadDeadLetters();
         break;
       case 'scale.decision':
         timeline(e, e.type + ' target ' + e.from + ' \u2192 ' + e.to + ' (' + e.reason + ', queue ' + e.queue + ')');
@@ -366,10 +366,35 @@
         + ' \u00b7 destroys ' + p.destroys + (p.accepting ? '' : ' \u00b7 DRAINING');
     const open = Object.entries(p.circuits).filter(([, c]) => c.state === 'open').map(([type]) => type);
     $('circuits').textContent = open.length ? 'open circuits: ' + open.join(', ') : '';
-    if (Number(p.deadLetters) !== Number($('dead-count').textContent)) quietly(loadDeadLetters());
+    if (Number(p.deadLetters) !== Number($('dead-count').textContent)) loadDeadLetters();
   }
 
-  async function loadDeadLetters() {
+  // The dead letters, read again when they change: at most one read in flight, and one more after
+  // it for whatever changed meanwhile, however many task.deadletter events arrive at once.
+  let deadLoading = null;
+  let deadAgain = false;
+
+  function loadDeadLetters() {
+    if (deadLoading) {
+      deadAgain = true;
+      return deadLoading;
+    }
+    deadLoading = (async () => {
+      try {
+        do {
+          deadAgain = false;
+          await readDeadLetters();
+        } while (deadAgain);
+      } catch (e) {
+        // the server is not reachable: the next refresh after reconnecting reads them
+      } finally {
+        deadLoading = null;
+      }
+    })();
+    return deadLoading;
+  }
+
+  async function readDeadLetters() {
     const gen = generation;
     const res = await api('/v1/dead-letters');
     if (res.status !== 200) return;
@@ -389,7 +414,7 @@
           b.disabled = false;              // not reachable: it may be tried again
           return;
         }
-        quietly(loadDeadLetters());
+        loadDeadLetters();
       });
       td.append(b);
       tr.append(td);

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * The page asks for the key, shows the pool, and a task submitted over the API appears within
  * 2 s; it charts the replayed backlog at the events' own times, fills in a task whose submit it
  * never saw, drops what it showed of a server that restarted, is quiet while the server is down,
- * and asks for /v1/cluster only behind a cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
+ * reads the dead letters once for a burst of them, and asks for /v1/cluster only behind a
+ * cluster node's front. Outside CI a machine without {@code /usr/bin/chromium} skips this test with a message;
  * in CI ({@code CI=true}) it must run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -359,4 +360,24 @@ class DashboardBrowserTest {
         }
     }
 
+    @Test
+    void aBurstOfDeadLettersIsReadOnceOrTwiceNotOncePerLetter() {
+        PoolServer failing = TestServers.start(4, 100);
+        try {
+            Http h = new Http(failing.url());
+            String thirty = "{\"tasks\": [" + String.join(", ", java.util.Collections.nCopies(30, "{\"type\": \"fail\"}")) + "]}";
+            org.assertj.core.api.Assertions.assertThat(h.post("/v1/tasks/batch", ACME, thirty).json().get("accepted").asInt())
+                    .isEqualTo(30);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                    h.get("/v1/dead-letters", ADMIN).json().get("deadLetters").size() == 30);
+            List<String> urls = new CopyOnWriteArrayList<>();
+            // the page replays thirty task.deadletter events from the backlog at once
+            Page page = login(watched(new CopyOnWriteArrayList<>(), urls), failing, ADMIN);
+            assertThat(page.locator("#dead-count")).hasText("30", new LocatorAssertions.HasTextOptions().setTimeout(5_000));
+            org.assertj.core.api.Assertions.assertThat(urls.stream().filter(u -> u.endsWith("/v1/dead-letters")).count())
+                    .isBetween(1L, 3L);
+        } finally {
+            failing.drain(Duration.ofSeconds(5));
+        }
+    }
 }
