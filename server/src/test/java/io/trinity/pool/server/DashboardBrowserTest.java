@@ -200,6 +200,8 @@ class DashboardBrowserTest {
                 .noneMatch(u -> u.contains("/v1/cluster"));
         org.assertj.core.api.Assertions.assertThat(problems).isEmpty();
         assertThat(page.locator("#cluster-section")).isHidden();
+        // nor a /favicon.ico to 404 (a browser asks for it on its own, headless or not as it pleases)
+        assertThat(page.locator("link[rel='icon']")).hasAttribute("href", "data:,");
     }
 
     @Test
