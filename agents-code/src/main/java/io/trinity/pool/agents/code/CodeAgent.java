@@ -4,6 +4,7 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.JavacTask;
+import com.sun.source.util.SourcePositions;
 import com.sun.source.util.Trees;
 import io.trinity.pool.Payload;
 import io.trinity.pool.agent.Agent;
@@ -64,7 +65,7 @@ public final class CodeAgent implements Agent {
     }
 
     @Override
-    public Payload execute(TaskContext ctx) throws IOException {
+    public Payload execute(TaskContext ctx) throws Exception {
         String op = Inputs.optString(ctx, "op").orElse("analyze");
         if (!op.equals("analyze")) {
             throw Inputs.bad("op", "the code agent knows only 'analyze'", op);
@@ -82,28 +83,42 @@ public final class CodeAgent implements Agent {
             throw Inputs.bad("fileName", "must be a plain file name ending in .java, without folders", fileName);
         }
         JavaCompiler compiler = compiler();
+        return CompilerThread.run(ctx, "code-agent " + init.agentId() + " task " + ctx.taskId(),
+                stop -> analyze(compiler, source, fileName, ctx, stop));
+    }
 
-        ctx.progress(0.05, "parsing");
-        Parsed parsed = parse(compiler, source);
-        String name = fileName != null ? fileName : parsed.suggestedFileName();
-        ctx.checkCancelled();
-        ctx.progress(0.3, "parsed " + parsed.scanner().types().size() + " types, "
-                + parsed.scanner().methods().size() + " methods; compiling " + name);
+    /** Parses, measures and compiles, on the analysis thread ({@link CompilerThread}). */
+    private static Payload analyze(JavaCompiler compiler, String source, String fileName, TaskContext ctx,
+                                   CompilerThread.Stop stop) throws IOException {
+        try {
+            ctx.progress(0.05, "parsing");
+            Parsed parsed = parse(compiler, source);
+            String name = fileName != null ? fileName : parsed.suggestedFileName();
+            stop.check();
+            if (parsed.folding() != null) {
+                throw Inputs.bad("source", parsed.folding(), source);
+            }
+            ctx.progress(0.3, "parsed " + parsed.scanner().types().size() + " types, "
+                    + parsed.scanner().methods().size() + " methods; compiling " + name);
 
-        InMemoryCompiler.Result compiled = InMemoryCompiler.compile(compiler, name, source, ctx);
-        ctx.checkCancelled();
-        ctx.progress(0.9, "compiled: " + compiled.errors() + " errors, " + compiled.warnings() + " warnings");
+            InMemoryCompiler.Result compiled = InMemoryCompiler.compile(compiler, name, source, ctx, stop);
+            stop.check();
+            ctx.progress(0.9, "compiled: " + compiled.errors() + " errors, " + compiled.warnings() + " warnings");
 
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("fileName", name);
-        out.put("compiled", compiled.success());
-        out.put("errors", compiled.errors());
-        out.put("warnings", compiled.warnings());
-        out.put("diagnostics", compiled.diagnostics().stream().map(CodeAgent::diagnostic).toList());
-        out.put("classFiles", compiled.classFiles());
-        out.putAll(metrics(parsed.scanner(), LineCounter.count(source)));
-        ctx.progress(1.0, "done");
-        return Payload.of(out);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("fileName", name);
+            out.put("compiled", compiled.success());
+            out.put("errors", compiled.errors());
+            out.put("warnings", compiled.warnings());
+            out.put("diagnostics", compiled.diagnostics().stream().map(CodeAgent::diagnostic).toList());
+            out.put("classFiles", compiled.classFiles());
+            out.putAll(metrics(parsed.scanner(), LineCounter.count(source)));
+            ctx.progress(1.0, "done");
+            return Payload.of(out);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // thrown by the walks over the tree here; javac reports its own through its output
+            throw CompilerCrash.of(e, source);
+        }
     }
 
     private JavaCompiler compiler() {
@@ -116,7 +131,8 @@ public final class CodeAgent implements Agent {
         return compiler;
     }
 
-    private record Parsed(MetricsScanner scanner, String suggestedFileName) {
+    /** {@code folding}: why javac must not compile the source ({@link ConstantFolding}), or null. */
+    private record Parsed(MetricsScanner scanner, String suggestedFileName, String folding) {
     }
 
     /**
@@ -124,12 +140,21 @@ public final class CodeAgent implements Agent {
      * implicit constructors), and parsing alone succeeds on code that does not compile.
      */
     private static Parsed parse(JavaCompiler compiler, String source) throws IOException {
+        CompilerCrash.Output output = new CompilerCrash.Output();
         try (StandardJavaFileManager fm = compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
-            JavacTask task = (JavacTask) compiler.getTask(null, fm, diagnostic -> { }, List.of("-proc:none"),
+            JavacTask task = (JavacTask) compiler.getTask(output, fm, diagnostic -> { }, List.of("-proc:none"),
                     null, List.of(InMemoryCompiler.source("Source.java", source)));
-            CompilationUnitTree unit = task.parse().iterator().next();
-            MetricsScanner scanner = MetricsScanner.of(unit, Trees.instance(task).getSourcePositions());
-            return new Parsed(scanner, fileNameFor(unit));
+            task.setLocale(Locale.ENGLISH);
+            CompilationUnitTree unit;
+            try {
+                unit = task.parse().iterator().next();
+            } catch (IllegalStateException e) {
+                // how JavacTask.parse reports what went wrong inside javac (a stack overflow on deep nesting)
+                throw e.getCause() != null ? CompilerCrash.of(e.getCause(), source) : e;
+            }
+            SourcePositions positions = Trees.instance(task).getSourcePositions();
+            MetricsScanner scanner = MetricsScanner.of(unit, positions);
+            return new Parsed(scanner, fileNameFor(unit), ConstantFolding.problem(unit, positions));
         }
     }
 

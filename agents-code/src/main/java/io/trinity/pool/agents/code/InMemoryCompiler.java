@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -44,6 +45,9 @@ final class InMemoryCompiler {
     record Result(boolean success, List<Diag> diagnostics, int errors, int warnings, Map<String, Integer> classFiles) {
     }
 
+    /** The options of every compilation; {@code -proc:none}: no annotation processor runs. */
+    static final List<String> OPTIONS = List.of("-proc:none", "-Xlint:all", "-implicit:none");
+
     private InMemoryCompiler() {
     }
 
@@ -56,29 +60,49 @@ final class InMemoryCompiler {
         };
     }
 
-    static Result compile(JavaCompiler compiler, String fileName, String source, TaskContext ctx) throws IOException {
+    /**
+     * Compiles {@code source}; javac's own output goes to {@code output}, never to stderr.
+     *
+     * @throws java.util.concurrent.CancellationException when {@code stop} was requested during the compile
+     * @throws io.trinity.pool.agent.NonRetryableException when the compiler crashed on the source
+     */
+    static Result compile(JavaCompiler compiler, String fileName, String source, TaskContext ctx,
+                          CompilerThread.Stop stop) throws IOException {
         DiagnosticCollector<JavaFileObject> collector = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> outputs = new LinkedHashMap<>();
+        CompilerCrash.Output output = new CompilerCrash.Output();
         try (StandardJavaFileManager standard = compiler.getStandardFileManager(null, Locale.ROOT,
                 StandardCharsets.UTF_8)) {
             standard.setLocation(StandardLocation.CLASS_PATH, List.of());
             standard.setLocation(StandardLocation.SOURCE_PATH, List.of());
             standard.setLocation(StandardLocation.ANNOTATION_PROCESSOR_PATH, List.of());
-            JavaFileManager memory = new MemoryFileManager(standard, outputs);
-            JavacTask task = (JavacTask) compiler.getTask(null, memory, collector,
-                    List.of("-proc:none", "-Xlint:all", "-implicit:none"), null, List.of(source(fileName, source)));
-            task.addTaskListener(new Heartbeat(ctx));
+            JavaFileManager memory = new MemoryFileManager(standard, outputs, stop);
+            JavacTask task = (JavacTask) compiler.getTask(output, memory, collector, OPTIONS, null,
+                    List.of(source(fileName, source)));
+            task.setLocale(Locale.ENGLISH);
+            task.addTaskListener(new Heartbeat(ctx, stop));
             boolean success;
             try {
                 success = task.call();
             } catch (RuntimeException e) {
-                // javac wraps what a listener throws; a cancellation must surface as one
-                if (ctx.isCancelled()) {
+                // javac wraps what a listener or the file manager throws; a stop must surface as a cancellation
+                if (stop.requested()) {
                     throw new CancellationException("task " + ctx.taskId() + " was cancelled while compiling");
                 }
                 throw e;
             }
-            return result(success, collector.getDiagnostics(), outputs);
+            Result result = result(success, collector.getDiagnostics(), outputs);
+            // javac swallows what goes wrong inside it (out of stack or memory, its own bugs), prints a
+            // report to its output and ends the compilation as failed; with no error reported that is a crash.
+            if (output.reportsCrash() || (!success && result.errors() == 0)) {
+                if (stop.requested()) {
+                    throw new CancellationException("task " + ctx.taskId() + " was cancelled while compiling");
+                }
+                if (result.errors() == 0) {
+                    throw CompilerCrash.fromOutput(output.toString(), source);
+                }
+            }
+            return result;
         }
     }
 
@@ -106,26 +130,52 @@ final class InMemoryCompiler {
     }
 
     /** Turns compiler phases into heartbeats and lets a cancel stop the compiler between them. */
-    private record Heartbeat(TaskContext ctx) implements TaskListener {
+    private record Heartbeat(TaskContext ctx, CompilerThread.Stop stop) implements TaskListener {
         @Override
         public void started(TaskEvent e) {
-            ctx.checkCancelled();
+            stop.check();
             ctx.progress(-1, "compiling: " + e.getKind().name().toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public void finished(TaskEvent e) {
+            if (e.getKind() != TaskEvent.Kind.COMPILATION) { // javac closes its files after this one
+                stop.check();
+            }
         }
     }
 
     /** Keeps class output in byte arrays instead of files. */
     private static final class MemoryFileManager extends ForwardingJavaFileManager<StandardJavaFileManager> {
         private final Map<String, ByteArrayOutputStream> outputs;
+        private final CompilerThread.Stop stop;
 
-        MemoryFileManager(StandardJavaFileManager delegate, Map<String, ByteArrayOutputStream> outputs) {
+        MemoryFileManager(StandardJavaFileManager delegate, Map<String, ByteArrayOutputStream> outputs,
+                          CompilerThread.Stop stop) {
             super(delegate);
             this.outputs = outputs;
+            this.stop = stop;
+        }
+
+        /** Looking classes up is frequent in every phase: a cancel stops the compiler here too. */
+        @Override
+        public Iterable<JavaFileObject> list(Location location, String packageName, Set<JavaFileObject.Kind> kinds,
+                                             boolean recurse) throws IOException {
+            stop.check();
+            return super.list(location, packageName, kinds, recurse);
+        }
+
+        @Override
+        public JavaFileObject getJavaFileForInput(Location location, String className, JavaFileObject.Kind kind)
+                throws IOException {
+            stop.check();
+            return super.getJavaFileForInput(location, className, kind);
         }
 
         @Override
         public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
                                                    FileObject sibling) {
+            stop.check();
             URI uri = URI.create("memory:///" + className.replace('.', '/') + kind.extension);
             return new SimpleJavaFileObject(uri, kind) {
                 @Override
