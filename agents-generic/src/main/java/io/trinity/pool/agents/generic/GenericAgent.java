@@ -30,17 +30,20 @@ import java.util.Optional;
  *       words without stop words;</li>
  *   <li>{@code keywords}: the top {@code k} (default 10) key phrases, RAKE-scored;</li>
  *   <li>{@code summarize}: the best {@code sentences} (default 3) sentences, in original order;</li>
- *   <li>{@code vocabulary}: what this agent type has read: how many texts, and the top {@code k}
- *       (default 10) content words by the number of texts they appeared in;</li>
+ *   <li>{@code vocabulary}: what this agent type has read for the task's tenant: how many texts,
+ *       and the top {@code k} (default 10) content words by the number of texts they appeared
+ *       in;</li>
  *   <li>{@code answer}: answers {@code question} about {@code text} (optional) with the LLM
  *       adapter; needs an LLM configured (environment {@code TRINITY_LLM_*} or
  *       {@link #factory(LlmSettings)}), and says how to configure one otherwise.</li>
  * </ul>
  *
- * <p><b>State handed on.</b> The text ops count, per content word, the texts it appeared in
- * (document frequency, the corpus statistic behind TF-IDF), at most {@value #MAX_VOCABULARY}
- * words (the rarest are dropped first). The agent hands that vocabulary on in its
- * {@link #snapshot()}: the pool offers it to the next agent of the type (and, with a journal,
+ * <p><b>State handed on.</b> The text ops count, per tenant and content word, the texts it
+ * appeared in (document frequency, the corpus statistic behind TF-IDF), at most
+ * {@value #MAX_VOCABULARY} words per tenant (the rarest are dropped first) and
+ * {@value Vocabulary#MAX_TENANTS} tenants (the least recently active dropped first). A tenant's
+ * tasks see only that tenant's vocabulary. The agent hands the vocabularies on in its
+ * {@link #snapshot()}: the pool offers them to the next agent of the type (and, with a journal,
  * after a restart), so the statistics outlive any one agent.
  *
  * See docs/agents/generic.md.
@@ -48,8 +51,8 @@ import java.util.Optional;
 public final class GenericAgent implements Agent {
 
     static final List<String> OPS = List.of("count", "keywords", "summarize", "vocabulary", "answer");
-    /** The most words the vocabulary keeps; past it, it keeps the most frequent half. */
-    static final int MAX_VOCABULARY = 2_000;
+    /** The most words the vocabulary keeps per tenant; past it, it keeps the most frequent half. */
+    static final int MAX_VOCABULARY = Vocabulary.MAX_WORDS;
     static final String ANSWER_SYSTEM = "You answer questions concisely. When a text is given, answer from that"
             + " text only, and say so if the text does not contain the answer.";
 
@@ -57,9 +60,8 @@ public final class GenericAgent implements Agent {
     private final LlmClient llm;
     /** Why there is no LLM, for the answer op's message; null when there is one. */
     private final String noLlmReason;
-    /** Texts read and, per content word, how many of them contained it; guarded by {@code this}. */
-    private long documents;
-    private final Map<String, Long> documentFrequency = new HashMap<>();
+    /** Per tenant: texts read and, per content word, how many of them contained it. */
+    private final Vocabulary vocabulary = new Vocabulary();
 
     /** Uses an LLM when the environment configures one ({@code TRINITY_LLM_BASE_URL}, {@code TRINITY_LLM_MODEL}). */
     public GenericAgent(AgentInit init) {
@@ -105,85 +107,39 @@ public final class GenericAgent implements Agent {
         }
         ctx.progress(0.0, op);
         Map<String, Object> out = switch (op) {
-            case "count" -> count(read(text(ctx)), (int) Inputs.optLong(ctx, "k", 10, 1, 1_000));
-            case "keywords" -> Map.of("keywords", Keywords.extract(read(text(ctx)), (int) Inputs.optLong(ctx, "k", 10, 1, 1_000)));
-            case "summarize" -> summarize(read(text(ctx)), (int) Inputs.optLong(ctx, "sentences", 3, 1, 1_000));
-            case "vocabulary" -> vocabulary((int) Inputs.optLong(ctx, "k", 10, 1, 1_000));
+            case "count" -> count(read(ctx, text(ctx)), (int) Inputs.optLong(ctx, "k", 10, 1, 1_000));
+            case "keywords" -> Map.of("keywords", Keywords.extract(read(ctx, text(ctx)), (int) Inputs.optLong(ctx, "k", 10, 1, 1_000)));
+            case "summarize" -> summarize(read(ctx, text(ctx)), (int) Inputs.optLong(ctx, "sentences", 3, 1, 1_000));
+            case "vocabulary" -> vocabulary.summary(ctx.task().tenant(), (int) Inputs.optLong(ctx, "k", 10, 1, 1_000));
             default -> answer(ctx);
         };
         ctx.progress(1.0, "done");
         return Payload.of(out);
     }
 
-    /** Counts the text's distinct content words into the vocabulary; returns the text. */
-    private String read(String text) {
+    /** Counts the text's distinct content words into the vocabulary of the task's tenant; returns the text. */
+    private String read(TaskContext ctx, String text) {
         java.util.Set<String> distinct = new java.util.HashSet<>();
         for (String w : Words.words(text)) {
             if (Words.isContent(w)) {
                 distinct.add(w);
             }
         }
-        synchronized (this) {
-            documents++;
-            for (String w : distinct) {
-                documentFrequency.merge(w, 1L, Long::sum);
-            }
-            if (documentFrequency.size() > MAX_VOCABULARY) {
-                List<Map.Entry<String, Long>> kept = ranked(MAX_VOCABULARY / 2);
-                documentFrequency.clear();
-                kept.forEach(e -> documentFrequency.put(e.getKey(), e.getValue()));
-            }
-        }
+        vocabulary.read(ctx.task().tenant(), distinct);
         return text;
     }
 
-    /** The most frequent words first, ties by word; caller holds the lock. */
-    private List<Map.Entry<String, Long>> ranked(int limit) {
-        return documentFrequency.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(limit)
-                .map(e -> Map.entry(e.getKey(), e.getValue()))
-                .toList();
-    }
-
-    private synchronized Map<String, Object> vocabulary(int k) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("documents", documents);
-        out.put("words", (long) documentFrequency.size());
-        List<Map<String, Object>> common = ranked(k).stream().map(e -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("word", e.getKey());
-            m.put("documents", e.getValue());
-            return m;
-        }).toList();
-        out.put("common", common);
-        return out;
-    }
-
     @Override
-    public synchronized Optional<AgentSnapshot> snapshot() {
-        if (documents == 0) {
+    public Optional<AgentSnapshot> snapshot() {
+        if (vocabulary.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, Object> frequency = new LinkedHashMap<>();
-        ranked(MAX_VOCABULARY).forEach(e -> frequency.put(e.getKey(), e.getValue()));
-        return Optional.of(new AgentSnapshot(init.agentId(), init.type(),
-                Map.of("documents", documents, "documentFrequency", frequency)));
+        return Optional.of(new AgentSnapshot(init.agentId(), init.type(), vocabulary.toState()));
     }
 
-    /** Takes over a predecessor's vocabulary; a state this version does not understand is ignored. */
-    private synchronized void restore(AgentSnapshot snapshot) {
-        Map<String, Object> state = snapshot.state();
-        if (!(state.get("documents") instanceof Number n) || !(state.get("documentFrequency") instanceof Map<?, ?> df)) {
-            return;
-        }
-        documents = n.longValue();
-        df.forEach((word, count) -> {
-            if (word instanceof String w && count instanceof Number c && documentFrequency.size() < MAX_VOCABULARY) {
-                documentFrequency.put(w, c.longValue());
-            }
-        });
+    /** Takes over a predecessor's vocabularies ({@link Vocabulary#restore}). */
+    private void restore(AgentSnapshot snapshot) {
+        vocabulary.restore(snapshot.state());
     }
 
     private static Map<String, Object> count(String text, int k) {

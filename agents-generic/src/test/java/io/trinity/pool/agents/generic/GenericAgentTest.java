@@ -3,6 +3,7 @@ package io.trinity.pool.agents.generic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trinity.pool.Task;
 import io.trinity.pool.agent.Agent;
 import io.trinity.pool.agent.AgentInit;
 import io.trinity.pool.agent.NonRetryableException;
@@ -163,5 +164,57 @@ class GenericAgentTest {
         assertThat((Long) v.get("words")).isLessThanOrEqualTo(GenericAgent.MAX_VOCABULARY);
         assertThat(v.get("common")).isEqualTo(List.of(Map.of("word", "shared",
                 "documents", (long) GenericAgent.MAX_VOCABULARY + 10)));
+    }
+
+    private Map<String, Object> runAs(Agent a, String tenant, Map<String, ?> input) throws Exception {
+        return a.execute(new FakeTaskContext(io.trinity.pool.Task.builder("generic").input(input).tenant(tenant).build()))
+                .data();
+    }
+
+    @Test
+    void oneTenantsWordsNeverReachAnotherTenant() throws Exception {
+        // The probe: beta's vocabulary listed acme's confidential words, also after a restart.
+        runAs(agent, "acme", Map.of("op", "count", "text", "Project Zanzibar is confidential. Zanzibar closes Friday."));
+        runAs(agent, "beta", Map.of("op", "count", "text", "Beta ships widgets."));
+
+        Map<String, Object> beta = runAs(agent, "beta", Map.of("op", "vocabulary", "k", 20));
+        assertThat(beta).containsEntry("documents", 1L).containsEntry("words", 3L);
+        assertThat(beta.get("common").toString()).doesNotContain("zanzibar", "confidential");
+        assertThat(runAs(agent, "gamma", Map.of("op", "vocabulary", "k", 20)))
+                .isEqualTo(Map.of("documents", 0L, "words", 0L, "common", List.of()));
+        assertThat(runAs(agent, "acme", Map.of("op", "vocabulary", "k", 20)).get("common").toString())
+                .contains("word=zanzibar", "word=confidential");
+
+        // handed on through the snapshot (a clone, a replacement, a restart with a journal): still apart
+        var snapshot = agent.snapshot().orElseThrow();
+        GenericAgent next = new GenericAgent(new AgentInit("generic-2", "generic", Optional.of(snapshot)), Map.of());
+        Map<String, Object> betaAfter = runAs(next, "beta", Map.of("op", "vocabulary", "k", 20));
+        assertThat(betaAfter).containsEntry("documents", 1L);
+        assertThat(betaAfter.get("common").toString()).doesNotContain("zanzibar", "confidential");
+        assertThat(runAs(next, "acme", Map.of("op", "vocabulary", "k", 20)).get("common").toString())
+                .contains("word=zanzibar", "word=confidential");
+        assertThat(runAs(next, Task.DEFAULT_TENANT, Map.of("op", "vocabulary"))).containsEntry("documents", 0L);
+    }
+
+    @Test
+    void anOldSnapshotThatMixedEveryTenantsWordsIsNotRestored() throws Exception {
+        var old = new io.trinity.pool.agent.AgentSnapshot("generic-9", "generic", Map.of("documents", 5L,
+                "documentFrequency", Map.of("zanzibar", 3L, "confidential", 2L)));
+        GenericAgent a = new GenericAgent(new AgentInit("generic-4", "generic", Optional.of(old)), Map.of());
+        assertThat(runAs(a, "beta", Map.of("op", "vocabulary"))).containsEntry("documents", 0L);
+        assertThat(runAs(a, Task.DEFAULT_TENANT, Map.of("op", "vocabulary"))).containsEntry("documents", 0L);
+        assertThat(a.snapshot()).isEmpty();
+    }
+
+    @Test
+    void theTenantsKeptAreBoundedLeastRecentlyActiveFirst() throws Exception {
+        for (int i = 0; i <= Vocabulary.MAX_TENANTS; i++) {
+            runAs(agent, "t" + i, Map.of("op", "count", "text", "word" + i));
+        }
+        assertThat(runAs(agent, "t0", Map.of("op", "vocabulary"))).containsEntry("documents", 0L);
+        assertThat(runAs(agent, "t1", Map.of("op", "vocabulary"))).containsEntry("documents", 1L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tenants = (Map<String, Object>) agent.snapshot().orElseThrow().state().get("tenants");
+        assertThat(tenants).hasSize(Vocabulary.MAX_TENANTS).doesNotContainKey("t0");
     }
 }
