@@ -39,6 +39,16 @@ final class TaskGraph {
                 Map<String, Ref> inputFrom, List<String> attach) {
     }
 
+    /**
+     * What a subtask's type is checked against, exactly as the pool compares type names.
+     *
+     * @param registered the pool's registered type names; null when not known
+     * @param own        the type this coordinator runs as
+     */
+    record Types(Set<String> registered, String own) {
+        static final Types UNKNOWN = new Types(null, AgentTypes.COORDINATOR);
+    }
+
     private final Map<String, Node> nodes;
     private final Map<String, List<String>> dependants;
 
@@ -67,6 +77,17 @@ final class TaskGraph {
      * @param attachments names of the coordinator task's input attachments
      */
     static TaskGraph parse(Object graph, Set<String> attachments) {
+        return parse(graph, attachments, Types.UNKNOWN);
+    }
+
+    /**
+     * Reads and validates the graph.
+     *
+     * @param graph       the {@code graph} input value
+     * @param attachments names of the coordinator task's input attachments
+     * @param types       what each subtask's type is checked against
+     */
+    static TaskGraph parse(Object graph, Set<String> attachments, Types types) {
         if (!(graph instanceof List<?> list) || list.isEmpty()) {
             throw bad("graph", "a non-empty list of subtasks {id, type, input, after, inputFrom, attach} is required", graph);
         }
@@ -90,7 +111,7 @@ final class TaskGraph {
         Map<String, Node> nodes = new LinkedHashMap<>();
         int i = 0;
         for (Map.Entry<String, Map<?, ?>> e : raw.entrySet()) {
-            nodes.put(e.getKey(), node(i++, e.getKey(), e.getValue(), raw.keySet(), attachments));
+            nodes.put(e.getKey(), node(i++, e.getKey(), e.getValue(), raw.keySet(), attachments, types));
         }
         TaskGraph g = new TaskGraph(nodes);
         g.checkAcyclic();
@@ -98,17 +119,20 @@ final class TaskGraph {
     }
 
     @SuppressWarnings("unchecked")
-    private static Node node(int index, String id, Map<?, ?> m, Set<String> ids, Set<String> attachments) {
+    private static Node node(int index, String id, Map<?, ?> m, Set<String> ids, Set<String> attachments,
+                             Types types) {
         String at = "graph[" + index + "]";
         Object type = m.get("type");
         if (!(type instanceof String t) || t.isBlank()) {
             throw bad(at + ".type", "the agent type of subtask '" + id + "' is required", type);
         }
-        if (t.equals(AgentTypes.COORDINATOR)) {
+        // Exactly as the pool matches a task's type to a registered type.
+        if (t.equals(AgentTypes.COORDINATOR) || t.equals(types.own())) {
             // A coordinator holds its agent while it waits; nested ones could wait on each other
             // for agents forever once the coordinator type is at its maximum.
             throw bad(at + ".type", "a coordinator cannot submit coordinator subtasks; flatten the graph", t);
         }
+        checkRegistered(at + ".type", t, types.registered());
         Object input = m.get("input");
         if (input != null && !(input instanceof Map)) {
             throw bad(at + ".input", "must be an object", input);
@@ -146,6 +170,29 @@ final class TaskGraph {
         }
         return new Node(index, id, t, input == null ? Map.of() : (Map<String, Object>) input,
                 Collections.unmodifiableSet(after), Collections.unmodifiableMap(inputFrom), attach);
+    }
+
+    /**
+     * Refuses a type the pool has not registered: the pool would run it on its generic fallback,
+     * which fails it on input meant for another agent. Without the registered names, refuses a
+     * built-in type's name written in another case, which the pool would not run as that type.
+     */
+    private static void checkRegistered(String where, String type, Set<String> registered) {
+        if (registered != null && !registered.contains(type)) {
+            String near = registered.stream().filter(r -> r.equalsIgnoreCase(type)).sorted().findFirst()
+                    .map(r -> ": did you mean '" + r + "'?").orElse("");
+            throw bad(where, "no agent type of this name is registered in the pool (it has "
+                    + String.join(", ", new java.util.TreeSet<>(registered)) + "); type names are case-sensitive"
+                    + near, type);
+        }
+        if (registered == null) {
+            for (String builtIn : AgentTypes.BUILT_IN) {
+                if (!builtIn.equals(type) && builtIn.equalsIgnoreCase(type)) {
+                    throw bad(where, "type names are case-sensitive, and this is not the built-in type '" + builtIn
+                            + "': the pool would not run it as one", type);
+                }
+            }
+        }
     }
 
     private static List<String> strings(Object value, String where) {
