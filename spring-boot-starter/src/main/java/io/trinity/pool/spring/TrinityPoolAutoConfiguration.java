@@ -77,10 +77,17 @@ public class TrinityPoolAutoConfiguration {
     private static RuntimeException unknownBalancer(IllegalArgumentException e, PoolConfig config,
                                                     Environment environment) {
         String balancer = config.balancer();
-        if (e.getMessage() == null || !e.getMessage().startsWith("balancer '" + balancer + "' ")) {
+        String text = e.getMessage();
+        // the pool names the property the name came from first (PoolConfig.balancerSource()); the
+        // report below names it with its origin instead
+        String source = config.balancerSource();
+        if (text != null && source != null && text.startsWith(source + ": ")) {
+            text = text.substring(source.length() + 2);
+        }
+        if (text == null || !text.startsWith("balancer '" + balancer + "' ")) {
             return e;
         }
-        String message = e.getMessage() + " in a TrinityPoolBuilderCustomizer bean";
+        String message = text + " in a TrinityPoolBuilderCustomizer bean";
         String key = PoolConfigLoader.PREFIX + "balancer";
         PoolProperties properties = PoolProperties.read(environment);
         if (balancer.equals(properties.values().get(key))) {
