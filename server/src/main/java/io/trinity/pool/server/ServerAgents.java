@@ -2,10 +2,12 @@ package io.trinity.pool.server;
 
 import io.trinity.pool.AgentType;
 import io.trinity.pool.PoolBuilder;
+import io.trinity.pool.agent.AgentFactory;
 import io.trinity.pool.agent.AgentTypes;
 import io.trinity.pool.agents.BuiltInAgents;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,7 +44,12 @@ public final class ServerAgents {
      */
     public static List<AgentType> builtIns(UnaryOperator<AgentType> adjust) {
         List<AgentType> types = new ArrayList<>();
-        BuiltInAgents.factories().forEach((name, factory) -> types.add(
+        Map<String, AgentFactory> factories = BuiltInAgents.factories();
+        // The server registers exactly these types: its coordinator refuses a graph naming any
+        // other (the pool would run an unknown type on generic, and a 400 refuses it at POST).
+        factories.put(AgentTypes.COORDINATOR,
+                new io.trinity.pool.agents.coordinator.CoordinatorAgent.Factory(List.copyOf(factories.keySet())));
+        factories.forEach((name, factory) -> types.add(
                 adjust.apply(AgentType.of(name, factory).withPreemptible(!name.equals(AgentTypes.COORDINATOR)))));
         return List.copyOf(types);
     }
