@@ -6,6 +6,7 @@ import io.trinity.pool.PoolBuilder;
 import io.trinity.pool.PoolConfig;
 import io.trinity.pool.ShutdownReport;
 import io.trinity.pool.agent.AgentTypes;
+import io.trinity.pool.cluster.ClusterJournals;
 import io.trinity.pool.cluster.ClusterNode;
 import io.trinity.pool.journal.jdbc.Journals;
 import io.trinity.pool.server.ApiKeys;
@@ -114,6 +115,13 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Builds and starts the server and prints where it is; the caller owns its shutdown. */
     PoolServer start() {
+        for (String clusterOnly : List.of("--node-timeout", "--link-port")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(clusterOnly)) {
+                throw new UserError(clusterOnly + " is a cluster node's setting and needs --node-id NAME; without"
+                        + " --node-id, tri serve runs a single pool. Add --node-id to join a cluster, or drop "
+                        + clusterOnly);
+            }
+        }
         if (port < 0 || port > 65_535) {
             throw new UserError("--port must be between 0 and 65535 (got " + port + ")");
         }
@@ -125,12 +133,14 @@ final class ServeCommand implements Callable<Integer> {
         PoolConfig settings = pool.toConfig(l.applyTo(base));
         PoolBuilder builder = AgentPool.builder().config(settings);
         String journalNote;
+        refuseClusterJournal();
         try {
             journalNote = Journals.open(journal).map(j -> {
                 builder.journal(j);
                 return "journal " + Journals.redact(journal);
             }).orElse("no journal (in memory only: a restart loses queued tasks)");
         } catch (RuntimeException e) {
+            refuseClusterJournal(); // a cluster's node may have taken the journal since (its lock is why this failed)
             throw new UserError("--journal: " + Journals.redact(e.getMessage()), e);
         }
         PoolOptions.applyStrategies(builder, pool.strategyNames(SpawnStrategies.POOL_DEFAULT));
@@ -167,6 +177,15 @@ final class ServeCommand implements Callable<Integer> {
         out.println("tri serve: Ctrl-C or SIGTERM drains for up to " + DurationConverter.format(drain) + " and stops");
         out.flush();
         return server;
+    }
+
+    /** A pool without --node-id must not recover a cluster's tasks (docs/cluster.md). */
+    private void refuseClusterJournal() {
+        try {
+            ClusterJournals.refuseStandalone(journal);
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage(), e);
+        }
     }
 
     private Integer serveNode() {

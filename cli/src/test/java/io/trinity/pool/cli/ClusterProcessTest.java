@@ -402,4 +402,32 @@ class ClusterProcessTest {
                     .isBefore(floodEnds.get(24));
         }
     }
+
+    /**
+     * A {@code tri serve} without {@code --node-id} on a cluster's journal would recover the
+     * cluster's queued tasks and run them a second time: it must refuse, whether the cluster runs
+     * or is stopped, naming the journal (password hidden) and {@code --node-id}.
+     */
+    @Test
+    void aServeWithoutNodeIdRefusesAClustersJournalRunningOrStopped() throws Exception {
+        try (ClusterRig rig = new ClusterRig(dir)) {
+            ClusterRig.Node n1 = rig.start("n1");
+            rig.awaitReady(n1);
+            rig.submit(n1, "k-quiet", "before-standalone", count("queued in the cluster"));
+            for (String when : List.of("running", "stopped")) {
+                if (when.equals("stopped")) {
+                    rig.kill9(n1);
+                }
+                Cli.Result r;
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                    Future<Cli.Result> f = ex.submit(() -> Cli.run("serve", "--port", "0", "--journal", rig.url(null),
+                            "--keys", dir.resolve("keys.json").toString()));
+                    r = f.get(60, java.util.concurrent.TimeUnit.SECONDS); // a pool that started would never return
+                }
+                assertThat(r.code()).as("%s cluster: %s", when, r).isEqualTo(2);
+                assertThat(r.err()).as(when).contains("is the journal of a cluster", "nodes n1", "--node-id",
+                        rig.schema()).doesNotContain("password=trinity");
+            }
+        }
+    }
 }

@@ -224,6 +224,15 @@ class ServeCommandTest {
         assertThat(node.err()).contains("--node-id needs a shared --journal").doesNotContain("s3cret");
     }
 
+    @Test
+    void aClusterNodesFlagWithoutNodeIdIsAUsageError() {
+        for (String[] flag : new String[][] {{"--node-timeout", "30s"}, {"--link-port", "9999"}}) {
+            Cli.Result r = Cli.run("serve", "--journal", "none", "--port", "0", flag[0], flag[1]);
+            assertThat(r.code()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains(flag[0] + " is a cluster node's setting and needs --node-id");
+        }
+    }
+
     private static String sha256(String s) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

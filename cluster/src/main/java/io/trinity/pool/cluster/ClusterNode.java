@@ -55,6 +55,9 @@ public final class ClusterNode implements AutoCloseable {
     private volatile Scheduler scheduler;
     private volatile String schedulerUrl;
     private volatile Connection election;
+    /** Holds the journal's advisory lock shared for the node's life: no standalone pool opens the journal meanwhile. */
+    private volatile Connection journalGuard;
+    private long beats;
     /** The scheduler's epoch and link secret as this node last read them, and until when (nanoTime) that epoch's lease held. */
     private volatile Leader leader = Leader.NONE;
 
@@ -77,6 +80,7 @@ public final class ClusterNode implements AutoCloseable {
             // the journal's first (it refuses a schema with foreign tables but no journal history),
             // and the fencing row must exist before anyone takes over
             JdbcJournal.builder(settings.journalUrl).exclusive(false).migrate();
+            n.guardJournal(); // before the cluster's tables exist: a standalone pool holding the journal keeps them away
             n.db.migrate();
             n.front.start(); // first: the registry row carries its URL and link address
             n.links.start();
@@ -188,6 +192,45 @@ public final class ClusterNode implements AutoCloseable {
         return scheduler == null ? 0 : placement.limit();
     }
 
+    /**
+     * Takes the journal's advisory lock shared (see {@link ClusterJournals}) on a session of its
+     * own, or refuses to join when a pool started without {@code --node-id} holds it.
+     */
+    private void guardJournal() throws SQLException {
+        Connection c = db.session();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock_shared(" + ClusterJournals.JOURNAL_LOCK
+                + ")"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                closeQuietly(c);
+                throw new IllegalStateException("journal " + Journals.redact(settings.journalUrl) + " is in use by a pool"
+                        + " started without --node-id (it holds the journal's lock): its tasks are that pool's. Stop it"
+                        + " before starting the cluster's nodes on this journal, or give the cluster a database or schema"
+                        + " of its own (currentSchema=...)");
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+        closeQuietly(journalGuard);
+        journalGuard = c;
+    }
+
+    /** Takes the journal's shared lock again when its session was lost (a database restart), every tenth beat. */
+    private void keepJournalGuard() {
+        if (++beats % 10 != 0) {
+            return;
+        }
+        try {
+            Connection c = journalGuard;
+            if (c == null || !c.isValid(2)) {
+                guardJournal();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("node {}: could not hold the journal's lock shared ({})", settings.node, e.getMessage());
+        }
+    }
+
     private void register() throws SQLException {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO cluster_nodes (node, url, max_agents, incarnation, state, started_at, heartbeat_at, link)"
@@ -216,6 +259,7 @@ public final class ClusterNode implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 heartbeat();
+                keepJournalGuard();
                 Scheduler s = scheduler;
                 if (s != null) {
                     s.tick();
@@ -684,6 +728,7 @@ public final class ClusterNode implements AutoCloseable {
             LOG.debug("node {}: could not record leaving: {}", settings.node, e.toString());
         }
         closeQuietly(election);
+        closeQuietly(journalGuard);
         db.close();
     }
 
