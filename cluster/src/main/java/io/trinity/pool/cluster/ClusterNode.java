@@ -41,6 +41,9 @@ public final class ClusterNode implements AutoCloseable {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     /** First key of the scheduler's advisory lock (the second is the schema's hash). */
     private static final int LOCK_KEY = 0x7472_696E;
+    /** {@code cluster_nodes.reason} of a node that stopped, until the scheduler has failed its calls over. */
+    static final String LEFT = "stopped";
+    static final String LEFT_HANDLED = "stopped; its calls went to other nodes";
 
     private final Settings settings;
     private final ClusterDatabase db;
@@ -473,7 +476,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** A node the scheduler just declared dead, and how long it had been silent. */
-    private record Dead(String node, long silentMillis) {
+    private record Dead(String node, long silentMillis, boolean left) {
     }
 
     /**
@@ -591,7 +594,20 @@ public final class ClusterNode implements AutoCloseable {
                         ps.setLong(3, settings.nodeTimeout.toMillis());
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                dead.add(new Dead(rs.getString(1), rs.getLong(2)));
+                                dead.add(new Dead(rs.getString(1), rs.getLong(2), false));
+                            }
+                        }
+                    }
+                    // a node that stopped (SIGTERM) left with its calls unfinished: they will never
+                    // end there, so they fail over at once, as a dead node's do (once per leaving)
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_nodes SET reason = ?"
+                            + " WHERE state = 'left' AND reason = ? AND node <> ? RETURNING node")) {
+                        ps.setString(1, LEFT_HANDLED);
+                        ps.setString(2, LEFT);
+                        ps.setString(3, settings.node);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                dead.add(new Dead(rs.getString(1), 0, true));
                             }
                         }
                     }
@@ -610,6 +626,14 @@ public final class ClusterNode implements AutoCloseable {
                     renewedNanos = began;
                     for (Dead d : dead) {
                         String node = d.node();
+                        if (d.left()) {
+                            int failed = calls.nodeDied(node, "left the cluster (stopped) before its calls ended");
+                            Events.record(db, "node.left", node, -1, "stopped; " + failed
+                                    + " running calls failed over to other nodes");
+                            LOG.warn("node {}: node {} left the cluster; {} running calls retried elsewhere",
+                                    settings.node, node, failed);
+                            continue;
+                        }
                         long silent = d.silentMillis();
                         int failed = calls.nodeDied(node, "was silent for " + silent + " ms");
                         Events.record(db, "node.failed", node, silent, "silent for " + silent + " ms; "
@@ -720,9 +744,10 @@ public final class ClusterNode implements AutoCloseable {
         links.close();
         host.close();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE cluster_nodes SET state = 'left', reason = 'stopped' WHERE node = ? AND incarnation = ?")) {
-            ps.setString(1, settings.node);
-            ps.setLong(2, incarnation.get());
+                "UPDATE cluster_nodes SET state = 'left', reason = ? WHERE node = ? AND incarnation = ?")) {
+            ps.setString(1, LEFT);
+            ps.setString(2, settings.node);
+            ps.setLong(3, incarnation.get());
             ps.executeUpdate();
         } catch (SQLException | RuntimeException e) {
             LOG.debug("node {}: could not record leaving: {}", settings.node, e.toString());
