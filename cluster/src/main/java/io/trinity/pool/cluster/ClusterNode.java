@@ -552,6 +552,7 @@ public final class ClusterNode implements AutoCloseable {
             settings.types.forEach(t -> placed.add(placement.place(t)));
             IntSupplier limit = () -> Math.max(1, placement.limit());
             PoolServer built = settings.scheduler.create(journal, placed, limit);
+            built.refuseWhile(this::notServing);
             built.start();
             synchronized (this) {
                 if (abandoned) {
@@ -568,6 +569,29 @@ public final class ClusterNode implements AutoCloseable {
                 ps.executeUpdate();
             }
             return true;
+        }
+
+        /**
+         * Why this scheduler's pool may not answer API calls now, or null: once abandoned, and as
+         * soon as its lease is no longer sure (no renewal for 80% of it: a process paused, or cut
+         * off from the database, that has not noticed yet). Another node may then take over, and
+         * what this pool would say (a task cancelled by its drain, a cancel not stored) may not be
+         * what the cluster stores.
+         */
+        String notServing() {
+            if (abandoned) {
+                return "node " + settings.node + " is no longer the cluster's scheduler; retry the call (with the same"
+                        + " Idempotency-Key for a submit): it goes to the current scheduler";
+            }
+            long since = (System.nanoTime() - renewedNanos) / 1_000_000;
+            long bound = settings.lease().toMillis() * 4 / 5;
+            if (since > bound) {
+                return "the scheduler on node " + settings.node + " has not renewed its lease for " + since + " ms (over "
+                        + bound + " ms: it was paused or cut off from the database), so it answers nothing from its pool;"
+                        + " retry the call (with the same Idempotency-Key for a submit): another node takes over within"
+                        + " the node timeout (" + settings.nodeTimeout.toMillis() + " ms)";
+            }
+            return null;
         }
 
         void tick() throws SQLException {

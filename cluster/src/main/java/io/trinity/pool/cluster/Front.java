@@ -271,7 +271,8 @@ final class Front implements AutoCloseable {
             }
             URI target = URI.create(base.replaceAll("/$", "") + x.getRequestURI().getRawPath()
                     + (x.getRequestURI().getRawQuery() == null ? "" : "?" + x.getRequestURI().getRawQuery()));
-            HttpRequest.Builder rb = HttpRequest.newBuilder(target)
+            int timeout = relayTimeoutSeconds(x.getRequestURI().getRawQuery());
+            HttpRequest.Builder rb = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeout))
                     .method(x.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
             x.getRequestHeaders().forEach((name, values) -> {
@@ -283,6 +284,15 @@ final class Front implements AutoCloseable {
             HttpResponse<InputStream> r;
             try {
                 r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (java.net.http.HttpTimeoutException e) {
+                // sent, maybe taken, not answered (a paused or cut-off scheduler): not sent again
+                LOG.info("front: scheduler {} did not answer {} {} within {} s", base, x.getRequestMethod(),
+                        x.getRequestURI().getRawPath(), timeout);
+                x.getResponseHeaders().set("Retry-After", "1");
+                json(x, 503, Map.of("error", "the scheduler at " + base + " did not answer within " + timeout + " s (it"
+                        + " may be paused, or cut off from the database, and another node taking over); retry the call,"
+                        + " with the same Idempotency-Key for a submit", "reason", "scheduler_timeout", "node", node.node()));
+                return;
             } catch (IOException e) {
                 LOG.debug("front: scheduler {} unreachable: {}", base, e.toString());
                 continue; // a takeover may have moved it; the next read of the registry tells
@@ -314,6 +324,15 @@ final class Front implements AutoCloseable {
         json(x, 503, Map.of("error", "no scheduler answers yet (a takeover takes up to the node timeout, "
                 + node.settings().nodeTimeout.toSeconds() + " s); retry the call, with the same Idempotency-Key for"
                 + " a submit", "node", node.node()));
+    }
+
+    /**
+     * How long a call relayed by HTTP may wait for the scheduler's answer to begin: a long poll's
+     * {@code wait} (at most {@value #TASK_WAIT_MAX_SECONDS} s) on top of {@value #LINK_ANSWER_SECONDS} s. An
+     * event stream's answer begins at once; only its start is bounded.
+     */
+    static int relayTimeoutSeconds(String rawQuery) {
+        return LINK_ANSWER_SECONDS + (rawQuery != null && rawQuery.contains("wait=") ? TASK_WAIT_MAX_SECONDS : 0);
     }
 
     private Map<String, Object> cluster() {

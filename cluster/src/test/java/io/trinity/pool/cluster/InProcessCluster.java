@@ -122,7 +122,7 @@ final class InProcessCluster implements AutoCloseable {
 
     HttpResponse<String> send(ClusterNode via, String method, String path, String body, String... headers)
             throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(via.url() + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(via.url() + path)).timeout(Duration.ofSeconds(90))
                 .header("Authorization", "Bearer " + ADMIN)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i + 1 < headers.length; i += 2) {

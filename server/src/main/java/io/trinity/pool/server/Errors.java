@@ -114,6 +114,12 @@ final class Errors {
         return refusal(e);
     }
 
+    /** The answer of a server that may not answer now ({@link PoolServer#refuseWhile}). */
+    static ApiError notServing(String why) {
+        return new ApiError(503, why, null).with("reason", "not_serving")
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+    }
+
     static ApiError draining() {
         return new ApiError(503, "the server is shutting down and accepts no new tasks; submit to another instance"
                 + " or retry after it restarts", null).with("reason", "shutdown")

@@ -60,6 +60,8 @@ public final class PoolServer implements AutoCloseable {
     /** Set once the pool has shut down: its loop answers no more reads. */
     private volatile boolean poolStopped;
     private final CompletableFuture<ShutdownReport> stopped = new CompletableFuture<>();
+    /** Why this server may not answer API calls now, or null ({@link #refuseWhile}). */
+    private volatile java.util.function.Supplier<String> refusal = () -> null;
 
     private PoolServer(Builder b) {
         this.keys = b.keys != null ? b.keys : ApiKeys.generated("admin");
@@ -107,6 +109,19 @@ public final class PoolServer implements AutoCloseable {
             cfg.requestLogger.http(metrics::record);
             // every error is JSON: the routes', an Error's, and what Jetty refuses before any route
             Errors.register(cfg, mapper, b.maxBody);
+            // checked when a call comes and again when its answer is made (a long poll may outlive the reason to serve)
+            cfg.routes.before("/v1/*", ctx -> {
+                String why = refusal.get();
+                if (why != null) {
+                    throw Errors.notServing(why);
+                }
+            });
+            cfg.routes.after("/v1/*", ctx -> {
+                String why = refusal.get();
+                if (why != null && !ctx.res().isCommitted()) {
+                    Errors.send(ctx, Errors.notServing(why));
+                }
+            });
             Routes.register(cfg.routes, auth, tasks, admin, events, metrics, draining::get, time);
         });
     }
@@ -206,7 +221,16 @@ public final class PoolServer implements AutoCloseable {
         int status;
         Object json;
         try {
+            String why = refusal.get();
+            if (why != null) {
+                throw Errors.notServing(why);
+            }
             Reply r = handler.handle(headers);
+            why = refusal.get();
+            if (why != null) {
+                headers.clear();
+                throw Errors.notServing(why);
+            }
             status = r.status();
             json = r.json();
         } catch (Exception e) {
@@ -232,6 +256,21 @@ public final class PoolServer implements AutoCloseable {
         }
         metrics.record(method, route, a.status(), System.nanoTime() - began);
         return a;
+    }
+
+    /**
+     * Makes every call under {@code /v1} (and {@link #submit}, {@link #read}) answer 503 with
+     * {@code Retry-After} and {@code reason: not_serving} while {@code reason} returns a message,
+     * checked when the call comes and again when its answer is made: for a cluster's scheduler
+     * whose lease is no longer sure, so that it never answers from a pool another node may have
+     * replaced (docs/cluster.md). {@code /healthz}, {@code /readyz} and {@code /metrics} still answer.
+     *
+     * @param reason why the server may not answer now, or null while it may; called on every call, so quick
+     * @return this server
+     */
+    public PoolServer refuseWhile(java.util.function.Supplier<String> reason) {
+        this.refusal = java.util.Objects.requireNonNull(reason, "reason");
+        return this;
     }
 
     /** The event stream route, for tests that count what it sends. */
