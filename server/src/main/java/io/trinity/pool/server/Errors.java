@@ -11,6 +11,7 @@ import io.trinity.pool.PoolShutdownException;
 import io.trinity.pool.QueueFullException;
 import io.trinity.pool.TaskRejectedException;
 import io.trinity.pool.TenantLimitException;
+import io.trinity.pool.journal.JournalException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,6 +55,7 @@ final class Errors {
         routes.exception(PoolShutdownException.class, (e, ctx) -> send(ctx, refusal(e)));
         routes.exception(TaskRejectedException.class, (e, ctx) -> send(ctx, refusal(e)));
         routes.exception(PoolException.class, (e, ctx) -> send(ctx, notStored(e, ctx.method() + " " + ctx.path())));
+        routes.exception(JournalException.class, (e, ctx) -> send(ctx, unreadable(e, ctx.method() + " " + ctx.path())));
         routes.exception(JacksonException.class, (e, ctx) -> send(ctx, ApiError.badRequest("body",
                 "the body is not valid JSON: " + Views.quote(e.getOriginalMessage()))));
         routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, new ApiError(e.getStatus(),
@@ -76,6 +78,7 @@ final class Errors {
             case PoolShutdownException s -> refusal(s);
             case TaskRejectedException r -> refusal(r);
             case PoolException p -> notStored(p, what);
+            case JournalException j -> unreadable(j, what);
             case JacksonException j -> ApiError.badRequest("body", "the body is not valid JSON: "
                     + Views.quote(j.getOriginalMessage()));
             default -> {
@@ -117,6 +120,18 @@ final class Errors {
     /** The answer of a server that may not answer now ({@link PoolServer#refuseWhile}). */
     static ApiError notServing(String why) {
         return new ApiError(503, why, null).with("reason", "not_serving")
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+    }
+
+    /**
+     * The journal could not be read to answer (a submit's {@code Idempotency-Key} checked against
+     * the stored tasks, a list): its database is unreachable or this server's journal was closed or
+     * fenced off. Nothing was accepted; like {@code not_stored}, a 503 the client retries.
+     */
+    private static ApiError unreadable(JournalException e, String what) {
+        log.warn("{} refused with 503: {}", what, e.getMessage());
+        return new ApiError(503, e.getMessage() + "; nothing was accepted or changed: retry the call (with the same"
+                + " Idempotency-Key for a submit)", null).with("reason", "not_stored")
                 .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
     }
 
