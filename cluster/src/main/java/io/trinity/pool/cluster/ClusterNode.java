@@ -177,6 +177,34 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
+     * Why no scheduler can take calls through this node now, or null when one can (what
+     * {@code /readyz} says): this node's own lease must hold, and the scheduler's lease as this
+     * node last read it from {@code cluster_leader} (on the scheduler itself: its own pool serving
+     * and its lease sure), the same lease {@code /v1/cluster}'s {@code leaseValid} shows.
+     */
+    String notReady() {
+        if (!leaseValid()) {
+            return "node " + settings.node + " has not reached the database for a while";
+        }
+        Scheduler s = scheduler;
+        if (s != null) {
+            if (s.server == null) {
+                return "this node is taking over as the scheduler (recovering the journal)";
+            }
+            return s.notServing();
+        }
+        Leader l = leader;
+        if (l.epoch() < 0 || schedulerUrl == null) {
+            return "no scheduler yet (a takeover takes up to the node timeout, " + settings.nodeTimeout.toMillis() + " ms)";
+        }
+        if (System.nanoTime() - l.leaseEndsNanos() >= 0) {
+            return "the scheduler's lease (epoch " + l.epoch() + ") has run out; another node takes over within the node"
+                    + " timeout (" + settings.nodeTimeout.toMillis() + " ms)";
+        }
+        return null;
+    }
+
+    /**
      * Why a call of {@code epoch} that came on a link may not start here now, or null if it may:
      * only while this node's own lease holds, the epoch and secret are the ones it last read from
      * {@code cluster_leader}, and that epoch's lease (as read, counted from before the read) has

@@ -107,8 +107,16 @@ final class Front implements AutoCloseable {
                 case "/healthz" -> json(x, 200, Map.of("status", "ok", "node", node.node()));
                 case "/readyz" -> {
                     String url = node.schedulerUrl();
-                    json(x, url != null && node.leaseValid() ? 200 : 503, Map.of("node", node.node(),
-                            "scheduler", url == null ? "none yet" : url, "lease", node.leaseValid()));
+                    String why = node.notReady();
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("node", node.node());
+                    body.put("scheduler", url == null ? "none yet" : url);
+                    body.put("lease", why == null); // the scheduler's, as /v1/cluster's leaseValid
+                    body.put("nodeLease", node.leaseValid());
+                    if (why != null) {
+                        body.put("reason", why);
+                    }
+                    json(x, why == null ? 200 : 503, body);
                 }
                 case "/metrics" -> metrics(x);
                 default -> relay(x);
