@@ -192,6 +192,13 @@ final class ServeCommand implements Callable<Integer> {
         ClusterNode node = startNode();
         PrintWriter out = spec.commandLine().getOut();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger();
+        node.selfStopped().thenAccept(why -> { // its id taken by a newer process: it stopped rather than fight
+            spec.commandLine().getErr().println("tri serve: " + why);
+            spec.commandLine().getErr().flush();
+            code.set(1);
+            stopped.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("tri serve: node " + node.node() + " leaving the cluster"
                     + (node.isScheduler() ? "; another node takes over its queue" : ""));
@@ -204,7 +211,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return code.get();
     }
 
     /** Joins the cluster as {@code --node-id}; the caller owns the node's shutdown. */

@@ -430,4 +430,22 @@ class ClusterProcessTest {
             }
         }
     }
+
+    /** A second process with a live node's --node-id is refused at its start (exit 2), the first untouched. */
+    @Test
+    void aSecondServeWithALiveNodesIdIsRefused() throws Exception {
+        try (ClusterRig rig = new ClusterRig(dir)) {
+            ClusterRig.Node n1 = rig.start("n1");
+            rig.awaitReady(n1);
+            Cli.Result r;
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                r = ex.submit(() -> Cli.run("serve", "--node-id", "n1", "--port", "0", "--journal", rig.url(null),
+                        "--keys", dir.resolve("keys.json").toString())).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(r.code()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("--node-id n1 is in use by another live process", n1.url());
+            assertThat(rig.nodeRow(n1, "n1")).containsEntry("incarnation", 1).containsEntry("state", "up");
+            assertThat(rig.scheduler(n1)).isEqualTo("n1");
+        }
+    }
 }

@@ -55,11 +55,14 @@ public final class ClusterNode implements AutoCloseable {
     private final AtomicLong incarnation = new AtomicLong();
     private volatile long lastBeatNanos = System.nanoTime();
     private volatile boolean closed;
+    /** Another process registered this node id: this one stops. */
+    private volatile boolean superseded;
     private volatile Scheduler scheduler;
     private volatile String schedulerUrl;
     private volatile Connection election;
     /** Holds the journal's advisory lock shared for the node's life: no standalone pool opens the journal meanwhile. */
     private volatile Connection journalGuard;
+    private final java.util.concurrent.CompletableFuture<String> selfStopped = new java.util.concurrent.CompletableFuture<>();
     private long beats;
     /** The scheduler's epoch and link secret as this node last read them, and until when (nanoTime) that epoch's lease held. */
     private volatile Leader leader = Leader.NONE;
@@ -87,6 +90,7 @@ public final class ClusterNode implements AutoCloseable {
             n.db.migrate();
             n.front.start(); // first: the registry row carries its URL and link address
             n.links.start();
+            n.awaitIdFree();
             n.register();
             n.host.start();
             n.beat.start();
@@ -262,6 +266,64 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses to start when another live process holds this node id: its row is {@code up} and
+     * its heartbeat still moves. A row whose heartbeat stays put for three heartbeats (the process
+     * was killed and this is its restart) is taken over as before.
+     */
+    private void awaitIdFree() throws SQLException {
+        Holder first = holder();
+        if (first == null || !first.up() || !first.fresh()) {
+            return;
+        }
+        long watch = Math.max(1_500, 3 * settings.heartbeat.toMillis() + 500);
+        long until = System.nanoTime() + watch * 1_000_000;
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(100, settings.heartbeat.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("node " + settings.node + ": interrupted while checking its id", e);
+            }
+            Holder now = holder();
+            if (now == null || !now.up()) {
+                return;
+            }
+            if (!now.heartbeat().equals(first.heartbeat()) || now.incarnation() != first.incarnation()) {
+                throw new IllegalStateException(idTaken(now));
+            }
+        }
+    }
+
+    private String idTaken(Holder h) {
+        return "--node-id " + settings.node + " is in use by another live process (incarnation " + h.incarnation()
+                + " at " + h.url() + ", heartbeat " + h.agoMillis() + " ms ago): two processes with one id would"
+                + " take each other's row and calls. Give this process another --node-id, or stop the other one first";
+    }
+
+    /** This node id's row as the registry has it now, or null. */
+    private Holder holder() throws SQLException {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT incarnation, state = 'up',"
+                + " heartbeat_at >= now() - ? * interval '1 millisecond', heartbeat_at, url,"
+                + " (extract(epoch FROM (now() - heartbeat_at)) * 1000)::bigint FROM cluster_nodes WHERE node = ?")) {
+            ps.setLong(1, settings.nodeTimeout.toMillis());
+            ps.setString(2, settings.node);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Holder(rs.getLong(1), rs.getBoolean(2), rs.getBoolean(3),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getLong(6)) : null;
+            }
+        }
+    }
+
+    private record Holder(long incarnation, boolean up, boolean fresh, java.time.Instant heartbeat, String url,
+                          long agoMillis) {
+    }
+
+    /** Completes with the reason when this node stopped by itself (its id taken by another process). */
+    public java.util.concurrent.CompletableFuture<String> selfStopped() {
+        return selfStopped;
+    }
+
     private void register() throws SQLException {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO cluster_nodes (node, url, max_agents, incarnation, state, started_at, heartbeat_at, link)"
@@ -290,6 +352,9 @@ public final class ClusterNode implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 heartbeat();
+                if (superseded) {
+                    return;
+                }
                 keepJournalGuard();
                 Scheduler s = scheduler;
                 if (s != null) {
@@ -334,6 +399,19 @@ public final class ClusterNode implements AutoCloseable {
             updated = ps.executeUpdate();
         }
         if (updated == 0) {
+            Holder h = holder();
+            if (h != null && h.incarnation() > incarnation.get() && h.up()) {
+                // a newer process registered this id: stop rather than take the row back and forth
+                String why = idTaken(h) + "; this process (incarnation " + incarnation.get() + ") stops";
+                LOG.error("node {}: {}", settings.node, why);
+                Events.recordQuietly(db, "node.duplicate", settings.node, -1, why);
+                superseded = true; // the beat loop ends with this beat
+                Thread.ofVirtual().start(() -> {
+                    close();
+                    selfStopped.complete(why);
+                });
+                return;
+            }
             LOG.warn("node {}: the cluster declared this node dead; dropping its agents and joining again",
                     settings.node);
             host.reset("declared dead by the scheduler");
