@@ -81,12 +81,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--node-id", paramLabel = "NAME",
             description = "Join a cluster as this node: every node started with the same jdbc:postgresql:// --journal"
-                    + " forms one pool (docs/cluster.md). Needs --keys, the same file on every node.")
+                    + " forms one pool (docs/cluster.md). Needs --keys, the same file on every node (a node with other keys refuses"
+                    + " to join).")
     String nodeId;
 
     @Option(names = "--node-timeout", defaultValue = "10s", paramLabel = "DURATION",
-            description = "With --node-id: a node silent this long is declared dead, its agents' tasks run elsewhere,"
-                    + " and a scheduler's lease is this long (default: ${DEFAULT-VALUE}).")
+            description = "With --node-id: a node silent this long is declared dead, its agents' tasks run elsewhere;"
+                    + " the scheduler's lease is half of it. The same on every node (a node with another refuses to"
+                    + " join); 500ms to 5m (default: ${DEFAULT-VALUE}).")
     Duration nodeTimeout;
 
     @Option(names = "--link-port", defaultValue = "0", paramLabel = "PORT",

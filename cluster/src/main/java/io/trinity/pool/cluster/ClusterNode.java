@@ -41,6 +41,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     /** First key of the scheduler's advisory lock (the second is the schema's hash). */
     private static final int LOCK_KEY = 0x7472_696E;
+    /** The longest {@code --node-timeout}: a failover waits for it, and so does every task of a silent node. */
+    static final Duration MAX_NODE_TIMEOUT = Duration.ofMinutes(5);
     /** {@code cluster_nodes.reason} of a node that stopped, until the scheduler has failed its calls over. */
     static final String LEFT = "stopped";
     static final String LEFT_HANDLED = "stopped; its calls went to other nodes";
@@ -91,6 +93,7 @@ public final class ClusterNode implements AutoCloseable {
             n.front.start(); // first: the registry row carries its URL and link address
             n.links.start();
             n.awaitIdFree();
+            n.checkSettings();
             n.register();
             n.host.start();
             n.beat.start();
@@ -299,6 +302,83 @@ public final class ClusterNode implements AutoCloseable {
         return "--node-id " + settings.node + " is in use by another live process (incarnation " + h.incarnation()
                 + " at " + h.url() + ", heartbeat " + h.agoMillis() + " ms ago): two processes with one id would"
                 + " take each other's row and calls. Give this process another --node-id, or stop the other one first";
+    }
+
+    /**
+     * The settings every node must share, {@code --keys} (as {@code ApiKeys.fingerprint}) and
+     * {@code --node-timeout}: recorded by the first node while no other node is live (a cluster
+     * forming, or formed again after a stop), compared by every other; a difference refuses the
+     * start, naming the setting. Nodes with other keys would change tenants' rights at a failover,
+     * and a scheduler with another timeout would leave the cluster without one for its own lease.
+     */
+    private void checkSettings() throws SQLException {
+        String keys = settings.keys == null ? null : settings.keys.fingerprint();
+        long timeout = settings.nodeTimeout.toMillis();
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                try (var st = c.createStatement()) {
+                    st.execute("LOCK TABLE cluster_settings IN EXCLUSIVE MODE"); // two nodes forming at once
+                }
+                boolean othersLive;
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM cluster_nodes WHERE state = 'up'"
+                        + " AND node <> ? AND heartbeat_at >= now() - ? * interval '1 millisecond'")) {
+                    ps.setString(1, settings.node);
+                    ps.setLong(2, timeout);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        othersLive = rs.getLong(1) > 0;
+                    }
+                }
+                String recordedKeys = null;
+                long recordedTimeout = -1;
+                String by = null;
+                String at = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT keys_sha256, node_timeout_ms, set_by, set_at"
+                        + " FROM cluster_settings WHERE id = 1"); ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        recordedKeys = rs.getString(1);
+                        recordedTimeout = rs.getLong(2);
+                        by = rs.getString(3);
+                        at = rs.getTimestamp(4).toInstant().toString();
+                    }
+                }
+                if (othersLive && recordedTimeout >= 0) {
+                    String from = " (recorded by node " + by + " at " + at + ", when the cluster formed)";
+                    if (!Objects.equals(recordedKeys, keys)) {
+                        throw new IllegalStateException("--keys differs from the cluster's: this file's keys (fingerprint "
+                                + abbreviate(keys) + ") are not the running nodes' (fingerprint " + abbreviate(recordedKeys)
+                                + ")" + from + "; every node must use the same keys file, or a failover would change"
+                                + " what each key may do. Start with the cluster's keys file; to change keys, stop every"
+                                + " node and start them all with the new file");
+                    }
+                    if (recordedTimeout != timeout) {
+                        throw new IllegalStateException("--node-timeout " + timeout + "ms differs from the cluster's "
+                                + recordedTimeout + "ms" + from + "; every node must use the same (it is the scheduler's"
+                                + " lease and the failover time). Start with --node-timeout " + recordedTimeout
+                                + "ms; to change it, stop every node and start them all with the new value");
+                    }
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO cluster_settings (id, keys_sha256,"
+                            + " node_timeout_ms, set_by, set_at) VALUES (1, ?, ?, ?, now()) ON CONFLICT (id) DO UPDATE SET"
+                            + " keys_sha256 = excluded.keys_sha256, node_timeout_ms = excluded.node_timeout_ms,"
+                            + " set_by = excluded.set_by, set_at = excluded.set_at")) {
+                        ps.setString(1, keys);
+                        ps.setLong(2, timeout);
+                        ps.setString(3, settings.node);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static String abbreviate(String fingerprint) {
+        return fingerprint == null ? "none" : fingerprint.substring(0, 12) + "...";
     }
 
     /** This node id's row as the registry has it now, or null. */
@@ -1022,8 +1102,10 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         public Builder nodeTimeout(Duration timeout) {
-            if (timeout == null || timeout.toMillis() < 500) {
-                throw new IllegalArgumentException("--node-timeout must be at least 500ms (got " + timeout + ")");
+            if (timeout == null || timeout.toMillis() < 500 || timeout.compareTo(MAX_NODE_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("--node-timeout must be between 500ms and "
+                        + MAX_NODE_TIMEOUT.toMinutes() + "m (got " + timeout + "): it is how long a silent node's"
+                        + " tasks and a dead scheduler's queue wait before another node takes them");
             }
             this.nodeTimeout = timeout;
             return this;

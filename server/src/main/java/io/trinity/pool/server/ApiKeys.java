@@ -133,6 +133,18 @@ public final class ApiKeys {
         return byDigest.values().stream().map(Principal::tenant).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
+    /**
+     * A digest of every key with its tenant and role (the keys only as their SHA-256, in a fixed
+     * order): equal for two key sets that grant the same, whatever the files' layout. A cluster
+     * records it so that nodes with different keys files refuse to join (docs/cluster.md).
+     */
+    public String fingerprint() {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(byDigest).forEach((digest, p) -> b.append(digest).append(' ').append(p.tenant())
+                .append(' ').append(p.role()).append('\n'));
+        return sha256(b.toString());
+    }
+
     static String sha256(String key) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
