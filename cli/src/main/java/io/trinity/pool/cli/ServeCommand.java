@@ -267,7 +267,10 @@ final class ServeCommand implements Callable<Integer> {
         try {
             node = ClusterNode.start(cs);
         } catch (RuntimeException e) {
-            throw new UserError("node " + nodeId + ": " + Journals.redact(rootMessage(e)), e);
+            // the node's own errors name the flag or the database and what to do; a bare cause would not
+            String why = e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                    || e instanceof io.trinity.pool.journal.JournalException ? e.getMessage() : rootMessage(e);
+            throw new UserError("node " + nodeId + ": " + Journals.redact(why), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("tri serve: node " + nodeId + " of the cluster in " + Journals.redact(journal)

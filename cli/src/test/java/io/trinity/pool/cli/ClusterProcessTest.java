@@ -448,4 +448,21 @@ class ClusterProcessTest {
             assertThat(rig.scheduler(n1)).isEqualTo("n1");
         }
     }
+
+    /** A node's start errors name the flag or the database and what to do, not the bare cause. */
+    @Test
+    void aNodesStartErrorsNameTheFlagOrTheDatabase() throws Exception {
+        try (ClusterRig rig = new ClusterRig(dir); java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            String keys = dir.resolve("keys.json").toString();
+            Cli.Result port = Cli.run("serve", "--node-id", "x1", "--port", "0", "--journal", rig.url(null), "--keys", keys,
+                    "--link-port", String.valueOf(taken.getLocalPort()));
+            assertThat(port.code()).as(port.toString()).isEqualTo(2);
+            assertThat(port.err()).contains("--link-port", ":" + taken.getLocalPort(), "choose another --link-port");
+            Cli.Result db = Cli.run("serve", "--node-id", "x1", "--port", "0", "--keys", keys, "--journal",
+                    "jdbc:postgresql://127.0.0.1:1/nope?user=u&password=s3cret");
+            assertThat(db.code()).as(db.toString()).isEqualTo(2);
+            assertThat(db.err()).contains("jdbc:postgresql://127.0.0.1:1/nope", "password=***", "Check that PostgreSQL")
+                    .doesNotContain("s3cret");
+        }
+    }
 }

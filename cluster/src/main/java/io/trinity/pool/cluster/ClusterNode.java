@@ -83,7 +83,12 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Starts a node; see {@link Settings}. */
     public static ClusterNode start(Settings settings) {
-        ClusterNode n = new ClusterNode(settings);
+        ClusterNode n;
+        try {
+            n = new ClusterNode(settings);
+        } catch (RuntimeException e) {
+            throw databaseFailure(settings.journalUrl, e);
+        }
         try {
             // the journal's first (it refuses a schema with foreign tables but no journal history),
             // and the fencing row must exist before anyone takes over
@@ -100,12 +105,34 @@ public final class ClusterNode implements AutoCloseable {
             return n;
         } catch (RuntimeException e) {
             n.close();
-            throw e;
+            throw databaseFailure(settings.journalUrl, e);
         } catch (SQLException e) {
             n.close();
-            throw new IllegalStateException("cannot join the cluster at " + Journals.redact(settings.journalUrl) + ": "
-                    + Journals.redact(e.getMessage()), e);
+            throw databaseFailure(settings.journalUrl, e);
         }
+    }
+
+    /**
+     * {@code e} as a start's error: a database failure (the driver's text, from the pool, Flyway
+     * or a statement) named with the redacted URL and what to check; anything else as it is.
+     */
+    static RuntimeException databaseFailure(String url, Exception e) {
+        if (e instanceof io.trinity.pool.journal.JournalException j) {
+            return j; // the journal names its URL and the cause already
+        }
+        SQLException sql = null;
+        for (Throwable t = e; t != null && sql == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException x) {
+                sql = x;
+            }
+        }
+        if (sql == null) {
+            return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+        }
+        return new IllegalStateException("cannot join the cluster: its database " + Journals.redact(url) + " failed ("
+                + Journals.redact(String.valueOf(sql.getMessage())) + (sql.getSQLState() == null ? ""
+                : ", SQLSTATE " + sql.getSQLState()) + "). Check that PostgreSQL runs there and this machine reaches it,"
+                + " and that the URL's host, port, database, user and password are right", e);
     }
 
     public String node() {
@@ -1058,7 +1085,7 @@ public final class ClusterNode implements AutoCloseable {
         private Builder(String node, String journalUrl) {
             if (node == null || !NODE_ID.matcher(node).matches()) {
                 throw new IllegalArgumentException("--node-id must be 1 to 40 letters, digits, '-' or '_' (got "
-                        + (node == null ? "nothing" : "'" + node + "'") + "); give every machine its own name");
+                        + (node == null ? "nothing" : shown(node)) + "); give every machine its own name");
             }
             if (journalUrl == null || !journalUrl.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--journal must be a jdbc:postgresql:// URL for a cluster (got "
@@ -1066,6 +1093,21 @@ public final class ClusterNode implements AutoCloseable {
             }
             this.node = node;
             this.journalUrl = journalUrl;
+        }
+
+        /** A bad value for a message: quoted, control characters escaped, at most 48 characters and its length. */
+        private static String shown(String value) {
+            StringBuilder b = new StringBuilder("'");
+            value.codePoints().limit(48).forEach(cp -> {
+                if (Character.isISOControl(cp)) {
+                    b.append(String.format("\\u%04x", cp));
+                } else {
+                    b.appendCodePoint(cp);
+                }
+            });
+            b.append('\'');
+            int length = value.codePointCount(0, value.length());
+            return length > 48 ? b + "... (" + length + " characters)" : b.toString();
         }
 
         public Builder bind(String bind) {
