@@ -78,15 +78,13 @@ public class TrinityPoolAutoConfiguration {
                                                     Environment environment) {
         String balancer = config.balancer();
         String text = e.getMessage();
-        // the pool names the property the name came from first (PoolConfig.balancerSource()); the
+        // the pool may name the property the name came from first ("trinity.pool.balancer: "); the
         // report below names it with its origin instead
-        String source = config.balancerSource();
-        if (text != null && source != null && text.startsWith(source + ": ")) {
-            text = text.substring(source.length() + 2);
-        }
-        if (text == null || !text.startsWith("balancer '" + balancer + "' ")) {
+        int at = text == null ? -1 : text.indexOf("balancer '" + balancer + "' ");
+        if (at < 0 || (at > 0 && !text.startsWith(": ", at - 2))) {
             return e;
         }
+        text = text.substring(at);
         String message = text + " in a TrinityPoolBuilderCustomizer bean";
         String key = PoolConfigLoader.PREFIX + "balancer";
         PoolProperties properties = PoolProperties.read(environment);

@@ -154,7 +154,7 @@ class TrinityPoolAutoConfigurationTest {
             assertThat(analysis.getDescription())
                     .startsWith("invalid trinity.pool property: trinity.pool.balancer: balancer 'nope' is not known;"
                             + " choose one of [")
-                    .contains("round-robin", "register it with balancer(name, factory) in a TrinityPoolBuilderCustomizer bean")
+                    .contains("round-robin", "register it with PoolBuilder.balancer(name, factory) in a TrinityPoolBuilderCustomizer bean")
                     .endsWith(" [origin: \"trinity.pool.balancer\" from property source \"test\"]");
         });
     }
