@@ -310,7 +310,9 @@ class ClusterProcessTest {
                 Map<String, Object> row = rig.nodeRow(other, cut.id());
                 return "up".equals(row.get("state")) && ((Number) row.get("incarnation")).longValue() > incarnation;
             });
-            assertThat(rig.get(cut, "readyz", null).statusCode()).isEqualTo(200);
+            // ready once it has read the scheduler's lease again (its next heartbeat after joining)
+            ClusterRig.await(Duration.ofSeconds(30), "the rejoined node ready", () ->
+                    rig.get(cut, "readyz", null).statusCode() == 200);
             long before = calls(rig.cluster(other), cut.id());
             // more work than the other nodes' four agents take at once, so agents are placed here again
             // (the calls it ran before the cut ended on its link, so the pool need not replace them)
