@@ -263,11 +263,7 @@ public final class Task {
         b.input(input == null ? Map.of() : (Map<String, ?>) input);
         Object att = m.get("attachments");
         if (att instanceof Map<?, ?> atts) {
-            atts.forEach((k, v) -> {
-                Map<String, ?> a = (Map<String, ?>) v;
-                b.attach((String) k, (String) a.get("mediaType"),
-                        java.util.Base64.getDecoder().decode((String) a.get("base64")));
-            });
+            Attachment.fromPlainData((Map<String, ?>) atts).forEach((k, a) -> b.attach(k, a.mediaType(), a.bytes()));
         }
         if (m.get("priority") instanceof Number p) {
             b.priority(p.intValue());

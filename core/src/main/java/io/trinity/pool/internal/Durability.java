@@ -86,8 +86,6 @@ final class Durability {
     /** Why the last write failed and its cause, for a give-up at shutdown. */
     private String lastWhy;
     private Throwable lastCause;
-    /** Set by {@link #drain}: the time it began, or -1. */
-    private long drainingSince = -1;
     /** Completed once nothing is held, after {@link #drain}. */
     private CompletableFuture<Void> drained;
 
@@ -158,15 +156,12 @@ final class Durability {
 
     /**
      * At shutdown, after the loop's last records: completes once everything held is stored (or,
-     * after {@link #SHUTDOWN_PATIENCE_NANOS} of failed tries, given up and those futures failed).
+     * after {@link #SHUTDOWN_PATIENCE_NANOS}, given up and those futures failed: see {@link #patienceOver}).
      */
     CompletableFuture<Void> drain() {
         if (journal == null) {
             flushNow();
             return DONE;
-        }
-        if (drainingSince < 0) {
-            drainingSince = clock.nanoTime();
         }
         flushNow();
         if (idle()) {
@@ -174,7 +169,7 @@ final class Durability {
         }
         if (drained == null) {
             drained = new CompletableFuture<>();
-            // Failed tries check the patience themselves; this covers a write that never answers.
+            // One timer for both a journal that keeps failing and a write that never answers.
             clock.schedule(java.time.Duration.ofNanos(SHUTDOWN_PATIENCE_NANOS), () -> post.accept(this::patienceOver));
         }
         return drained;
@@ -278,10 +273,6 @@ final class Durability {
             Engine.LOG.error("journal: {} records could not be stored ({}); the results of {} tasks wait until"
                     + " they are, and the write is tried again every {} ms or less", batch.size(), why,
                     completions.size(), MAX_RETRY_NANOS / 1_000_000);
-        }
-        if (drainingSince >= 0 && now - drainingSince >= SHUTDOWN_PATIENCE_NANOS) {
-            giveUp(why, cause);
-            return;
         }
         retrying = true;
         long wait = retryNanos;
